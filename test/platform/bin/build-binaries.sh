@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Builds the local platform's Go binaries from the Go module proxy into a cache outside the repository,
+# one directory per component and version:
+#   $GANTRY_CACHE/bin/kubernetes-<v>/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
+#   $GANTRY_CACHE/bin/etcd-<v>/etcd
+#   $GANTRY_CACHE/bin/kwok-<v>/{kwok,stages-fast.yaml}
+#   $GANTRY_CACHE/bin/kustomize-<v>/kustomize
+# A directory appears only once its build has fully succeeded (built in a scratch dir, then renamed), so an
+# interrupted build is redone on the next run and a present directory is never half-built.
+#
+# Usage: build-binaries.sh [kubernetes|etcd|kwok|kustomize ...]   (default: all)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../versions.env
+source "$here/versions.env"
+cache=${GANTRY_CACHE:-$HOME/.cache/gantry}
+bindir=$cache/bin
+mkdir -p "$bindir"
+log() { printf '[build-binaries] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v go >/dev/null || die "Go is not installed (need Go >= 1.26 to build Kubernetes $KUBERNETES_VERSION). Install it from https://go.dev/dl or your distribution."
+gov=$(go env GOVERSION); gov=${gov#go}
+case "$gov" in 1.2[6-9]*|1.[3-9][0-9]*) ;; *) die "Go $gov is too old: Kubernetes $KUBERNETES_VERSION needs Go >= 1.26.";; esac
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+
+# scratch <name>: a fresh wrapper-module directory
+scratch() { local d; d=$(mktemp -d "$cache/build-$1.XXXXXX"); echo "$d"; }
+# publish <scratch-out-dir> <final-dir>
+publish() { rm -rf "$2"; mv "$1" "$2"; }
+
+build_kubernetes() {
+  local v=$KUBERNETES_VERSION dest=$bindir/kubernetes-$KUBERNETES_VERSION
+  if [ -x "$dest/kube-apiserver" ]; then log "kubernetes $v: cached in $dest"; return; fi
+  local minor; minor=$(echo "$v" | cut -d. -f2)
+  local sv="v0.$minor.${v##*.}" w; w=$(scratch kubernetes)
+  log "kubernetes $v: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (cold: 15-40 min on 2 cores; log: $w/build.log)"
+  # k8s.io/kubernetes maps its staging modules with relative replaces, which Go ignores in a dependency; mirror
+  # them at the matching published v0.N.P tags. The list is read from upstream's own go.mod so it never drifts.
+  local upstream; upstream=$(cd "$w" && go mod download -json "k8s.io/kubernetes@$v" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$upstream" ] || die "could not download k8s.io/kubernetes@$v's go.mod from the Go module proxy"
+  {
+    echo "module gantry.local/kubernetes-binaries"
+    grep -E '^(go|godebug) ' "$upstream"
+    echo "require k8s.io/kubernetes $v"
+    echo "replace ("
+    sed -n 's#^\s*\(k8s.io/[a-z0-9-]*\) => ./staging/src/k8s.io/.*#\t\1 => \1 '"$sv"'#p' "$upstream"
+    echo ")"
+  } > "$w/go.mod"
+  (
+    cd "$w"
+    go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$v" "k8s.io/kubernetes/cmd/kube-controller-manager@$v" \
+      "k8s.io/kubernetes/cmd/kube-scheduler@$v" "k8s.io/kubernetes/cmd/kubectl@$v"
+    local ldf="-s -w" p
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldf="$ldf -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+    done
+    mkdir -p out
+    go build -trimpath -ldflags "$ldf" -o out/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  ) >"$w/build.log" 2>&1 || die "kubernetes $v build failed; last lines of $w/build.log:
+$(tail -20 "$w/build.log")"
+  publish "$w/out" "$dest"; rm -rf "$w"
+  log "kubernetes $v: built into $dest"
+}
+
+build_etcd() {
+  local v=$ETCD_VERSION dest=$bindir/etcd-$ETCD_VERSION
+  if [ -x "$dest/etcd" ]; then log "etcd $v: cached in $dest"; return; fi
+  local w; w=$(scratch etcd)
+  log "etcd $v: building (a few minutes cold; log: $w/build.log)"
+  # etcd's server module has relative replaces too, so `go install` refuses it; a wrapper module of its own
+  # (not the Kubernetes one, whose requirements would raise etcd's api/client modules) builds it.
+  (
+    cd "$w"
+    printf 'module gantry.local/etcd-binary\ngo 1.26.0\n' > go.mod
+    go get -tool "go.etcd.io/etcd/server/v3@$v"
+    mkdir -p out && go build -trimpath -ldflags "-s -w" -o out/etcd go.etcd.io/etcd/server/v3
+  ) >"$w/build.log" 2>&1 || die "etcd $v build failed; last lines of $w/build.log:
+$(tail -20 "$w/build.log")"
+  publish "$w/out" "$dest"; rm -rf "$w"
+  log "etcd $v: built into $dest"
+}
+
+build_kustomize() {
+  local v=$KUSTOMIZE_VERSION dest=$bindir/kustomize-$KUSTOMIZE_VERSION
+  if [ -x "$dest/kustomize" ]; then log "kustomize $v: cached in $dest"; return; fi
+  local w; w=$(scratch kustomize)
+  log "kustomize $v: building (log: $w/build.log)"
+  ( cd "$w" && mkdir -p out && GOBIN="$w/out" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@$v" ) \
+    >"$w/build.log" 2>&1 || die "kustomize $v build failed; last lines of $w/build.log:
+$(tail -20 "$w/build.log")"
+  publish "$w/out" "$dest"; rm -rf "$w"
+  log "kustomize $v: built into $dest"
+}
+
+build_kwok() {
+  local v=$KWOK_VERSION dest=$bindir/kwok-$KWOK_VERSION
+  if [ -x "$dest/kwok" ] && [ -s "$dest/stages-fast.yaml" ]; then log "kwok $v: cached in $dest"; return; fi
+  build_kustomize
+  local w; w=$(scratch kwok)
+  log "kwok $v: building (log: $w/build.log)"
+  (
+    cd "$w" && mkdir -p out
+    GOBIN="$w/out" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$v"
+    # kwok 0.8 ships no built-in stages; its module carries the upstream "fast" stage set as kustomize files.
+    local src; src=$(go mod download -json "sigs.k8s.io/kwok@$v" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+    "$bindir/kustomize-$KUSTOMIZE_VERSION/kustomize" build "$src/kustomize/stage/fast" > out/stages-fast.yaml
+  ) >"$w/build.log" 2>&1 || die "kwok $v build failed; last lines of $w/build.log:
+$(tail -20 "$w/build.log")"
+  publish "$w/out" "$dest"; rm -rf "$w"
+  log "kwok $v: built into $dest"
+}
+
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(etcd kustomize kwok kubernetes)
+for t in "${targets[@]}"; do
+  case "$t" in
+    kubernetes|etcd|kwok|kustomize) "build_$t" ;;
+    *) die "unknown component '$t' (expected kubernetes, etcd, kwok or kustomize)";;
+  esac
+done
