@@ -1,7 +1,10 @@
 // Jest runs the TypeScript sources as native ES modules (node --experimental-vm-modules, see package.json),
 // transformed by swc without type checking; `npm run check` type-checks.
-/** @type {import('jest').Config} */
-export default {
+//
+// Two projects: `unit` needs nothing running; `platform` needs the local platform (real Redis, Kubernetes control
+// plane, AWS emulator, registry, GitHub emulator), which its globalSetup starts once per run. Jest triggers a
+// project's globalSetup only when at least one of its tests is selected, so a unit-only run starts nothing.
+const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -9,8 +12,23 @@ export default {
   },
   // Sources import siblings as './x.js' (NodeNext); map those back to the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/{core,adapters,kustomize,webhook,worker,cli}/**/*.test.ts'],
-  globalSetup: '<rootDir>/test/platform/jest-global-setup.ts',
-  globalTeardown: '<rootDir>/test/platform/jest-global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+export default {
   testTimeout: 120_000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/{core,kustomize}/**/*.test.ts'],
+    },
+    {
+      ...base,
+      displayName: 'platform',
+      testMatch: ['<rootDir>/test/{platform,integration,e2e}/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/platform/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/platform/jest-global-teardown.ts',
+    },
+  ],
 };
