@@ -24,6 +24,14 @@ gov=$(go env GOVERSION); gov=${gov#go}
 case "$gov" in 1.2[6-9]*|1.[3-9][0-9]*) ;; *) die "Go $gov is too old: Kubernetes $KUBERNETES_VERSION needs Go >= 1.26.";; esac
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
 
+# One build at a time per cache: a second run (say the demo and the tests started together) waits for the first
+# and then finds its results cached, instead of building Kubernetes twice on the same cores.
+exec 9>"$cache/build.lock"
+if ! flock -n 9; then
+  log "another build is running in $cache; waiting for it to finish"
+  flock 9
+fi
+
 # scratch <name>: a fresh wrapper-module directory
 scratch() { local d; d=$(mktemp -d "$cache/build-$1.XXXXXX"); echo "$d"; }
 # publish <scratch-out-dir> <final-dir>

@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, stringify } from 'yaml';
+import { freePort } from '../ports.js';
+import { httpOk } from '../probe.js';
+import { startComponent, type ComponentRecord } from '../supervise.js';
+
+/** The annotation by which kwok knows the nodes it simulates. */
+export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
+/** The pod label that makes a simulated pod fail (see kwok/gantry-stages.yaml). */
+export const SIMULATE_LABEL = 'gantry.dev/simulate';
+
+const OWN_STAGES = fileURLToPath(new URL('../kwok/gantry-stages.yaml', import.meta.url));
+
+/**
+ * Combines kwok's upstream "fast" stages with ours. kwok chooses at random among stages that match, so the
+ * upstream pod-ready stage gets one more selector: it must not match a pod labelled to never become ready.
+ */
+export function composeStages(upstreamFile: string, ownFile = OWN_STAGES): string {
+  type Stage = { metadata?: { name?: string }; spec?: { selector?: { matchExpressions?: unknown[] } } };
+  const upstream = parseAllDocuments(readFileSync(upstreamFile, 'utf8')).map((d) => d.toJSON() as Stage);
+  const podReady = upstream.find((s) => s?.metadata?.name === 'pod-ready');
+  if (!podReady?.spec?.selector?.matchExpressions) {
+    throw new Error(`kwok: ${upstreamFile} has no pod-ready stage with a selector; the kwok version's stage set changed`);
+  }
+  podReady.spec.selector.matchExpressions.push({
+    key: `.metadata.labels["${SIMULATE_LABEL}"]`,
+    operator: 'NotIn',
+    values: ['never-ready'],
+  });
+  return [...upstream.map((s) => stringify(s)), readFileSync(ownFile, 'utf8')].join('---\n');
+}
+
+/** kwok, managing only the nodes annotated `kwok.x-k8s.io/node=fake`. */
+export async function startKwok(binary: string, upstreamStages: string, stateDir: string, kubeconfig: string): Promise<ComponentRecord> {
+  const stagesFile = join(stateDir, 'kwok-stages.yaml');
+  writeFileSync(stagesFile, composeStages(upstreamStages));
+  const port = await freePort();
+  return startComponent({
+    name: 'kwok',
+    command: binary,
+    args: [`--kubeconfig=${kubeconfig}`, `--config=${stagesFile}`,
+      `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+      '--cidr=10.244.0.0/16', '--node-ip=10.0.0.1', '--node-lease-duration-seconds=40',
+      `--server-address=127.0.0.1:${port}`],
+    logFile: join(stateDir, 'kwok.log'),
+    ports: [port],
+    ready: () => httpOk(`http://127.0.0.1:${port}/healthz`),
+    readyTimeoutMs: 30_000,
+  });
+}

@@ -1,0 +1,36 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { readState, type PlatformState } from './state.js';
+
+/** The running platform, as the jest global setup (or `platform up` with GANTRY_REUSE_PLATFORM=1) recorded it. */
+export function platform(): PlatformState {
+  const file = process.env.GANTRY_PLATFORM_STATE;
+  if (!file) {
+    throw new Error('no local platform: this test runs in the `platform` jest project, whose global setup starts it (GANTRY_SKIP_PLATFORM must be unset)');
+  }
+  return readState(file);
+}
+
+/** Requires one part of the platform, with a message saying it was not started. */
+export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git'>(part: K): NonNullable<PlatformState[K]> {
+  const value = platform()[part];
+  if (!value) throw new Error(`the local platform was started without ${part}`);
+  return value as NonNullable<PlatformState[K]>;
+}
+
+export function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(need('kubernetes').kubeconfig);
+  return kc;
+}
+
+/** AWS SDK v3 client options for the emulator: an explicit endpoint and dummy credentials. */
+export function awsClientConfig() {
+  const aws = need('aws');
+  return { endpoint: aws.endpoint, region: aws.region, credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey } };
+}
+
+/** A short unique name for per-test isolation (namespace, queue prefix, repository, ECR repository). */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,75 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { isListening } from './ports.js';
+import { readState, type PlatformState } from './state.js';
+import { isAlive } from './supervise.js';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const OWNER = fileURLToPath(new URL('./support/own-platform.ts', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function openPorts(state: PlatformState): Promise<number[]> {
+  const ports = state.components.flatMap((c) => c.ports);
+  const open = await Promise.all(ports.map(async (p) => ((await isListening(p)) ? p : undefined)));
+  return open.filter((p): p is number => p !== undefined);
+}
+
+describe('platform up | status | down', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gantry-lifecycle-'));
+    env = { ...process.env, GANTRY_PLATFORM_FILE: join(dir, 'platform.json') };
+  });
+  afterAll(async () => {
+    // If an assertion failed half-way, still stop what the CLI started.
+    if (existsSync(join(dir, 'platform.json'))) await run(process.execPath, ['--import', 'tsx', CLI, 'down'], { env }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts every component, reports them running, and stops them leaving no process and no port behind', async () => {
+    const up = await run(process.execPath, ['--import', 'tsx', CLI, 'up'], { env, timeout: 180_000 });
+    expect(up.stdout).toContain('export KUBECONFIG=');
+    const state = readState(join(dir, 'platform.json'));
+    const names = state.components.map((c) => c.name).sort();
+    expect(names).toEqual(['etcd', 'github-emulator', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'moto', 'redis', 'registry']);
+    expect(state.components.every((c) => isAlive(c.pid))).toBe(true);
+    expect((await openPorts(state)).length).toBeGreaterThanOrEqual(state.components.length);
+
+    const status = await run(process.execPath, ['--import', 'tsx', CLI, 'status'], { env });
+    expect(status.stdout).toMatch(/kube-apiserver\s+\d+\s+running/);
+    expect(status.stdout).not.toContain('STOPPED');
+
+    const down = await run(process.execPath, ['--import', 'tsx', CLI, 'down'], { env, timeout: 60_000 });
+    expect(down.stdout).toContain(`stopped ${state.components.length} component(s)`);
+    expect(state.components.filter((c) => isAlive(c.pid))).toEqual([]);
+    expect(await openPorts(state)).toEqual([]);
+    expect(existsSync(state.stateDir)).toBe(false);
+  });
+
+  it('stops a platform whose owner was killed with SIGKILL (an interrupted test run)', async () => {
+    const owner = spawn(process.execPath, ['--import', 'tsx', OWNER, 'redis,registry,github'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stateFile = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      owner.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      owner.once('exit', (code) => reject(new Error(`owner exited early (${code})`)));
+    });
+    const state = readState(stateFile);
+    expect(state.components.map((c) => c.name).sort()).toEqual(['github-emulator', 'redis', 'registry']);
+    expect(state.components.every((c) => isAlive(c.pid))).toBe(true);
+
+    owner.kill('SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (state.components.some((c) => isAlive(c.pid)) && Date.now() < deadline) await sleep(200);
+    expect(state.components.filter((c) => isAlive(c.pid)).map((c) => c.name)).toEqual([]);
+    expect(await openPorts(state)).toEqual([]);
+  });
+});

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveControlPlaneBinaries } from './binaries.js';
+import { createFakeNodes } from './components/fake-nodes.js';
+import { startEtcd } from './components/etcd.js';
+import { startGitHubEmulator } from './components/github.js';
+import { startKubeApiserver } from './components/kube-apiserver.js';
+import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
+import { startKwok } from './components/kwok.js';
+import { startMoto } from './components/moto.js';
+import { startRedis } from './components/redis.js';
+import { startRegistry } from './components/registry.js';
+import { writeAdminKubeconfig } from './kubeconfig.js';
+import { binaryDirs } from './paths.js';
+import { createControlPlanePki } from './pki.js';
+import { writeState, type PlatformState } from './state.js';
+import { isAlive, stopProcessGroup, type ComponentRecord } from './supervise.js';
+import { readVersions } from './versions.js';
+
+export type PlatformPart = 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git';
+export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws', 'registry', 'github', 'git'];
+
+export interface StartOptions {
+  /** Which services to start (default: all). */
+  readonly parts?: readonly PlatformPart[];
+  /** Stop everything when this process exits, even by SIGKILL (a watchdog process polls it). */
+  readonly ownerPid?: number;
+  /** Progress lines (default: stderr). */
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const WATCHDOG = fileURLToPath(new URL('./watchdog.ts', import.meta.url));
+
+/** The state file inside a platform's state directory. */
+export const stateFileOf = (stateDir: string) => join(stateDir, 'platform.json');
+
+/**
+ * Starts the local platform on free loopback ports with all state in a new temporary directory. Independent
+ * services start in parallel; the control plane starts in dependency order (etcd → apiserver → controllers,
+ * scheduler, kwok → nodes). If anything fails, everything already started is stopped before the error is
+ * rethrown; the logs stay in the state directory, which the error names.
+ */
+export async function startPlatform(options: StartOptions = {}): Promise<PlatformState> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[platform] ${line}\n`));
+  const parts = new Set(options.parts ?? ALL_PARTS);
+  const versions = readVersions();
+  const stateDir = mkdtempSync(join(env.GANTRY_STATE_ROOT ?? tmpdir(), 'gantry-platform-'));
+  const stateFile = stateFileOf(stateDir);
+  const state: PlatformState = { version: 1, stateDir, startedAt: new Date().toISOString(), ownerPid: options.ownerPid, components: [] };
+  const started = (record: ComponentRecord) => {
+    state.components.push(record);
+    writeState(stateFile, state);
+    log(`${record.name} ready (pid ${record.pid})`);
+  };
+  writeState(stateFile, state);
+  if (options.ownerPid) startWatchdog(options.ownerPid, stateFile, stateDir);
+  log(`state and logs in ${stateDir}`);
+  const t0 = Date.now();
+
+  const tasks: Promise<void>[] = [];
+  if (parts.has('redis')) tasks.push(startRedis(stateDir).then(({ record, endpoint }) => { started(record); state.redis = { url: endpoint.url }; }));
+  if (parts.has('aws')) {
+    tasks.push(startMoto(binaryDirs(versions, env).motoVenv, stateDir).then(({ record, url }) => {
+      started(record);
+      state.aws = { endpoint: url, region: 'us-east-1', accessKeyId: 'testing', secretAccessKey: 'testing' };
+    }));
+  }
+  if (parts.has('registry')) tasks.push(startRegistry(stateDir).then(({ record, host }) => { started(record); state.registry = { host }; }));
+  if (parts.has('github')) {
+    const token = `ghp_local${randomBytes(16).toString('hex')}`;
+    tasks.push(startGitHubEmulator(stateDir, token).then(({ record, url }) => { started(record); state.github = { url, token }; }));
+  }
+  if (parts.has('kubernetes')) tasks.push(startKubernetes(stateDir, env, started).then((k) => { state.kubernetes = k; }));
+  if (parts.has('git')) {
+    const root = join(stateDir, 'git');
+    mkdirSync(root, { recursive: true });
+    state.git = { root };
+  }
+
+  const results = await Promise.allSettled(tasks);
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length > 0) {
+    log(`start failed; stopping the ${state.components.length} component(s) already running`);
+    await stopComponents(state.components);
+    state.components = [];
+    writeState(stateFile, state);
+    const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
+    throw new Error(`the local platform did not start:\n\n${reasons.join('\n\n')}\n\n(logs kept in ${stateDir})`);
+  }
+  writeState(stateFile, state);
+  log(`all up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return state;
+}
+
+async function startKubernetes(
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  started: (r: ComponentRecord) => void,
+): Promise<NonNullable<PlatformState['kubernetes']>> {
+  if (env.GANTRY_KUBECONFIG) {
+    // Opt-in: use an existing cluster (kind, k3d, EKS) instead of starting a control plane.
+    if (!existsSync(env.GANTRY_KUBECONFIG)) throw new Error(`GANTRY_KUBECONFIG=${env.GANTRY_KUBECONFIG} does not exist`);
+    return { kubeconfig: env.GANTRY_KUBECONFIG, server: '(from kubeconfig)', external: true, nodes: [] };
+  }
+  const bins = resolveControlPlaneBinaries(readVersions(), env);
+  const pkiDir = join(stateDir, 'pki');
+  mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
+  const [pki, etcd] = await Promise.all([createControlPlanePki(pkiDir), startEtcd(bins.etcd, stateDir)]);
+  started(etcd.record);
+  const apiserver = await startKubeApiserver(bins.kubeApiserver, stateDir, etcd.url, pki);
+  started(apiserver.record);
+  const kubeconfig = join(stateDir, 'kubeconfig');
+  writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
+  const [kcm, scheduler, kwok] = await Promise.all([
+    startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
+    startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
+    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig),
+  ]);
+  [kcm, scheduler, kwok].forEach(started);
+  const nodes = await createFakeNodes(kubeconfig);
+  return { kubeconfig, server: apiserver.server, external: false, nodes };
+}
+
+/** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */
+const STOP_WAVES = [['kwok', 'kube-scheduler', 'kube-controller-manager', 'github-emulator', 'moto', 'registry', 'redis'], ['kube-apiserver'], ['etcd']];
+
+export async function stopComponents(components: readonly ComponentRecord[]): Promise<void> {
+  const known = new Set(STOP_WAVES.flat());
+  const waves = [...STOP_WAVES.map((names) => components.filter((c) => names.includes(c.name))), components.filter((c) => !known.has(c.name))];
+  for (const wave of waves) await Promise.all(wave.map((c) => stopProcessGroup(c.pid)));
+}
+
+/** Stops every component and removes the state directory. Verifies that no process is left. */
+export async function stopPlatform(state: PlatformState, options: { keepState?: boolean } = {}): Promise<void> {
+  await stopComponents(state.components);
+  const alive = state.components.filter((c) => isAlive(c.pid));
+  if (alive.length > 0) throw new Error(`platform down: still running: ${alive.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`);
+  if (!options.keepState) rmSync(state.stateDir, { recursive: true, force: true });
+}
+
+function startWatchdog(ownerPid: number, stateFile: string, stateDir: string): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', WATCHDOG, String(ownerPid), stateFile, stateDir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+}

@@ -1,0 +1,26 @@
+// Stops a platform whose owner (a test run) has gone away without stopping it: killed, crashed or interrupted.
+// Usage: watchdog.ts <ownerPid> <stateFile> <stateDir>. Exits by itself once the platform is stopped or gone.
+import { existsSync } from 'node:fs';
+import { stopPlatform } from './platform.js';
+import { readState } from './state.js';
+import { isAlive } from './supervise.js';
+
+const [ownerArg, stateFile, stateDir] = process.argv.slice(2);
+const ownerPid = Number(ownerArg);
+if (!Number.isInteger(ownerPid) || !stateFile || !stateDir) {
+  process.stderr.write('usage: watchdog.ts <ownerPid> <stateFile> <stateDir>\n');
+  process.exit(2);
+}
+
+const timer = setInterval(() => {
+  if (!existsSync(stateFile)) {
+    clearInterval(timer); // stopped normally
+    return;
+  }
+  if (isAlive(ownerPid)) return;
+  clearInterval(timer);
+  void stopPlatform(readState(stateFile)).catch((err: unknown) => {
+    process.stderr.write(`watchdog: ${String(err)}\n`);
+    process.exitCode = 1;
+  });
+}, 500);
