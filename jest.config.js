@@ -27,8 +27,8 @@ export default {
       ...base,
       displayName: 'platform',
       testMatch: ['<rootDir>/test/{platform,integration,e2e}/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/platform/jest-global-setup.ts',
-      globalTeardown: '<rootDir>/test/platform/jest-global-teardown.ts',
+      globalSetup: '<rootDir>/test/platform/jest-global-setup.js',
+      globalTeardown: '<rootDir>/test/platform/jest-global-teardown.js',
     },
   ],
 };

@@ -19,7 +19,8 @@ describe('the AWS emulator (moto server)', () => {
     const project = uniqueName('build-catalog');
     await codebuild.send(new CreateProjectCommand({
       name: project,
-      source: { type: 'NO_SOURCE', buildspec: 'version: 0.2\nphases:\n  build:\n    commands: [echo build]\n' },
+      // The pipeline uploads each app's build context to S3 and points CodeBuild at it.
+      source: { type: 'S3', location: 'gantry-build-contexts/catalog.tar.gz', buildspec: 'version: 0.2\nphases:\n  build:\n    commands: [echo build]\n' },
       artifacts: { type: 'NO_ARTIFACTS' },
       environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL', privilegedMode: true },
       serviceRole: 'arn:aws:iam::123456789012:role/codebuild-service-role',

@@ -13,16 +13,11 @@ describe('a platform component that cannot start', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names the missing tool and how to install it', async () => {
-    const saved = process.env.PATH;
-    process.env.PATH = '/nonexistent';
-    try {
-      const err = await requireCommand('redis-server', 'apt-get install redis-server').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(MissingToolError);
-      expect((err as Error).message).toContain('redis-server is not installed');
-      expect((err as Error).message).toContain('apt-get install redis-server');
-    } finally {
-      process.env.PATH = saved;
-    }
+    expect(await requireCommand('redis-server', 'apt-get install redis-server')).toMatch(/\/redis-server$/);
+    const err = await requireCommand('redis-server', 'apt-get install redis-server', { PATH: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MissingToolError);
+    expect((err as Error).message).toContain('redis-server is not installed');
+    expect((err as Error).message).toContain('apt-get install redis-server');
   });
 
   it('names the component, the command and the log when its binary does not exist', async () => {

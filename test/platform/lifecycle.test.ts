@@ -24,7 +24,10 @@ describe('platform up | status | down', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gantry-lifecycle-'));
+    // This test is about the platform's own processes: never an existing Redis or cluster.
     env = { ...process.env, GANTRY_PLATFORM_FILE: join(dir, 'platform.json') };
+    delete env.GANTRY_REDIS_URL;
+    delete env.GANTRY_KUBECONFIG;
   });
   afterAll(async () => {
     // If an assertion failed half-way, still stop what the CLI started.
@@ -53,7 +56,7 @@ describe('platform up | status | down', () => {
   });
 
   it('stops a platform whose owner was killed with SIGKILL (an interrupted test run)', async () => {
-    const owner = spawn(process.execPath, ['--import', 'tsx', OWNER, 'redis,registry,github'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--import', 'tsx', OWNER, 'redis,registry,github'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const stateFile = await new Promise<string>((resolve, reject) => {
       let out = '';
       owner.stdout.on('data', (d: Buffer) => {

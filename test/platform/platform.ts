@@ -64,7 +64,12 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const t0 = Date.now();
 
   const tasks: Promise<void>[] = [];
-  if (parts.has('redis')) tasks.push(startRedis(stateDir).then(({ record, endpoint }) => { started(record); state.redis = { url: endpoint.url }; }));
+  if (parts.has('redis')) {
+    // Opt-in: an existing Redis (CI's service container, ElastiCache through a tunnel). Tests isolate themselves
+    // by queue prefix, so sharing one is safe.
+    if (env.GANTRY_REDIS_URL) state.redis = { url: env.GANTRY_REDIS_URL, external: true };
+    else tasks.push(startRedis(stateDir).then(({ record, endpoint }) => { started(record); state.redis = { url: endpoint.url, external: false }; }));
+  }
   if (parts.has('aws')) {
     tasks.push(startMoto(binaryDirs(versions, env).motoVenv, stateDir).then(({ record, url }) => {
       started(record);

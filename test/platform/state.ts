@@ -9,7 +9,8 @@ export interface PlatformState {
   /** When set, a watchdog stops the platform as soon as this process is gone (test runs). */
   readonly ownerPid?: number;
   components: ComponentRecord[];
-  redis?: { readonly url: string };
+  /** `external` when GANTRY_REDIS_URL pointed at a Redis the platform did not start. */
+  redis?: { readonly url: string; readonly external: boolean };
   kubernetes?: {
     readonly kubeconfig: string;
     readonly server: string;

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { delimiter, join } from 'node:path';
 
 /** Raised when a tool the platform needs is not installed; says how to install it. */
 export class MissingToolError extends Error {
@@ -13,13 +10,16 @@ export class MissingToolError extends Error {
 }
 
 /** The absolute path of a command on PATH, or a MissingToolError naming how to install it. */
-export async function requireCommand(name: string, install: string): Promise<string> {
-  try {
-    const { stdout } = await run('bash', ['-c', `command -v ${name}`]);
-    const path = stdout.trim();
-    if (path) return path;
-  } catch {
-    /* fall through */
+export async function requireCommand(name: string, install: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not in this directory */
+    }
   }
   throw new MissingToolError(name, install);
 }
