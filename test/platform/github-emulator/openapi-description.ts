@@ -57,6 +57,14 @@ export class OpenApiDescription {
     this.webhooks = asObject(document['x-webhooks']) ?? {};
   }
 
+  private static loaded: OpenApiDescription | undefined;
+
+  /** The description, read once per process and shared (it is read-only). */
+  static shared(): OpenApiDescription {
+    OpenApiDescription.loaded ??= OpenApiDescription.load();
+    return OpenApiDescription.loaded;
+  }
+
   /** Reads the description that ships with the installed `@octokit/openapi`. */
   static load(): OpenApiDescription {
     const require = createRequire(import.meta.url);

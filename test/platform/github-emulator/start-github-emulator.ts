@@ -27,15 +27,12 @@ export interface GitHubEmulator {
   close(): Promise<void>;
 }
 
-let sharedDescription: OpenApiDescription | undefined;
-
 /**
  * Starts a GitHub REST emulator that checks every request against GitHub's published OpenAPI description.
  * Emulators in one process share the (read-only) description, so a second one starts in milliseconds.
  */
 export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
-  sharedDescription ??= OpenApiDescription.load();
-  const description = sharedDescription;
+  const description = OpenApiDescription.shared();
   const context: EmulatorContext = {
     description,
     routes: new RouteTable(description.operations),

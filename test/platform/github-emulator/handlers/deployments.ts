@@ -55,7 +55,9 @@ export const createDeployment: Handler = (context) => {
 /** GET /repos/{owner}/{repo}/deployments: newest first, filtered by `sha`, `ref`, `task`, `environment`. */
 export const listDeployments: Handler = (context) => {
   const repo = repoOf(context);
-  const { sha, ref, task, environment } = context.query;
+  // The description defaults every filter to the literal "none", GitHub's word for "do not filter".
+  const filter = (name: string): unknown => (context.query[name] === 'none' ? undefined : context.query[name]);
+  const [sha, ref, task, environment] = ['sha', 'ref', 'task', 'environment'].map(filter);
   const deployments = [...context.state.deployments.values()]
     .filter((d) => d.repoKey === repo.key)
     .map((d) => d.object as Deployment)
@@ -99,8 +101,11 @@ export const listDeploymentStatuses: Handler = (context) => {
 function buildStatus(context: HandlerContext, deployment: Deployment, state: string, body: Record<string, unknown>): DeploymentStatus {
   const id = context.state.nextId('deployment-status');
   const now = isoNow();
-  // `log_url` replaced `target_url`; GitHub reports whichever was given under both names.
-  const logUrl = (body['log_url'] as string | undefined) ?? (body['target_url'] as string | undefined) ?? '';
+  // `log_url` replaced `target_url`; GitHub reports whichever was given under both names. The description
+  // requires `target_url` to be a URI, so without either it points at the repository's deployments page.
+  const logUrl = (body['log_url'] as string | undefined) ?? (body['target_url'] as string | undefined);
+  const environmentUrl = body['environment_url'] as string | undefined;
+  const deploymentsPage = String(deployment['repository_url']).replace(context.urls.api + '/repos', context.urls.html) + '/deployments';
   return {
     url: `${String(deployment['url'])}/statuses/${id}`,
     id,
@@ -109,9 +114,9 @@ function buildStatus(context: HandlerContext, deployment: Deployment, state: str
     creator: creatorOf(context),
     description: (body['description'] as string | undefined) ?? '',
     environment: deployment.environment,
-    target_url: logUrl,
-    log_url: logUrl,
-    environment_url: (body['environment_url'] as string | undefined) ?? '',
+    target_url: logUrl ?? deploymentsPage,
+    ...(logUrl === undefined ? {} : { log_url: logUrl }),
+    ...(environmentUrl === undefined ? {} : { environment_url: environmentUrl }),
     created_at: now,
     updated_at: now,
     deployment_url: String(deployment['url']),

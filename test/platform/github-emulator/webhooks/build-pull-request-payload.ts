@@ -70,6 +70,8 @@ export function buildPullRequestPayload(options: PullRequestPayloadOptions): Web
     closed_at: state === 'closed' ? now : null,
     merge_commit_sha: merged ? options.head.sha : pull['merge_commit_sha'],
     merged_by: merged ? structuredClone(payload['sender']) : null,
+    // Required by GitHub's current schema, absent from the older examples.
+    auto_merge: pull['auto_merge'] ?? null,
   });
   payload['action'] = options.action;
   payload['number'] = options.number;

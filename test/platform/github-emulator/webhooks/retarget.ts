@@ -75,6 +75,8 @@ export function retargetRepository(repository: unknown, target: WebhookRepositor
     clone_url: target.cloneUrl ?? `https://github.com/${fullName}.git`,
   });
   if ('master_branch' in object) object['master_branch'] = defaultBranch;
+  // Fields GitHub added after the examples were captured; its current webhook schemas require them.
+  object['has_discussions'] ??= false;
 }
 
 function escape(text: string): string {
