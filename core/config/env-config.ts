@@ -1,0 +1,151 @@
+// env.yaml: what the pipeline needs to know about one environment beyond its overlay: which branch it follows,
+// where it runs, and how careful a deploy there is. Field reference with defaults: environments/README.md.
+import { z } from 'zod';
+import type { TrafficProvider } from './app-config.js';
+import { TRAFFIC_PROVIDERS } from './app-config.js';
+import type { DeepReadonly } from './deep-freeze.js';
+import { branchName, dnsLabel, duration } from './fields.js';
+import type { YamlParser } from './parse-config-file.js';
+import { parseConfigFile } from './parse-config-file.js';
+
+/** `canary`: apps with a `canary` section go through its steps; the others roll as their Deployment says. `rolling`: every app rolls as its Deployment says. */
+export type RolloutStrategy = 'canary' | 'rolling';
+
+/** The cluster name that means the local platform (`npm run platform`) instead of an EKS cluster. */
+export const LOCAL_CLUSTER = 'local';
+
+const MINUTE = 60_000;
+
+const clusterSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .max(100)
+      .regex(/^[0-9A-Za-z][A-Za-z0-9_-]*$/, { error: `must be an EKS cluster name (letters, digits, "-" and "_"), or ${LOCAL_CLUSTER} for the local platform` })
+      .describe(`the EKS cluster name, or ${LOCAL_CLUSTER} for the local platform`),
+    context: z.string().min(1).optional(),
+  })
+  .transform((cluster) => ({ name: cluster.name, context: cluster.context ?? cluster.name }));
+
+/** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
+export const envConfigSchema = z
+  .strictObject({
+    name: dnsLabel('staging').describe('the environment name, the same as its directory under environments/ (for example staging)'),
+    branch: branchName.describe('the git branch this environment follows, for example main'),
+    cluster: clusterSchema.describe(`where the environment runs, for example { name: ${LOCAL_CLUSTER} }`),
+    namespace: dnsLabel('shop-staging').describe('the namespace the overlay deploys into, for example shop-staging'),
+    apply: z
+      .strictObject({
+        prune: z.boolean().default(true),
+        timeout: duration({ min: 5_000, max: 60 * MINUTE }).prefault('2m'),
+      })
+      .prefault({}),
+    rollout: z
+      .strictObject({
+        strategy: z.enum(['canary', 'rolling']).default('canary'),
+        timeout: duration({ min: 10_000, max: 6 * 60 * MINUTE }).prefault('10m'),
+      })
+      .prefault({}),
+    rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
+    history: z.strictObject({ limit: z.number().int().min(1).max(100).default(10) }).prefault({}),
+    traffic: z
+      .strictObject({
+        provider: z.enum(TRAFFIC_PROVIDERS).default('gateway-api'),
+        gateway: z.strictObject({ name: dnsLabel('shop-gateway'), namespace: dnsLabel('gateway-system').optional() }).optional(),
+        mesh: z
+          .string()
+          .max(255)
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: 'must be an App Mesh mesh name: letters, digits, "-" and "_" (for example shop)' })
+          .optional(),
+      })
+      .prefault({}),
+    preview: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        // 53 leaves room for a ten-digit pull request number within the 63 characters of a namespace name.
+        namespacePrefix: z
+          .string()
+          .max(53)
+          .regex(/^[a-z][-a-z0-9]*$/, { error: 'must start a namespace name: a lowercase letter, then lowercase letters, digits and "-" (for example shop-pr-)' })
+          .optional(),
+      })
+      .prefault({}),
+  })
+  .transform((env) => {
+    const { gateway, ...traffic } = env.traffic;
+    return {
+      ...env,
+      traffic: { ...traffic, ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }) },
+      preview: { enabled: env.preview.enabled, namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-` },
+    };
+  });
+
+/**
+ * A parsed, validated and frozen `environments/<name>/env.yaml`. Durations are milliseconds.
+ *
+ * Example and field reference: environments/README.md. Defaults are listed on each field.
+ */
+export interface EnvConfig {
+  /** The environment's name: its directory under `environments/`. Required. */
+  readonly name: string;
+  /** The git branch whose pushes deploy here (`main`, `release`). Several environments may follow one branch. Required. */
+  readonly branch: string;
+  readonly cluster: {
+    /** The EKS cluster name, or {@link LOCAL_CLUSTER} for the local platform. Required. */
+    readonly name: string;
+    /** The kubeconfig context that reaches it. Default: `name`. */
+    readonly context: string;
+  };
+  /** The namespace the overlay's objects go to; the overlay's `namespace:` must be the same. Required. */
+  readonly namespace: string;
+  readonly apply: {
+    /** Delete objects that the previous release applied and this one no longer renders. Default true. */
+    readonly prune: boolean;
+    /** Limit for validating and applying every object, milliseconds (written `2m`). Default 2m. */
+    readonly timeout: number;
+  };
+  readonly rollout: {
+    /** Default `canary`. */
+    readonly strategy: RolloutStrategy;
+    /** Limit for every workload to become healthy, canary steps included, milliseconds (written `10m`). Default 10m. */
+    readonly timeout: number;
+  };
+  readonly rollback: {
+    /** Re-apply the last good release when a rollout fails. Default true. */
+    readonly automatic: boolean;
+  };
+  readonly history: {
+    /** Releases kept in the cluster for this environment. Default 10. */
+    readonly limit: number;
+  };
+  readonly traffic: {
+    /** The provider for apps that do not pin one. Default `gateway-api`. */
+    readonly provider: TrafficProvider;
+    /** The Gateway that canary HTTPRoutes attach to (Gateway API). Its namespace defaults to the environment's. Required when a canary goes through Gateway API. */
+    readonly gateway?: { readonly name: string; readonly namespace: string };
+    /** The App Mesh mesh name. Required when a canary goes through App Mesh. */
+    readonly mesh?: string;
+  };
+  readonly preview: {
+    /** Deploy each pull request that targets `branch` into its own namespace, removed when it closes. Default false. */
+    readonly enabled: boolean;
+    /** Preview namespaces are this prefix plus the pull request number. Default `<namespace>-pr-`. */
+    readonly namespacePrefix: string;
+  };
+}
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const schemaMatchesInterface: Equal<DeepReadonly<z.output<typeof envConfigSchema>>, EnvConfig> = true;
+void schemaMatchesInterface;
+
+/**
+ * Parses and validates the text of an env.yaml.
+ *
+ * @param text the file's content
+ * @param file the file's path relative to the repository root, used in every error message
+ * @param parseYaml a YAML parser, normally `parse` from the `yaml` package (core/ does no parsing or I/O itself)
+ * @throws ConfigError naming the file, each field and what to write instead
+ */
+export function parseEnvConfig(text: string, file: string, parseYaml: YamlParser): EnvConfig {
+  return parseConfigFile(envConfigSchema, text, file, parseYaml, 'environments/README.md');
+}

@@ -1,0 +1,46 @@
+import type { AppCanary, AppConfig, TrafficProvider } from './app-config.js';
+import type { EnvConfig } from './env-config.js';
+
+/** Where a canary's traffic weights are set. */
+export type CanaryRoute =
+  | { readonly provider: 'gateway-api'; readonly gateway: { readonly name: string; readonly namespace: string } }
+  | { readonly provider: 'appmesh'; readonly mesh: string };
+
+/**
+ * How one app is rolled out in one environment.
+ * - `deployment`: apply and wait; the Deployment's own strategy (RollingUpdate, Recreate) does the work.
+ * - `canary`: step the traffic through `route` as `canary` says.
+ * - `unroutable`: the app should be canaried but the environment lacks what its provider needs; a config error
+ *   (checkConfigSet reports it before any deploy).
+ */
+export type ResolvedRollout =
+  | { readonly kind: 'deployment'; readonly because: 'environment-rolls' | 'app-has-no-canary' }
+  | { readonly kind: 'canary'; readonly canary: AppCanary; readonly route: CanaryRoute }
+  | { readonly kind: 'unroutable'; readonly provider: TrafficProvider; readonly missing: 'traffic.gateway' | 'traffic.mesh' };
+
+/** The app's pinned provider, else the environment's. */
+export function trafficProviderFor(app: AppConfig, env: EnvConfig): TrafficProvider {
+  return app.traffic.provider ?? env.traffic.provider;
+}
+
+/** Combines an app's canary settings with an environment's strategy and traffic settings. */
+export function resolveRollout(app: AppConfig, env: EnvConfig): ResolvedRollout {
+  if (env.rollout.strategy === 'rolling') return { kind: 'deployment', because: 'environment-rolls' };
+  if (!app.canary) return { kind: 'deployment', because: 'app-has-no-canary' };
+  const provider = trafficProviderFor(app, env);
+  switch (provider) {
+    case 'gateway-api':
+      return env.traffic.gateway
+        ? { kind: 'canary', canary: app.canary, route: { provider, gateway: env.traffic.gateway } }
+        : { kind: 'unroutable', provider, missing: 'traffic.gateway' };
+    case 'appmesh':
+      return env.traffic.mesh
+        ? { kind: 'canary', canary: app.canary, route: { provider, mesh: env.traffic.mesh } }
+        : { kind: 'unroutable', provider, missing: 'traffic.mesh' };
+  }
+}
+
+/** The shortest time a canary can take: the sum of its steps' pauses, in milliseconds. */
+export function minimumCanaryDuration(canary: AppCanary): number {
+  return canary.steps.reduce((total, step) => total + step.pause, 0);
+}
