@@ -1,0 +1,25 @@
+/**
+ * kustomize-ts patch machinery: pure functions over plain JSON objects that reproduce how the kustomize v5 CLI
+ * applies strategic merge patches, JSON 6902 patches and replacements, and how it selects their targets.
+ * See README.md in this folder.
+ */
+export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
+export {
+  JsonPatchError,
+  PatchError,
+  PatchParseError,
+  ReplacementError,
+  SelectorError,
+  StrategicMergeError,
+} from './errors.js';
+export type {
+  JsonPatchReason,
+  PatchParseReason,
+  ReplacementReason,
+  StrategicMergeReason,
+} from './errors.js';
+export { strategicMerge } from './strategic-merge.js';
+export type { StrategicMergeOptions } from './strategic-merge.js';
+export { apiVersionOf, isNamespaced, kindInfo, listMergeBehaviour, parseApiVersion } from './merge-key-table.js';
+export type { Gvk, KindInfo, ListFieldInfo, ListMergeBehaviour, MergeKeyTable } from './merge-key-table.js';
+export { BUILTIN_MERGE_KEYS } from './merge-keys.generated.js';
