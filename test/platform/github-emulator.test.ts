@@ -67,9 +67,21 @@ afterAll(async () => {
 
 describe('commit statuses', () => {
   it('creates a status through @octokit/rest, lists it back and records the call', async () => {
-    const created = await octokit.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_A, state: 'pending', context: 'gantry/deploy', description: 'rolling out' });
+    const created = await octokit.repos.createCommitStatus({
+      owner: OWNER,
+      repo: REPO,
+      sha: SHA_A,
+      state: 'pending',
+      context: 'gantry/deploy',
+      description: 'rolling out',
+    });
     expect(created.status).toBe(201);
-    expect(created.data).toMatchObject({ state: 'pending', context: 'gantry/deploy', description: 'rolling out', creator: { login: 'gantry-user' } });
+    expect(created.data).toMatchObject({
+      state: 'pending',
+      context: 'gantry/deploy',
+      description: 'rolling out',
+      creator: { login: 'gantry-user' },
+    });
 
     const listed = await octokit.repos.listCommitStatusesForRef({ owner: OWNER, repo: REPO, ref: SHA_A });
     expect(listed.data.map((s) => s.id)).toContain(created.data.id);
@@ -88,11 +100,18 @@ describe('commit statuses', () => {
   it('rejects an unknown state with a 422 in GitHub shape and stores nothing', async () => {
     const before = await octokit.repos.listCommitStatusesForRef({ owner: OWNER, repo: REPO, ref: SHA_A });
     const failure = await failureOf(
-      octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: OWNER, repo: REPO, sha: SHA_A, state: 'exploded' as 'success' }),
+      octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+        owner: OWNER,
+        repo: REPO,
+        sha: SHA_A,
+        state: 'exploded' as 'success',
+      }),
     );
     expect(failure.status).toBe(422);
     expect(failure.data).toEqual({
-      message: expect.stringMatching(/^Invalid request\.\n\nFor 'properties\/state', "exploded" is not one of \["error", "failure", "pending", "success"\]\.$/),
+      message: expect.stringMatching(
+        /^Invalid request\.\n\nFor 'properties\/state', "exploded" is not one of \["error", "failure", "pending", "success"\]\.$/,
+      ),
       documentation_url: 'https://docs.github.com/rest/commits/statuses#create-a-commit-status',
       status: '422',
     });
@@ -103,19 +122,33 @@ describe('commit statuses', () => {
   });
 
   it('names a missing required field the way GitHub does', async () => {
-    const failure = await failureOf(octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: OWNER, repo: REPO, sha: SHA_A } as never));
+    const failure = await failureOf(
+      octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner: OWNER, repo: REPO, sha: SHA_A } as never),
+    );
     expect(failure.status).toBe(422);
     expect(failure.data['message']).toBe(`Invalid request.\n\n"state" wasn't supplied.`);
   });
 
   it('combines the latest status per context, and resolves a seeded branch name to its commit', async () => {
-    await admin.seedPull({ owner: OWNER, repo: REPO, number: 41, head: { ref: 'feature/combined', sha: SHA_C }, base: { ref: 'main', sha: SHA_B } });
+    await admin.seedPull({
+      owner: OWNER,
+      repo: REPO,
+      number: 41,
+      head: { ref: 'feature/combined', sha: SHA_C },
+      base: { ref: 'main', sha: SHA_B },
+    });
     await octokit.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_C, state: 'failure', context: 'lint' });
     await octokit.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_C, state: 'success', context: 'lint' });
     await octokit.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_C, state: 'success', context: 'test' });
     const combined = await octokit.repos.getCombinedStatusForRef({ owner: OWNER, repo: REPO, ref: 'feature/combined' });
     expect(combined.data).toMatchObject({ state: 'success', sha: SHA_C, total_count: 2 });
-    await octokit.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_C, state: 'pending', context: 'deploy' });
+    await octokit.repos.createCommitStatus({
+      owner: OWNER,
+      repo: REPO,
+      sha: SHA_C,
+      state: 'pending',
+      context: 'deploy',
+    });
     const pending = await octokit.repos.getCombinedStatusForRef({ owner: OWNER, repo: REPO, ref: SHA_C });
     expect(pending.data.state).toBe('pending');
   });
@@ -124,18 +157,30 @@ describe('commit statuses', () => {
 describe('authentication', () => {
   it('answers 401 "Requires authentication" without credentials', async () => {
     const anonymous = new Octokit({ baseUrl: emulator.url, log: quiet });
-    const failure = await failureOf(anonymous.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_A, state: 'success' }));
-    expect(failure).toEqual({ status: 401, data: { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' } });
+    const failure = await failureOf(
+      anonymous.repos.createCommitStatus({ owner: OWNER, repo: REPO, sha: SHA_A, state: 'success' }),
+    );
+    expect(failure).toEqual({
+      status: 401,
+      data: { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' },
+    });
   });
 
   it('accepts only the configured tokens, as "token X" or "Bearer X", when a token list is given', async () => {
     const strict = await startGitHubEmulator({ tokens: ['right-token'] });
     try {
-      const wrong = await failureOf(new Octokit({ baseUrl: strict.url, auth: 'wrong-token', log: quiet }).repos.get({ owner: OWNER, repo: REPO }));
+      const wrong = await failureOf(
+        new Octokit({ baseUrl: strict.url, auth: 'wrong-token', log: quiet }).repos.get({ owner: OWNER, repo: REPO }),
+      );
       expect(wrong).toMatchObject({ status: 401, data: { message: 'Bad credentials' } });
-      const ok = await new Octokit({ baseUrl: strict.url, auth: 'right-token' }).repos.get({ owner: OWNER, repo: REPO });
+      const ok = await new Octokit({ baseUrl: strict.url, auth: 'right-token' }).repos.get({
+        owner: OWNER,
+        repo: REPO,
+      });
       expect(ok.data.full_name).toBe(`${OWNER}/${REPO}`);
-      const bearer = await fetch(`${strict.url}/repos/${OWNER}/${REPO}`, { headers: { authorization: 'Bearer right-token' } });
+      const bearer = await fetch(`${strict.url}/repos/${OWNER}/${REPO}`, {
+        headers: { authorization: 'Bearer right-token' },
+      });
       expect(bearer.status).toBe(200);
     } finally {
       await strict.close();
@@ -145,8 +190,20 @@ describe('authentication', () => {
 
 describe('check runs', () => {
   it('round-trips create, update (conclusion and summary), get and list-for-ref by name', async () => {
-    const created = await octokit.checks.create({ owner: OWNER, repo: REPO, name: 'gantry/staging', head_sha: SHA_B, status: 'in_progress', external_id: 'job-17' });
-    expect(created.data).toMatchObject({ status: 'in_progress', conclusion: null, external_id: 'job-17', head_sha: SHA_B });
+    const created = await octokit.checks.create({
+      owner: OWNER,
+      repo: REPO,
+      name: 'gantry/staging',
+      head_sha: SHA_B,
+      status: 'in_progress',
+      external_id: 'job-17',
+    });
+    expect(created.data).toMatchObject({
+      status: 'in_progress',
+      conclusion: null,
+      external_id: 'job-17',
+      head_sha: SHA_B,
+    });
 
     const updated = await octokit.checks.update({
       owner: OWNER,
@@ -155,21 +212,36 @@ describe('check runs', () => {
       conclusion: 'failure',
       output: { title: 'Rollout failed', summary: '2 of 3 pods never became ready' },
     });
-    expect(updated.data).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'Rollout failed', summary: '2 of 3 pods never became ready' } });
+    expect(updated.data).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Rollout failed', summary: '2 of 3 pods never became ready' },
+    });
     expect(updated.data.completed_at).toEqual(expect.any(String));
 
     const fetched = await octokit.checks.get({ owner: OWNER, repo: REPO, check_run_id: created.data.id });
     expect(fetched.data).toEqual(updated.data);
 
     await octokit.checks.create({ owner: OWNER, repo: REPO, name: 'gantry/other', head_sha: SHA_B });
-    const listed = await octokit.checks.listForRef({ owner: OWNER, repo: REPO, ref: SHA_B, check_name: 'gantry/staging' });
+    const listed = await octokit.checks.listForRef({
+      owner: OWNER,
+      repo: REPO,
+      ref: SHA_B,
+      check_name: 'gantry/staging',
+    });
     expect(listed.data.total_count).toBe(1);
-    expect(listed.data.check_runs[0]).toMatchObject({ id: created.data.id, external_id: 'job-17', conclusion: 'failure' });
+    expect(listed.data.check_runs[0]).toMatchObject({
+      id: created.data.id,
+      external_id: 'job-17',
+      conclusion: 'failure',
+    });
   });
 
   it('refuses to complete a run without a conclusion, and leaves the stored run untouched', async () => {
     const created = await octokit.checks.create({ owner: OWNER, repo: REPO, name: 'gantry/prod', head_sha: SHA_B });
-    const failure = await failureOf(octokit.checks.update({ owner: OWNER, repo: REPO, check_run_id: created.data.id, status: 'completed' }));
+    const failure = await failureOf(
+      octokit.checks.update({ owner: OWNER, repo: REPO, check_run_id: created.data.id, status: 'completed' }),
+    );
     expect(failure).toMatchObject({ status: 422, data: { status: '422' } });
     // The description's own anyOf says it: "completed" needs a conclusion.
     expect(failure.data['message']).toMatch(/^Invalid request\.\n\n(.+\n)*"conclusion" wasn't supplied\./);
@@ -179,16 +251,28 @@ describe('check runs', () => {
 
   it('answers 404 for a check run of another repository', async () => {
     const created = await octokit.checks.create({ owner: OWNER, repo: REPO, name: 'x', head_sha: SHA_B });
-    const failure = await failureOf(octokit.checks.get({ owner: OWNER, repo: 'elsewhere', check_run_id: created.data.id }));
+    const failure = await failureOf(
+      octokit.checks.get({ owner: OWNER, repo: 'elsewhere', check_run_id: created.data.id }),
+    );
     expect(failure).toMatchObject({ status: 404, data: { message: 'Not Found' } });
   });
 });
 
 describe('issue comments', () => {
   it('creates, updates, lists and deletes a pull request comment', async () => {
-    const created = await octokit.issues.createComment({ owner: OWNER, repo: REPO, issue_number: 7, body: 'Deploying `abc` to staging…' });
+    const created = await octokit.issues.createComment({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: 7,
+      body: 'Deploying `abc` to staging…',
+    });
     expect(created.status).toBe(201);
-    const updated = await octokit.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: created.data.id, body: 'Deployed `abc` to staging.' });
+    const updated = await octokit.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: created.data.id,
+      body: 'Deployed `abc` to staging.',
+    });
     expect(updated.data.body).toBe('Deployed `abc` to staging.');
     const listed = await octokit.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 7 });
     expect(listed.data.map((c) => [c.id, c.body])).toEqual([[created.data.id, 'Deployed `abc` to staging.']]);
@@ -198,98 +282,221 @@ describe('issue comments', () => {
   });
 
   it('pages a long list with a Link header that octokit.paginate follows', async () => {
-    for (let i = 0; i < 5; i += 1) await octokit.issues.createComment({ owner: OWNER, repo: REPO, issue_number: 8, body: `comment ${i}` });
+    for (let i = 0; i < 5; i += 1)
+      await octokit.issues.createComment({ owner: OWNER, repo: REPO, issue_number: 8, body: `comment ${i}` });
     const firstPage = await octokit.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 8, per_page: 2 });
     expect(firstPage.data).toHaveLength(2);
     expect(firstPage.headers.link).toContain('rel="next"');
-    const all = await octokit.paginate(octokit.issues.listComments, { owner: OWNER, repo: REPO, issue_number: 8, per_page: 2 });
+    const all = await octokit.paginate(octokit.issues.listComments, {
+      owner: OWNER,
+      repo: REPO,
+      issue_number: 8,
+      per_page: 2,
+    });
     expect(all.map((c) => c.body)).toEqual(['comment 0', 'comment 1', 'comment 2', 'comment 3', 'comment 4']);
   });
 });
 
 describe('deployments', () => {
   it('creates a deployment and its statuses, and lists both back', async () => {
-    const deployment = await octokit.repos.createDeployment({ owner: OWNER, repo: REPO, ref: SHA_A, environment: 'staging', auto_merge: false, required_contexts: [], payload: { app: 'catalog' } });
+    const deployment = await octokit.repos.createDeployment({
+      owner: OWNER,
+      repo: REPO,
+      ref: SHA_A,
+      environment: 'staging',
+      auto_merge: false,
+      required_contexts: [],
+      payload: { app: 'catalog' },
+    });
     expect(deployment.status).toBe(201);
     const data = deployment.data as { id: number; sha: string; environment: string; payload: unknown };
     expect(data).toMatchObject({ sha: SHA_A, environment: 'staging', payload: { app: 'catalog' } });
 
-    await octokit.repos.createDeploymentStatus({ owner: OWNER, repo: REPO, deployment_id: data.id, state: 'in_progress' });
-    await octokit.repos.createDeploymentStatus({ owner: OWNER, repo: REPO, deployment_id: data.id, state: 'success', environment_url: 'http://catalog.staging.local', log_url: 'http://gantry.local/runs/1' });
+    await octokit.repos.createDeploymentStatus({
+      owner: OWNER,
+      repo: REPO,
+      deployment_id: data.id,
+      state: 'in_progress',
+    });
+    await octokit.repos.createDeploymentStatus({
+      owner: OWNER,
+      repo: REPO,
+      deployment_id: data.id,
+      state: 'success',
+      environment_url: 'http://catalog.staging.local',
+      log_url: 'http://gantry.local/runs/1',
+    });
     const statuses = await octokit.repos.listDeploymentStatuses({ owner: OWNER, repo: REPO, deployment_id: data.id });
     expect(statuses.data.map((s) => s.state)).toEqual(['success', 'in_progress']);
-    expect(statuses.data[0]).toMatchObject({ environment_url: 'http://catalog.staging.local', log_url: 'http://gantry.local/runs/1', target_url: 'http://gantry.local/runs/1' });
+    expect(statuses.data[0]).toMatchObject({
+      environment_url: 'http://catalog.staging.local',
+      log_url: 'http://gantry.local/runs/1',
+      target_url: 'http://gantry.local/runs/1',
+    });
 
-    const listed = await octokit.repos.listDeployments({ owner: OWNER, repo: REPO, environment: 'staging', sha: SHA_A });
+    const listed = await octokit.repos.listDeployments({
+      owner: OWNER,
+      repo: REPO,
+      environment: 'staging',
+      sha: SHA_A,
+    });
     expect(listed.data.map((d) => d.id)).toContain(data.id);
   });
 
   it('marks the previous successful deployment to the environment inactive, as GitHub does', async () => {
-    const first = (await octokit.repos.createDeployment({ owner: OWNER, repo: 'inactive', ref: SHA_A, environment: 'qa', required_contexts: [] })).data as { id: number };
-    await octokit.repos.createDeploymentStatus({ owner: OWNER, repo: 'inactive', deployment_id: first.id, state: 'success' });
-    const second = (await octokit.repos.createDeployment({ owner: OWNER, repo: 'inactive', ref: SHA_B, environment: 'qa', required_contexts: [] })).data as { id: number };
-    await octokit.repos.createDeploymentStatus({ owner: OWNER, repo: 'inactive', deployment_id: second.id, state: 'success' });
-    const firstStatuses = await octokit.repos.listDeploymentStatuses({ owner: OWNER, repo: 'inactive', deployment_id: first.id });
+    const first = (
+      await octokit.repos.createDeployment({
+        owner: OWNER,
+        repo: 'inactive',
+        ref: SHA_A,
+        environment: 'qa',
+        required_contexts: [],
+      })
+    ).data as { id: number };
+    await octokit.repos.createDeploymentStatus({
+      owner: OWNER,
+      repo: 'inactive',
+      deployment_id: first.id,
+      state: 'success',
+    });
+    const second = (
+      await octokit.repos.createDeployment({
+        owner: OWNER,
+        repo: 'inactive',
+        ref: SHA_B,
+        environment: 'qa',
+        required_contexts: [],
+      })
+    ).data as { id: number };
+    await octokit.repos.createDeploymentStatus({
+      owner: OWNER,
+      repo: 'inactive',
+      deployment_id: second.id,
+      state: 'success',
+    });
+    const firstStatuses = await octokit.repos.listDeploymentStatuses({
+      owner: OWNER,
+      repo: 'inactive',
+      deployment_id: first.id,
+    });
     expect(firstStatuses.data[0]?.state).toBe('inactive');
   });
 
   it('answers 409 when a commit status context is not successful and required_contexts is left to its default', async () => {
-    await octokit.repos.createCommitStatus({ owner: OWNER, repo: 'guarded', sha: SHA_B, state: 'pending', context: 'ci' });
+    await octokit.repos.createCommitStatus({
+      owner: OWNER,
+      repo: 'guarded',
+      sha: SHA_B,
+      state: 'pending',
+      context: 'ci',
+    });
     const failure = await failureOf(octokit.repos.createDeployment({ owner: OWNER, repo: 'guarded', ref: SHA_B }));
-    expect(failure).toMatchObject({ status: 409, data: { message: `Conflict: Commit status checks failed for ${SHA_B}.`, status: '409' } });
+    expect(failure).toMatchObject({
+      status: 409,
+      data: { message: `Conflict: Commit status checks failed for ${SHA_B}.`, status: '409' },
+    });
   });
 
   it('answers 422 for a ref that names no known commit', async () => {
-    const failure = await failureOf(octokit.repos.createDeployment({ owner: OWNER, repo: REPO, ref: 'no-such-branch', required_contexts: [] }));
+    const failure = await failureOf(
+      octokit.repos.createDeployment({ owner: OWNER, repo: REPO, ref: 'no-such-branch', required_contexts: [] }),
+    );
     expect(failure).toMatchObject({ status: 422, data: { message: 'No ref found for: no-such-branch' } });
   });
 });
 
 describe('pull requests and repositories', () => {
   it('serves a seeded pull request from pulls.get, and 404 for one never seeded', async () => {
-    await admin.seedPull({ owner: OWNER, repo: REPO, number: 12, title: 'Faster catalog', head: { ref: 'feature/fast', sha: SHA_C }, base: { ref: 'main', sha: SHA_A } });
+    await admin.seedPull({
+      owner: OWNER,
+      repo: REPO,
+      number: 12,
+      title: 'Faster catalog',
+      head: { ref: 'feature/fast', sha: SHA_C },
+      base: { ref: 'main', sha: SHA_A },
+    });
     const pull = await octokit.pulls.get({ owner: OWNER, repo: REPO, pull_number: 12 });
-    expect(pull.data).toMatchObject({ number: 12, state: 'open', merged: false, title: 'Faster catalog', head: { ref: 'feature/fast', sha: SHA_C }, base: { ref: 'main', sha: SHA_A } });
+    expect(pull.data).toMatchObject({
+      number: 12,
+      state: 'open',
+      merged: false,
+      title: 'Faster catalog',
+      head: { ref: 'feature/fast', sha: SHA_C },
+      base: { ref: 'main', sha: SHA_A },
+    });
     const missing = await failureOf(octokit.pulls.get({ owner: OWNER, repo: REPO, pull_number: 999 }));
     expect(missing.status).toBe(404);
   });
 
   it('lists open pull requests for the head commit on its check runs', async () => {
-    await admin.seedPull({ owner: OWNER, repo: REPO, number: 13, head: { ref: 'feature/checks', sha: '1'.repeat(40) }, base: { ref: 'main', sha: SHA_A } });
-    const run = await octokit.checks.create({ owner: OWNER, repo: REPO, name: 'gantry/preview', head_sha: '1'.repeat(40) });
+    await admin.seedPull({
+      owner: OWNER,
+      repo: REPO,
+      number: 13,
+      head: { ref: 'feature/checks', sha: '1'.repeat(40) },
+      base: { ref: 'main', sha: SHA_A },
+    });
+    const run = await octokit.checks.create({
+      owner: OWNER,
+      repo: REPO,
+      name: 'gantry/preview',
+      head_sha: '1'.repeat(40),
+    });
     expect(run.data.pull_requests.map((p) => p.number)).toEqual([13]);
   });
 
   it('serves any repository, with the default branch a test seeded', async () => {
     await admin.seedRepo({ owner: OWNER, repo: 'legacy', defaultBranch: 'master' });
     const repo = await octokit.repos.get({ owner: OWNER, repo: 'legacy' });
-    expect(repo.data).toMatchObject({ full_name: `${OWNER}/legacy`, default_branch: 'master', clone_url: `${emulator.url}/${OWNER}/legacy.git` });
+    expect(repo.data).toMatchObject({
+      full_name: `${OWNER}/legacy`,
+      default_branch: 'master',
+      clone_url: `${emulator.url}/${OWNER}/legacy.git`,
+    });
   });
 });
 
 describe('routing', () => {
   it('serves the same API under /api/v3, the GitHub Enterprise base URL shape', async () => {
     const enterprise = new Octokit({ baseUrl: `${emulator.url}/api/v3`, auth: 'test-token' });
-    const created = await enterprise.repos.createCommitStatus({ owner: OWNER, repo: 'ghes', sha: SHA_A, state: 'success' });
+    const created = await enterprise.repos.createCommitStatus({
+      owner: OWNER,
+      repo: 'ghes',
+      sha: SHA_A,
+      state: 'success',
+    });
     expect(created.data.url).toBe(`${emulator.url}/api/v3/repos/${OWNER}/ghes/statuses/${SHA_A}`);
     const recorded = (await admin.calls({ operationId: 'repos/create-commit-status' })).at(-1);
     expect(recorded?.path).toBe(`/repos/${OWNER}/ghes/statuses/${SHA_A}`);
   });
 
   it('answers 404 in GitHub shape for a path GitHub does not have', async () => {
-    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/no-such-thing`, { headers: { authorization: 'token t' } });
+    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/no-such-thing`, {
+      headers: { authorization: 'token t' },
+    });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+    expect(await response.json()).toEqual({
+      message: 'Not Found',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '404',
+    });
   });
 
   it('answers 501 naming the operationId for an operation GitHub has and the emulator does not', async () => {
     const failure = await failureOf(octokit.repos.delete({ owner: OWNER, repo: REPO }));
     expect(failure.status).toBe(501);
-    expect(failure.data).toMatchObject({ operationId: 'repos/delete', message: expect.stringContaining('repos/delete (DELETE /repos/{owner}/{repo})') });
+    expect(failure.data).toMatchObject({
+      operationId: 'repos/delete',
+      message: expect.stringContaining('repos/delete (DELETE /repos/{owner}/{repo})'),
+    });
   });
 
   it('answers 400 "Problems parsing JSON" for a body that is not JSON', async () => {
-    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/statuses/${SHA_A}`, { method: 'POST', headers: { authorization: 'token t' }, body: '{state:' });
+    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/statuses/${SHA_A}`, {
+      method: 'POST',
+      headers: { authorization: 'token t' },
+      body: '{state:',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ message: 'Problems parsing JSON' });
   });
@@ -304,20 +511,43 @@ describe('GitHub App authentication', () => {
 
   it('issues an installation token for a JWT signed by the registered key, and accepts that token', async () => {
     await admin.registerApp({ appId: 4242, publicKeyPem: publicKey, slug: 'gantry' });
-    const app = new Octokit({ baseUrl: emulator.url, authStrategy: createAppAuth, auth: { appId: 4242, privateKey, installationId: 99 } });
-    const status = await app.repos.createCommitStatus({ owner: OWNER, repo: 'app-repo', sha: SHA_A, state: 'success', context: 'gantry' });
+    const app = new Octokit({
+      baseUrl: emulator.url,
+      authStrategy: createAppAuth,
+      auth: { appId: 4242, privateKey, installationId: 99 },
+    });
+    const status = await app.repos.createCommitStatus({
+      owner: OWNER,
+      repo: 'app-repo',
+      sha: SHA_A,
+      state: 'success',
+      context: 'gantry',
+    });
     expect(status.data.creator).toMatchObject({ login: 'gantry[bot]', type: 'Bot' });
     const run = await app.checks.create({ owner: OWNER, repo: 'app-repo', name: 'gantry', head_sha: SHA_A });
     expect(run.data.app).toMatchObject({ id: 4242, slug: 'gantry' });
 
     const issued = (await admin.calls({ operationId: 'apps/create-installation-access-token' })).at(-1);
-    expect(issued).toMatchObject({ status: 201, path: '/app/installations/99/access_tokens', responseBody: { token: '[masked]' } });
+    expect(issued).toMatchObject({
+      status: 201,
+      path: '/app/installations/99/access_tokens',
+      responseBody: { token: '[masked]' },
+    });
   });
 
   it('rejects a JWT signed by a key the app did not register', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     await admin.registerApp({ appId: 4343, publicKeyPem: publicKey });
-    const impostor = new Octokit({ baseUrl: emulator.url, authStrategy: createAppAuth, auth: { appId: 4343, privateKey: other.privateKey, installationId: 1 }, log: quiet });
+    const impostor = new Octokit({
+      baseUrl: emulator.url,
+      authStrategy: createAppAuth,
+      auth: { appId: 4343, privateKey: other.privateKey, installationId: 1 },
+      log: quiet,
+    });
     const failure = await failureOf(impostor.repos.get({ owner: OWNER, repo: REPO }));
     expect(failure).toMatchObject({ status: 401, data: { message: 'A JSON web token could not be decoded' } });
   });
@@ -340,7 +570,9 @@ describe('webhooks', () => {
     const schema = description.webhookSchema(key);
     if (schema === undefined) throw new Error(`no webhook schema ${key}`);
     const validate = compiler.compile(`webhook ${key}`, schema);
-    return validate(payload) ? [] : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath}: ${e.message ?? e.keyword}`);
+    return validate(payload)
+      ? []
+      : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath}: ${e.message ?? e.keyword}`);
   }
 
   beforeAll(async () => {
@@ -366,7 +598,10 @@ describe('webhooks', () => {
       ref: 'refs/heads/main',
       before: SHA_A,
       after: SHA_C,
-      commits: [{ id: SHA_B, message: 'first', modified: ['apps/catalog/app.yaml'] }, { id: SHA_C, message: 'second' }],
+      commits: [
+        { id: SHA_B, message: 'first', modified: ['apps/catalog/app.yaml'] },
+        { id: SHA_C, message: 'second' },
+      ],
     });
     expect(payload).toMatchObject({
       ref: 'refs/heads/main',
@@ -374,7 +609,13 @@ describe('webhooks', () => {
       after: SHA_C,
       created: false,
       deleted: false,
-      repository: { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER }, clone_url: 'http://git.local/acme/shop.git', default_branch: 'main' },
+      repository: {
+        name: REPO,
+        full_name: `${OWNER}/${REPO}`,
+        owner: { login: OWNER },
+        clone_url: 'http://git.local/acme/shop.git',
+        default_branch: 'main',
+      },
       head_commit: { id: SHA_C, message: 'second' },
     });
     expect((payload['commits'] as Array<{ id: string; modified: string[] }>).map((c) => c.id)).toEqual([SHA_B, SHA_C]);
@@ -384,33 +625,69 @@ describe('webhooks', () => {
   });
 
   it('builds a deleted-branch push with no head commit', () => {
-    const payload = buildPushPayload({ repository, ref: 'refs/heads/gone', before: SHA_A, after: ZERO_SHA, installationId: 5 });
+    const payload = buildPushPayload({
+      repository,
+      ref: 'refs/heads/gone',
+      before: SHA_A,
+      after: ZERO_SHA,
+      installationId: 5,
+    });
     expect(payload).toMatchObject({ deleted: true, head_commit: null, commits: [], installation: { id: 5 } });
     expect(webhookProblems('push', payload)).toEqual([]);
   });
 
   it('builds pull_request payloads for the action, number, head, base and state asked for', () => {
-    const opened = buildPullRequestPayload({ repository, action: 'opened', number: 31, head: { ref: 'feature/x', sha: SHA_B }, base: { ref: 'main', sha: SHA_A } });
+    const opened = buildPullRequestPayload({
+      repository,
+      action: 'opened',
+      number: 31,
+      head: { ref: 'feature/x', sha: SHA_B },
+      base: { ref: 'main', sha: SHA_A },
+    });
     expect(opened).toMatchObject({
       action: 'opened',
       number: 31,
-      pull_request: { number: 31, state: 'open', merged: false, head: { ref: 'feature/x', sha: SHA_B, repo: { full_name: `${OWNER}/${REPO}` } }, base: { ref: 'main', sha: SHA_A } },
+      pull_request: {
+        number: 31,
+        state: 'open',
+        merged: false,
+        head: { ref: 'feature/x', sha: SHA_B, repo: { full_name: `${OWNER}/${REPO}` } },
+        base: { ref: 'main', sha: SHA_A },
+      },
     });
     expect((opened['pull_request'] as { url: string }).url).toMatch(/\/repos\/acme\/shop\/pulls\/31$/);
     expect(webhookProblems('pull-request-opened', opened)).toEqual([]);
 
-    const merged = buildPullRequestPayload({ repository, action: 'closed', number: 31, head: { ref: 'feature/x', sha: SHA_B }, base: { ref: 'main', sha: SHA_A }, merged: true });
+    const merged = buildPullRequestPayload({
+      repository,
+      action: 'closed',
+      number: 31,
+      head: { ref: 'feature/x', sha: SHA_B },
+      base: { ref: 'main', sha: SHA_A },
+      merged: true,
+    });
     expect(merged).toMatchObject({ action: 'closed', pull_request: { state: 'closed', merged: true } });
     expect(webhookProblems('pull-request-closed', merged)).toEqual([]);
 
-    const pushed = buildPullRequestPayload({ repository, action: 'synchronize', number: 31, head: { ref: 'feature/x', sha: SHA_C }, base: { ref: 'main', sha: SHA_A }, before: SHA_B });
+    const pushed = buildPullRequestPayload({
+      repository,
+      action: 'synchronize',
+      number: 31,
+      head: { ref: 'feature/x', sha: SHA_C },
+      base: { ref: 'main', sha: SHA_A },
+      before: SHA_B,
+    });
     expect(pushed).toMatchObject({ before: SHA_B, after: SHA_C });
     expect(webhookProblems('pull-request-synchronize', pushed)).toEqual([]);
   });
 
   it('builds a ping payload that GitHub’s schema accepts', () => {
     const ping = buildPingPayload({ repository, hookId: 77, url: receiverUrl });
-    expect(ping).toMatchObject({ hook_id: 77, hook: { id: 77, config: { url: receiverUrl } }, repository: { full_name: `${OWNER}/${REPO}` } });
+    expect(ping).toMatchObject({
+      hook_id: 77,
+      hook: { id: 77, config: { url: receiverUrl } },
+      repository: { full_name: `${OWNER}/${REPO}` },
+    });
     expect(webhookProblems('ping', ping)).toEqual([]);
   });
 
@@ -440,11 +717,19 @@ describe('webhooks', () => {
       'x-github-hook-installation-target-id': String((payload['repository'] as { id: number }).id),
     });
     expect(delivery?.headers['x-github-hook-id']).toMatch(/^\d+$/);
-    await expect(verify('hook-secret', delivery?.body ?? '', String(delivery?.headers['x-hub-signature-256']))).resolves.toBe(true);
+    await expect(
+      verify('hook-secret', delivery?.body ?? '', String(delivery?.headers['x-hub-signature-256'])),
+    ).resolves.toBe(true);
     expect(delivery?.headers['x-hub-signature']).toBe(signWebhookBody('hook-secret', delivery?.body ?? '').sha1);
     expect(JSON.parse(delivery?.body ?? '{}')).toEqual(payload);
 
-    const again = await deliverWebhook({ url: receiverUrl, secret: 'hook-secret', event: 'push', payload, deliveryId: first.deliveryId });
+    const again = await deliverWebhook({
+      url: receiverUrl,
+      secret: 'hook-secret',
+      event: 'push',
+      payload,
+      deliveryId: first.deliveryId,
+    });
     expect(again.deliveryId).toBe(first.deliveryId);
     expect(received[1]?.headers['x-github-delivery']).toBe(first.deliveryId);
   });
@@ -455,17 +740,23 @@ describe('webhooks', () => {
     const delivery = await admin.deliverWebhook({ url: receiverUrl, secret: 'admin-secret', event: 'ping', payload });
     expect(delivery.status).toBe(202);
     expect(received[0]?.headers['x-github-event']).toBe('ping');
-    await expect(verify('admin-secret', received[0]?.body ?? '', String(received[0]?.headers['x-hub-signature-256']))).resolves.toBe(true);
+    await expect(
+      verify('admin-secret', received[0]?.body ?? '', String(received[0]?.headers['x-hub-signature-256'])),
+    ).resolves.toBe(true);
   });
 });
 
 describe('the emulator as a process', () => {
   it('prints one ready line with its URL, serves, and exits cleanly on SIGTERM', async () => {
     const main = fileURLToPath(new URL('./github-emulator/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const firstLine = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
@@ -480,8 +771,19 @@ describe('the emulator as a process', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toEqual({ code: 0, signal: null });
-    const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', method: 'GET', path: '/repos/a/b', operationId: 'repos/get', status: 200 }));
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        path: '/repos/a/b',
+        operationId: 'repos/get',
+        status: 200,
+      }),
+    );
     expect(stderr).not.toContain('never-logged-secret');
   });
 });
@@ -490,11 +792,15 @@ describe('responses', () => {
   const validator = new ResponseValidator(OpenApiDescription.shared());
 
   it('reports a response that drifts from the description (the check below can fail)', () => {
-    const status = [...seenCalls.values()].find((call) => call.operationId === 'repos/create-commit-status' && call.status === 201);
+    const status = [...seenCalls.values()].find(
+      (call) => call.operationId === 'repos/create-commit-status' && call.status === 201,
+    );
     expect(status).toBeDefined();
     const { id: _id, ...withoutId } = status?.responseBody as Record<string, unknown>;
     expect(validator.check('repos/create-commit-status', 201, withoutId)).toMatchObject({ kind: 'invalid' });
-    expect(validator.check('repos/create-commit-status', 201, { ...withoutId, id: 'one' })).toMatchObject({ kind: 'invalid' });
+    expect(validator.check('repos/create-commit-status', 201, { ...withoutId, id: 'one' })).toMatchObject({
+      kind: 'invalid',
+    });
   });
 
   it('validates every response the emulator gave in this file against the description', () => {
@@ -503,12 +809,18 @@ describe('responses', () => {
     // Every implemented operation was exercised above, so every one of their shapes is covered.
     expect(operations.size).toBeGreaterThanOrEqual(18);
     const problems = checked.flatMap((call) => {
-      const verdict = validator.check(String(call.operationId), call.status, call.status === 204 ? undefined : call.responseBody);
-      if (verdict.kind === 'invalid') return [{ call: `${call.method} ${call.path} → ${call.status}`, problems: verdict.problems.slice(0, 5) }];
+      const verdict = validator.check(
+        String(call.operationId),
+        call.status,
+        call.status === 204 ? undefined : call.responseBody,
+      );
+      if (verdict.kind === 'invalid')
+        return [{ call: `${call.method} ${call.path} → ${call.status}`, problems: verdict.problems.slice(0, 5) }];
       if (verdict.kind === 'no-schema' || call.status >= 400) {
         // Error statuses GitHub leaves undocumented still carry its error shape.
         const body = call.responseBody as Record<string, unknown>;
-        if (typeof body?.['message'] !== 'string' || typeof body['documentation_url'] !== 'string') return [{ call: `${call.method} ${call.path}`, problems: ['not a GitHub error body'] }];
+        if (typeof body?.['message'] !== 'string' || typeof body['documentation_url'] !== 'string')
+          return [{ call: `${call.method} ${call.path}`, problems: ['not a GitHub error body'] }];
       }
       return [];
     });

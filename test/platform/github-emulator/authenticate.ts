@@ -20,7 +20,12 @@ export function readCredential(header: string | undefined): string | undefined {
  * Authenticates an ordinary REST request: an installation token the emulator issued, or a plain token the policy
  * accepts. Missing credentials get GitHub's "Requires authentication", rejected ones its "Bad credentials".
  */
-export function authenticate(header: string | undefined, policy: TokenPolicy, state: EmulatorState, now: Date = new Date()): Actor {
+export function authenticate(
+  header: string | undefined,
+  policy: TokenPolicy,
+  state: EmulatorState,
+  now: Date = new Date(),
+): Actor {
   if (header === undefined || header.trim() === '') throw requiresAuthentication();
   const credential = readCredential(header);
   if (credential === undefined) throw badCredentials();

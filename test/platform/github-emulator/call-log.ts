@@ -29,7 +29,12 @@ export class CallLog {
   private nextId = 1;
 
   /** Records a call, masking credential fields (an installation token in a response, for one). */
-  record(call: Omit<RecordedCall, 'id' | 'timestamp' | 'requestBody' | 'responseBody'> & { requestBody: unknown; responseBody: unknown }): RecordedCall {
+  record(
+    call: Omit<RecordedCall, 'id' | 'timestamp' | 'requestBody' | 'responseBody'> & {
+      requestBody: unknown;
+      responseBody: unknown;
+    },
+  ): RecordedCall {
     const recorded: RecordedCall = {
       ...call,
       id: this.nextId++,
@@ -56,6 +61,9 @@ export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, SECRET_FIELDS.has(key) && typeof inner === 'string' ? '[masked]' : maskSecrets(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      SECRET_FIELDS.has(key) && typeof inner === 'string' ? '[masked]' : maskSecrets(inner),
+    ]),
   );
 }

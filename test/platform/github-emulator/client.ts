@@ -2,7 +2,15 @@ import type { DeliverWebhookInput, RegisterAppInput, SeedPullInput, SeedRepoInpu
 import type { CallFilter, RecordedCall } from './call-log.js';
 import type { WebhookDelivery } from './webhooks/deliver-webhook.js';
 
-export type { CallFilter, DeliverWebhookInput, RecordedCall, RegisterAppInput, SeedPullInput, SeedRepoInput, WebhookDelivery };
+export type {
+  CallFilter,
+  DeliverWebhookInput,
+  RecordedCall,
+  RegisterAppInput,
+  SeedPullInput,
+  SeedRepoInput,
+  WebhookDelivery,
+};
 
 /** An admin API answer that was not the expected success. */
 export class EmulatorAdminError extends Error {
@@ -62,7 +70,12 @@ export class GitHubEmulatorClient {
 
   /** The emulator's self-description: description version, operation count, implemented operations. */
   async health(): Promise<{ ok: boolean; description: string; operations: number; implemented: string[] }> {
-    return (await this.send('GET', 'health')) as { ok: boolean; description: string; operations: number; implemented: string[] };
+    return (await this.send('GET', 'health')) as {
+      ok: boolean;
+      description: string;
+      operations: number;
+      implemented: string[];
+    };
   }
 
   private async send(method: string, route: string, body?: unknown): Promise<unknown> {

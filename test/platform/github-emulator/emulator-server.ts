@@ -22,8 +22,16 @@ export function createRequestListener(context: EmulatorContext, baseUrl: () => s
     const started = process.hrtime.bigint();
     void serve(context, request, baseUrl())
       .catch((error: unknown): OutgoingResponse & { operationId: null } => {
-        log({ level: 'error', msg: 'emulator failure', error: error instanceof Error ? error.stack ?? error.message : String(error) });
-        return { status: 500, body: { message: 'GitHub emulator failure (see its log)', status: '500' }, operationId: null };
+        log({
+          level: 'error',
+          msg: 'emulator failure',
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+        return {
+          status: 500,
+          body: { message: 'GitHub emulator failure (see its log)', status: '500' },
+          operationId: null,
+        };
       })
       .then((outcome) => {
         write(response, outcome);
@@ -41,7 +49,11 @@ export function createRequestListener(context: EmulatorContext, baseUrl: () => s
   };
 }
 
-async function serve(context: EmulatorContext, request: IncomingMessage, baseUrl: string): Promise<OutgoingResponse & { operationId: string | null }> {
+async function serve(
+  context: EmulatorContext,
+  request: IncomingMessage,
+  baseUrl: string,
+): Promise<OutgoingResponse & { operationId: string | null }> {
   const url = new URL(request.url ?? '/', baseUrl);
   const enterprise = url.pathname === ENTERPRISE_PREFIX || url.pathname.startsWith(`${ENTERPRISE_PREFIX}/`);
   const path = enterprise ? url.pathname.slice(ENTERPRISE_PREFIX.length) || '/' : url.pathname;
@@ -95,7 +107,11 @@ function write(response: ServerResponse, outcome: OutgoingResponse): void {
   }
   const json = JSON.stringify(outcome.body);
   response
-    .writeHead(outcome.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) })
+    .writeHead(outcome.status, {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(json)),
+    })
     .end(json);
 }
 

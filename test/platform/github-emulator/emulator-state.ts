@@ -59,7 +59,8 @@ export interface Stored<T> {
   readonly object: T;
 }
 
-type Kind = 'repo' | 'user' | 'status' | 'check-run' | 'check-suite' | 'comment' | 'deployment' | 'deployment-status' | 'pull';
+type Kind =
+  'repo' | 'user' | 'status' | 'check-run' | 'check-suite' | 'comment' | 'deployment' | 'deployment-status' | 'pull';
 
 /**
  * Everything the emulator remembers, in memory. Ids increase per kind from readable starting points, so an id in a

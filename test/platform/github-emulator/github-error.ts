@@ -71,7 +71,12 @@ export function problemsParsingJson(): GitHubError {
 }
 
 /** An operation GitHub has and the emulator does not: say exactly which, so the gap is obvious in a test log. */
-export function notImplemented(operationId: string, method: string, pathTemplate: string, documentationUrl: string): GitHubError {
+export function notImplemented(
+  operationId: string,
+  method: string,
+  pathTemplate: string,
+  documentationUrl: string,
+): GitHubError {
   return new GitHubError(
     501,
     `The GitHub emulator does not implement ${operationId} (${method.toUpperCase()} ${pathTemplate}). ` +

@@ -21,7 +21,12 @@ export async function handleAdminCall(context: EmulatorContext, call: IncomingCa
     case 'GET /health':
       return {
         status: 200,
-        body: { ok: true, description: `@octokit/openapi ${context.description.version}`, operations: context.description.operations.length, implemented: [...HANDLERS.keys()] },
+        body: {
+          ok: true,
+          description: `@octokit/openapi ${context.description.version}`,
+          operations: context.description.operations.length,
+          implemented: [...HANDLERS.keys()],
+        },
       };
     case 'GET /calls': {
       const operationId = call.query.get('operationId') ?? undefined;
@@ -47,14 +52,22 @@ export async function handleAdminCall(context: EmulatorContext, call: IncomingCa
   }
 }
 
-function seedRepo(context: EmulatorContext, call: IncomingCall, input: z.output<typeof SeedRepoInput>): OutgoingResponse {
+function seedRepo(
+  context: EmulatorContext,
+  call: IncomingCall,
+  input: z.output<typeof SeedRepoInput>,
+): OutgoingResponse {
   const existing = context.state.repo(input.owner, input.repo);
   const record = { ...existing, defaultBranch: input.defaultBranch };
   context.state.repos.set(repoKey(input.owner, input.repo), record);
   return { status: 201, body: buildRepository(urlsOf(call), record) };
 }
 
-function seedPull(context: EmulatorContext, call: IncomingCall, input: z.output<typeof SeedPullInput>): OutgoingResponse {
+function seedPull(
+  context: EmulatorContext,
+  call: IncomingCall,
+  input: z.output<typeof SeedPullInput>,
+): OutgoingResponse {
   const repo = context.state.repo(input.owner, input.repo);
   const key = repoKey(input.owner, input.repo);
   const now = isoNow();
@@ -83,10 +96,20 @@ function registerApp(context: EmulatorContext, input: z.output<typeof RegisterAp
   try {
     publicKey = createPublicKey(input.publicKeyPem);
   } catch (error) {
-    return { status: 400, body: { message: `publicKeyPem is not a PEM public key: ${(error as Error).message}`, status: '400' } };
+    return {
+      status: 400,
+      body: { message: `publicKeyPem is not a PEM public key: ${(error as Error).message}`, status: '400' },
+    };
   }
   const slug = input.slug ?? `app-${input.appId}`;
-  context.state.apps.set(input.appId, { appId: input.appId, slug, name: input.name ?? slug, publicKey, ownerLogin: input.owner, createdAt: isoNow() });
+  context.state.apps.set(input.appId, {
+    appId: input.appId,
+    slug,
+    name: input.name ?? slug,
+    publicKey,
+    ownerLogin: input.owner,
+    createdAt: isoNow(),
+  });
   return { status: 201, body: { appId: input.appId, slug } };
 }
 
@@ -95,8 +118,14 @@ async function deliver(input: z.output<typeof DeliverWebhookInput>): Promise<Out
     return { status: 200, body: await deliverWebhook(input) };
   } catch (error) {
     // The receiver being down is the test's business, not the emulator's: say so in the answer.
-    const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
-    return { status: 502, body: { message: `Delivery to ${new URL(input.url).origin} failed: ${reason}`, status: '502' } };
+    const reason =
+      error instanceof Error
+        ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+        : String(error);
+    return {
+      status: 502,
+      body: { message: `Delivery to ${new URL(input.url).origin} failed: ${reason}`, status: '502' },
+    };
   }
 }
 
@@ -104,17 +133,28 @@ function urlsOf(call: IncomingCall) {
   return { api: call.apiBaseUrl, html: call.htmlBaseUrl };
 }
 
-function parse<S extends z.ZodType>(schema: S, rawBody: string, use: (input: z.output<S>) => OutgoingResponse): OutgoingResponse {
+function parse<S extends z.ZodType>(
+  schema: S,
+  rawBody: string,
+  use: (input: z.output<S>) => OutgoingResponse,
+): OutgoingResponse {
   const parsed = parseInput(schema, rawBody);
   return parsed.ok ? use(parsed.value) : parsed.response;
 }
 
-async function parseAsync<S extends z.ZodType>(schema: S, rawBody: string, use: (input: z.output<S>) => Promise<OutgoingResponse>): Promise<OutgoingResponse> {
+async function parseAsync<S extends z.ZodType>(
+  schema: S,
+  rawBody: string,
+  use: (input: z.output<S>) => Promise<OutgoingResponse>,
+): Promise<OutgoingResponse> {
   const parsed = parseInput(schema, rawBody);
   return parsed.ok ? use(parsed.value) : parsed.response;
 }
 
-function parseInput<S extends z.ZodType>(schema: S, rawBody: string): { ok: true; value: z.output<S> } | { ok: false; response: OutgoingResponse } {
+function parseInput<S extends z.ZodType>(
+  schema: S,
+  rawBody: string,
+): { ok: true; value: z.output<S> } | { ok: false; response: OutgoingResponse } {
   let json: unknown;
   try {
     json = JSON.parse(rawBody === '' ? '{}' : rawBody);
@@ -124,5 +164,11 @@ function parseInput<S extends z.ZodType>(schema: S, rawBody: string): { ok: true
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const details = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-  return { ok: false, response: { status: 400, body: { message: `Invalid emulator admin request: ${details.join('; ')}`, status: '400' } } };
+  return {
+    ok: false,
+    response: {
+      status: 400,
+      body: { message: `Invalid emulator admin request: ${details.join('; ')}`, status: '400' },
+    },
+  };
 }

@@ -28,7 +28,8 @@ export function handleApiCall(context: EmulatorContext, call: IncomingCall): Api
     requestBody = parseJson(call.rawBody);
     const valid = context.validator.validate(operation, match.pathParams, call.query, requestBody);
     const handler = HANDLERS.get(operation.operationId);
-    if (handler === undefined) throw notImplemented(operation.operationId, operation.method, operation.pathTemplate, operation.documentationUrl);
+    if (handler === undefined)
+      throw notImplemented(operation.operationId, operation.method, operation.pathTemplate, operation.documentationUrl);
     const result = handler({
       operation,
       params: valid.pathParams,
@@ -38,7 +39,13 @@ export function handleApiCall(context: EmulatorContext, call: IncomingCall): Api
       state: context.state,
       urls: { api: call.apiBaseUrl, html: call.htmlBaseUrl },
     });
-    return { status: result.status, body: result.body, headers: result.headers ?? {}, operationId: operation.operationId, requestBody };
+    return {
+      status: result.status,
+      body: result.body,
+      headers: result.headers ?? {},
+      operationId: operation.operationId,
+      requestBody,
+    };
   } catch (error) {
     if (!(error instanceof GitHubError)) throw error;
     return { ...fromError(error), operationId: operation.operationId, requestBody };

@@ -23,7 +23,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
   };
   const started = Date.now();
-  const emulator = await startGitHubEmulator({ port, host: values.host, ...(values.token === undefined ? {} : { tokens: values.token }), log });
+  const emulator = await startGitHubEmulator({
+    port,
+    host: values.host,
+    ...(values.token === undefined ? {} : { tokens: values.token }),
+    log,
+  });
   log({ level: 'info', msg: 'listening', url: emulator.url, startupMs: Date.now() - started });
   process.stdout.write(`${JSON.stringify({ ready: true, url: emulator.url })}\n`);
 
@@ -42,6 +47,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: error instanceof Error ? error.message : String(error) })}\n`,
+  );
   process.exit(1);
 });

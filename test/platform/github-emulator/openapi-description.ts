@@ -107,7 +107,12 @@ function readOperations(paths: JsonObject, resolve: (ref: string) => Json): Oper
   return operations;
 }
 
-function readOperation(pathTemplate: string, method: HttpMethod, op: JsonObject, resolve: (ref: string) => Json): Operation {
+function readOperation(
+  pathTemplate: string,
+  method: HttpMethod,
+  op: JsonObject,
+  resolve: (ref: string) => Json,
+): Operation {
   const parameters = (Array.isArray(op['parameters']) ? op['parameters'] : []).map((raw) => {
     const p = asObject(follow(raw, resolve)) ?? {};
     const location = String(p['in']);

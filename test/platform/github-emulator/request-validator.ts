@@ -27,7 +27,12 @@ export class RequestValidator {
   }
 
   /** Validates one request, or throws a GitHubError (422) listing what is wrong. */
-  validate(operation: Operation, pathParams: Readonly<Record<string, string>>, query: URLSearchParams, body: unknown): ValidRequest {
+  validate(
+    operation: Operation,
+    pathParams: Readonly<Record<string, string>>,
+    query: URLSearchParams,
+    body: unknown,
+  ): ValidRequest {
     const path: Record<string, unknown> = { ...pathParams };
     this.check(operation, 'path', path);
     const queryValues = readQuery(operation, query);

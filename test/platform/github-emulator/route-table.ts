@@ -51,11 +51,6 @@ export class RouteTable {
     }
     return undefined;
   }
-
-  /** Whether any method serves this path: GitHub answers 404 either way, but the emulator's log says which. */
-  hasPath(path: string): boolean {
-    return [...this.byMethod.keys()].some((method) => this.match(method, path) !== undefined);
-  }
 }
 
 function compileRoute(operation: Operation): Route {

@@ -10,7 +10,16 @@ const COMPONENT_SCHEMA_REF = '#/components/schemas/';
 const COMPONENT_ID_BASE = 'https://github-emulator.invalid/components/schemas/';
 
 /** Keywords of OpenAPI 3.0 schemas that are annotations only, or have no JSON Schema meaning. */
-const ANNOTATIONS = new Set(['nullable', 'discriminator', 'example', 'xml', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly']);
+const ANNOTATIONS = new Set([
+  'nullable',
+  'discriminator',
+  'example',
+  'xml',
+  'externalDocs',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
 /** Keywords whose value is one schema. */
 const SCHEMA_VALUED = new Set(['items', 'not', 'additionalProperties', 'additionalItems', 'contains', 'propertyNames']);
 /** Keywords whose value is a list of schemas. */
@@ -60,7 +69,8 @@ export class SchemaCompiler {
     for (const [keyword, value] of Object.entries(schema)) {
       if (ANNOTATIONS.has(keyword) || keyword.startsWith('x-')) continue;
       if (SCHEMA_VALUED.has(keyword)) out[keyword] = this.convert(value);
-      else if (SCHEMA_LISTS.has(keyword) && Array.isArray(value)) out[keyword] = value.map((item) => this.convert(item));
+      else if (SCHEMA_LISTS.has(keyword) && Array.isArray(value))
+        out[keyword] = value.map((item) => this.convert(item));
       else if (SCHEMA_MAPS.has(keyword)) out[keyword] = mapValues(asObject(value) ?? {}, (item) => this.convert(item));
       else out[keyword] = value;
     }

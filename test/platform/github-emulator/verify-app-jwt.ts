@@ -24,15 +24,22 @@ export function verifyAppJwt(jwt: string, apps: ReadonlyMap<string, AppRecord>, 
   const app = apps.get(String(payload['iss']));
   if (app === undefined) throw new GitHubError(401, 'Integration not found');
   const signed = Buffer.from(`${headerPart}.${payloadPart}`);
-  if (!verifySignature('RSA-SHA256', signed, app.publicKey, Buffer.from(signaturePart, 'base64url'))) throw undecodable();
+  if (!verifySignature('RSA-SHA256', signed, app.publicKey, Buffer.from(signaturePart, 'base64url')))
+    throw undecodable();
 
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const { iat, exp } = payload;
   if (typeof iat !== 'number' || iat > nowSeconds + DRIFT_SECONDS) {
-    throw new GitHubError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.");
+    throw new GitHubError(
+      401,
+      "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.",
+    );
   }
   if (typeof exp !== 'number' || exp <= nowSeconds - DRIFT_SECONDS) {
-    throw new GitHubError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.");
+    throw new GitHubError(
+      401,
+      "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
+    );
   }
   if (exp > nowSeconds + MAX_LIFETIME_SECONDS + DRIFT_SECONDS) {
     throw new GitHubError(401, "'Expiration time' claim ('exp') is too far in the future.");

@@ -28,7 +28,13 @@ export const createCheckRun: Handler = (context) => {
     conclusion: null,
     started_at: now,
     completed_at: null,
-    output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${repoApiUrl(context, repo)}/check-runs/${id}/annotations` },
+    output: {
+      title: null,
+      summary: null,
+      text: null,
+      annotations_count: 0,
+      annotations_url: `${repoApiUrl(context, repo)}/check-runs/${id}/annotations`,
+    },
     check_suite: { id: checkSuiteId(context, repo.key, headSha, app.appId) },
     app: buildIntegration(context.urls, app, context.state.userId(app.ownerLogin)),
     pull_requests: [],
@@ -118,7 +124,8 @@ function applyChanges(context: HandlerContext, current: CheckRun, body: Record<s
       if (output[field] !== undefined) shown[field] = output[field];
     }
     const annotations = output['annotations'];
-    if (Array.isArray(annotations)) shown['annotations_count'] = Number(shown['annotations_count']) + annotations.length;
+    if (Array.isArray(annotations))
+      shown['annotations_count'] = Number(shown['annotations_count']) + annotations.length;
   }
   return run;
 }

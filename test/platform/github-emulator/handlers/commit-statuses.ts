@@ -36,7 +36,11 @@ export const createCommitStatus: Handler = (context) => {
 export const listCommitStatusesForRef: Handler = (context) => {
   const repo = repoOf(context);
   const ref = String(context.params['ref']);
-  const page = paginate(context, statusesFor(context, repo.key, ref), `/repos/${repo.owner}/${repo.name}/commits/${ref}/statuses`);
+  const page = paginate(
+    context,
+    statusesFor(context, repo.key, ref),
+    `/repos/${repo.owner}/${repo.name}/commits/${ref}/statuses`,
+  );
   return { status: 200, ...page };
 };
 
@@ -75,7 +79,7 @@ function statusesFor(context: HandlerContext, repoKey: string, ref: string): Arr
 }
 
 /** GitHub's rule: any error or failure fails; otherwise any pending (or no status at all) is pending. */
-function combinedState(states: readonly CommitState[]): CommitState | 'pending' {
+function combinedState(states: readonly CommitState[]): CommitState {
   if (states.some((s) => s === 'error' || s === 'failure')) return 'failure';
   if (states.length === 0 || states.includes('pending')) return 'pending';
   return 'success';

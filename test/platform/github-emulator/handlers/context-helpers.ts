@@ -1,4 +1,3 @@
-import { TOKEN_USER_LOGIN } from '../authenticate.js';
 import type { RepoRecord } from '../emulator-state.js';
 import { repoKey } from '../emulator-state.js';
 import { notFound } from '../github-error.js';
@@ -25,11 +24,6 @@ export function creatorOf(context: HandlerContext): SimpleUser {
   return buildSimpleUser(urls, login, state.userId(login), 'Bot');
 }
 
-/** The login of {@link creatorOf}, without building the whole user. */
-export function creatorLogin(context: HandlerContext): string {
-  return context.actor.kind === 'user' ? TOKEN_USER_LOGIN : `${context.actor.app.slug}[bot]`;
-}
-
 /** The body as the object the request schema guarantees (handlers only read fields the schema declares). */
 export function bodyOf(context: HandlerContext): Record<string, unknown> {
   const body = context.body;
@@ -42,7 +36,11 @@ export function intParam(context: HandlerContext, name: string): number {
 }
 
 /** Looks up an object by id in the repository the path names; 404 (as GitHub) when it is elsewhere or gone. */
-export function findInRepo<T extends { readonly repoKey: string }>(context: HandlerContext, map: ReadonlyMap<number, T>, id: number): T {
+export function findInRepo<T extends { readonly repoKey: string }>(
+  context: HandlerContext,
+  map: ReadonlyMap<number, T>,
+  id: number,
+): T {
   const found = map.get(id);
   if (found === undefined || found.repoKey !== repoOf(context).key) throw notFound(context.operation.documentationUrl);
   return found;
@@ -52,14 +50,19 @@ export function findInRepo<T extends { readonly repoKey: string }>(context: Hand
  * One page of a list, as GitHub pages it (`per_page` default 30, max 100; `page` from 1), with the `Link` header
  * Octokit's paginator follows.
  */
-export function paginate<T>(context: HandlerContext, items: readonly T[], path: string): { body: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  context: HandlerContext,
+  items: readonly T[],
+  path: string,
+): { body: T[]; headers: Record<string, string> } {
   const perPage = Math.min(Math.max(Number(context.query['per_page'] ?? 30), 1), 100);
   const page = Math.max(Number(context.query['page'] ?? 1), 1);
   const lastPage = Math.max(Math.ceil(items.length / perPage), 1);
   const body = items.slice((page - 1) * perPage, page * perPage);
   const link = (p: number, rel: string): string => {
     const url = new URL(context.urls.api + path);
-    for (const [key, value] of Object.entries(context.query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(context.query))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     url.searchParams.set('per_page', String(perPage));
     url.searchParams.set('page', String(p));
     return `<${url.toString()}>; rel="${rel}"`;

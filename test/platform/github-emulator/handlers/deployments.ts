@@ -95,17 +95,26 @@ export const listDeploymentStatuses: Handler = (context) => {
   findInRepo(context, context.state.deployments, deploymentId);
   const repo = repoOf(context);
   const statuses = context.state.deploymentStatuses.get(deploymentId) ?? [];
-  return { status: 200, ...paginate(context, statuses, `/repos/${repo.owner}/${repo.name}/deployments/${deploymentId}/statuses`) };
+  return {
+    status: 200,
+    ...paginate(context, statuses, `/repos/${repo.owner}/${repo.name}/deployments/${deploymentId}/statuses`),
+  };
 };
 
-function buildStatus(context: HandlerContext, deployment: Deployment, state: string, body: Record<string, unknown>): DeploymentStatus {
+function buildStatus(
+  context: HandlerContext,
+  deployment: Deployment,
+  state: string,
+  body: Record<string, unknown>,
+): DeploymentStatus {
   const id = context.state.nextId('deployment-status');
   const now = isoNow();
   // `log_url` replaced `target_url`; GitHub reports whichever was given under both names. The description
   // requires `target_url` to be a URI, so without either it points at the repository's deployments page.
   const logUrl = (body['log_url'] as string | undefined) ?? (body['target_url'] as string | undefined);
   const environmentUrl = body['environment_url'] as string | undefined;
-  const deploymentsPage = String(deployment['repository_url']).replace(context.urls.api + '/repos', context.urls.html) + '/deployments';
+  const deploymentsPage =
+    String(deployment['repository_url']).replace(context.urls.api + '/repos', context.urls.html) + '/deployments';
   return {
     url: `${String(deployment['url'])}/statuses/${id}`,
     id,
@@ -136,7 +145,13 @@ function deactivateOlder(context: HandlerContext, repoKey: string, current: Depl
   }
 }
 
-function checkRequiredContexts(context: HandlerContext, repoKey: string, ref: string, sha: string, required: string[] | undefined): void {
+function checkRequiredContexts(
+  context: HandlerContext,
+  repoKey: string,
+  ref: string,
+  sha: string,
+  required: string[] | undefined,
+): void {
   const latest = new Map<string, string>();
   for (const stored of [...context.state.statuses].reverse()) {
     if (stored.repoKey !== repoKey || stored.sha.toLowerCase() !== sha.toLowerCase()) continue;
@@ -148,11 +163,20 @@ function checkRequiredContexts(context: HandlerContext, repoKey: string, ref: st
   if (failing.length === 0) return;
   throw new GitHubError(409, `Conflict: Commit status checks failed for ${ref}.`, {
     documentationUrl: context.operation.documentationUrl,
-    errors: [{ resource: 'Deployment', field: 'required_contexts', code: 'invalid', message: failing.map((name) => `${name}: ${latest.get(name) ?? 'missing'}`).join(', ') }],
+    errors: [
+      {
+        resource: 'Deployment',
+        field: 'required_contexts',
+        code: 'invalid',
+        message: failing.map((name) => `${name}: ${latest.get(name) ?? 'missing'}`).join(', '),
+      },
+    ],
   });
 }
 
 function appOf(context: HandlerContext) {
   const { actor } = context;
-  return actor.kind === 'user' ? null : buildIntegration(context.urls, actor.app, context.state.userId(actor.app.ownerLogin));
+  return actor.kind === 'user'
+    ? null
+    : buildIntegration(context.urls, actor.app, context.state.userId(actor.app.ownerLogin));
 }

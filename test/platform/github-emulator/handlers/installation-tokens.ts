@@ -13,7 +13,9 @@ const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
  */
 export const createInstallationAccessToken: Handler = (context) => {
   if (context.actor.kind !== 'app') {
-    throw new GitHubError(401, 'A JSON web token could not be decoded', { documentationUrl: context.operation.documentationUrl });
+    throw new GitHubError(401, 'A JSON web token could not be decoded', {
+      documentationUrl: context.operation.documentationUrl,
+    });
   }
   const installationId = intParam(context, 'installation_id');
   const body = bodyOf(context);

@@ -24,7 +24,9 @@ export const createIssueComment: Handler = (context) => {
     issue_url: `${api}/issues/${issueNumber}`,
     author_association: user.login.toLowerCase() === repo.owner.toLowerCase() ? 'OWNER' : 'NONE',
     performed_via_github_app:
-      context.actor.kind === 'user' ? null : buildIntegration(context.urls, context.actor.app, context.state.userId(context.actor.app.ownerLogin)),
+      context.actor.kind === 'user'
+        ? null
+        : buildIntegration(context.urls, context.actor.app, context.state.userId(context.actor.app.ownerLogin)),
     reactions: {
       url: `${api}/issues/comments/${id}/reactions`,
       total_count: 0,
@@ -45,7 +47,11 @@ export const createIssueComment: Handler = (context) => {
 /** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
 export const updateIssueComment: Handler = (context) => {
   const stored = findInRepo(context, context.state.comments, intParam(context, 'comment_id'));
-  const updated: Record<string, unknown> = { ...stored.object, body: String(bodyOf(context)['body']), updated_at: isoNow() };
+  const updated: Record<string, unknown> = {
+    ...stored.object,
+    body: String(bodyOf(context)['body']),
+    updated_at: isoNow(),
+  };
   context.state.comments.set(Number(updated['id']), { ...stored, object: updated });
   return { status: 200, body: updated };
 };
@@ -60,7 +66,10 @@ export const listIssueComments: Handler = (context) => {
     .map((c) => c.object)
     .filter((c) => since === undefined || Date.parse(String(c['updated_at'])) >= since)
     .sort((a, b) => Number(a['id']) - Number(b['id']));
-  return { status: 200, ...paginate(context, comments, `/repos/${repo.owner}/${repo.name}/issues/${issueNumber}/comments`) };
+  return {
+    status: 200,
+    ...paginate(context, comments, `/repos/${repo.owner}/${repo.name}/issues/${issueNumber}/comments`),
+  };
 };
 
 /** DELETE /repos/{owner}/{repo}/issues/comments/{comment_id} */

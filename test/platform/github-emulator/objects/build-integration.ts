@@ -12,7 +12,11 @@ export const DEFAULT_APP: Pick<AppRecord, 'appId' | 'slug' | 'name' | 'ownerLogi
 };
 
 /** A GitHub App as the `integration` schema describes it (the `app` of a check run). */
-export function buildIntegration(urls: EmulatorUrls, app: Pick<AppRecord, 'appId' | 'slug' | 'name' | 'ownerLogin' | 'createdAt'>, ownerId: number) {
+export function buildIntegration(
+  urls: EmulatorUrls,
+  app: Pick<AppRecord, 'appId' | 'slug' | 'name' | 'ownerLogin' | 'createdAt'>,
+  ownerId: number,
+) {
   const id = Number(app.appId);
   return {
     id,
@@ -26,7 +30,14 @@ export function buildIntegration(urls: EmulatorUrls, app: Pick<AppRecord, 'appId
     html_url: `${urls.html}/apps/${app.slug}`,
     created_at: app.createdAt,
     updated_at: app.createdAt,
-    permissions: { checks: 'write', statuses: 'write', deployments: 'write', pull_requests: 'write', metadata: 'read', contents: 'read' },
+    permissions: {
+      checks: 'write',
+      statuses: 'write',
+      deployments: 'write',
+      pull_requests: 'write',
+      metadata: 'read',
+      contents: 'read',
+    },
     events: ['push', 'pull_request'],
   };
 }

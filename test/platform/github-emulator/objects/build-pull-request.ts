@@ -4,7 +4,12 @@ import { buildSimpleUser } from './build-user.js';
 import type { EmulatorUrls } from './emulator-urls.js';
 
 /** A seeded pull request as GitHub's `pull-request` schema describes it (head and base in the same repository). */
-export function buildPullRequest(urls: EmulatorUrls, repo: RepoRecord, pull: PullRecord, userId: (login: string) => number) {
+export function buildPullRequest(
+  urls: EmulatorUrls,
+  repo: RepoRecord,
+  pull: PullRecord,
+  userId: (login: string) => number,
+) {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
   const html = `${urls.html}/${repo.owner}/${repo.name}/pull/${pull.number}`;
   const author = buildSimpleUser(urls, pull.author, userId(pull.author));

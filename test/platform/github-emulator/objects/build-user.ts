@@ -2,7 +2,12 @@ import { nodeId } from '../emulator-state.js';
 import type { EmulatorUrls } from './emulator-urls.js';
 
 /** A `simple-user` as GitHub returns it; `Bot` for a GitHub App's `<slug>[bot]` identity. */
-export function buildSimpleUser(urls: EmulatorUrls, login: string, id: number, type: 'User' | 'Organization' | 'Bot' = 'User') {
+export function buildSimpleUser(
+  urls: EmulatorUrls,
+  login: string,
+  id: number,
+  type: 'User' | 'Organization' | 'Bot' = 'User',
+) {
   const api = `${urls.api}/users/${encodeURIComponent(login)}`;
   return {
     login,

@@ -13,7 +13,10 @@ export interface PingPayloadOptions {
 
 /** A `ping` payload for a repository webhook, from the real example. */
 export function buildPingPayload(options: PingPayloadOptions): WebhookPayload {
-  const payload = cloneExample('ping', (example) => (example['hook'] as Record<string, unknown>)['deliveries_url'] !== undefined);
+  const payload = cloneExample(
+    'ping',
+    (example) => (example['hook'] as Record<string, unknown>)['deliveries_url'] !== undefined,
+  );
   retargetRepository(payload['repository'], options.repository);
   retargetUser(payload['sender'], options.repository.owner);
   const fullName = `${options.repository.owner}/${options.repository.name}`;

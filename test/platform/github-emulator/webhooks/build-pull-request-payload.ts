@@ -1,11 +1,37 @@
-import { literal, replaceInStrings, retargetRepository, retargetUser, setInstallation, stableId, type WebhookRepository } from './retarget.js';
+import {
+  literal,
+  replaceInStrings,
+  retargetRepository,
+  retargetUser,
+  setInstallation,
+  stableId,
+  type WebhookRepository,
+} from './retarget.js';
 import { cloneExample, type WebhookPayload } from './webhook-examples.js';
 
 /** The `pull_request` actions a test may ask for: every action GitHub documents for the event. */
 export type PullRequestAction =
-  | 'assigned' | 'auto_merge_disabled' | 'auto_merge_enabled' | 'closed' | 'converted_to_draft' | 'dequeued' | 'edited'
-  | 'enqueued' | 'labeled' | 'locked' | 'milestoned' | 'opened' | 'ready_for_review' | 'reopened' | 'review_request_removed'
-  | 'review_requested' | 'synchronize' | 'unassigned' | 'unlabeled' | 'unlocked' | 'demilestoned';
+  | 'assigned'
+  | 'auto_merge_disabled'
+  | 'auto_merge_enabled'
+  | 'closed'
+  | 'converted_to_draft'
+  | 'dequeued'
+  | 'edited'
+  | 'enqueued'
+  | 'labeled'
+  | 'locked'
+  | 'milestoned'
+  | 'opened'
+  | 'ready_for_review'
+  | 'reopened'
+  | 'review_request_removed'
+  | 'review_requested'
+  | 'synchronize'
+  | 'unassigned'
+  | 'unlabeled'
+  | 'unlocked'
+  | 'demilestoned';
 
 /** What to put into a `pull_request` payload. */
 export interface PullRequestPayloadOptions {
@@ -32,7 +58,8 @@ export interface PullRequestPayloadOptions {
  */
 export function buildPullRequestPayload(options: PullRequestPayloadOptions): WebhookPayload {
   const matching = cloneExample('pull_request', (example) => example['action'] === options.action);
-  const payload = matching['action'] === options.action ? matching : cloneExample('pull_request', (e) => e['action'] === 'opened');
+  const payload =
+    matching['action'] === options.action ? matching : cloneExample('pull_request', (e) => e['action'] === 'opened');
   const pull = payload['pull_request'] as Record<string, unknown>;
   const oldNumber = Number(pull['number']);
   const oldHead = pull['head'] as Record<string, unknown>;
@@ -47,7 +74,8 @@ export function buildPullRequestPayload(options: PullRequestPayloadOptions): Web
     [literal(String(oldHead['sha'])), options.head.sha],
     [literal(String(oldBase['sha'])), options.base.sha],
   ]);
-  for (const repository of [payload['repository'], oldHead['repo'], oldBase['repo']]) retargetRepository(repository, options.repository);
+  for (const repository of [payload['repository'], oldHead['repo'], oldBase['repo']])
+    retargetRepository(repository, options.repository);
   for (const user of [payload['sender'], pull['user'], oldHead['user'], oldBase['user']]) retargetUser(user, sender);
   delete payload['organization'];
   setInstallation(payload, options.installationId);

@@ -57,7 +57,9 @@ export function buildPushPayload(options: PushPayloadOptions): WebhookPayload {
   delete payload['organization'];
   setInstallation(payload, options.installationId);
 
-  const commits = deleted ? [] : (options.commits ?? [{ id: options.after }]).map((c) => buildCommit(template, fullName, c));
+  const commits = deleted
+    ? []
+    : (options.commits ?? [{ id: options.after }]).map((c) => buildCommit(template, fullName, c));
   const html = `https://github.com/${fullName}`;
   Object.assign(payload, {
     ref: options.ref,
@@ -67,17 +69,27 @@ export function buildPushPayload(options: PushPayloadOptions): WebhookPayload {
     deleted,
     forced: options.forced ?? false,
     base_ref: null,
-    compare: created ? `${html}/commit/${options.after.slice(0, 12)}` : `${html}/compare/${options.before.slice(0, 12)}...${options.after.slice(0, 12)}`,
+    compare: created
+      ? `${html}/commit/${options.after.slice(0, 12)}`
+      : `${html}/compare/${options.before.slice(0, 12)}...${options.after.slice(0, 12)}`,
     commits,
     head_commit: commits.at(-1) ?? null,
   });
   return payload;
 }
 
-function buildCommit(template: Record<string, unknown> | null, fullName: string, commit: PushCommit): Record<string, unknown> {
+function buildCommit(
+  template: Record<string, unknown> | null,
+  fullName: string,
+  commit: PushCommit,
+): Record<string, unknown> {
   const base = structuredClone(template ?? {});
   const author = commit.author ?? { name: 'Gantry Test', email: 'gantry-test@example.com', username: 'gantry-test' };
-  const person = { name: author.name, email: author.email, ...(author.username === undefined ? {} : { username: author.username }) };
+  const person = {
+    name: author.name,
+    email: author.email,
+    ...(author.username === undefined ? {} : { username: author.username }),
+  };
   return {
     ...base,
     id: commit.id,

@@ -40,7 +40,11 @@ export async function deliverWebhook(options: DeliverWebhookOptions): Promise<We
   const signatures = signWebhookBody(options.secret, body);
   const deliveryId = options.deliveryId ?? randomUUID();
   const repository = options.payload['repository'] as { id?: number; full_name?: string } | undefined;
-  const hookId = options.hookId ?? (typeof options.payload['hook_id'] === 'number' ? options.payload['hook_id'] : stableId(`hook:${repository?.full_name ?? ''}`));
+  const hookId =
+    options.hookId ??
+    (typeof options.payload['hook_id'] === 'number'
+      ? options.payload['hook_id']
+      : stableId(`hook:${repository?.full_name ?? ''}`));
   const target = options.installationTarget ?? { type: 'repository', id: repository?.id ?? 0 };
   const response = await fetch(options.url, {
     method: 'POST',

@@ -15,7 +15,8 @@ export interface WebhookRepository {
 
 /** Replaces substrings in every string of a JSON tree, in place. URLs in examples embed names, numbers and shas. */
 export function replaceInStrings(node: unknown, replacements: ReadonlyArray<readonly [RegExp, string]>): unknown {
-  if (typeof node === 'string') return replacements.reduce((text, [pattern, value]) => text.replace(pattern, value), node);
+  if (typeof node === 'string')
+    return replacements.reduce((text, [pattern, value]) => text.replace(pattern, value), node);
   if (Array.isArray(node)) {
     node.forEach((item, index) => {
       node[index] = replaceInStrings(item, replacements);
@@ -45,7 +46,8 @@ export function retargetUser(user: unknown, login: string): void {
   if (user === null || typeof user !== 'object') return;
   const object = user as Record<string, unknown>;
   const oldLogin = typeof object['login'] === 'string' ? object['login'] : undefined;
-  if (oldLogin !== undefined) replaceInStrings(object, [[new RegExp(`/${escape(oldLogin)}(?=$|[/?{])`, 'g'), `/${login}`]]);
+  if (oldLogin !== undefined)
+    replaceInStrings(object, [[new RegExp(`/${escape(oldLogin)}(?=$|[/?{])`, 'g'), `/${login}`]]);
   const id = stableId(`user:${login}`);
   object['login'] = login;
   object['id'] = id;
@@ -86,5 +88,9 @@ function escape(text: string): string {
 /** Sets or removes `installation`, which GitHub includes only for GitHub App deliveries. */
 export function setInstallation(payload: Record<string, unknown>, installationId: number | undefined): void {
   if (installationId === undefined) delete payload['installation'];
-  else payload['installation'] = { id: installationId, node_id: Buffer.from(`035:IntegrationInstallation${installationId}`).toString('base64') };
+  else
+    payload['installation'] = {
+      id: installationId,
+      node_id: Buffer.from(`035:IntegrationInstallation${installationId}`).toString('base64'),
+    };
 }
