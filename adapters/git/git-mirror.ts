@@ -1,0 +1,122 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureBareMirror } from './ensure-bare-mirror.js';
+import { GitFetchError, UnknownCommitError } from './errors.js';
+import { fetchBranchesAndTags, fetchOneCommit } from './fetch-remote.js';
+import { maskCredentials } from './mask-credentials.js';
+import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
+import { mirrorName } from './mirror-name.js';
+import { assertFullSha, MirrorRepository } from './mirror-repository.js';
+import { retryWithBackoff, type BackoffOptions } from './retry-with-backoff.js';
+
+/** The subset of a pino logger the mirror writes to. */
+export interface GitLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** How a {@link GitMirror} is set up. */
+export interface GitMirrorOptions {
+  /** Directory holding one bare mirror per repository; created if missing. */
+  readonly cacheDir: string;
+  /** Retries of a failing `git fetch` inside one call. Default: 4 attempts from 250 ms, doubling, capped at 5 s. */
+  readonly retry?: BackoffOptions;
+  /** Longest wait for another worker's fetch into the same mirror. Default 10 minutes. */
+  readonly lockTimeoutMs?: number;
+  /** A lock not refreshed for this long belongs to a dead worker. Default 2 minutes. */
+  readonly lockStaleMs?: number;
+  /** Default: silent. URLs it receives are always masked. */
+  readonly logger?: GitLogger;
+}
+
+/** Options for one {@link GitMirror.fetch}. */
+export interface FetchOptions {
+  /** Cancels waiting, retrying and the running git process. */
+  readonly signal?: AbortSignal;
+}
+
+const SILENT: GitLogger = { info: () => {}, warn: () => {} };
+
+/**
+ * A cache of bare mirrors, one per repository, that makes a commit available for reading. A mirror is created once
+ * and then only ever `git fetch`ed (never re-cloned); a commit already present costs one `cat-file`, no network.
+ *
+ * Concurrency: fetches into one mirror are serialized by a lock file next to it (`<mirror>.lock`, see
+ * mirror-lock.ts), across processes sharing the cache directory; reads take no lock.
+ */
+export class GitMirror {
+  private readonly logger: GitLogger;
+
+  constructor(private readonly options: GitMirrorOptions) {
+    if (options.cacheDir.trim() === '') throw new TypeError('GitMirror: cacheDir must be a directory path');
+    this.logger = options.logger ?? SILENT;
+  }
+
+  /** The mirror directory for `cloneUrl` (whether or not it exists yet). */
+  pathOf(cloneUrl: string): string {
+    return join(this.options.cacheDir, mirrorName(cloneUrl));
+  }
+
+  /** Read access to the mirror of `cloneUrl` as it is now, without touching the network. */
+  open(cloneUrl: string): MirrorRepository {
+    return new MirrorRepository(this.pathOf(cloneUrl), maskCredentials(cloneUrl));
+  }
+
+  /**
+   * Makes commit `sha` of `cloneUrl` available in its mirror and returns the mirror for reading.
+   *
+   * @throws {GitFetchError} the fetch kept failing (`retryable` says whether a later try may succeed)
+   * @throws {UnknownCommitError} the remote answered but has no such commit (terminal)
+   */
+  async fetch(cloneUrl: string, sha: string, options: FetchOptions = {}): Promise<MirrorRepository> {
+    assertFullSha(sha);
+    const { signal } = options;
+    const repo = this.open(cloneUrl);
+    if (await this.hasCommitIfExists(repo, sha, signal)) return repo;
+    await mkdir(this.options.cacheDir, { recursive: true });
+    const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
+    try {
+      await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal), lockOptions);
+    } catch (error) {
+      if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
+      throw error;
+    }
+    if (!(await repo.hasCommit(sha, { signal }))) throw new UnknownCommitError(repo.url, sha);
+    return repo;
+  }
+
+  private async fetchLocked(cloneUrl: string, repo: MirrorRepository, sha: string, signal?: AbortSignal): Promise<void> {
+    await ensureBareMirror(repo.gitDir, signal);
+    // Another worker may have fetched this commit while we waited for the lock.
+    if (await repo.hasCommit(sha, { signal })) return;
+    const started = Date.now();
+    await retryWithBackoff(() => fetchBranchesAndTags(repo.gitDir, cloneUrl, signal), isRetryableFetch, {
+      ...this.options.retry,
+      signal,
+      onRetry: (error, delayMs) =>
+        this.logger.warn({ url: repo.url, delayMs, err: describe(error) }, 'git fetch failed; retrying'),
+    });
+    this.logger.info({ url: repo.url, sha, ms: Date.now() - started }, 'git fetch done');
+    // A commit no branch or tag reaches (a fork's pull request head) can still be fetched by id where the server
+    // allows it, as GitHub does.
+    if (!(await repo.hasCommit(sha, { signal }))) await fetchOneCommit(repo.gitDir, cloneUrl, sha, signal);
+  }
+
+  private async hasCommitIfExists(repo: MirrorRepository, sha: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      return await repo.hasCommit(sha, { signal });
+    } catch {
+      // No mirror yet (or a half-made one): the locked path creates or repairs it.
+      signal?.throwIfAborted();
+      return false;
+    }
+  }
+}
+
+function isRetryableFetch(error: unknown): boolean {
+  return error instanceof GitFetchError && error.retryable;
+}
+
+function describe(error: unknown): string {
+  return maskCredentials(error instanceof Error ? error.message : String(error));
+}
