@@ -17,6 +17,8 @@ cache=${GANTRY_CACHE:-$HOME/.cache/gantry}
 bindir=$cache/bin
 mkdir -p "$bindir"
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
+# elapsed <start-seconds>: "N s" since then, for the "built ... in" lines that BENCHMARKS.md quotes.
+elapsed() { echo "$(( SECONDS - $1 )) s"; }
 die() { log "ERROR: $*"; exit 1; }
 
 command -v go >/dev/null || die "Go is not installed (need Go >= 1.26 to build Kubernetes $KUBERNETES_VERSION). Install it from https://go.dev/dl or your distribution."
@@ -41,7 +43,7 @@ build_kubernetes() {
   local v=$KUBERNETES_VERSION dest=$bindir/kubernetes-$KUBERNETES_VERSION
   if [ -x "$dest/kube-apiserver" ]; then log "kubernetes $v: cached in $dest"; return; fi
   local minor; minor=$(echo "$v" | cut -d. -f2)
-  local sv="v0.$minor.${v##*.}" w; w=$(scratch kubernetes)
+  local sv="v0.$minor.${v##*.}" w t0=$SECONDS; w=$(scratch kubernetes)
   log "kubernetes $v: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (cold: 15-40 min on 2 cores; log: $w/build.log)"
   # k8s.io/kubernetes maps its staging modules with relative replaces, which Go ignores in a dependency; mirror
   # them at the matching published v0.N.P tags. The list is read from upstream's own go.mod so it never drifts.
@@ -69,13 +71,13 @@ build_kubernetes() {
   ) >"$w/build.log" 2>&1 || die "kubernetes $v build failed; last lines of $w/build.log:
 $(tail -20 "$w/build.log")"
   publish "$w/out" "$dest"; rm -rf "$w"
-  log "kubernetes $v: built into $dest"
+  log "kubernetes $v: built into $dest in $(elapsed "$t0")"
 }
 
 build_etcd() {
   local v=$ETCD_VERSION dest=$bindir/etcd-$ETCD_VERSION
   if [ -x "$dest/etcd" ]; then log "etcd $v: cached in $dest"; return; fi
-  local w; w=$(scratch etcd)
+  local w t0=$SECONDS; w=$(scratch etcd)
   log "etcd $v: building (a few minutes cold; log: $w/build.log)"
   # etcd's server module has relative replaces too, so `go install` refuses it; a wrapper module of its own
   # (not the Kubernetes one, whose requirements would raise etcd's api/client modules) builds it.
@@ -87,26 +89,26 @@ build_etcd() {
   ) >"$w/build.log" 2>&1 || die "etcd $v build failed; last lines of $w/build.log:
 $(tail -20 "$w/build.log")"
   publish "$w/out" "$dest"; rm -rf "$w"
-  log "etcd $v: built into $dest"
+  log "etcd $v: built into $dest in $(elapsed "$t0")"
 }
 
 build_kustomize() {
   local v=$KUSTOMIZE_VERSION dest=$bindir/kustomize-$KUSTOMIZE_VERSION
   if [ -x "$dest/kustomize" ]; then log "kustomize $v: cached in $dest"; return; fi
-  local w; w=$(scratch kustomize)
+  local w t0=$SECONDS; w=$(scratch kustomize)
   log "kustomize $v: building (log: $w/build.log)"
   ( cd "$w" && mkdir -p out && GOBIN="$w/out" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@$v" ) \
     >"$w/build.log" 2>&1 || die "kustomize $v build failed; last lines of $w/build.log:
 $(tail -20 "$w/build.log")"
   publish "$w/out" "$dest"; rm -rf "$w"
-  log "kustomize $v: built into $dest"
+  log "kustomize $v: built into $dest in $(elapsed "$t0")"
 }
 
 build_kwok() {
   local v=$KWOK_VERSION dest=$bindir/kwok-$KWOK_VERSION
   if [ -x "$dest/kwok" ] && [ -s "$dest/stages-fast.yaml" ]; then log "kwok $v: cached in $dest"; return; fi
   build_kustomize
-  local w; w=$(scratch kwok)
+  local w t0=$SECONDS; w=$(scratch kwok)
   log "kwok $v: building (log: $w/build.log)"
   (
     cd "$w" && mkdir -p out
@@ -117,7 +119,7 @@ build_kwok() {
   ) >"$w/build.log" 2>&1 || die "kwok $v build failed; last lines of $w/build.log:
 $(tail -20 "$w/build.log")"
   publish "$w/out" "$dest"; rm -rf "$w"
-  log "kwok $v: built into $dest"
+  log "kwok $v: built into $dest in $(elapsed "$t0")"
 }
 
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(etcd kustomize kwok kubernetes)
