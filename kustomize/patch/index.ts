@@ -23,3 +23,23 @@ export type { StrategicMergeOptions } from './strategic-merge.js';
 export { apiVersionOf, isNamespaced, kindInfo, listMergeBehaviour, parseApiVersion } from './merge-key-table.js';
 export type { Gvk, KindInfo, ListFieldInfo, ListMergeBehaviour, MergeKeyTable } from './merge-key-table.js';
 export { BUILTIN_MERGE_KEYS } from './merge-keys.generated.js';
+export { applyJson6902 } from './json6902.js';
+export type { JsonPatchOp } from './json6902.js';
+export { applyJson6902ToResource } from './apply-json6902-to-resource.js';
+export {
+  BUILD_ANNOTATIONS,
+  NON_NAMESPACEABLE,
+  allIds,
+  annotationsOf,
+  builtinClusterScope,
+  currentId,
+  effectiveNamespace,
+  internalAnnotationsOf,
+  labelsOf,
+  originalId,
+  previousIds,
+  removeBuildAnnotations,
+  storePreviousId,
+  withAnnotations,
+} from './res-id.js';
+export type { ClusterScopeOracle, ResId } from './res-id.js';
