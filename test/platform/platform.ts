@@ -53,15 +53,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const stateDir = mkdtempSync(join(env.GANTRY_STATE_ROOT ?? tmpdir(), 'gantry-platform-'));
   const stateFile = stateFileOf(stateDir);
   const state: PlatformState = { version: 1, stateDir, startedAt: new Date().toISOString(), ownerPid: options.ownerPid, components: [] };
+  const t0 = Date.now();
+  const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   const started = (record: ComponentRecord) => {
     state.components.push(record);
     writeState(stateFile, state);
-    log(`${record.name} ready (pid ${record.pid})`);
+    log(`${record.name} ready after ${since()} (pid ${record.pid})`);
   };
   writeState(stateFile, state);
   if (options.ownerPid) startWatchdog(options.ownerPid, stateFile, stateDir);
   log(`state and logs in ${stateDir}`);
-  const t0 = Date.now();
 
   const tasks: Promise<void>[] = [];
   if (parts.has('redis')) {
@@ -81,7 +82,12 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     const token = `ghp_local${randomBytes(16).toString('hex')}`;
     tasks.push(startGitHubEmulator(stateDir, token).then(({ record, url }) => { started(record); state.github = { url, token }; }));
   }
-  if (parts.has('kubernetes')) tasks.push(startKubernetes(stateDir, env, started).then((k) => { state.kubernetes = k; }));
+  if (parts.has('kubernetes')) {
+    tasks.push(startKubernetes(stateDir, env, started).then((k) => {
+      state.kubernetes = k;
+      log(`${k.nodes.length} kwok nodes Ready after ${since()}`);
+    }));
+  }
   if (parts.has('git')) {
     const root = join(stateDir, 'git');
     mkdirSync(root, { recursive: true });
@@ -99,7 +105,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     throw new Error(`the local platform did not start:\n\n${reasons.join('\n\n')}\n\n(logs kept in ${stateDir})`);
   }
   writeState(stateFile, state);
-  log(`all up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`all up in ${since()}`);
   return state;
 }
 
