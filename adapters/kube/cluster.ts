@@ -1,0 +1,95 @@
+// The Cluster port over a real API server: assembles the verbs (one file each) around one connection pool.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject, ObjectRef } from '../../core/kube/object.js';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  CallOptions,
+  Cluster,
+  DeleteOptions,
+  DeleteOutcome,
+  DryRunOptions,
+  DryRunResult,
+  ListQuery,
+  RolloutSnapshot,
+} from '../../core/ports/cluster.js';
+import { applyAll, serverSideApply } from './apply.js';
+import { deleteObject } from './delete.js';
+import { Discovery } from './discovery.js';
+import { dryRunAll } from './dry-run.js';
+import { getManyObjects, getObject, listObjects } from './read.js';
+import type { KubeClient } from './request.js';
+import type { RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY } from './retry.js';
+import { readRollout } from './rollout.js';
+import { KubeTransport } from './transport.js';
+
+export interface KubeClusterOptions {
+  /** Requests in flight per batch call (dry run, apply, getMany). Default 12. */
+  readonly concurrency?: number;
+  /** Backoff for retryable errors. Default: 4 attempts from 200 ms, doubling, capped at 5 s. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** A request with no response after this long fails as `Timeout`. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * A {@link Cluster} talking to the current context of `kc`. Holds keep-alive connections: call `close()` when done.
+ */
+export class KubeCluster implements Cluster {
+  private readonly kube: KubeClient;
+
+  constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
+    const concurrency = options.concurrency ?? 12;
+    const transport = new KubeTransport(kc, { requestTimeoutMs: options.requestTimeoutMs, maxSockets: concurrency * 2 });
+    this.kube = { transport, discovery: new Discovery(transport), retry: { ...DEFAULT_RETRY, ...options.retry }, concurrency };
+  }
+
+  /** The API server's URL, for logs and messages. */
+  get server(): string {
+    return this.kube.transport.server.href;
+  }
+
+  dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
+    return dryRunAll(this.kube, objects, options);
+  }
+
+  apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
+    return applyAll(this.kube, objects, options);
+  }
+
+  get(ref: ObjectRef, options?: CallOptions): Promise<KubeObject | undefined> {
+    return getObject(this.kube, ref, options);
+  }
+
+  getMany(refs: readonly ObjectRef[], options?: CallOptions): Promise<readonly (KubeObject | undefined)[]> {
+    return getManyObjects(this.kube, refs, options);
+  }
+
+  delete(ref: ObjectRef, options?: DeleteOptions): Promise<DeleteOutcome> {
+    return deleteObject(this.kube, ref, options);
+  }
+
+  list(query: ListQuery, options?: CallOptions): Promise<readonly KubeObject[]> {
+    return listObjects(this.kube, query, options);
+  }
+
+  async ensureNamespace(name: string, labels: Readonly<Record<string, string>>, options: ApplyOptions): Promise<void> {
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+    await serverSideApply(this.kube, namespace, { ...options, dryRun: false, operation: 'ensure-namespace' });
+  }
+
+  readRollout(deployment: ObjectRef, options?: CallOptions): Promise<RolloutSnapshot> {
+    return readRollout(this.kube, deployment, options);
+  }
+
+  /** Forgets cached discovery (after CRDs were removed). */
+  forgetDiscovery(): void {
+    this.kube.discovery.reset();
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.kube.transport.close();
+  }
+}

@@ -1,0 +1,93 @@
+// Maps what the API server (or the network) said onto the port's ClusterError reasons, in one place.
+import type { ObjectRef } from '../../core/kube/object.js';
+import type { ClusterErrorReason, ClusterOperation } from '../../core/ports/cluster-error.js';
+import { ClusterError } from '../../core/ports/cluster-error.js';
+import type { KubeResponse } from './transport.js';
+
+/** What an error is about: the operation and the object (or, for lists and discovery, a subject). */
+export interface ErrorContext {
+  readonly operation: ClusterOperation;
+  readonly ref?: ObjectRef;
+  readonly subject?: string;
+}
+
+/** The parts of a `metav1.Status` the classification reads. */
+interface Status {
+  readonly message?: string;
+  readonly reason?: string;
+  readonly details?: { readonly name?: string; readonly kind?: string; readonly causes?: readonly { readonly reason?: string; readonly message?: string; readonly field?: string }[] };
+}
+
+// The apiserver's words for an update to a field that is fixed at creation: apimachinery's ValidateImmutableField
+// says "field is immutable"; Service IP validation says "may not change once set".
+const IMMUTABLE = /field is immutable|may not change once set/i;
+// Server-side apply reports a body that does not fit the schema (a string for a number, an unknown field) as a
+// 500 without a reason (kube-apiserver 1.37: "failed to create typed patch object (...): .spec.replicas: expected
+// numeric (int or float), got string"). It is the manifest's fault, and no retry will fix it.
+const UNTYPEABLE = /failed to create typed patch object|field not declared in schema/i;
+
+/** A ClusterError for an HTTP response outside 2xx. */
+export function fromResponse(res: KubeResponse, ctx: ErrorContext): ClusterError {
+  const status = asStatus(res.body);
+  const detail = status.message ?? (typeof res.body === 'string' && res.body.trim() ? res.body.trim() : `HTTP ${res.status}`);
+  const retryAfterMs = res.status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+  return new ClusterError({ ...ctx, reason: reasonFor(res.status, status, ctx), detail, status: res.status, retryAfterMs });
+}
+
+/** A ClusterError for a request that got no response (refused, reset, timed out, aborted). */
+export function fromFailure(err: unknown, ctx: ErrorContext, signal?: AbortSignal): ClusterError {
+  if (err instanceof ClusterError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return new ClusterError({ ...ctx, reason: 'Aborted', detail: 'aborted by the caller', cause: err });
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const reason: ClusterErrorReason = code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' ? 'Timeout' : 'ClusterUnreachable';
+  return new ClusterError({ ...ctx, reason, detail: typeof code === 'string' && !detail.includes(code) ? `${code}: ${detail}` : detail, cause: err });
+}
+
+/** The same failure told about another subject: a shared lookup's error, reported for the object that needed it. */
+export function reframe(err: ClusterError, ctx: ErrorContext): ClusterError {
+  return new ClusterError({ ...ctx, reason: err.reason, detail: err.detail, status: err.status, retryAfterMs: err.retryAfterMs, cause: err.cause ?? err });
+}
+
+function reasonFor(code: number, status: Status, ctx: ErrorContext): ClusterErrorReason {
+  switch (code) {
+    case 400:
+      return 'Invalid';
+    case 401:
+      return 'Unauthorized';
+    case 403:
+      return 'Forbidden';
+    case 404:
+      return notFoundReason(status, ctx);
+    case 409:
+      return status.details?.causes?.some((c) => c.reason === 'FieldManagerConflict') ? 'FieldManagerConflict' : 'Conflict';
+    case 413:
+      return 'TooLarge';
+    case 422:
+      return status.details?.causes?.some((c) => IMMUTABLE.test(c.message ?? '')) || IMMUTABLE.test(status.message ?? '') ? 'ImmutableFieldChanged' : 'Invalid';
+    case 429:
+      return 'Throttled';
+    case 504:
+      return 'Timeout';
+    default:
+      if (code === 500 && UNTYPEABLE.test(status.message ?? '')) return 'Invalid';
+      return code >= 500 && (status.reason === 'Timeout' || status.reason === 'ServerTimeout') ? 'Timeout' : 'ServerError';
+  }
+}
+
+function notFoundReason(status: Status, ctx: ErrorContext): ClusterErrorReason {
+  const details = status.details;
+  if (details?.kind === 'namespaces' && ctx.ref?.namespace !== undefined && details.name === ctx.ref.namespace && ctx.ref.kind !== 'Namespace') return 'NamespaceNotFound';
+  // A path the server does not serve at all (no such resource) comes back as a Status without details.
+  if (!details?.name && !details?.kind) return 'KindNotFound';
+  return 'NotFound';
+}
+
+function asStatus(body: unknown): Status {
+  return body !== null && typeof body === 'object' && (body as { kind?: unknown }).kind === 'Status' ? (body as Status) : {};
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const seconds = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
