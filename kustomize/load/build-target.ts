@@ -1,0 +1,149 @@
+import { KustomizeError, KustomizeFailure } from '../errors.js';
+import { ResMap } from '../resource/res-map.js';
+import { absorbGenerated } from '../transform/generators/absorb-generated.js';
+import { generate, mergeGeneratorOptions, type GeneratedKind } from '../transform/generators/generate.js';
+import { transformImages } from '../transform/images.js';
+import { transformAnnotations, transformLabels, type LabelsEntry } from '../transform/labels.js';
+import { transformNameAffix } from '../transform/name-affix.js';
+import { transformNamespace } from '../transform/namespace.js';
+import { applyPatchesField, applyPatchesJson6902, applyPatchesStrategicMerge, applyReplacementsField } from '../transform/patches.js';
+import { transformReplicas } from '../transform/replicas.js';
+import { YamlError } from '../yaml/parse-yaml.js';
+import type { FileLoader } from './file-loader.js';
+import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
+import { readResources } from './read-resources.js';
+
+/**
+ * One kustomization being built (kustomize's KustTarget): it accumulates its resources (files, and the output of
+ * nested kustomizations), runs its generators, folds in its components, then runs its transformers in kustomize's
+ * fixed order over everything accumulated so far.
+ */
+export class BuildTarget {
+  constructor(
+    readonly loader: FileLoader,
+    readonly kustomization: Kustomization,
+  ) {}
+
+  /** Reads the kustomization in a loader's directory. */
+  static at(loader: FileLoader): BuildTarget {
+    return new BuildTarget(loader, readKustomization(loader));
+  }
+
+  private get file(): string {
+    return this.kustomization.file;
+  }
+
+  /** Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component). */
+  accumulate(map: ResMap): ResMap {
+    const spec = this.kustomization.spec;
+    this.kustomization.resources.forEach((path, i) => this.at(`resources[${i}]`, () => this.accumulateResource(map, path)));
+    this.runGenerators(map);
+    (spec.components ?? []).forEach((path, i) => this.at(`components[${i}]`, () => this.accumulateComponent(map, path)));
+    this.runTransformers(map);
+    return map;
+  }
+
+  /** Runs `fn`, turning any lower-level failure into a KustomizeError located at `field` of this kustomization. */
+  at<T>(field: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      return locate(error, this.file, field);
+    }
+  }
+
+  private accumulateResource(map: ResMap, path: string): void {
+    const kind = this.loader.kindOf(path);
+    if (kind === 'missing') throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
+    if (kind === 'file') {
+      const text = new TextDecoder().decode(this.loader.load(path));
+      let resources;
+      try {
+        resources = readResources(text);
+      } catch (error) {
+        if (error instanceof YamlError || error instanceof KustomizeFailure) {
+          throw new KustomizeFailure('invalid-yaml', `accumulating resources from '${path}': ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
+      map.appendAll(resources);
+      return;
+    }
+    const child = BuildTarget.at(this.loader.child(path));
+    if (child.kustomization.kind === 'Component') {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: child.file, field: 'kind' },
+        `expected kind != 'Component' for path '${path}' (a component belongs in components:, not resources:)`,
+      );
+    }
+    const childMap = child.accumulate(new ResMap());
+    map.appendAll(childMap.resources);
+  }
+
+  private accumulateComponent(map: ResMap, path: string): void {
+    if (this.loader.kindOf(path) === 'file') {
+      throw new KustomizeFailure('invalid-kustomization', `component '${path}' must be a directory`);
+    }
+    const child = BuildTarget.at(this.loader.child(path));
+    if (child.kustomization.kind !== 'Component') {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: child.file, field: 'kind' },
+        `expected kind 'Component' for path '${path}' but got '${child.kustomization.kind}'`,
+      );
+    }
+    child.accumulate(map);
+  }
+
+  private runGenerators(map: ResMap): void {
+    const spec = this.kustomization.spec;
+    const run = (kind: GeneratedKind, field: string, list: readonly Parameters<typeof generate>[1][]): void => {
+      list.forEach((args, i) =>
+        this.at(`${field}[${i}]`, () => {
+          const options = mergeGeneratorOptions(args.options, spec.generatorOptions);
+          absorbGenerated(map, generate(kind, { ...args, options }, this.loader));
+        }),
+      );
+    };
+    run('ConfigMap', 'configMapGenerator', spec.configMapGenerator ?? []);
+    run('Secret', 'secretGenerator', spec.secretGenerator ?? []);
+  }
+
+  private runTransformers(map: ResMap): void {
+    const spec = this.kustomization.spec;
+    const ctx = { map, loader: this.loader };
+    if ((spec.patchesStrategicMerge ?? []).length > 0) {
+      this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
+    }
+    (spec.patches ?? []).forEach((patch, i) => this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch)));
+    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? ''));
+    if (spec.namePrefix) this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? ''));
+    if (spec.nameSuffix) this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? ''));
+    const labels: LabelsEntry[] = (spec.labels ?? []).map((l) => ({
+      pairs: l.pairs ?? {},
+      includeSelectors: l.includeSelectors ?? false,
+      includeTemplates: l.includeTemplates ?? false,
+      includeVolumeClaimTemplates: l.includeVolumeClaimTemplates ?? false,
+      fields: (l.fields ?? []).map((f) => ({
+        path: f.path ?? '',
+        create: f.create ?? false,
+        group: f.group ?? '',
+        version: f.version ?? '',
+        kind: f.kind ?? '',
+      })),
+    }));
+    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}));
+    if (spec.commonAnnotations) this.at('commonAnnotations', () => transformAnnotations(map, spec.commonAnnotations ?? {}));
+    (spec.patchesJson6902 ?? []).forEach((patch, i) => this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)));
+    (spec.replicas ?? []).forEach((rule, i) => this.at(`replicas[${i}]`, () => transformReplicas(map, rule)));
+    this.kustomization.images.forEach((rule, i) =>
+      this.at(this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags', () =>
+        transformImages(map, [rule]),
+      ),
+    );
+    if ((spec.replacements ?? []).length > 0) {
+      this.at('replacements', () => applyReplacementsField(ctx, spec.replacements ?? []));
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { KustomizeError, KustomizeFailure } from '../errors.js';
+import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
+import { isJsonObject } from '../yaml/json-value.js';
+import type { FileLoader } from './file-loader.js';
+import { KustomizationSchema, type KustomizationFile } from './kustomization-schema.js';
+
+/** The file names kustomize recognizes, in its order. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/** A kustomization read from disk, with kustomize's legacy fields folded in (bases → resources, imageTags → images). */
+export interface Kustomization {
+  /** Root-relative path of the kustomization file. */
+  readonly file: string;
+  readonly kind: 'Kustomization' | 'Component';
+  readonly spec: KustomizationFile;
+  readonly resources: readonly string[];
+  readonly images: NonNullable<KustomizationFile['images']>;
+}
+
+/** Finds, parses and validates the kustomization file in a loader's directory. */
+export function readKustomization(loader: FileLoader): Kustomization {
+  const present = KUSTOMIZATION_FILE_NAMES.filter((name) => loader.kindOf(name) === 'file');
+  const dirLabel = loader.root === '' ? '.' : loader.root;
+  if (present.length === 0) {
+    throw new KustomizeError(
+      'missing-kustomization',
+      { file: dirLabel },
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dirLabel}'`,
+    );
+  }
+  if (present.length > 1) {
+    throw new KustomizeError('invalid-kustomization', { file: dirLabel }, `Found multiple kustomization files under: ${dirLabel}`);
+  }
+  const name = present[0] ?? 'kustomization.yaml';
+  const file = loader.root === '' ? name : `${loader.root}/${name}`;
+  const text = new TextDecoder().decode(loader.load(name));
+  return parseKustomization(text, file);
+}
+
+/** Parses kustomization text (YAML 1.1 scalars, as kustomize's decoder reads them) and validates its fields. */
+export function parseKustomization(text: string, file: string): Kustomization {
+  let docs;
+  try {
+    docs = parseYamlDocuments(text, { dialect: 'go-yaml-v2' });
+  } catch (error) {
+    if (error instanceof YamlError) {
+      throw new KustomizeError('invalid-kustomization', { file }, `invalid Kustomization: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  const doc = docs[0] ?? {};
+  if (!isJsonObject(doc)) throw new KustomizeError('invalid-kustomization', { file }, 'invalid Kustomization: not a mapping');
+  const parsed = KustomizationSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? undefined : fieldName(issue.path);
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown field "${issue.keys.join('", "')}"`
+        : (issue?.message ?? 'invalid');
+    throw new KustomizeError('invalid-kustomization', { file, field: field || undefined }, `invalid Kustomization: ${message}`);
+  }
+  const spec = parsed.data;
+  if (Object.values(spec).every((v) => v === undefined || v === null) || onlyTypeMeta(spec)) {
+    throw new KustomizeError('invalid-kustomization', { file }, 'kustomization.yaml is empty');
+  }
+  const kind = spec.kind ?? 'Kustomization';
+  if (kind !== 'Kustomization' && kind !== 'Component') {
+    throw new KustomizeError('invalid-kustomization', { file, field: 'kind' }, 'kind should be Kustomization or Component');
+  }
+  const requiredVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  if (spec.apiVersion && spec.apiVersion !== requiredVersion) {
+    throw new KustomizeError('invalid-kustomization', { file, field: 'apiVersion' }, `apiVersion for ${kind} should be ${requiredVersion}`);
+  }
+  refuseUnsupported(spec, file);
+  return {
+    file,
+    kind,
+    spec,
+    resources: [...(spec.resources ?? []), ...(spec.bases ?? [])],
+    images: [...(spec.images ?? []), ...(spec.imageTags ?? [])],
+  };
+}
+
+function onlyTypeMeta(spec: KustomizationFile): boolean {
+  return Object.entries(spec).every(([k, v]) => k === 'apiVersion' || k === 'kind' || v === undefined || v === null);
+}
+
+/** Fields kustomize supports that kustomize-ts refuses: loudly, never by silently skipping them. */
+const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
+  ['helmCharts', 'helm chart inflation'],
+  ['helmChartInflationGenerator', 'helm chart inflation'],
+  ['helmGlobals', 'helm chart inflation'],
+  ['generators', 'generator plugins (KRM functions, exec and Go plugins)'],
+  ['transformers', 'transformer plugins (KRM functions, exec and Go plugins)'],
+  ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
+  ['openapi', 'custom OpenAPI schemas'],
+  ['configurations', 'custom transformer configurations'],
+  ['crds', 'CRD-derived name references'],
+  ['vars', 'vars (deprecated in kustomize v5; use replacements)'],
+];
+
+function refuseUnsupported(spec: KustomizationFile, file: string): void {
+  for (const [field, what] of UNSUPPORTED) {
+    const value = spec[field];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    throw new KustomizeError('not-supported', { file, field }, `${what} is not supported by kustomize-ts`);
+  }
+  for (const option of spec.buildMetadata ?? []) {
+    if (option !== 'managedByLabel') {
+      throw new KustomizeError('not-supported', { file, field: 'buildMetadata' }, `buildMetadata '${option}' is not supported by kustomize-ts`);
+    }
+  }
+  for (const [i, resource] of (spec.resources ?? []).entries()) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(resource) || /^git@|^github\.com\//.test(resource)) {
+      throw new KustomizeError(
+        'not-supported',
+        { file, field: `resources[${i}]` },
+        `remote resource '${resource}' is not supported (kustomize-ts renders local files only)`,
+      );
+    }
+  }
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** Re-raises a lower-level failure as a {@link KustomizeError} located at a kustomization field. */
+export function locate(error: unknown, file: string, field: string | undefined): never {
+  if (error instanceof KustomizeError) throw error;
+  if (error instanceof KustomizeFailure) throw new KustomizeError(error.reason, { file, field }, error.message, { cause: error });
+  if (error instanceof YamlError) throw new KustomizeError('invalid-yaml', { file, field }, error.message, { cause: error });
+  throw error;
+}

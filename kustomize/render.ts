@@ -1,0 +1,97 @@
+import { emitYamlStream } from './emit/emit-yaml.js';
+import { KustomizeError } from './errors.js';
+import type { FileSystem } from './fs/file-system.js';
+import { normalizeRelative } from './fs/paths.js';
+import { BuildTarget } from './load/build-target.js';
+import { FileLoader } from './load/file-loader.js';
+import { locate } from './load/read-kustomization.js';
+import { effectiveNamespace } from './resource/res-id.js';
+import { ResMap } from './resource/res-map.js';
+import { BuildAnnotation, type Resource } from './resource/resource.js';
+import { applyFieldSpec, setEntry } from './transform/field-spec.js';
+import { contentHash } from './transform/generators/content-hash.js';
+import { transformNameReferences } from './transform/name-reference.js';
+import { sortResources } from './transform/sort-resources.js';
+import type { JsonObject } from './yaml/json-value.js';
+
+/** The kustomize release whose output kustomize-ts reproduces (and names in `managedByLabel`). */
+export const KUSTOMIZE_VERSION = 'v5.8.2';
+
+/** Options of {@link renderKustomization}; none are needed to match `kustomize build`. */
+export interface RenderOptions {
+  /** Reserved: remote bases are never fetched; kustomize-ts refuses them whatever this says. */
+  readonly allowRemote?: false;
+}
+
+/** A render's result: the objects in output order, and the exact text `kustomize build` prints for them. */
+export interface RenderResult {
+  readonly objects: readonly JsonObject[];
+  readonly yaml: string;
+}
+
+/**
+ * Renders the kustomization in directory `dir` (relative to the file system's root), as `kustomize build dir` would,
+ * byte for byte. Pure apart from reading through `fs`.
+ * @throws KustomizeError naming the kustomization file and field at fault; nothing is returned on error.
+ */
+export function renderKustomization(fs: FileSystem, dir: string, _options: RenderOptions = {}): RenderResult {
+  const root = normalizeRelative(dir);
+  if (root === undefined) {
+    throw new KustomizeError('outside-root', { file: dir }, `security; '${dir}' leaves the repository root`);
+  }
+  let loader: FileLoader;
+  try {
+    loader = FileLoader.at(fs, root);
+  } catch (error) {
+    return locate(error, root === '' ? '.' : root, undefined);
+  }
+  const target = BuildTarget.at(loader);
+  const map = target.accumulate(new ResMap());
+  const file = target.kustomization.file;
+  const step = <T>(field: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      return locate(error, file, field);
+    }
+  };
+  step('configMapGenerator/secretGenerator (name hashes)', () => addContentHashes(map));
+  step('(name references)', () => transformNameReferences(map));
+  const kept = map.resources.filter((r) => !isLocalConfig(r));
+  const sorted = step('sortOptions', () => sortResources(kept, target.kustomization.spec.sortOptions));
+  if ((target.kustomization.spec.buildMetadata ?? []).includes('managedByLabel')) {
+    for (const r of sorted) {
+      applyFieldSpec(r, { path: 'metadata/labels', create: true }, (slot) =>
+        setEntry(slot, 'app.kubernetes.io/managed-by', `kustomize-${KUSTOMIZE_VERSION}`), 'map');
+    }
+  }
+  for (const r of sorted) finishResource(r);
+  const objects = sorted.map((r) => r.obj);
+  const yaml = step('(output)', () => emitYamlStream(objects));
+  return { objects, yaml };
+}
+
+/** Appends the content hash to every generated resource that wants one, recording the unhashed name. */
+function addContentHashes(map: ResMap): void {
+  for (const r of map.resources) {
+    if (!r.isAnnotationEnabled(BuildAnnotation.needsHashSuffix)) continue;
+    const hash = contentHash(r);
+    r.storePreviousId(effectiveNamespace(r.curId()));
+    r.setName(`${r.name}-${hash}`);
+  }
+}
+
+/** kustomize drops resources annotated `config.kubernetes.io/local-config` (unless the value is "false"). */
+function isLocalConfig(r: Resource): boolean {
+  const value = r.getAnnotations()['config.kubernetes.io/local-config'];
+  return value !== undefined && value !== 'false';
+}
+
+/**
+ * Strips kustomize's bookkeeping and writes the annotations back as strings: kustomize always passes annotations
+ * through its string-map setter on the way out, which also drops an empty or null `annotations:`.
+ */
+function finishResource(r: Resource): void {
+  r.removeBuildAnnotations();
+  r.setAnnotations(r.getAnnotations());
+}

@@ -1,0 +1,88 @@
+import { KustomizeFailure } from '../errors.js';
+import { effectiveNamespace, isClusterScoped, resIdEquals, resIdString, type ResId } from './res-id.js';
+import type { Resource } from './resource.js';
+
+/** An ordered list of resources with unique ids: kustomize's ResMap. */
+export class ResMap {
+  private list: Resource[] = [];
+
+  constructor(resources: readonly Resource[] = []) {
+    for (const r of resources) this.append(r);
+  }
+
+  get resources(): readonly Resource[] {
+    return this.list;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Adds a resource; a second resource with the same id is an error, as in kustomize. */
+  append(resource: Resource): void {
+    const id = resource.curId();
+    if (this.list.some((r) => resIdEquals(r.curId(), id))) {
+      throw new KustomizeFailure('duplicate-id', `may not add resource with an already registered id: ${resIdString(id)}`);
+    }
+    this.list.push(resource);
+  }
+
+  appendAll(resources: readonly Resource[]): void {
+    for (const r of resources) this.append(r);
+  }
+
+  /** Replaces the whole list (after sorting, or after a filter dropped resources). */
+  reset(resources: readonly Resource[]): void {
+    this.list = [...resources];
+  }
+
+  /** Replaces `old` by `replacement` in place. */
+  replace(old: Resource, replacement: Resource): void {
+    const i = this.list.indexOf(old);
+    if (i < 0) throw new KustomizeFailure('generator-failed', 'cannot find resource to replace');
+    this.list[i] = replacement;
+  }
+
+  remove(resource: Resource): void {
+    this.list = this.list.filter((r) => r !== resource);
+  }
+
+  /** Resources whose current id matches. */
+  byCurrentId(matches: (id: ResId) => boolean): Resource[] {
+    return this.list.filter((r) => matches(r.curId()));
+  }
+
+  /** Resources whose current id or any previous id matches. */
+  byAnyId(matches: (id: ResId) => boolean): Resource[] {
+    return this.list.filter((r) => [...r.prevIds(), r.curId()].some(matches));
+  }
+
+  /**
+   * The resources a referrer could point at by name: cluster-scoped ones, ones in its namespace, and, for a
+   * RoleBinding, ones in the namespaces of its ServiceAccount subjects.
+   */
+  subsetReferencedBy(referrer: Resource): Resource[] {
+    const referrerId = referrer.curId();
+    if (isClusterScoped(referrerId.gvk)) return [...this.list];
+    const subjectNamespaces = roleBindingSubjectNamespaces(referrer);
+    return this.list.filter((candidate) => {
+      const id = candidate.curId();
+      if (isClusterScoped(id.gvk)) return true;
+      if (effectiveNamespace(id) === effectiveNamespace(referrerId)) return true;
+      return subjectNamespaces.has(candidate.namespace);
+    });
+  }
+}
+
+function roleBindingSubjectNamespaces(resource: Resource): Set<string> {
+  const result = new Set<string>();
+  if (resource.kind !== 'RoleBinding') return result;
+  const subjects = resource.obj['subjects'];
+  if (!Array.isArray(subjects)) return result;
+  for (const subject of subjects) {
+    if (subject === null || typeof subject !== 'object' || Array.isArray(subject)) continue;
+    const ns = subject['namespace'];
+    if (ns !== undefined && subject['kind'] === 'ServiceAccount' && typeof ns === 'string') result.add(ns);
+  }
+  return result;
+}

@@ -1,0 +1,53 @@
+import { KustomizeFailure } from '../errors.js';
+import { effectiveNamespace, isClusterScoped, resIdEquals, resIdString } from '../resource/res-id.js';
+import type { ResMap } from '../resource/res-map.js';
+import type { Resource } from '../resource/resource.js';
+import { isJsonObject, type JsonObject } from '../yaml/json-value.js';
+import { NAMESPACE_SPECS } from './default-field-specs.js';
+import { applyFieldSpec, setEntry, type FieldSpec, type Slot } from './field-spec.js';
+
+/**
+ * `namespace:`: every namespaced resource moves to the namespace; a Namespace object is renamed to it; RoleBinding
+ * and ClusterRoleBinding subjects named `default` follow; APIService and CRD conversion webhook service namespaces
+ * follow. Each resource's previous id is recorded first, so name references and patches still find it.
+ */
+export function transformNamespace(map: ResMap, namespace: string, specs: readonly FieldSpec[] = NAMESPACE_SPECS): void {
+  if (namespace === '') return;
+  for (const resource of map.resources) {
+    if (resource.getAnnotations()['kustomize.config.k8s.io/helm-generated'] === 'true') continue;
+    resource.storePreviousId(effectiveNamespace(resource.curId()));
+    setNamespace(resource, namespace, specs);
+    const id = resource.curId();
+    const matches = map.byCurrentId((other) => resIdEquals(other, id));
+    if (matches.length !== 1) {
+      throw new KustomizeFailure('duplicate-id', `namespace transformation produces ID conflict: ${resIdString(id)}`);
+    }
+  }
+}
+
+function setNamespace(resource: Resource, namespace: string, specs: readonly FieldSpec[]): void {
+  const set = (slot: Slot): void => {
+    try {
+      setEntry(slot, '', namespace);
+    } catch (error) {
+      throw new KustomizeFailure('transform-failed', `namespace field specs must target scalar nodes: ${String(error)}`);
+    }
+  };
+  const gvk = resource.gvk();
+  if (!isClusterScoped(gvk)) {
+    applyFieldSpec(resource, { path: 'metadata/namespace', create: true }, set, 'scalar');
+  }
+  let effective = specs.filter(
+    (s) => s.path !== 'metadata/namespace' && !(resource.apiVersion !== 'v1' && s.path === 'metadata/name'),
+  );
+  if (gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') {
+    effective = effective.filter((s) => s.path !== 'subjects/namespace' || (s.kind !== 'RoleBinding' && s.kind !== 'ClusterRoleBinding'));
+    const subjects = resource.obj['subjects'];
+    if (Array.isArray(subjects)) {
+      for (const subject of subjects) {
+        if (isJsonObject(subject) && subject['name'] === 'default') (subject as JsonObject)['namespace'] = namespace;
+      }
+    }
+  }
+  for (const spec of effective) applyFieldSpec(resource, spec, set, 'scalar');
+}

@@ -1,0 +1,191 @@
+import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
+import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
+
+/** Why YAML text could not be read. */
+export type YamlErrorReason = 'syntax' | 'excessive-aliasing' | 'bad-tag';
+
+/** YAML that cannot be read; `message` says where (line and column) and what. */
+export class YamlError extends Error {
+  override readonly name = 'YamlError';
+  constructor(
+    readonly reason: YamlErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Options for {@link parseYamlDocuments}. */
+export interface ParseYamlOptions {
+  /** Scalar resolution rules; resources use go-yaml v3's. */
+  readonly dialect?: YamlDialect;
+  /**
+   * Most nodes that alias expansion may create in one document. A "billion laughs" document expands to far more
+   * than any real manifest, so it is refused instead of exhausting memory.
+   */
+  readonly maxAliasNodes?: number;
+  /**
+   * Read `metadata.annotations` values as their source text (`1.0` stays `"1.0"`), the way kustomize's
+   * GetAnnotations does before it writes them back as strings.
+   */
+  readonly annotationsAsText?: boolean;
+}
+
+const DEFAULT_MAX_ALIAS_NODES = 100_000;
+const STR_TAG = 'tag:yaml.org,2002:str';
+const CORE_TAGS: Record<string, string> = {
+  'tag:yaml.org,2002:int': 'int',
+  'tag:yaml.org,2002:float': 'float',
+  'tag:yaml.org,2002:bool': 'bool',
+  'tag:yaml.org,2002:null': 'null',
+  'tag:yaml.org,2002:timestamp': 'timestamp',
+};
+
+/**
+ * Parses a multi-document YAML text into JSON values, resolving scalars with go-yaml's rules, expanding aliases and
+ * `<<` merge keys (as kustomize does when it reads a file). Empty documents are dropped.
+ */
+export function parseYamlDocuments(text: string, options: ParseYamlOptions = {}): JsonValue[] {
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const result: JsonValue[] = [];
+  for (const doc of list) {
+    const error = doc.errors[0];
+    if (error !== undefined) throw new YamlError('syntax', error.message);
+    if (doc.contents === null) continue;
+    const converter = new Converter(
+      doc,
+      options.dialect ?? 'go-yaml-v3',
+      options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES,
+      options.annotationsAsText === true,
+    );
+    const value = converter.convert(doc.contents);
+    if (value === null) continue;
+    result.push(value);
+  }
+  return result;
+}
+
+/** Parses a YAML text that must hold at most one document; undefined for an empty text. */
+export function parseYamlDocument(text: string, options: ParseYamlOptions = {}): JsonValue | undefined {
+  const docs = parseYamlDocuments(text, options);
+  if (docs.length > 1) throw new YamlError('syntax', `expected one YAML document, found ${docs.length}`);
+  return docs[0];
+}
+
+class Converter {
+  private aliasNodes = 0;
+  private inAlias = 0;
+  private flowDepth = 0;
+  private readonly keys: string[] = [];
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly dialect: YamlDialect,
+    private readonly maxAliasNodes: number,
+    private readonly annotationsAsText: boolean,
+  ) {}
+
+  convert(node: unknown): JsonValue {
+    if (this.inAlias > 0 && ++this.aliasNodes > this.maxAliasNodes) {
+      throw new YamlError(
+        'excessive-aliasing',
+        `yaml: document contains excessive aliasing (more than ${this.maxAliasNodes} nodes expanded from aliases)`,
+      );
+    }
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.convertAlias(node);
+    if (isScalar(node)) return this.convertScalar(node.value, node.type, node.tag, node.range?.[0]);
+    if (isSeq(node) || isMap(node)) {
+      if (node.flow === true) this.flowDepth++;
+      try {
+        return isSeq(node) ? node.items.map((item) => this.convert(item)) : this.convertMap(node.items);
+      } finally {
+        if (node.flow === true) this.flowDepth--;
+      }
+    }
+    throw new YamlError('syntax', 'unsupported YAML node');
+  }
+
+  private convertAlias(alias: Alias): JsonValue {
+    const target = alias.resolve(this.doc);
+    if (target === undefined) throw new YamlError('syntax', `unknown anchor '${alias.source}' referenced`);
+    this.inAlias++;
+    try {
+      return this.convert(target);
+    } finally {
+      this.inAlias--;
+    }
+  }
+
+  private convertScalar(raw: unknown, type: string | undefined, tag: string | undefined, offset?: number): JsonValue {
+    const text = raw === null || raw === undefined ? '' : String(raw);
+    if (tag === STR_TAG || tag === 'tag:yaml.org,2002:binary') return text;
+    const wanted = tag === undefined ? undefined : CORE_TAGS[tag];
+    if (tag !== undefined && wanted === undefined) return text; // an application tag: go-yaml keeps the text
+    if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return text;
+    const resolved = resolvePlainScalar(text, this.dialect);
+    if (wanted !== undefined && resolved.tag !== wanted && !(wanted === 'float' && resolved.tag === 'int')) {
+      throw new YamlError('bad-tag', `yaml: cannot decode !!${resolved.tag} \`${text}\` as a !!${wanted}${where(offset)}`);
+    }
+    // kustomize re-encodes flow collections before decoding them, quoting any scalar with a ':' in it, so a
+    // timestamp with a time of day inside `[...]` or `{...}` stays the text it was.
+    if (resolved.tag === 'timestamp' && this.flowDepth > 0 && text.includes(':')) return text;
+    return resolved.tag === 'merge' ? '<<' : resolved.value;
+  }
+
+  private convertMap(items: readonly { key: unknown; value: unknown }[]): JsonObject {
+    const out: JsonObject = {};
+    const merges: JsonValue[] = [];
+    for (const pair of items) {
+      const key = this.keyOf(pair.key);
+      if (key === '<<' && isScalar(pair.key) && pair.key.type === 'PLAIN') {
+        merges.push(this.convert(pair.value));
+        continue;
+      }
+      this.keys.push(key);
+      try {
+        setKey(out, key, this.inAnnotations() ? this.rawText(pair.value) : this.convert(pair.value));
+      } finally {
+        this.keys.pop();
+      }
+    }
+    // Merge keys fill in what the mapping does not set itself; earlier sources win over later ones.
+    for (const merge of merges.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
+      if (!isJsonObject(merge)) throw new YamlError('syntax', 'yaml: map merge requires map or sequence of maps as the value');
+      for (const [k, v] of Object.entries(merge)) if (!Object.hasOwn(out, k)) setKey(out, k, v);
+    }
+    return out;
+  }
+
+  private inAnnotations(): boolean {
+    return this.annotationsAsText && this.keys.length === 3 && this.keys[0] === 'metadata' && this.keys[1] === 'annotations';
+  }
+
+  /** go-yaml's `Node.Value`: a scalar's text, `''` for a collection or an empty value. */
+  private rawText(node: unknown): string {
+    if (isAlias(node)) return this.rawText(node.resolve(this.doc));
+    if (isScalar(node)) return node.value === null || node.value === undefined ? '' : String(node.value);
+    return '';
+  }
+
+  private keyOf(key: unknown): string {
+    if (isScalar(key)) return key.value === null || key.value === undefined ? '' : String(key.value);
+    if (isAlias(key)) {
+      const value = this.convertAlias(key);
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    throw new YamlError('syntax', 'yaml: mapping keys must be scalars');
+  }
+}
+
+/** Sets a key without letting `__proto__` reach the prototype chain. */
+function setKey(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+function where(offset: number | undefined): string {
+  return offset === undefined ? '' : ` (at offset ${offset})`;
+}
