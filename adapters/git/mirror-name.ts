@@ -14,7 +14,7 @@ export function mirrorName(cloneUrl: string): string {
     .replace(/\.git$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/\.{2,}/g, '.')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(-80);
+    .slice(-80)
+    .replace(/^[-.]+|[-.]+$/g, '');
   return `${readable === '' ? 'repo' : readable}-${hash}.git`;
 }
