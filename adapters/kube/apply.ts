@@ -49,7 +49,7 @@ export async function serverSideApply(kube: KubeClient, obj: KubeObject, options
   });
 }
 
-/** Applies every object, at most `kube.concurrency` at a time; one result per object, in input order. */
+/** Applies every object, at most `kube.concurrency` at a time; one result per object, in input order. Rejects only when aborted. */
 export function applyAll(kube: KubeClient, objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult[]> {
   return mapLimit(objects, kube.concurrency, async (obj): Promise<ApplyResult> => {
     try {
@@ -62,8 +62,14 @@ export function applyAll(kube: KubeClient, objects: readonly KubeObject[], optio
   });
 }
 
+/**
+ * The per-object error of a batch; an abort is not one object's failure, so it rethrows the caller's reason and
+ * the whole batch rejects.
+ */
 export function asClusterError(err: unknown, obj: KubeObject, operation: ClusterOperation, signal?: AbortSignal): ClusterError {
-  return err instanceof ClusterError ? err : fromFailure(err, { operation, ref: refOf(obj) }, signal);
+  const error = err instanceof ClusterError ? err : fromFailure(err, { operation, ref: refOf(obj) }, signal);
+  if (error instanceof ClusterError) return error;
+  throw error;
 }
 
 /** The manifest as sent: a cluster-scoped object loses the namespace a rendering may have given it. */

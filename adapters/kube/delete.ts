@@ -26,7 +26,7 @@ export async function deleteObject(kube: KubeClient, ref: ObjectRef, options: De
       return 'deleted' as const;
     });
   } catch (err) {
-    if (err instanceof ClusterError && (err.reason === 'NotFound' || err.reason === 'NamespaceNotFound' || err.reason === 'KindNotFound')) return 'absent';
+    if (err instanceof ClusterError && (err.code === 'NotFound' || err.code === 'NamespaceNotFound' || err.code === 'KindNotFound')) return 'absent';
     throw err;
   }
 }

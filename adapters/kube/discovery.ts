@@ -32,14 +32,14 @@ export class Discovery {
   async resolve(ref: Pick<ObjectRef, 'group' | 'version' | 'kind'>, ctx: ErrorContext, signal?: AbortSignal): Promise<ResolvedKind> {
     signal?.throwIfAborted();
     const gv = groupVersion(ref);
-    const lookup = () => this.find(gv, ref.kind).catch((err: unknown) => Promise.reject(reframe(fromFailure(err, { operation: 'discovery', subject: gv }), ctx)));
+    const lookup = () => this.find(gv, ref.kind).catch((err: unknown) => Promise.reject(err instanceof ClusterError ? reframe(err, ctx) : err));
     let found = await lookup();
     if (!found) {
       this.lists.delete(gv);
       found = await lookup();
     }
     if (!found) {
-      throw new ClusterError({ ...ctx, reason: 'KindNotFound', detail: `the server has no kind ${ref.kind} in ${gv} (is its CustomResourceDefinition installed?)` });
+      throw new ClusterError({ ...ctx, code: 'KindNotFound', detail: `the server has no kind ${ref.kind} in ${gv} (is its CustomResourceDefinition installed?)` });
     }
     return { group: ref.group, version: ref.version, kind: ref.kind, plural: found.name, namespaced: found.namespaced };
   }
@@ -64,9 +64,7 @@ export class Discovery {
   private async fetch(gv: string): Promise<readonly ApiResource[] | undefined> {
     const ctx: ErrorContext = { operation: 'discovery', subject: gv };
     const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-    const res = await this.transport.request({ method: 'GET', path }).catch((err: unknown) => {
-      throw fromFailure(err, ctx);
-    });
+    const res = await this.transport.request({ method: 'GET', path }).catch((err: unknown) => Promise.reject(fromFailure(err, ctx)));
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw fromResponse(res, ctx);
     return ((res.body as { resources?: ApiResource[] }).resources ?? []).filter((r) => typeof r.name === 'string');
@@ -95,6 +93,6 @@ export function scopeRef(ref: ObjectRef, kind: ResolvedKind, ctx: ErrorContext):
     const { namespace: _dropped, ...clusterScoped } = ref;
     return clusterScoped;
   }
-  if (!ref.namespace) throw new ClusterError({ ...ctx, ref, reason: 'Invalid', detail: `${ref.kind} is namespaced, but the object has no metadata.namespace` });
+  if (!ref.namespace) throw new ClusterError({ ...ctx, ref, code: 'Invalid', detail: `${ref.kind} is namespaced, but the object has no metadata.namespace` });
   return ref;
 }

@@ -1,6 +1,6 @@
 // Maps what the API server (or the network) said onto the port's ClusterError reasons, in one place.
 import type { ObjectRef } from '../../core/kube/object.js';
-import type { ClusterErrorReason, ClusterOperation } from '../../core/ports/cluster-error.js';
+import type { ClusterErrorCode, ClusterOperation } from '../../core/ports/cluster-error.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
 import type { KubeResponse } from './transport.js';
 
@@ -31,25 +31,29 @@ export function fromResponse(res: KubeResponse, ctx: ErrorContext): ClusterError
   const status = asStatus(res.body);
   const detail = status.message ?? (typeof res.body === 'string' && res.body.trim() ? res.body.trim() : `HTTP ${res.status}`);
   const retryAfterMs = res.status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
-  return new ClusterError({ ...ctx, reason: reasonFor(res.status, status, ctx), detail, status: res.status, retryAfterMs });
+  return new ClusterError({ ...ctx, code: codeFor(res.status, status, ctx), detail, status: res.status, retryAfterMs });
 }
 
-/** A ClusterError for a request that got no response (refused, reset, timed out, aborted). */
-export function fromFailure(err: unknown, ctx: ErrorContext, signal?: AbortSignal): ClusterError {
+/**
+ * What to throw for a request that got no response: the caller's own abort reason when its signal fired (as any
+ * abortable API does), else a ClusterError (refused, reset, unknown host: `ClusterUnreachable`; no answer in time:
+ * `Timeout`).
+ */
+export function fromFailure(err: unknown, ctx: ErrorContext, signal?: AbortSignal): unknown {
   if (err instanceof ClusterError) return err;
+  if (signal?.aborted) return signal.reason;
   const detail = err instanceof Error ? err.message : String(err);
-  if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return new ClusterError({ ...ctx, reason: 'Aborted', detail: 'aborted by the caller', cause: err });
-  const code = (err as { code?: unknown } | undefined)?.code;
-  const reason: ClusterErrorReason = code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' ? 'Timeout' : 'ClusterUnreachable';
-  return new ClusterError({ ...ctx, reason, detail: typeof code === 'string' && !detail.includes(code) ? `${code}: ${detail}` : detail, cause: err });
+  const errno = (err as { code?: unknown } | undefined)?.code;
+  const code: ClusterErrorCode = errno === 'ETIMEDOUT' || errno === 'ESOCKETTIMEDOUT' ? 'Timeout' : 'ClusterUnreachable';
+  return new ClusterError({ ...ctx, code, detail: typeof errno === 'string' && !detail.includes(errno) ? `${errno}: ${detail}` : detail, cause: err });
 }
 
 /** The same failure told about another subject: a shared lookup's error, reported for the object that needed it. */
 export function reframe(err: ClusterError, ctx: ErrorContext): ClusterError {
-  return new ClusterError({ ...ctx, reason: err.reason, detail: err.detail, status: err.status, retryAfterMs: err.retryAfterMs, cause: err.cause ?? err });
+  return new ClusterError({ ...ctx, code: err.code, detail: err.detail, status: err.status, retryAfterMs: err.retryAfterMs, cause: err.cause ?? err });
 }
 
-function reasonFor(code: number, status: Status, ctx: ErrorContext): ClusterErrorReason {
+function codeFor(code: number, status: Status, ctx: ErrorContext): ClusterErrorCode {
   switch (code) {
     case 400:
       return 'Invalid';
@@ -58,7 +62,7 @@ function reasonFor(code: number, status: Status, ctx: ErrorContext): ClusterErro
     case 403:
       return 'Forbidden';
     case 404:
-      return notFoundReason(status, ctx);
+      return notFoundCode(status, ctx);
     case 409:
       return status.details?.causes?.some((c) => c.reason === 'FieldManagerConflict') ? 'FieldManagerConflict' : 'Conflict';
     case 413:
@@ -75,7 +79,7 @@ function reasonFor(code: number, status: Status, ctx: ErrorContext): ClusterErro
   }
 }
 
-function notFoundReason(status: Status, ctx: ErrorContext): ClusterErrorReason {
+function notFoundCode(status: Status, ctx: ErrorContext): ClusterErrorCode {
   const details = status.details;
   if (details?.kind === 'namespaces' && ctx.ref?.namespace !== undefined && details.name === ctx.ref.namespace && ctx.ref.kind !== 'Namespace') return 'NamespaceNotFound';
   // A path the server does not serve at all (no such resource) comes back as a Status without details.

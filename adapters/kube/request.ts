@@ -39,12 +39,12 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-/** Runs `fn` so that whatever it throws surfaces as a ClusterError about `ctx`. */
+/** Runs `fn` so that whatever it throws surfaces as a ClusterError about `ctx` (or as the caller's abort reason). */
 export async function guard<T>(ctx: ErrorContext, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw err instanceof ClusterError ? err : fromFailure(err, ctx, signal);
+    throw signal?.aborted ? signal.reason : err instanceof ClusterError ? err : fromFailure(err, ctx, signal);
   }
 }
 
@@ -63,7 +63,7 @@ export async function resolveTarget(kube: KubeClient, ref: ObjectRef, ctx: Error
 export function asObject(body: unknown, ctx: ErrorContext): KubeObject {
   const obj = body as Partial<KubeObject> | null;
   if (obj && typeof obj === 'object' && typeof obj.kind === 'string' && typeof obj.apiVersion === 'string' && typeof obj.metadata?.name === 'string') return obj as KubeObject;
-  throw new ClusterError({ ...ctx, reason: 'ServerError', detail: 'the server answered with something that is not a Kubernetes object' });
+  throw new ClusterError({ ...ctx, code: 'ServerError', detail: 'the server answered with something that is not a Kubernetes object' });
 }
 
 /** List items carry no apiVersion and kind of their own; give them back. */

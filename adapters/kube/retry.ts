@@ -14,17 +14,15 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDe
 
 /**
  * Runs `attempt` until it succeeds, throws a terminal error, or runs out of attempts (then the last error is
- * thrown). Waits are cut short by `signal`.
+ * thrown). `signal` cuts a wait short, rejecting with the signal's reason.
  */
 export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (err) {
-      if (!(err instanceof ClusterError) || !err.retryable || n >= policy.attempts || signal?.aborted) throw err;
-      await sleep(delayFor(err, n, policy), signal).catch(() => {
-        throw err;
-      });
+      if (!(err instanceof ClusterError) || err.terminal || n >= policy.attempts || signal?.aborted) throw err;
+      await sleep(delayFor(err, n, policy), signal);
     }
   }
 }

@@ -1,28 +1,29 @@
+import { DeployError } from '../deploy-error.js';
 import type { ObjectRef } from '../kube/object.js';
-import { formatRef } from '../kube/object.js';
+import { Reason } from '../reasons.js';
 
 /**
- * Why a request to the cluster failed, as the pipeline decides on it. A closed union: every adapter maps its
- * transport's errors onto these, and {@link RETRYABLE} says which ones a retry can cure.
+ * What exactly the cluster said, finer than {@link Reason}: the adapter maps every transport and API error onto
+ * one of these, and each maps onto the Reason the pipeline reports (and which decides retryable vs terminal).
  */
-export type ClusterErrorReason =
-  /** The object does not validate (HTTP 422, or 400 for a body the server cannot decode, e.g. a string where a number goes). */
+export type ClusterErrorCode =
+  /** The object does not validate (422, 400, or a body that does not fit the schema: a string where a number goes). */
   | 'Invalid'
-  /** The change touches a field the API refuses to change after creation (Deployment selector, Service clusterIP). */
+  /** The change touches a field fixed at creation (Deployment selector, Service clusterIP). */
   | 'ImmutableFieldChanged'
-  /** Server-side apply conflicts with fields another manager owns; only `force` resolves it. */
+  /** Server-side apply conflicts with fields another manager owns; only `force` resolves it, so no retry will. */
   | 'FieldManagerConflict'
   /** No API serves this apiVersion and kind (typically: its CRD is not installed). */
   | 'KindNotFound'
   /** The object's namespace does not exist. */
   | 'NamespaceNotFound'
-  /** The object itself does not exist (where the operation needs it to). */
+  /** The object does not exist where the operation needs it to. */
   | 'NotFound'
   /** Authenticated, but not allowed (RBAC, admission). */
   | 'Forbidden'
   /** The credentials were refused. */
   | 'Unauthorized'
-  /** The request body is over the server's size limit. */
+  /** The request body is over the server's size limit (413), or a release record over a Secret's 1 MiB. */
   | 'TooLarge'
   /** An optimistic-concurrency conflict or a create race (409 without a field-manager conflict). */
   | 'Conflict'
@@ -33,22 +34,35 @@ export type ClusterErrorReason =
   /** The request timed out, client- or server-side. */
   | 'Timeout'
   /** No connection to the API server (refused, reset, unknown host). */
-  | 'ClusterUnreachable'
-  /** The caller aborted the operation (AbortSignal). */
-  | 'Aborted';
+  | 'ClusterUnreachable';
 
-/** Reasons a retry with backoff can cure; every other reason is terminal. */
-export const RETRYABLE: ReadonlySet<ClusterErrorReason> = new Set<ClusterErrorReason>(['Conflict', 'Throttled', 'ServerError', 'Timeout', 'ClusterUnreachable']);
+/** The pipeline-wide reason for each code; the Reason's classification makes the error retryable or terminal. */
+const REASON_OF: Readonly<Record<ClusterErrorCode, Reason>> = {
+  Invalid: Reason.ValidationFailed,
+  ImmutableFieldChanged: Reason.ImmutableFieldChanged,
+  FieldManagerConflict: Reason.ApplyFailed,
+  KindNotFound: Reason.NotFound,
+  NamespaceNotFound: Reason.NotFound,
+  NotFound: Reason.NotFound,
+  Forbidden: Reason.Forbidden,
+  Unauthorized: Reason.Forbidden,
+  TooLarge: Reason.ApplyFailed,
+  Conflict: Reason.Conflict,
+  Throttled: Reason.RateLimited,
+  ServerError: Reason.ApiServerError,
+  Timeout: Reason.RequestTimeout,
+  ClusterUnreachable: Reason.ClusterUnreachable,
+};
 
-/** What the pipeline was doing when the cluster said no; the verb in the message. */
+/** What the pipeline was doing when the cluster said no: the verb in the message. */
 export type ClusterOperation = 'dry-run' | 'apply' | 'get' | 'list' | 'delete' | 'discovery' | 'ensure-namespace' | 'read-rollout' | 'release-store';
 
 export interface ClusterErrorDetails {
-  readonly reason: ClusterErrorReason;
+  readonly code: ClusterErrorCode;
   readonly operation: ClusterOperation;
   /** The object concerned, when there is one; the message then starts with it. */
   readonly ref?: ObjectRef;
-  /** What the message names when there is no single object (`Deployments in shop-dev`, `apps/v1`). */
+  /** What the message names when there is no single object (`Pod (v1) in shop-dev`, `apps/v1`). */
   readonly subject?: string;
   /** The server's (or the transport's) own words. */
   readonly detail: string;
@@ -60,43 +74,39 @@ export interface ClusterErrorDetails {
 }
 
 /**
- * A failed request to the cluster, starting with the object: `Deployment/shop-dev/api apply failed: …`.
+ * A failed request to the cluster, starting with the object: `Deployment/shop-dev/api apply failed: …`, or for an
+ * unreachable server `… apply failed: cluster unreachable: connect ECONNREFUSED 127.0.0.1:6443`.
  *
- * `retryable` is derived from the reason, so callers decide on data (`err.retryable`, `err.reason`) rather than
- * on HTTP codes or message text.
+ * A {@link DeployError}: `reason` is the pipeline-wide Reason (`ImmutableFieldChanged`, `ClusterUnreachable`...)
+ * and `terminal` follows from it; `code` keeps the finer distinction the adapter saw.
  */
-export class ClusterError extends Error {
+export class ClusterError extends DeployError {
   override readonly name = 'ClusterError';
-  readonly reason: ClusterErrorReason;
+  readonly code: ClusterErrorCode;
   readonly operation: ClusterOperation;
-  readonly ref?: ObjectRef;
   readonly status?: number;
   readonly detail: string;
   readonly retryAfterMs?: number;
-  readonly retryable: boolean;
 
   constructor(details: ClusterErrorDetails) {
-    super(formatClusterError(details), { cause: details.cause });
-    this.reason = details.reason;
+    super(REASON_OF[details.code], messageOf(details), { ref: details.ref, cause: details.cause });
+    this.code = details.code;
     this.operation = details.operation;
-    this.ref = details.ref;
     this.status = details.status;
     this.detail = details.detail;
     this.retryAfterMs = details.retryAfterMs;
-    this.retryable = RETRYABLE.has(details.reason);
+  }
+
+  /** True when a retry with backoff may succeed (the opposite of `terminal`). */
+  get retryable(): boolean {
+    return !this.terminal;
   }
 }
 
-/** `Deployment/shop-dev/api apply failed: <detail>`; without an object, the subject, else just the operation. */
-export function formatClusterError(details: Pick<ClusterErrorDetails, 'operation' | 'ref' | 'subject' | 'detail' | 'reason'>): string {
-  const who = details.ref ? formatRef(details.ref) : details.subject;
-  const what = `${details.operation} failed`;
-  const head = who ? `${who} ${what}` : `cluster ${what}`;
-  const detail = details.reason === 'ClusterUnreachable' ? `cluster unreachable: ${details.detail}` : details.detail;
-  return `${head}: ${detail}`;
-}
-
-/** True when `err` is a {@link ClusterError} a retry can cure. */
-export function isRetryableClusterError(err: unknown): err is ClusterError {
-  return err instanceof ClusterError && err.retryable;
+/** The message after the object (DeployError prefixes the ref): `apply failed: <detail>`. */
+function messageOf(details: ClusterErrorDetails): string {
+  const detail = details.code === 'ClusterUnreachable' ? `cluster unreachable: ${details.detail}` : details.detail;
+  const head = `${details.operation} failed: ${detail}`;
+  if (details.ref) return head;
+  return details.subject ? `${details.subject} ${head}` : `cluster ${head}`;
 }

@@ -5,7 +5,7 @@ import type { ClusterError } from './cluster-error.js';
 
 /** Options every call takes. */
 export interface CallOptions {
-  /** Aborts the call; pending and queued requests end with a ClusterError of reason `Aborted`. */
+  /** Aborts the call: in-flight requests are cancelled and the call rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
 
@@ -68,8 +68,9 @@ export interface RolloutSnapshot {
 }
 
 /**
- * A Kubernetes cluster as the pipeline uses it. Every method rejects only with a ClusterError (batch methods
- * report per object instead); retryable errors have already been retried with backoff when they surface.
+ * A Kubernetes cluster as the pipeline uses it. Every method rejects only with a ClusterError, or with the
+ * signal's reason when aborted; batch methods report each object's failure in its result instead. Retryable
+ * errors have already been retried with backoff when they surface.
  */
 export interface Cluster {
   /**
