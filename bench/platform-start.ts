@@ -4,7 +4,7 @@
 // component is ready (nodes Ready included), then samples the resident memory of every component process (and
 // its children) after 10 s idle. Prints a Markdown table; --write appends it to BENCHMARKS.md's platform section.
 import { readFileSync, readdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { startPlatform, stopPlatform } from '../test/platform/platform.js';
 import { replaceSection } from './benchmarks-file.js';
 
@@ -38,6 +38,7 @@ function treeRssKiB(pid: number): number {
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
+const load = loadavg()[0]!.toFixed(1);
 const times: number[] = [];
 let memory: { name: string; mib: number }[] = [];
 for (let i = 0; i < runs; i++) {
@@ -55,7 +56,7 @@ for (let i = 0; i < runs; i++) {
 
 const total = memory.reduce((s, m) => s + m.mib, 0);
 const table = [
-  `Command: \`npm run bench:platform -- --runs ${runs}\` on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}.`,
+  `Command: \`npm run bench:platform -- --runs ${runs}\` on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}; load average ${load} when it started (other work on the machine slows the apiserver's start most).`,
   '',
   '| measure | value |',
   '|---|---|',
