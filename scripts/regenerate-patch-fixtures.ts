@@ -9,9 +9,9 @@
  * Cases are written by hand without expectations; this script is the only thing that writes expectations.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, parse, stringify } from 'yaml';
 import { binaryDirs } from '../test/platform/paths.js';
@@ -33,7 +33,10 @@ function kustomizeBinary(): string {
 async function build(files: Record<string, string>): Promise<BuildResult> {
   const dir = await mkdtemp(join(tmpdir(), 'patch-fixture-'));
   try {
-    for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), content);
+    }
     const { stdout } = await run(kustomizeBinary(), ['build', dir], { encoding: 'utf8' });
     return { documents: parseAllDocuments(stdout).map((doc) => doc.toJSON() as Json) };
   } catch (error) {
@@ -85,16 +88,25 @@ async function json6902Case(testCase: Case): Promise<void> {
 
 const SELECTED = 'fixture.gantry.dev/selected';
 
-/** Target selection: a marker annotation is patched onto whatever the selector selects. */
+/**
+ * Target selection: a marker annotation is patched onto whatever the selector selects. With `baseTransform`, the
+ * resources first pass through a base kustomization with those fields (namespace, namePrefix), so the selector
+ * meets renamed objects that remember their original identity.
+ */
 async function selectorCase(testCase: Case): Promise<void> {
   const marker = { apiVersion: 'v1', kind: 'Marker', metadata: { name: 'marker', annotations: { [SELECTED]: 'yes' } } };
-  const result = await build({
-    'kustomization.yaml': stringify({
-      resources: ['resources.yaml'],
-      patches: [{ target: testCase['selector'], patch: stringify(marker) }],
-    }),
-    'resources.yaml': yamlDocs(testCase['resources'] as Json[]),
-  });
+  const patches = [{ target: testCase['selector'], patch: stringify(marker) }];
+  const resources = yamlDocs(testCase['resources'] as Json[]);
+  const transform = testCase['baseTransform'];
+  const files: Record<string, string> =
+    transform === undefined
+      ? { 'kustomization.yaml': stringify({ resources: ['resources.yaml'], patches }), 'resources.yaml': resources }
+      : {
+          'kustomization.yaml': stringify({ resources: ['base'], patches }),
+          'base/kustomization.yaml': stringify({ resources: ['resources.yaml'], ...(transform as Record<string, Json>) }),
+          'base/resources.yaml': resources,
+        };
+  const result = await build(files);
   record(testCase, result, (documents) =>
     documents
       .filter((d) => (d as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.[SELECTED])

@@ -43,3 +43,7 @@ export {
   withAnnotations,
 } from './res-id.js';
 export type { ClusterScopeOracle, ResId } from './res-id.js';
+export { compileSelector, describeSelector, matchesTarget, selectTargets } from './select-targets.js';
+export type { CompiledSelector, SelectOptions, TargetSelector } from './select-targets.js';
+export { parseLabelSelector } from './label-selector.js';
+export type { LabelSelector, Requirement } from './label-selector.js';
