@@ -1,7 +1,10 @@
 /**
- * Errors of the git adapter. Each carries `retryable`, so the worker decides between backing off and failing the
- * job without parsing messages, and a closed `reason`. Messages never contain credentials (see mask-credentials.ts).
+ * Errors of the git adapter. Like the cluster adapter's, each is a {@link DeployError}: `reason` is the pipeline-wide
+ * Reason (which decides `terminal`), `code` the finer distinction the adapter saw. Messages never contain
+ * credentials (see mask-credentials.ts).
  */
+import { DeployError } from '../../core/deploy-error.js';
+import { Reason } from '../../core/reasons.js';
 
 /** Why fetching from a remote failed. */
 export type GitFetchFailure =
@@ -14,27 +17,30 @@ export type GitFetchFailure =
   /** The mirror could not be locked in time: another worker holds it for longer than the lock timeout. */
   | 'lock-timeout';
 
-const RETRYABLE_FETCH: Readonly<Record<GitFetchFailure, boolean>> = {
-  unreachable: true,
-  auth: false,
-  'no-repository': false,
-  'lock-timeout': true,
+const FETCH_REASON: Readonly<Record<GitFetchFailure, Reason>> = {
+  unreachable: Reason.GitFetchFailed,
+  'lock-timeout': Reason.GitFetchFailed,
+  auth: Reason.Forbidden,
+  'no-repository': Reason.NotFound,
 };
 
 /** Fetching `url` (credentials masked) into its mirror failed after the adapter's own retries. */
-export class GitFetchError extends Error {
+export class GitFetchError extends DeployError {
   override readonly name = 'GitFetchError';
-  readonly retryable: boolean;
 
   constructor(
-    readonly reason: GitFetchFailure,
+    readonly code: GitFetchFailure,
     /** The remote URL with credentials masked. */
     readonly url: string,
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`git fetch ${url} failed (${reason}): ${detail}`, options);
-    this.retryable = RETRYABLE_FETCH[reason];
+    super(FETCH_REASON[code], `git fetch ${url} failed (${code}): ${detail}`, options);
+  }
+
+  /** True when a later attempt may succeed (the opposite of `terminal`). */
+  get retryable(): boolean {
+    return !this.terminal;
   }
 }
 
@@ -42,9 +48,8 @@ export class GitFetchError extends Error {
  * The commit is not in the remote even after a fetch: a typo, a force-push that dropped it, or a webhook for another
  * repository. Terminal: fetching again will not make it appear.
  */
-export class UnknownCommitError extends Error {
+export class UnknownCommitError extends DeployError {
   override readonly name = 'UnknownCommitError';
-  readonly retryable = false;
 
   constructor(
     /** The remote URL with credentials masked. */
@@ -52,25 +57,30 @@ export class UnknownCommitError extends Error {
     readonly sha: string,
     options?: { cause?: unknown },
   ) {
-    super(`commit ${sha} does not exist in ${url} (fetched, still missing)`, options);
+    super(Reason.NotFound, `commit ${sha} does not exist in ${url} (fetched, still missing)`, options);
+  }
+
+  get retryable(): boolean {
+    return !this.terminal;
   }
 }
 
 /** Why reading from a mirror failed. */
 export type GitReadFailure = 'unknown-commit' | 'not-found' | 'not-a-file' | 'invalid-path' | 'git-failed';
 
-/** Reading a tree, a file or a diff out of a mirror failed. */
-export class GitReadError extends Error {
+/** Reading a tree, a file or a diff out of a mirror failed. Only a failing git process (`git-failed`) is retryable. */
+export class GitReadError extends DeployError {
   override readonly name = 'GitReadError';
-  /** Only a failing git process may be transient; a missing path or commit stays missing. */
-  readonly retryable: boolean;
 
   constructor(
-    readonly reason: GitReadFailure,
+    readonly code: GitReadFailure,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.retryable = reason === 'git-failed';
+    super(code === 'git-failed' ? Reason.GitFetchFailed : Reason.NotFound, message, options);
+  }
+
+  get retryable(): boolean {
+    return !this.terminal;
   }
 }

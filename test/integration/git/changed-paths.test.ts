@@ -60,13 +60,13 @@ describe('MirrorRepository.changedPaths and readFile', () => {
   });
 
   it('refuses a "before" commit that is not in the mirror with a terminal error', async () => {
-    await expect(repo.changedPaths('d'.repeat(40), after)).rejects.toMatchObject({ reason: 'unknown-commit', retryable: false });
+    await expect(repo.changedPaths('d'.repeat(40), after)).rejects.toMatchObject({ code: 'unknown-commit', retryable: false });
   });
 
   it('reads one file at a commit, and says when it is missing or a directory', async () => {
     expect(new TextDecoder().decode(await repo.readFile(before, 'apps/storefront/app.yaml'))).toBe('name: storefront\n');
-    await expect(repo.readFile(after, 'apps/storefront/app.yaml')).rejects.toMatchObject({ reason: 'not-found' });
-    await expect(repo.readFile(after, 'apps/catalog')).rejects.toMatchObject({ reason: 'not-a-file' });
+    await expect(repo.readFile(after, 'apps/storefront/app.yaml')).rejects.toMatchObject({ code: 'not-found' });
+    await expect(repo.readFile(after, 'apps/catalog')).rejects.toMatchObject({ code: 'not-a-file' });
     await expect(repo.readFile(after, '../etc/passwd')).rejects.toThrow(GitReadError);
   });
 });

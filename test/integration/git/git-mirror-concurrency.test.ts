@@ -95,6 +95,6 @@ describe('GitMirror under concurrent fetches', () => {
     await holder;
 
     expect(error).toBeInstanceOf(GitFetchError);
-    expect(error).toMatchObject({ reason: 'lock-timeout', retryable: true });
+    expect(error).toMatchObject({ code: 'lock-timeout', reason: 'GitFetchFailed', retryable: true });
   });
 });

@@ -62,7 +62,7 @@ describe('GitMirror over smart HTTP (git http-backend)', () => {
     const error = await mirror.fetch(url, await origin.headSha()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitFetchError);
-    expect(error).toMatchObject({ reason: 'unreachable', retryable: true });
+    expect(error).toMatchObject({ code: 'unreachable', reason: 'GitFetchFailed', retryable: true });
     expect(server.requests).toBe(3);
   });
 
@@ -73,7 +73,7 @@ describe('GitMirror over smart HTTP (git http-backend)', () => {
 
     const error = await mirror.fetch(wrong, await origin.headSha()).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ name: 'GitFetchError', reason: 'auth', retryable: false });
+    expect(error).toMatchObject({ name: 'GitFetchError', code: 'auth', reason: 'Forbidden', terminal: true, retryable: false });
     const everything = [String(error), JSON.stringify(error), String((error as Error).stack), ...logger.lines].join('\n');
     expect(everything).not.toContain(TOKEN);
     expect(everything).toContain('***@127.0.0.1');

@@ -81,7 +81,7 @@ describe('GitMirror.fetch', () => {
     const error = await new GitMirror({ cacheDir }).fetch(origin.cloneUrl, missing).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(UnknownCommitError);
-    expect(error).toMatchObject({ sha: missing, retryable: false });
+    expect(error).toMatchObject({ sha: missing, reason: 'NotFound', retryable: false });
   });
 
   it('rejects an abbreviated sha before touching git', async () => {
@@ -97,7 +97,7 @@ describe('GitMirror.fetch', () => {
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitFetchError);
-    expect(error).toMatchObject({ reason: 'no-repository', retryable: false });
+    expect(error).toMatchObject({ code: 'no-repository', retryable: false });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

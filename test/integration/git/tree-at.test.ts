@@ -115,6 +115,6 @@ describe('MirrorRepository.treeAt', () => {
     const error = await repo.treeAt('e'.repeat(40)).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GitReadError);
-    expect(error).toMatchObject({ reason: 'unknown-commit', retryable: false });
+    expect(error).toMatchObject({ code: 'unknown-commit', retryable: false });
   });
 });
