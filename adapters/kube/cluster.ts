@@ -42,7 +42,8 @@ export class KubeCluster implements Cluster {
   constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
     const concurrency = options.concurrency ?? 12;
     const transport = new KubeTransport(kc, { requestTimeoutMs: options.requestTimeoutMs, maxSockets: concurrency * 2 });
-    this.kube = { transport, discovery: new Discovery(transport), retry: { ...DEFAULT_RETRY, ...options.retry }, concurrency };
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.kube = { transport, discovery: new Discovery(transport, retry), retry, concurrency };
   }
 
   /** The API server's URL, for logs and messages. */

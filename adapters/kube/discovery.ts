@@ -4,6 +4,8 @@ import type { ObjectRef } from '../../core/kube/object.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
 import type { ErrorContext } from './errors.js';
 import { fromFailure, fromResponse, reframe } from './errors.js';
+import type { RetryPolicy } from './retry.js';
+import { withRetry } from './retry.js';
 import type { KubeTransport } from './transport.js';
 
 /** A kind as the server serves it. */
@@ -26,7 +28,10 @@ interface ApiResource {
 export class Discovery {
   private readonly lists = new Map<string, Promise<readonly ApiResource[] | undefined>>();
 
-  constructor(private readonly transport: KubeTransport) {}
+  constructor(
+    private readonly transport: KubeTransport,
+    private readonly retry: RetryPolicy,
+  ) {}
 
   /** The resource serving `kind` in `group/version`; a ClusterError `KindNotFound` when none does. */
   async resolve(ref: Pick<ObjectRef, 'group' | 'version' | 'kind'>, ctx: ErrorContext, signal?: AbortSignal): Promise<ResolvedKind> {
@@ -64,9 +69,12 @@ export class Discovery {
   private async fetch(gv: string): Promise<readonly ApiResource[] | undefined> {
     const ctx: ErrorContext = { operation: 'discovery', subject: gv };
     const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-    const res = await this.transport.request({ method: 'GET', path }).catch((err: unknown) => Promise.reject(fromFailure(err, ctx)));
+    const res = await withRetry(async () => {
+      const answer = await this.transport.request({ method: 'GET', path }).catch((err: unknown) => Promise.reject(fromFailure(err, ctx)));
+      if (answer.status !== 200 && answer.status !== 404) throw fromResponse(answer, ctx);
+      return answer;
+    }, this.retry);
     if (res.status === 404) return undefined;
-    if (res.status !== 200) throw fromResponse(res, ctx);
     return ((res.body as { resources?: ApiResource[] }).resources ?? []).filter((r) => typeof r.name === 'string');
   }
 }
