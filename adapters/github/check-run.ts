@@ -1,0 +1,82 @@
+import type { Octokit } from '@octokit/rest';
+import type { RepoRef, WriteOutcome } from './repo-ref.js';
+import { LIMITS, truncate, truncateMarkdown } from './text-limits.js';
+
+/** How a finished check run ended (GitHub's set, without `stale`, which only GitHub may set). */
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'action_required' | 'skipped';
+
+/** Where a check run is: still going, or done with a conclusion (GitHub requires one when completed). */
+export type CheckRunProgress =
+  | { readonly status: 'queued' | 'in_progress' }
+  | { readonly status: 'completed'; readonly conclusion: CheckConclusion };
+
+/** A check run as the pipeline wants it to look; the Markdown comes from the caller (core/report). */
+export interface CheckRunInput {
+  readonly sha: string;
+  /** Shown on the pull request, e.g. `deploy/dev` or `preview/dev`. */
+  readonly name: string;
+  /** Identifies the run across replays, e.g. `dev:<sha>`; the run is found by it and updated. */
+  readonly externalId: string;
+  readonly progress: CheckRunProgress;
+  readonly title: string;
+  /** Markdown, cut to 65,535 characters with a note. */
+  readonly summary: string;
+  /** Markdown details, same limit. */
+  readonly text?: string;
+  readonly detailsUrl?: string;
+}
+
+/** The check run written and what happened to it. */
+export interface CheckRunResult {
+  readonly id: number;
+  readonly outcome: Exclude<WriteOutcome, 'unchanged'>;
+}
+
+/**
+ * Creates the check run, or updates the one already carrying `externalId` on that commit. GitHub cannot filter by
+ * `external_id`, so the runs of that name on the commit are listed (all of them, not only the latest) and filtered
+ * here. The pipeline reports one environment at a time, so two writers never race to create the same run.
+ */
+export async function upsertCheckRun(
+  octokit: Octokit,
+  repo: RepoRef,
+  input: CheckRunInput,
+  signal?: AbortSignal,
+): Promise<CheckRunResult> {
+  const existing = await findCheckRun(octokit, repo, input, signal);
+  const fields = {
+    name: input.name,
+    external_id: input.externalId,
+    details_url: input.detailsUrl,
+    output: {
+      title: truncate(input.title, LIMITS.checkTitle),
+      summary: truncateMarkdown(input.summary, LIMITS.checkText),
+      text: input.text === undefined ? undefined : truncateMarkdown(input.text, LIMITS.checkText),
+    },
+    ...progressFields(input.progress),
+    request: { signal },
+  };
+  if (existing !== undefined) {
+    await octokit.checks.update({ ...repo, check_run_id: existing, ...fields });
+    return { id: existing, outcome: 'updated' };
+  }
+  const { data } = await octokit.checks.create({ ...repo, head_sha: input.sha, ...fields });
+  return { id: data.id, outcome: 'created' };
+}
+
+async function findCheckRun(octokit: Octokit, repo: RepoRef, input: CheckRunInput, signal?: AbortSignal): Promise<number | undefined> {
+  const runs = await octokit.paginate(octokit.checks.listForRef, {
+    ...repo,
+    ref: input.sha,
+    check_name: input.name,
+    filter: 'all',
+    per_page: 100,
+    request: { signal },
+  });
+  const matching = runs.filter((run) => run.external_id === input.externalId).map((run) => run.id);
+  return matching.length === 0 ? undefined : Math.max(...matching);
+}
+
+function progressFields(progress: CheckRunProgress): { status: CheckRunProgress['status']; conclusion?: CheckConclusion } {
+  return progress.status === 'completed' ? { status: 'completed', conclusion: progress.conclusion } : { status: progress.status };
+}

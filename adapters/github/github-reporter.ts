@@ -1,0 +1,90 @@
+import type { Octokit } from '@octokit/rest';
+import { upsertCheckRun, type CheckRunInput, type CheckRunResult } from './check-run.js';
+import { setCommitStatus, statusContext, type CommitStatusInput } from './commit-status.js';
+import { createOctokit } from './create-octokit.js';
+import {
+  ensureDeployment,
+  setDeploymentStatus,
+  type DeploymentInput,
+  type DeploymentResult,
+  type DeploymentStatusInput,
+} from './deployment.js';
+import { parseGitHubConfig, type GitHubConfig, type GitHubConfigInput } from './github-config.js';
+import { upsertPullRequestComment, type PullRequestCommentInput, type PullRequestCommentResult } from './pull-request-comment.js';
+import { atCommit, type CallOptions, type RepoRef, type WriteOutcome } from './repo-ref.js';
+import { withGitHubRetries, type GitHubLogger } from './with-github-retries.js';
+
+/** Collaborators of a {@link GitHubReporter} that are not configuration. */
+export interface GitHubReporterOptions {
+  /** Default: silent. Receives operation names, statuses and waits; never tokens, keys or headers. */
+  readonly logger?: GitHubLogger;
+  /** First backoff step when GitHub names no wait (tests shorten it). Default 500 ms. */
+  readonly initialRetryDelayMs?: number;
+}
+
+const SILENT: GitHubLogger = { info: () => {}, warn: () => {} };
+
+/**
+ * Everything the pipeline tells GitHub: commit statuses, check runs, the pull request preview comment and
+ * deployments. Every method is idempotent (it looks before it writes), so a replayed job changes nothing twice,
+ * and retries what GitHub says is transient.
+ *
+ * @throws {GitHubApiError} from every method: `terminal` for 401/403/404/422 (GitHub's message included),
+ *   retryable for 5xx, 408, 409, 429 and secondary rate limits (with `retryAfterMs` when GitHub named a wait)
+ */
+export class GitHubReporter {
+  readonly config: GitHubConfig;
+  private readonly octokit: Octokit;
+  private readonly logger: GitHubLogger;
+
+  /** @throws {GitHubConfigError} when `config` is unusable, naming each field */
+  constructor(config: GitHubConfigInput, private readonly options: GitHubReporterOptions = {}) {
+    this.config = parseGitHubConfig(config);
+    this.octokit = createOctokit(this.config);
+    this.logger = options.logger ?? SILENT;
+  }
+
+  /** Sets the `deploy/<environment>` commit status (pending → success / failure / error). */
+  setCommitStatus(repo: RepoRef, input: CommitStatusInput, options: CallOptions = {}): Promise<WriteOutcome> {
+    const operation = `set ${statusContext(input.environment)}=${input.state} on ${atCommit(repo, input.sha)}`;
+    return this.call(operation, options, (signal) => setCommitStatus(this.octokit, repo, input, signal));
+  }
+
+  /** Creates the check run carrying `externalId` on the commit, or updates it. */
+  upsertCheckRun(repo: RepoRef, input: CheckRunInput, options: CallOptions = {}): Promise<CheckRunResult> {
+    const operation = `write check run ${input.name} (${input.externalId}) on ${atCommit(repo, input.sha)}`;
+    return this.call(operation, options, (signal) => upsertCheckRun(this.octokit, repo, input, signal));
+  }
+
+  /** Keeps one marked comment on the pull request up to date. */
+  upsertPullRequestComment(repo: RepoRef, input: PullRequestCommentInput, options: CallOptions = {}): Promise<PullRequestCommentResult> {
+    const operation = `write the preview comment on ${repo.owner}/${repo.repo}#${input.pullNumber}`;
+    return this.call(operation, options, (signal) => upsertPullRequestComment(this.octokit, repo, input, signal));
+  }
+
+  /** Finds or creates the deployment of a commit to an environment. */
+  ensureDeployment(repo: RepoRef, input: DeploymentInput, options: CallOptions = {}): Promise<DeploymentResult> {
+    const operation = `create deployment of ${atCommit(repo, input.sha)} to ${input.environment}`;
+    return this.call(operation, options, (signal) => ensureDeployment(this.octokit, repo, input, signal));
+  }
+
+  /** Adds a deployment status (in_progress, success, failure, error, inactive...) unless it is already the latest. */
+  setDeploymentStatus(repo: RepoRef, input: DeploymentStatusInput, options: CallOptions = {}): Promise<Exclude<WriteOutcome, 'updated'>> {
+    const operation = `set deployment ${input.deploymentId} of ${repo.owner}/${repo.repo} to ${input.state}`;
+    return this.call(operation, options, (signal) => setDeploymentStatus(this.octokit, repo, input, signal));
+  }
+
+  private async call<T>(operation: string, options: CallOptions, run: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    const { attempts, maxWaitMs } = this.config.retry;
+    const { signal } = options;
+    const result = await withGitHubRetries(operation, () => run(signal), {
+      attempts,
+      maxWaitMs,
+      signal,
+      logger: this.logger,
+      initialDelayMs: this.options.initialRetryDelayMs,
+    });
+    this.logger.info({ operation }, 'GitHub updated');
+    return result;
+  }
+}

@@ -1,0 +1,53 @@
+import type { Octokit } from '@octokit/rest';
+import type { RepoRef, WriteOutcome } from './repo-ref.js';
+import { LIMITS, truncateMarkdown } from './text-limits.js';
+
+/** The hidden line that marks the one comment the pipeline keeps up to date on a pull request. */
+export const PREVIEW_MARKER = '<!-- gantry:preview -->';
+
+/** The comment to keep on a pull request. */
+export interface PullRequestCommentInput {
+  readonly pullNumber: number;
+  /** Markdown (the caller's); the marker is added in front. */
+  readonly body: string;
+  /** Default {@link PREVIEW_MARKER}; another marker keeps a second, independent comment. */
+  readonly marker?: string;
+}
+
+/** The comment written and what happened to it. */
+export interface PullRequestCommentResult {
+  readonly id: number;
+  readonly outcome: WriteOutcome;
+}
+
+/**
+ * Keeps exactly one comment carrying `marker` on the pull request: updates it (or leaves it when identical),
+ * creates it when absent, and deletes extra copies a past race may have left, so the conversation shows one
+ * preview that changes rather than one per push.
+ */
+export async function upsertPullRequestComment(
+  octokit: Octokit,
+  repo: RepoRef,
+  input: PullRequestCommentInput,
+  signal?: AbortSignal,
+): Promise<PullRequestCommentResult> {
+  const marker = input.marker ?? PREVIEW_MARKER;
+  const body = truncateMarkdown(`${marker}\n${input.body}`, LIMITS.commentBody);
+  const comments = await octokit.paginate(octokit.issues.listComments, {
+    ...repo,
+    issue_number: input.pullNumber,
+    per_page: 100,
+    request: { signal },
+  });
+  const [kept, ...extra] = comments.filter((comment) => comment.body?.startsWith(marker)).sort((a, b) => a.id - b.id);
+  for (const duplicate of extra) {
+    await octokit.issues.deleteComment({ ...repo, comment_id: duplicate.id, request: { signal } });
+  }
+  if (kept === undefined) {
+    const { data } = await octokit.issues.createComment({ ...repo, issue_number: input.pullNumber, body, request: { signal } });
+    return { id: data.id, outcome: 'created' };
+  }
+  if (kept.body === body) return { id: kept.id, outcome: 'unchanged' };
+  await octokit.issues.updateComment({ ...repo, comment_id: kept.id, body, request: { signal } });
+  return { id: kept.id, outcome: 'updated' };
+}
