@@ -1,6 +1,7 @@
 import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import { isJsonObject } from '../yaml/json-value.js';
+import { PatchError, ReplacementError } from '../patch/index.js';
 import type { FileLoader } from './file-loader.js';
 import { KustomizationSchema, type KustomizationFile } from './kustomization-schema.js';
 
@@ -137,5 +138,9 @@ export function locate(error: unknown, file: string, field: string | undefined):
   if (error instanceof KustomizeError) throw error;
   if (error instanceof KustomizeFailure) throw new KustomizeError(error.reason, { file, field }, error.message, { cause: error });
   if (error instanceof YamlError) throw new KustomizeError('invalid-yaml', { file, field }, error.message, { cause: error });
+  if (error instanceof ReplacementError) {
+    throw new KustomizeError('replacement-failed', { file, field }, error.message, { cause: error });
+  }
+  if (error instanceof PatchError) throw new KustomizeError('patch-failed', { file, field }, error.message, { cause: error });
   throw error;
 }
