@@ -9,7 +9,10 @@
 # the script says which ones are missing. A case holding cli-skip.txt is not given to the CLI at all (the file says
 # why: for example a YAML alias bomb, which the CLI expands without limit until the machine runs out of memory).
 #
-# Usage: scripts/regenerate-kustomize-expectations.sh [case-name ...]   (default: every case)
+# It also writes the golden output of every sample environment (environments/<env> with a kustomization):
+#   test/kustomize/golden/environments/<env>.yaml   stdout of `kustomize build environments/<env>`
+#
+# Usage: scripts/regenerate-kustomize-expectations.sh [case-name ...]   (default: every case, and the goldens)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../test/platform/versions.env
@@ -42,6 +45,17 @@ for name in "${cases[@]}"; do
     [ -f "$dir/error-reason.txt" ] || missing_reasons+=("$name")
   fi
 done
+if [ $# -eq 0 ]; then
+  golden=$repo/test/kustomize/golden/environments
+  mkdir -p "$golden"
+  rm -f "$golden"/*.yaml
+  for env_dir in "$repo"/environments/*/; do
+    env=$(basename "$env_dir")
+    [ -f "$env_dir/kustomization.yaml" ] || [ -f "$env_dir/kustomization.yml" ] || [ -f "$env_dir/Kustomization" ] || continue
+    (cd "$repo" && "$kustomize" build "environments/$env" >"$golden/$env.yaml")
+    echo "golden environments/$env"
+  done
+fi
 if [ ${#missing_reasons[@]} -gt 0 ]; then
   echo "cases where kustomize fails but error-reason.txt is missing: ${missing_reasons[*]}" >&2
   exit 1
