@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+import { GitHubApiError, GitHubReporter, type CommitState, type GitHubLogger, type RepoRef } from '../../../adapters/github/index.js';
+import { GitHubEmulatorClient, startGitHubEmulator, type GitHubEmulator } from '../../platform/github-emulator/index.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+
+const TOKEN = 'ghp_errorsTestTokenValue';
+const sha = () => randomBytes(20).toString('hex');
+
+function recordingLogger(): GitHubLogger & { warnings: object[] } {
+  const warnings: object[] = [];
+  return { warnings, info: () => {}, warn: (fields) => warnings.push(fields) };
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('GitHubReporter errors: terminal at once, transient retried', () => {
+  let emulator: GitHubEmulator;
+  let admin: GitHubEmulatorClient;
+  let proxy: FaultProxy;
+  let repo: RepoRef;
+
+  beforeAll(async () => {
+    emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
+    admin = new GitHubEmulatorClient(emulator.url);
+    proxy = await startFaultProxy(emulator.url);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await emulator.close();
+  });
+  beforeEach(async () => {
+    await admin.reset();
+    repo = { owner: 'acme', repo: `gitops-${randomBytes(3).toString('hex')}` };
+  });
+
+  const reporterVia = (url: string, logger?: GitHubLogger, maxWaitMs = 5_000) =>
+    new GitHubReporter({ baseUrl: url, auth: { type: 'token', token: TOKEN }, retry: { attempts: 3, maxWaitMs } }, { logger, initialRetryDelayMs: 10 });
+  const status = (state: CommitState = 'pending') => ({ sha: sha(), environment: 'dev', state, description: 'x' });
+
+  it('surfaces a request GitHub\'s schema rejects as a terminal error carrying GitHub\'s message, without retrying', async () => {
+    const error = await reporterVia(emulator.url)
+      .setCommitStatus(repo, status('bogus' as CommitState))
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(error).toMatchObject({ code: 'invalid', status: 422, reason: 'ValidationFailed', terminal: true });
+    expect((error as Error).message).toMatch(/^GitHub set deploy\/dev=bogus on acme\/gitops-\w+@\w{7} failed \(422\): Invalid request\./);
+    expect((error as Error).message).toContain(`"bogus" is not one of`);
+    expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(1);
+  });
+
+  it('reports refused credentials as terminal "unauthorized" and never shows the token', async () => {
+    const reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: `${TOKEN}-revoked` } });
+
+    const error = await reporter.setCommitStatus(repo, status()).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'unauthorized', status: 401, reason: 'Forbidden', terminal: true });
+    expect((error as Error).message).toContain('Bad credentials');
+    expect(inspect(error, { depth: 8 })).not.toContain(TOKEN);
+  });
+
+  it('reports a deployment that does not exist as terminal "not-found"', async () => {
+    const error = await reporterVia(emulator.url).setDeploymentStatus(repo, { deploymentId: 987654, state: 'success' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'not-found', status: 404, reason: 'NotFound', terminal: true });
+  });
+
+  it('retries 5xx answers and succeeds once GitHub recovers', async () => {
+    const logger = recordingLogger();
+    proxy.failNext(2, { status: 502, message: 'Server Error' });
+
+    await expect(reporterVia(proxy.url, logger).setCommitStatus(repo, status())).resolves.toBe('created');
+
+    expect(logger.warnings).toEqual([
+      expect.objectContaining({ status: 502, code: 'server-error', attempt: 1 }),
+      expect.objectContaining({ status: 502, code: 'server-error', attempt: 2 }),
+    ]);
+    expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(1);
+  });
+
+  it('gives up after its attempts with a retryable error when GitHub keeps failing', async () => {
+    proxy.failNext(100, { status: 503 });
+    const before = proxy.injected;
+
+    const error = await reporterVia(proxy.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
+    proxy.failNext(0, { status: 503 });
+
+    expect(error).toMatchObject({ code: 'server-error', status: 503, reason: 'ApiServerError', terminal: false, retryable: true });
+    expect(proxy.injected - before).toBe(3);
+  });
+
+  it('waits as long as retry-after asks on a 429, then succeeds', async () => {
+    proxy.failNext(1, { status: 429, headers: { 'retry-after': '1' }, message: 'Too Many Requests' });
+    const started = Date.now();
+
+    await reporterVia(proxy.url).setCommitStatus(repo, status());
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('treats a 403 secondary rate limit as retryable, and a plain 403 as terminal', async () => {
+    proxy.failNext(1, { status: 403, headers: { 'retry-after': '0' }, message: 'You have exceeded a secondary rate limit.' });
+    await expect(reporterVia(proxy.url).setCommitStatus(repo, status())).resolves.toBe('created');
+
+    proxy.failNext(1, { status: 403, message: 'Resource not accessible by integration' });
+    const error = await reporterVia(proxy.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'forbidden', status: 403, terminal: true });
+    expect((error as Error).message).toContain('Resource not accessible by integration');
+  });
+
+  it('does not sit out a long rate-limit window: it fails retryable with the wait, for the queue to delay the job', async () => {
+    proxy.failNext(1, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1800) }, message: 'API rate limit exceeded' });
+
+    const error = await reporterVia(proxy.url, undefined, 5_000).setCommitStatus(repo, status()).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'rate-limited', reason: 'RateLimited', retryable: true });
+    expect((error as GitHubApiError).retryAfterMs).toBeGreaterThan(1_700_000);
+  });
+
+  it('reports an unreachable GitHub as retryable "unreachable"', async () => {
+    const error = await reporterVia(`http://127.0.0.1:${await closedPort()}`).setCommitStatus(repo, status()).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'unreachable', retryable: true });
+  });
+
+  it('stops with the abort reason when the job is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('job cancelled'));
+
+    await expect(reporterVia(emulator.url).setCommitStatus(repo, status(), { signal: controller.signal })).rejects.toThrow('job cancelled');
+  });
+});
