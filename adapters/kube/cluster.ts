@@ -80,8 +80,8 @@ export class KubeCluster implements Cluster {
     await serverSideApply(this.kube, namespace, { ...options, dryRun: false, operation: 'ensure-namespace' });
   }
 
-  readRollout(deployment: ObjectRef, options?: CallOptions): Promise<RolloutSnapshot> {
-    return readRollout(this.kube, deployment, options);
+  readRollout(workload: ObjectRef, options?: CallOptions): Promise<RolloutSnapshot> {
+    return readRollout(this.kube, workload, options);
   }
 
   /** Forgets cached discovery (after CRDs were removed). */

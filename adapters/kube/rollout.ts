@@ -1,4 +1,4 @@
-// What the rollout watcher reads to judge a Deployment: the Deployment, the ReplicaSets it owns, their pods.
+// What the rollout watcher reads to judge a workload: the object, and the ReplicaSets and pods it owns.
 import type { KubeObject, ObjectRef } from '../../core/kube/object.js';
 import type { CallOptions, RolloutSnapshot } from '../../core/ports/cluster.js';
 import type { ErrorContext } from './errors.js';
@@ -12,23 +12,25 @@ interface LabelSelector {
 }
 
 /**
- * Reads the Deployment, then (in parallel) the ReplicaSets and pods its selector matches, keeping only those it
- * owns: selectors can overlap between Deployments, owner references cannot.
+ * Reads the workload, then (in parallel) the ReplicaSets and pods its selector matches, keeping only those it
+ * owns: selectors can overlap between workloads, owner references cannot. A Deployment owns ReplicaSets, which own
+ * the pods; any other workload with a selector (StatefulSet, DaemonSet, ReplicaSet, Job) owns its pods directly.
  */
 export async function readRollout(kube: KubeClient, ref: ObjectRef, options: CallOptions = {}): Promise<RolloutSnapshot> {
   const ctx: ErrorContext = { operation: 'read-rollout', ref };
   return guard(ctx, options.signal, async () => {
-    const deployment = await getObject(kube, ref, options);
-    if (!deployment) return { deployment: undefined, replicaSets: [], pods: [] };
-    const selector = formatSelector((deployment.spec as { selector?: LabelSelector } | undefined)?.selector ?? {});
-    const scope = { namespace: deployment.metadata.namespace, labelSelector: selector };
+    const workload = await getObject(kube, ref, options);
+    const selector = (workload?.spec as { selector?: LabelSelector } | undefined)?.selector;
+    if (!workload || !selector) return { workload, replicaSets: [], pods: [] };
+    const scope = { namespace: workload.metadata.namespace, labelSelector: formatSelector(selector) };
+    const isDeployment = ref.kind === 'Deployment';
     const [replicaSets, pods] = await Promise.all([
-      listObjects(kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet', ...scope }, options),
+      isDeployment ? listObjects(kube, { apiVersion: 'apps/v1', kind: 'ReplicaSet', ...scope }, options) : [],
       listObjects(kube, { apiVersion: 'v1', kind: 'Pod', ...scope }, options),
     ]);
-    const owned = replicaSets.filter((rs) => ownedBy(rs, uidOf(deployment))).sort((a, b) => revisionOf(b) - revisionOf(a));
-    const rsUids = new Set(owned.map(uidOf));
-    return { deployment, replicaSets: owned, pods: pods.filter((pod) => ownerUids(pod).some((uid) => rsUids.has(uid))) };
+    const owned = replicaSets.filter((rs) => ownedBy(rs, uidOf(workload))).sort((a, b) => revisionOf(b) - revisionOf(a));
+    const podOwners = new Set(isDeployment ? owned.map(uidOf) : [uidOf(workload)]);
+    return { workload, replicaSets: owned, pods: pods.filter((pod) => ownerUids(pod).some((uid) => podOwners.has(uid))) };
   });
 }
 

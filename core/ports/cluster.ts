@@ -57,13 +57,16 @@ export interface ListQuery {
   readonly labelSelector?: string;
 }
 
-/** Everything a Deployment's health depends on, read together: the Deployment, its ReplicaSets, their pods. */
+/**
+ * Everything a workload's health depends on, read together: a Deployment with its ReplicaSets and their pods, or
+ * another workload (StatefulSet, DaemonSet...) with the pods it owns.
+ */
 export interface RolloutSnapshot {
-  /** Absent when the Deployment does not exist (deleted, or not yet created). */
-  readonly deployment: KubeObject | undefined;
-  /** The ReplicaSets the Deployment owns (by owner reference), newest revision first. */
+  /** The workload itself; absent when it does not exist (deleted, or not yet created). */
+  readonly workload: KubeObject | undefined;
+  /** The ReplicaSets a Deployment owns (by owner reference), newest revision first; empty for other kinds. */
   readonly replicaSets: readonly KubeObject[];
-  /** The pods those ReplicaSets own. */
+  /** The pods those ReplicaSets (or the workload itself) own. */
   readonly pods: readonly KubeObject[];
 }
 
@@ -101,6 +104,6 @@ export interface Cluster {
   /** Creates the namespace if missing and sets these labels on it (server-side apply, so other labels stay). */
   ensureNamespace(name: string, labels: Readonly<Record<string, string>>, options: ApplyOptions): Promise<void>;
 
-  /** Reads a Deployment with its ReplicaSets and their pods, for the rollout's health rules. */
-  readRollout(deployment: ObjectRef, options?: CallOptions): Promise<RolloutSnapshot>;
+  /** Reads a workload with the ReplicaSets and pods it owns, for the rollout's health rules. */
+  readRollout(workload: ObjectRef, options?: CallOptions): Promise<RolloutSnapshot>;
 }

@@ -44,7 +44,7 @@ describe('Cluster.readRollout against the real control plane (kwok pods)', () =>
 
     const snapshot = await cluster.readRollout(api);
 
-    expect(snapshot.deployment?.metadata.name).toBe('api');
+    expect(snapshot.workload?.metadata.name).toBe('api');
     const images = snapshot.replicaSets.map((rs) => (rs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image);
     expect(images).toEqual(['registry.local/web:2.0.0', 'registry.local/web:1.0.0']);
     expect(snapshot.replicaSets.map((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'])).toEqual(['2', '1']);
@@ -56,8 +56,27 @@ describe('Cluster.readRollout against the real control plane (kwok pods)', () =>
     }
   });
 
+  it('reads a StatefulSet with the pods it owns directly', async () => {
+    const db = ref('apps/v1', 'StatefulSet', 'db', namespace);
+    const labels = { app: 'db' };
+    const statefulSet = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace },
+      spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'db', image: 'registry.local/db:1' }] } } },
+    };
+    await cluster.apply([statefulSet], { fieldManager: FIELD_MANAGER });
+    await waitFor(async () => (await cluster.readRollout(db)).pods.length === 2);
+
+    const snapshot = await cluster.readRollout(db);
+
+    expect(snapshot.workload?.kind).toBe('StatefulSet');
+    expect(snapshot.replicaSets).toEqual([]);
+    expect(snapshot.pods.map((p) => p.metadata.name).sort()).toEqual(['db-0', 'db-1']);
+  });
+
   it('reads a Deployment that does not exist as an empty snapshot', async () => {
-    expect(await cluster.readRollout(ref('apps/v1', 'Deployment', 'ghost', namespace))).toEqual({ deployment: undefined, replicaSets: [], pods: [] });
+    expect(await cluster.readRollout(ref('apps/v1', 'Deployment', 'ghost', namespace))).toEqual({ workload: undefined, replicaSets: [], pods: [] });
   });
 
   it('stops a batch when the caller aborts, rejecting with the caller’s reason', async () => {
