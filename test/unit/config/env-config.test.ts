@@ -1,0 +1,123 @@
+import { parse, stringify } from 'yaml';
+import { parseEnvConfig } from '../../../core/config/env-config.js';
+import { expectConfigError } from './expect-config-error.js';
+
+// Each case breaks a fresh copy at any depth; typing every shape would only restate the schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
+const FILE = 'environments/staging/env.yaml';
+
+function validEnv(): Loose {
+  return {
+    name: 'staging',
+    branch: 'main',
+    cluster: { name: 'local' },
+    namespace: 'shop-staging',
+    apply: { prune: true, timeout: '2m' },
+    rollout: { strategy: 'canary', timeout: '10m' },
+    rollback: { automatic: true },
+    history: { limit: 10 },
+    traffic: { provider: 'gateway-api', gateway: { name: 'shop-gateway', namespace: 'gateway-system' }, mesh: 'shop' },
+    preview: { enabled: false },
+  };
+}
+
+const parseObject = (value: unknown) => parseEnvConfig(stringify(value), FILE, parse);
+
+describe('parseEnvConfig', () => {
+  it('reads a complete env.yaml, with durations in milliseconds', () => {
+    const env = parseObject(validEnv());
+    expect(env.branch).toBe('main');
+    expect(env.apply).toEqual({ prune: true, timeout: 120_000 });
+    expect(env.rollout).toEqual({ strategy: 'canary', timeout: 600_000 });
+    expect(env.traffic.gateway).toEqual({ name: 'shop-gateway', namespace: 'gateway-system' });
+  });
+
+  it('fills in the documented defaults for a minimal env.yaml', () => {
+    const env = parseEnvConfig('name: qa\nbranch: develop\ncluster: { name: shop-eks }\nnamespace: shop-qa\n', 'environments/qa/env.yaml', parse);
+    expect(env).toEqual({
+      name: 'qa',
+      branch: 'develop',
+      cluster: { name: 'shop-eks', context: 'shop-eks' },
+      namespace: 'shop-qa',
+      apply: { prune: true, timeout: 120_000 },
+      rollout: { strategy: 'canary', timeout: 600_000 },
+      rollback: { automatic: true },
+      history: { limit: 10 },
+      traffic: { provider: 'gateway-api' },
+      preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
+    });
+  });
+
+  it("defaults the Gateway's namespace to the environment's", () => {
+    const env = validEnv();
+    env.traffic.gateway = { name: 'shop-gateway' };
+    expect(parseObject(env).traffic.gateway).toEqual({ name: 'shop-gateway', namespace: 'shop-staging' });
+  });
+
+  it('keeps an explicit kubeconfig context', () => {
+    const env = validEnv();
+    env.cluster = { name: 'shop-prod', context: 'arn:aws:eks:us-east-1:123456789012:cluster/shop-prod' };
+    expect(parseObject(env).cluster.context).toBe('arn:aws:eks:us-east-1:123456789012:cluster/shop-prod');
+  });
+
+  it('returns a deeply frozen config', () => {
+    const env = parseObject(validEnv());
+    expect(Object.isFrozen(env.rollout)).toBe(true);
+    expect(() => {
+      (env.preview as { enabled: boolean }).enabled = true;
+    }).toThrow(TypeError);
+  });
+
+  it.each(['main', 'release', 'release/2024-06', 'feature/JIRA-12_fix', 'v1.2', 'a@b'])('accepts the branch name %s', (branch) => {
+    expect(parseObject({ ...validEnv(), branch }).branch).toBe(branch);
+  });
+
+  type Case = [description: string, breakIt: (env: Loose) => void, path: string, fragment: string | RegExp];
+  const cases: Case[] = [
+    ['a branch with ".."', (env) => (env.branch = 'main..dev'), 'branch', 'contains ".."'],
+    ['a full ref instead of a branch', (env) => (env.branch = 'refs/heads/main'), 'branch', 'write the branch name alone (main)'],
+    ['a branch pattern', (env) => (env.branch = 'release/*'), 'branch', 'is a pattern'],
+    ['a branch with a space', (env) => (env.branch = 'my branch'), 'branch', 'contains a space'],
+    ['a branch starting with "-"', (env) => (env.branch = '-main'), 'branch', 'starts with "-"'],
+    ['a branch ending with ".lock"', (env) => (env.branch = 'main.lock'), 'branch', 'ending with ".lock"'],
+    ['a branch ending with "/"', (env) => (env.branch = 'release/'), 'branch', 'empty path component'],
+    ['a hidden branch component', (env) => (env.branch = 'release/.next'), 'branch', 'starting with "."'],
+    ['a branch with "@{"', (env) => (env.branch = 'main@{1}'), 'branch', 'contains "@{"'],
+    ['an empty branch', (env) => (env.branch = ''), 'branch', 'is empty'],
+    ['a branch given as a number', (env) => (env.branch = 2024), 'branch', 'must be text, not 2024'],
+    ['a missing branch', (env) => delete env.branch, 'branch', 'is required: the git branch this environment follows'],
+    ['a missing cluster', (env) => delete env.cluster, 'cluster', 'is required'],
+    ['a cluster name with a space', (env) => (env.cluster.name = 'shop prod'), 'cluster.name', 'EKS cluster name'],
+    ['a namespace in capitals', (env) => (env.namespace = 'Shop-Staging'), 'namespace', 'DNS label'],
+    ['a namespace over 63 characters', (env) => (env.namespace = 'n'.repeat(64)), 'namespace', 'at most 63 characters'],
+    ['an environment name with "_"', (env) => (env.name = 'my_env'), 'name', 'DNS label'],
+    ['prune written as yes', (env) => (env.apply.prune = 'yes'), 'apply.prune', 'write true or false, without quotes'],
+    ['an apply timeout without a unit', (env) => (env.apply.timeout = '120'), 'apply.timeout', 'must be a duration'],
+    ['a rollout timeout too short', (env) => (env.rollout.timeout = '5s'), 'rollout.timeout', 'between 10s and 6h'],
+    ['an unknown rollout strategy', (env) => (env.rollout.strategy = 'blue-green'), 'rollout.strategy', 'one of "canary", "rolling"'],
+    ['a misspelled section', (env) => ((env.rolback = env.rollback), delete env.rollback), 'rolback', 'did you mean "rollback"'],
+    ['a misspelled nested field', (env) => (env.rollback = { automatc: true }), 'rollback.automatc', 'did you mean "automatic"'],
+    ['a history limit of zero', (env) => (env.history.limit = 0), 'history.limit', 'at least 1'],
+    ['an unknown traffic provider', (env) => (env.traffic.provider = 'istio'), 'traffic.provider', 'one of "gateway-api", "appmesh"'],
+    ['a Gateway without a name', (env) => (env.traffic.gateway = { namespace: 'gateway-system' }), 'traffic.gateway.name', 'is required'],
+    ['a mesh name with a dot', (env) => (env.traffic.mesh = 'shop.mesh'), 'traffic.mesh', 'App Mesh mesh name'],
+    ['a preview prefix in capitals', (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }), 'preview.namespacePrefix', 'lowercase letter'],
+    ['a preview prefix too long for a namespace', (env) => (env.preview = { enabled: true, namespacePrefix: 'p'.repeat(54) }), 'preview.namespacePrefix', 'at most 53'],
+  ];
+
+  it.each(cases)('rejects %s, naming the file and the field', (_description, breakIt, path, fragment) => {
+    const env = validEnv();
+    breakIt(env);
+    expectConfigError(() => parseObject(env), FILE, path, fragment);
+  });
+
+  it('rejects an empty file, pointing to the field reference', () => {
+    expectConfigError(() => parseEnvConfig('# nothing yet\n', FILE, parse), FILE, '', 'environments/README.md');
+  });
+
+  it('rejects a file holding two YAML documents', () => {
+    expectConfigError(() => parseEnvConfig('name: a\n---\nname: b\n', FILE, parse), FILE, '', 'is not valid YAML');
+  });
+});
