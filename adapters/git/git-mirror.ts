@@ -7,6 +7,7 @@ import { maskCredentials } from './mask-credentials.js';
 import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
+import { removeStaleGitLocks } from './remove-stale-git-locks.js';
 import { retryWithBackoff, type BackoffOptions } from './retry-with-backoff.js';
 
 /** The subset of a pino logger the mirror writes to. */
@@ -90,7 +91,12 @@ export class GitMirror {
     // Another worker may have fetched this commit while we waited for the lock.
     if (await repo.hasCommit(sha, { signal })) return;
     const started = Date.now();
-    await retryWithBackoff(() => fetchBranchesAndTags(repo.gitDir, cloneUrl, signal), isRetryableFetch, {
+    const attempt = async () => {
+      const removed = await removeStaleGitLocks(repo.gitDir);
+      if (removed.length > 0) this.logger.warn({ url: repo.url, removed }, 'removed git lock files left by a dead process');
+      await fetchBranchesAndTags(repo.gitDir, cloneUrl, signal);
+    };
+    await retryWithBackoff(attempt, isRetryableFetch, {
       ...this.options.retry,
       signal,
       onRetry: (error, delayMs) =>

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,20 @@ describe('GitMirror under concurrent fetches', () => {
 
     expect(await repo.hasCommit(shas[0]!)).toBe(true);
     expect(await readdir(cacheDir)).not.toContain(`${mirror.pathOf(origin.cloneUrl).split('/').pop()}.lock`);
+  });
+
+  it('clears ref locks a killed git process left in the mirror, which would block every later fetch', async () => {
+    const mirror = new GitMirror({ cacheDir, retry: { attempts: 1 } });
+    const repo = await mirror.fetch(origin.cloneUrl, shas[0]!);
+    const leftover = join(repo.gitDir, 'refs', 'heads', 'main.lock');
+    await writeFile(leftover, '');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    await utimes(leftover, aMinuteAgo, aMinuteAgo);
+    await origin.switchBranch('main');
+    const next = await origin.commitAndPush('after the crash', { 'after.txt': 'x\n' });
+
+    await expect(mirror.fetch(origin.cloneUrl, next)).resolves.toBeDefined();
+    expect(await readdir(join(repo.gitDir, 'refs', 'heads'))).not.toContain('main.lock');
   });
 
   it('waits for a live holder of the lock, then fetches', async () => {
