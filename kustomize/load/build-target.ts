@@ -56,7 +56,7 @@ export class BuildTarget {
     const kind = this.loader.kindOf(path);
     if (kind === 'missing') throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
     if (kind === 'file') {
-      const text = new TextDecoder().decode(this.loader.load(path));
+      const text = this.loader.loadText(path);
       let resources;
       try {
         resources = readResources(text);

@@ -62,6 +62,16 @@ export class FileLoader {
     }
   }
 
+  /** A file's text; bytes that are not UTF-8 are an error, as they are for kustomize's YAML reader. */
+  loadText(path: string): string {
+    const bytes = this.load(path);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (cause) {
+      throw new KustomizeFailure('invalid-yaml', `${path}: invalid UTF-8`, { cause });
+    }
+  }
+
   /** A loader for a base or component directory, refusing a directory that contains one already being built. */
   child(path: string): FileLoader {
     if (path === '') throw new KustomizeFailure('missing-file', 'new root cannot be empty');

@@ -34,7 +34,7 @@ export function readKustomization(loader: FileLoader): Kustomization {
   }
   const name = present[0] ?? 'kustomization.yaml';
   const file = loader.root === '' ? name : `${loader.root}/${name}`;
-  const text = new TextDecoder().decode(loader.load(name));
+  const text = loader.loadText(name);
   return parseKustomization(text, file);
 }
 

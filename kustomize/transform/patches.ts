@@ -84,7 +84,7 @@ export function applyPatchesJson6902(ctx: PatchContext, spec: PatchSpec): void {
   const inline = spec.patch ?? '';
   if (path === '' && inline === '') throw new KustomizeFailure('patch-failed', 'empty file path and empty jsonOp');
   if (path !== '' && inline !== '') throw new KustomizeFailure('patch-failed', 'must specify a file path or jsonOp, not both');
-  const text = path !== '' ? new TextDecoder().decode(ctx.loader.load(path)) : inline;
+  const text = path !== '' ? ctx.loader.loadText(path) : inline;
   if (text === '') throw new KustomizeFailure('patch-failed', `patch file '${path}' seems to be empty`);
   const ops = parseJsonPatch(text);
   if (ops instanceof Error) throw new KustomizeFailure('patch-failed', `decoding ${text}: ${ops.message}`, { cause: ops });
@@ -116,7 +116,7 @@ export function applyReplacementsField(ctx: PatchContext, entries: readonly Repl
 }
 
 function readReplacementFile(loader: FileLoader, path: string): Replacement[] {
-  const text = new TextDecoder().decode(loader.load(path));
+  const text = loader.loadText(path);
   let doc: JsonValue | undefined;
   try {
     doc = parseYamlDocuments(text, { dialect: 'go-yaml-v2' })[0];
@@ -162,7 +162,7 @@ function patchText(loader: FileLoader, spec: PatchSpec): string {
   if (inline === '' && path === '') throw new KustomizeFailure('patch-failed', 'must specify one of patch and path');
   if (inline !== '' && path !== '') throw new KustomizeFailure('patch-failed', "patch and path can't be set at the same time");
   if (inline !== '') return inline;
-  return new TextDecoder().decode(loader.load(path));
+  return loader.loadText(path);
 }
 
 /** Decides, as kustomize does, whether patch text is a strategic merge patch or a JSON 6902 patch. */
@@ -206,7 +206,7 @@ function readStrategicMergeEntry(loader: FileLoader, entry: string): Resource[] 
   } catch {
     // not inline YAML: a path
   }
-  return readResources(new TextDecoder().decode(loader.load(entry)));
+  return readResources(loader.loadText(entry));
 }
 
 /** The one resource a targetless strategic merge patch names (by its original or any later id). */

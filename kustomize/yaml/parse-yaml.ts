@@ -33,6 +33,9 @@ export interface ParseYamlOptions {
 }
 
 const DEFAULT_MAX_ALIAS_NODES = 100_000;
+/** Characters go-yaml's reader refuses anywhere in a document (YAML's c-printable, minus nothing). */
+const DISALLOWED =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const STR_TAG = 'tag:yaml.org,2002:str';
 const CORE_TAGS: Record<string, string> = {
   'tag:yaml.org,2002:int': 'int',
@@ -47,6 +50,11 @@ const CORE_TAGS: Record<string, string> = {
  * `<<` merge keys (as kustomize does when it reads a file). Empty documents are dropped.
  */
 export function parseYamlDocuments(text: string, options: ParseYamlOptions = {}): JsonValue[] {
+  const bad = DISALLOWED.exec(text);
+  if (bad !== null) {
+    const code = (bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0');
+    throw new YamlError('syntax', `yaml: control characters are not allowed (U+${code} at offset ${bad.index})`);
+  }
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const result: JsonValue[] = [];
