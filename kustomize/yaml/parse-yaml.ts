@@ -34,8 +34,8 @@ export interface ParseYamlOptions {
 
 const DEFAULT_MAX_ALIAS_NODES = 100_000;
 /** Characters go-yaml's reader refuses anywhere in a document (outside YAML's c-printable set). */
-// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole purpose
 const DISALLOWED =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole purpose
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const STR_TAG = 'tag:yaml.org,2002:str';
 const CORE_TAGS: Record<string, string> = {
