@@ -38,12 +38,22 @@ async function main(root: string): Promise<number> {
     const file = `apps/${name}/app.yaml`;
     const text = await readOptional(join(root, file));
     if (text === undefined) {
-      outcomes.push({ file, error: new ConfigError(file, [{ path: '', message: 'is missing; every directory under apps/ is an app and needs one' }]), note: '' });
+      outcomes.push({
+        file,
+        error: new ConfigError(file, [
+          { path: '', message: 'is missing; every directory under apps/ is an app and needs one' },
+        ]),
+        note: '',
+      });
       continue;
     }
     const outcome = attempt(file, () => parseAppConfig(text, file, parseYaml));
     if (outcome.config) apps.push({ file, config: outcome.config });
-    outcomes.push({ file, error: outcome.error, note: outcome.config ? `image ${outcome.config.image.repository}` : '' });
+    outcomes.push({
+      file,
+      error: outcome.error,
+      note: outcome.config ? `image ${outcome.config.image.repository}` : '',
+    });
   }
 
   for (const name of await directories(root, 'environments')) {
@@ -51,14 +61,22 @@ async function main(root: string): Promise<number> {
     const text = await readOptional(join(root, file));
     if (text === undefined) {
       // platform/, components/: shared by environments, not environments themselves.
-      outcomes.push({ file: `environments/${name}/`, note: 'no env.yaml: shared by environments, not one itself', skipped: true });
+      outcomes.push({
+        file: `environments/${name}/`,
+        note: 'no env.yaml: shared by environments, not one itself',
+        skipped: true,
+      });
       continue;
     }
     const outcome = attempt(file, () => parseEnvConfig(text, file, parseYaml));
     const env = outcome.config;
     const overlayError = env ? await checkOverlayNamespace(root, name, env) : undefined;
     if (env && !overlayError) environments.push({ file, config: env });
-    outcomes.push({ file, error: outcome.error ?? overlayError, note: env ? `follows ${env.branch}, deploys to ${env.namespace} on ${env.cluster.name}` : '' });
+    outcomes.push({
+      file,
+      error: outcome.error ?? overlayError,
+      note: env ? `follows ${env.branch}, deploys to ${env.namespace} on ${env.cluster.name}` : '',
+    });
   }
 
   // Files that are fine alone can still clash with each other; those problems are reported on the file to edit.
@@ -91,7 +109,10 @@ async function checkOverlayNamespace(root: string, name: string, env: EnvConfig)
   const file = `environments/${name}/env.yaml`;
   const overlay = `environments/${name}/kustomization.yaml`;
   const text = await readOptional(join(root, overlay));
-  if (text === undefined) return new ConfigError(file, [{ path: '', message: `has no ${overlay} next to it; an environment is an overlay plus env.yaml` }]);
+  if (text === undefined)
+    return new ConfigError(file, [
+      { path: '', message: `has no ${overlay} next to it; an environment is an overlay plus env.yaml` },
+    ]);
   let namespace: unknown;
   try {
     namespace = (parseYaml(text) as { namespace?: unknown } | null)?.namespace;
@@ -100,14 +121,20 @@ async function checkOverlayNamespace(root: string, name: string, env: EnvConfig)
   }
   if (namespace === env.namespace) return undefined;
   return new ConfigError(file, [
-    { path: 'namespace', message: `is "${env.namespace}" but ${overlay} sets namespace: ${JSON.stringify(namespace ?? null)}; make them the same` },
+    {
+      path: 'namespace',
+      message: `is "${env.namespace}" but ${overlay} sets namespace: ${JSON.stringify(namespace ?? null)}; make them the same`,
+    },
   ]);
 }
 
 async function directories(root: string, folder: string): Promise<string[]> {
   try {
     const entries = await readdir(join(root, folder), { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    return entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

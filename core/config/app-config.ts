@@ -28,7 +28,11 @@ const imageRepository = z
     ctx.addIssue({ code: 'custom', input: name, message: `${JSON.stringify(name)} ${hint}` });
   });
 
-const healthPath = z.string().regex(/^\/[^\s?#]*$/, { error: 'must be an HTTP path starting with "/" (for example /healthz), without spaces, query or fragment' });
+const healthPath = z
+  .string()
+  .regex(/^\/[^\s?#]*$/, {
+    error: 'must be an HTTP path starting with "/" (for example /healthz), without spaces, query or fragment',
+  });
 
 const portSchema = z.strictObject({
   name: portName.describe('the port name the Service and the probes refer to, for example http'),
@@ -38,7 +42,12 @@ const portSchema = z.strictObject({
 });
 
 const stepSchema = z.strictObject({
-  weight: z.number().int().min(1).max(100).describe('the percentage of traffic the canary receives during this step, 1 to 100'),
+  weight: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .describe('the percentage of traffic the canary receives during this step, 1 to 100'),
   pause: duration({ min: 0, max: 24 * 3_600_000 }).prefault('1m'),
 });
 
@@ -112,10 +121,18 @@ export const appConfigSchema = z
       .strictObject({
         context: appRelativePath.default('.'),
         dockerfile: appRelativePath.default('Dockerfile'),
-        watch: z.array(watchPattern).min(1).default([...DEFAULT_WATCH]),
+        watch: z
+          .array(watchPattern)
+          .min(1)
+          .default([...DEFAULT_WATCH]),
       })
       .prefault({}),
-    ports: z.array(portSchema).min(1).max(10).superRefine(uniqueBy((port) => port.name, 'the port name')).superRefine(uniqueBy((port) => port.containerPort, 'the containerPort')),
+    ports: z
+      .array(portSchema)
+      .min(1)
+      .max(10)
+      .superRefine(uniqueBy((port) => port.name, 'the port name'))
+      .superRefine(uniqueBy((port) => port.containerPort, 'the containerPort')),
     health: z
       .strictObject({
         port: portName.optional(),

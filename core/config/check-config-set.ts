@@ -18,7 +18,10 @@ export interface LoadedConfig<T> {
  *
  * @returns one error per file with problems, ordered by file; empty when the set is consistent
  */
-export function checkConfigSet(apps: readonly LoadedConfig<AppConfig>[], environments: readonly LoadedConfig<EnvConfig>[]): ConfigError[] {
+export function checkConfigSet(
+  apps: readonly LoadedConfig<AppConfig>[],
+  environments: readonly LoadedConfig<EnvConfig>[],
+): ConfigError[] {
   const issues = new Map<string, ConfigIssue[]>();
   const report = (file: string, path: string, message: string): void => {
     issues.set(file, [...(issues.get(file) ?? []), { path, message }]);
@@ -27,25 +30,47 @@ export function checkConfigSet(apps: readonly LoadedConfig<AppConfig>[], environ
   checkNamesMatchDirectories(apps, 'apps', report);
   checkNamesMatchDirectories(environments, 'environments', report);
   checkUnique(apps, (app) => app.image.repository, 'image.repository', 'pushes to the same repository', report);
-  checkUnique(environments, (env) => `${env.cluster.name}/${env.cluster.context}/${env.namespace}`, 'namespace', 'deploys to the same namespace of the same cluster, so each would prune the other', report);
+  checkUnique(
+    environments,
+    (env) => `${env.cluster.name}/${env.cluster.context}/${env.namespace}`,
+    'namespace',
+    'deploys to the same namespace of the same cluster, so each would prune the other',
+    report,
+  );
   checkPreviews(environments, report);
   checkCanaries(apps, environments, report);
 
-  return [...issues.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, list]) => new ConfigError(file, list));
+  return [...issues.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, list]) => new ConfigError(file, list));
 }
 
 type Report = (file: string, path: string, message: string) => void;
 
-function checkNamesMatchDirectories(loaded: readonly LoadedConfig<{ readonly name: string }>[], root: string, report: Report): void {
+function checkNamesMatchDirectories(
+  loaded: readonly LoadedConfig<{ readonly name: string }>[],
+  root: string,
+  report: Report,
+): void {
   for (const { file, config } of loaded) {
     const directory = file.split('/').slice(-2, -1)[0];
     if (directory !== undefined && directory !== config.name) {
-      report(file, 'name', `is "${config.name}" but the directory is "${directory}"; they must match (the pipeline finds ${root} by directory)`);
+      report(
+        file,
+        'name',
+        `is "${config.name}" but the directory is "${directory}"; they must match (the pipeline finds ${root} by directory)`,
+      );
     }
   }
 }
 
-function checkUnique<T>(loaded: readonly LoadedConfig<T>[], key: (config: T) => string, path: string, clash: string, report: Report): void {
+function checkUnique<T>(
+  loaded: readonly LoadedConfig<T>[],
+  key: (config: T) => string,
+  path: string,
+  clash: string,
+  report: Report,
+): void {
   const first = new Map<string, string>();
   for (const { file, config } of loaded) {
     const value = key(config);
@@ -61,25 +86,49 @@ function checkPreviews(environments: readonly LoadedConfig<EnvConfig>[], report:
     if (!config.preview.enabled) continue;
     const owner = byBranch.get(config.branch);
     if (owner !== undefined) {
-      report(file, 'preview.enabled', `is true, as in ${owner} which follows the same branch (${config.branch}); a pull request gets one preview, so enable it in one of them`);
+      report(
+        file,
+        'preview.enabled',
+        `is true, as in ${owner} which follows the same branch (${config.branch}); a pull request gets one preview, so enable it in one of them`,
+      );
     } else byBranch.set(config.branch, file);
     const prefix = config.preview.namespacePrefix;
     for (const other of environments) {
-      const sameCluster = other.config.cluster.name === config.cluster.name && other.config.cluster.context === config.cluster.context;
-      if (sameCluster && other.config.namespace.startsWith(prefix) && /^\d+$/.test(other.config.namespace.slice(prefix.length))) {
-        report(file, 'preview.namespacePrefix', `("${prefix}") would name a preview "${other.config.namespace}", the namespace of ${other.file}; choose another prefix`);
+      const sameCluster =
+        other.config.cluster.name === config.cluster.name && other.config.cluster.context === config.cluster.context;
+      if (
+        sameCluster &&
+        other.config.namespace.startsWith(prefix) &&
+        /^\d+$/.test(other.config.namespace.slice(prefix.length))
+      ) {
+        report(
+          file,
+          'preview.namespacePrefix',
+          `("${prefix}") would name a preview "${other.config.namespace}", the namespace of ${other.file}; choose another prefix`,
+        );
       }
     }
   }
 }
 
-function checkCanaries(apps: readonly LoadedConfig<AppConfig>[], environments: readonly LoadedConfig<EnvConfig>[], report: Report): void {
+function checkCanaries(
+  apps: readonly LoadedConfig<AppConfig>[],
+  environments: readonly LoadedConfig<EnvConfig>[],
+  report: Report,
+): void {
   for (const env of environments) {
     for (const app of apps) {
       const rollout = resolveRollout(app.config, env.config);
       if (rollout.kind === 'unroutable') {
-        const what = rollout.missing === 'traffic.gateway' ? 'the Gateway its HTTPRoutes attach to ({ name, namespace })' : 'the App Mesh mesh name';
-        report(env.file, rollout.missing, `is required: ${app.file} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${what}`);
+        const what =
+          rollout.missing === 'traffic.gateway'
+            ? 'the Gateway its HTTPRoutes attach to ({ name, namespace })'
+            : 'the App Mesh mesh name';
+        report(
+          env.file,
+          rollout.missing,
+          `is required: ${app.file} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${what}`,
+        );
       } else if (rollout.kind === 'canary') {
         const minimum = minimumCanaryDuration(rollout.canary);
         if (minimum >= env.config.rollout.timeout) {

@@ -43,7 +43,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
  */
 export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : issue.path;
+    const path =
+      issue.code === 'unrecognized_keys' && issue.keys.length === 1
+        ? [...issue.path, issue.keys[0] as string]
+        : issue.path;
     return { path: formatPath(path), message: issue.message };
   });
 }
@@ -83,7 +86,12 @@ function typeHint(expected: string, input: unknown): string {
   if (expected === 'boolean' && typeof input === 'string' && /^(true|false|yes|no|on|off)$/i.test(input)) {
     return '; write true or false, without quotes';
   }
-  if ((expected === 'number' || expected === 'int') && typeof input === 'string' && input.trim() !== '' && !Number.isNaN(Number(input))) {
+  if (
+    (expected === 'number' || expected === 'int') &&
+    typeof input === 'string' &&
+    input.trim() !== '' &&
+    !Number.isNaN(Number(input))
+  ) {
     return '; write the number without quotes';
   }
   if (expected === 'array' && (typeof input === 'string' || typeof input === 'number')) {
@@ -92,7 +100,13 @@ function typeHint(expected: string, input: unknown): string {
   return '';
 }
 
-function sizeMessage(bound: 'at least' | 'at most', origin: string, limit: number, inclusive: boolean, input: unknown): string {
+function sizeMessage(
+  bound: 'at least' | 'at most',
+  origin: string,
+  limit: number,
+  inclusive: boolean,
+  input: unknown,
+): string {
   if (origin === 'array') {
     const entries = `${limit} ${limit === 1 ? 'entry' : 'entries'}`;
     return `must have ${bound} ${entries}${Array.isArray(input) ? `, not ${input.length}` : ''}`;

@@ -21,7 +21,9 @@ const clusterSchema = z
     name: z
       .string()
       .max(100)
-      .regex(/^[0-9A-Za-z][A-Za-z0-9_-]*$/, { error: `must be an EKS cluster name (letters, digits, "-" and "_"), or ${LOCAL_CLUSTER} for the local platform` })
+      .regex(/^[0-9A-Za-z][A-Za-z0-9_-]*$/, {
+        error: `must be an EKS cluster name (letters, digits, "-" and "_"), or ${LOCAL_CLUSTER} for the local platform`,
+      })
       .describe(`the EKS cluster name, or ${LOCAL_CLUSTER} for the local platform`),
     context: z.string().min(1).optional(),
   })
@@ -30,7 +32,9 @@ const clusterSchema = z
 /** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
 export const envConfigSchema = z
   .strictObject({
-    name: dnsLabel('staging').describe('the environment name, the same as its directory under environments/ (for example staging)'),
+    name: dnsLabel('staging').describe(
+      'the environment name, the same as its directory under environments/ (for example staging)',
+    ),
     branch: branchName.describe('the git branch this environment follows, for example main'),
     cluster: clusterSchema.describe(`where the environment runs, for example { name: ${LOCAL_CLUSTER} }`),
     namespace: dnsLabel('shop-staging').describe('the namespace the overlay deploys into, for example shop-staging'),
@@ -51,11 +55,15 @@ export const envConfigSchema = z
     traffic: z
       .strictObject({
         provider: z.enum(TRAFFIC_PROVIDERS).default('gateway-api'),
-        gateway: z.strictObject({ name: dnsLabel('shop-gateway'), namespace: dnsLabel('gateway-system').optional() }).optional(),
+        gateway: z
+          .strictObject({ name: dnsLabel('shop-gateway'), namespace: dnsLabel('gateway-system').optional() })
+          .optional(),
         mesh: z
           .string()
           .max(255)
-          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: 'must be an App Mesh mesh name: letters, digits, "-" and "_" (for example shop)' })
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+            error: 'must be an App Mesh mesh name: letters, digits, "-" and "_" (for example shop)',
+          })
           .optional(),
       })
       .prefault({}),
@@ -66,7 +74,10 @@ export const envConfigSchema = z
         namespacePrefix: z
           .string()
           .max(53)
-          .regex(/^[a-z][-a-z0-9]*$/, { error: 'must start a namespace name: a lowercase letter, then lowercase letters, digits and "-" (for example shop-pr-)' })
+          .regex(/^[a-z][-a-z0-9]*$/, {
+            error:
+              'must start a namespace name: a lowercase letter, then lowercase letters, digits and "-" (for example shop-pr-)',
+          })
           .optional(),
       })
       .prefault({}),
@@ -75,7 +86,10 @@ export const envConfigSchema = z
     const { gateway, ...traffic } = env.traffic;
     return {
       ...env,
-      traffic: { ...traffic, ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }) },
+      traffic: {
+        ...traffic,
+        ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }),
+      },
       preview: { enabled: env.preview.enabled, namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-` },
     };
   });

@@ -34,7 +34,8 @@ export const portName = z
   .string()
   .max(15)
   .regex(/^(?!-)(?!.*--)[a-z0-9-]*[a-z][a-z0-9-]*(?<!-)$/, {
-    error: 'must be a port name: at most 15 lowercase letters, digits and single "-", with at least one letter (for example http)',
+    error:
+      'must be a port name: at most 15 lowercase letters, digits and single "-", with at least one letter (for example http)',
   });
 
 /** A TCP port number. */
@@ -55,11 +56,19 @@ export function duration(bounds: { min: number; max: number }) {
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', input: text, message: `must be a duration such as 30s, 5m or 1h30m (units ms, s, m, h), not ${JSON.stringify(text)}` });
+        ctx.addIssue({
+          code: 'custom',
+          input: text,
+          message: `must be a duration such as 30s, 5m or 1h30m (units ms, s, m, h), not ${JSON.stringify(text)}`,
+        });
         return z.NEVER;
       }
       if (ms < bounds.min || ms > bounds.max) {
-        ctx.addIssue({ code: 'custom', input: text, message: `must be between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}, not ${text}` });
+        ctx.addIssue({
+          code: 'custom',
+          input: text,
+          message: `must be between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}, not ${text}`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -69,7 +78,12 @@ export function duration(bounds: { min: number; max: number }) {
 /** A git branch name that `git branch` accepts (see {@link branchNameProblem}). */
 export const branchName = z.string().superRefine((name, ctx) => {
   const problem = branchNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', input: name, message: `${JSON.stringify(name)} is not a valid git branch name: it ${problem}` });
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      input: name,
+      message: `${JSON.stringify(name)} is not a valid git branch name: it ${problem}`,
+    });
 });
 
 /**
@@ -95,7 +109,8 @@ function relativePathProblem(path: string): string | undefined {
   if (path === '') return 'is empty; write . for the app directory itself';
   if (path.includes('\\')) return 'uses "\\"; write paths with "/"';
   if (path.startsWith('/')) return 'is absolute; write it relative to the app directory';
-  if (path.split('/').includes('..')) return 'leaves the app directory (".."); an app builds and is watched from its own directory only';
+  if (path.split('/').includes('..'))
+    return 'leaves the app directory (".."); an app builds and is watched from its own directory only';
   return undefined;
 }
 
@@ -107,7 +122,13 @@ export function uniqueBy<T>(key: (item: T) => string | number, what: string) {
       const value = key(item);
       const first = seen.get(value);
       if (first === undefined) seen.set(value, index);
-      else ctx.addIssue({ code: 'custom', path: [index], input: item, message: `repeats ${what} ${JSON.stringify(value)} of entry [${first}]; each must be unique` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          input: item,
+          message: `repeats ${what} ${JSON.stringify(value)} of entry [${first}]; each must be unique`,
+        });
     });
   };
 }

@@ -35,7 +35,12 @@ export function parseConfigFile<S extends z.ZodType>(
 }
 
 /** Validates an already parsed value (see {@link parseConfigFile}). */
-export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, file: string, guide: string): DeepReadonly<z.output<S>> {
+export function validateConfig<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  file: string,
+  guide: string,
+): DeepReadonly<z.output<S>> {
   if (value === null || value === undefined) {
     throw new ConfigError(file, [{ path: '', message: `is empty; write its fields as described in ${guide}` }]);
   }

@@ -16,7 +16,11 @@ export type CanaryRoute =
 export type ResolvedRollout =
   | { readonly kind: 'deployment'; readonly because: 'environment-rolls' | 'app-has-no-canary' }
   | { readonly kind: 'canary'; readonly canary: AppCanary; readonly route: CanaryRoute }
-  | { readonly kind: 'unroutable'; readonly provider: TrafficProvider; readonly missing: 'traffic.gateway' | 'traffic.mesh' };
+  | {
+      readonly kind: 'unroutable';
+      readonly provider: TrafficProvider;
+      readonly missing: 'traffic.gateway' | 'traffic.mesh';
+    };
 
 /** The app's pinned provider, else the environment's. */
 export function trafficProviderFor(app: AppConfig, env: EnvConfig): TrafficProvider {

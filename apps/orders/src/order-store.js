@@ -38,7 +38,12 @@ export class OrderStore {
    * @returns {Promise<Order>}
    */
   add(itemId, quantity) {
-    const order = { id: `ord-${Date.now().toString(36)}-${this.orders.length + 1}`, itemId, quantity, createdAt: new Date().toISOString() };
+    const order = {
+      id: `ord-${Date.now().toString(36)}-${this.orders.length + 1}`,
+      itemId,
+      quantity,
+      createdAt: new Date().toISOString(),
+    };
     const write = this.queue.then(async () => {
       this.orders = [...this.orders, order];
       await this.persist();

@@ -11,7 +11,8 @@ let opened = false;
 /** @param {unknown} body */
 function parseOrder(body) {
   const { itemId, quantity } = /** @type {Record<string, unknown>} */ (body ?? {});
-  if (typeof itemId !== 'string' || !/^[\w-]+$/.test(itemId)) throw new HttpError(422, 'itemId must be an item id such as "sku-1001"');
+  if (typeof itemId !== 'string' || !/^[\w-]+$/.test(itemId))
+    throw new HttpError(422, 'itemId must be an item id such as "sku-1001"');
   if (!Number.isInteger(quantity) || /** @type {number} */ (quantity) < 1 || /** @type {number} */ (quantity) > 100) {
     throw new HttpError(422, 'quantity must be an integer from 1 to 100');
   }
@@ -26,7 +27,9 @@ startService({
   async handle(req, url, res) {
     if (url.pathname !== '/orders') return false;
     if (req.method === 'GET') {
-      const { items } = /** @type {{ items: { id: string, name: string }[] }} */ (await fetchJson(`${catalogUrl}/items`));
+      const { items } = /** @type {{ items: { id: string, name: string }[] }} */ (
+        await fetchJson(`${catalogUrl}/items`)
+      );
       const names = new Map(items.map((item) => [item.id, item.name]));
       const orders = store.list().map((order) => ({ ...order, itemName: names.get(order.itemId) ?? null }));
       sendJson(res, 200, { orders });

@@ -10,7 +10,10 @@ const ordersUrl = process.env.ORDERS_URL ?? 'http://orders';
 const sessionSecret = process.env.SESSION_SECRET ?? '';
 if (sessionSecret.length < 16) {
   // Fail at start rather than sign cookies with a guessable key.
-  log(app, { level: 'fatal', msg: 'SESSION_SECRET must be set to at least 16 characters (it comes from the storefront-session Secret)' });
+  log(app, {
+    level: 'fatal',
+    msg: 'SESSION_SECRET must be set to at least 16 characters (it comes from the storefront-session Secret)',
+  });
   process.exit(1);
 }
 
@@ -20,15 +23,20 @@ startService({
   drainMs: intFromEnv('DRAIN_MS', 5_000),
   async handle(req, url, res) {
     if (req.method !== 'GET' || url.pathname !== '/api/storefront') return false;
-    const [catalog, orders] = await Promise.allSettled([fetchJson(`${catalogUrl}/items`), fetchJson(`${ordersUrl}/orders`)]);
-    if (catalog.status === 'rejected') throw new HttpError(502, `catalog: ${String(catalog.reason?.message ?? catalog.reason)}`);
+    const [catalog, orders] = await Promise.allSettled([
+      fetchJson(`${catalogUrl}/items`),
+      fetchJson(`${ordersUrl}/orders`),
+    ]);
+    if (catalog.status === 'rejected')
+      throw new HttpError(502, `catalog: ${String(catalog.reason?.message ?? catalog.reason)}`);
     const visitor = visitorFrom(sessionSecret, req.headers.cookie);
     if (visitor.setCookie) res.setHeader('set-cookie', visitor.setCookie);
     sendJson(res, 200, {
       environment: process.env.ENVIRONMENT ?? 'unknown',
       visitor: visitor.id,
       items: /** @type {{ items: unknown[] }} */ (catalog.value).items,
-      recentOrders: orders.status === 'fulfilled' ? /** @type {{ orders: unknown[] }} */ (orders.value).orders.slice(-5) : [],
+      recentOrders:
+        orders.status === 'fulfilled' ? /** @type {{ orders: unknown[] }} */ (orders.value).orders.slice(-5) : [],
       degraded: orders.status === 'rejected' ? ['orders'] : [],
     });
     return true;

@@ -62,7 +62,14 @@ describe('the sample services', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gantry-orders-'));
     catalog = await ready(await start('catalog', { ENVIRONMENT: 'test' }));
     orders = await ready(await start('orders', { CATALOG_URL: catalog.url, DATA_DIR: dataDir }));
-    storefront = await ready(await start('storefront', { CATALOG_URL: catalog.url, ORDERS_URL: orders.url, SESSION_SECRET: 'test-only-session-secret', ENVIRONMENT: 'test' }));
+    storefront = await ready(
+      await start('storefront', {
+        CATALOG_URL: catalog.url,
+        ORDERS_URL: orders.url,
+        SESSION_SECRET: 'test-only-session-secret',
+        ENVIRONMENT: 'test',
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -85,7 +92,10 @@ describe('the sample services', () => {
   });
 
   it('orders takes an order for a catalog item, keeps it on disk, and lists it with the item name from catalog', async () => {
-    const created = await getJson(`${orders.url}/orders`, { method: 'POST', body: JSON.stringify({ itemId: 'sku-1003', quantity: 2 }) });
+    const created = await getJson(`${orders.url}/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ itemId: 'sku-1003', quantity: 2 }),
+    });
     expect(created.status).toBe(201);
     const stored = JSON.parse(await readFile(join(dataDir, 'orders.json'), 'utf8'));
     expect(stored).toEqual([expect.objectContaining({ id: created.body.id, itemId: 'sku-1003', quantity: 2 })]);
@@ -94,15 +104,26 @@ describe('the sample services', () => {
   });
 
   it('orders refuses an item the catalog does not sell, and a bad quantity', async () => {
-    const unknown = await getJson(`${orders.url}/orders`, { method: 'POST', body: JSON.stringify({ itemId: 'sku-9999', quantity: 1 }) });
+    const unknown = await getJson(`${orders.url}/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ itemId: 'sku-9999', quantity: 1 }),
+    });
     expect(unknown).toEqual({ status: 422, body: { error: 'catalog has no item sku-9999' } });
-    const bad = await getJson(`${orders.url}/orders`, { method: 'POST', body: JSON.stringify({ itemId: 'sku-1001', quantity: 0 }) });
+    const bad = await getJson(`${orders.url}/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ itemId: 'sku-1001', quantity: 0 }),
+    });
     expect(bad.status).toBe(422);
   });
 
   it('storefront combines catalog and orders and signs a visitor cookie it then recognizes', async () => {
     const first = await fetch(`${storefront.url}/api/storefront`);
-    const body = (await first.json()) as { items: unknown[]; recentOrders: unknown[]; degraded: string[]; visitor: string };
+    const body = (await first.json()) as {
+      items: unknown[];
+      recentOrders: unknown[];
+      degraded: string[];
+      visitor: string;
+    };
     expect(first.status).toBe(200);
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.recentOrders.length).toBeGreaterThan(0);
@@ -111,12 +132,17 @@ describe('the sample services', () => {
     const again = await fetch(`${storefront.url}/api/storefront`, { headers: { cookie } });
     expect(again.headers.get('set-cookie')).toBeNull();
     expect(((await again.json()) as { visitor: string }).visitor).toBe(body.visitor);
-    const forged = await fetch(`${storefront.url}/api/storefront`, { headers: { cookie: `visitor=${body.visitor}.forged` } });
+    const forged = await fetch(`${storefront.url}/api/storefront`, {
+      headers: { cookie: `visitor=${body.visitor}.forged` },
+    });
     expect(forged.headers.get('set-cookie')).not.toBeNull();
   });
 
   it('storefront refuses to start without a session secret', async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/storefront/src/server.js')], { env: { PATH: process.env['PATH'] ?? '', PORT: '0' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/storefront/src/server.js')], {
+      env: { PATH: process.env['PATH'] ?? '', PORT: '0' },
+      stdio: 'ignore',
+    });
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
   });
 

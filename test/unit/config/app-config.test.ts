@@ -46,7 +46,11 @@ describe('parseAppConfig', () => {
   });
 
   it('fills in the documented defaults for a minimal app.yaml', () => {
-    const app = parseAppConfig('name: web\nimage: { repository: shop/web }\nports: [{ name: http, containerPort: 3000 }]\n', 'apps/web/app.yaml', parse);
+    const app = parseAppConfig(
+      'name: web\nimage: { repository: shop/web }\nports: [{ name: http, containerPort: 3000 }]\n',
+      'apps/web/app.yaml',
+      parse,
+    );
     expect(app.build).toEqual({ context: '.', dockerfile: 'Dockerfile', watch: [...DEFAULT_WATCH] });
     expect(app.ports[0]).toEqual({ name: 'http', containerPort: 3000, servicePort: 3000, protocol: 'http' });
     expect(app.health).toEqual({ port: 'http', liveness: '/healthz', readiness: '/readyz' });
@@ -56,7 +60,11 @@ describe('parseAppConfig', () => {
   });
 
   it('fills in every default of an empty autoscaling or canary section', () => {
-    const app = parseAppConfig('name: web\nimage: { repository: shop/web }\nports: [{ name: http, containerPort: 3000 }]\nautoscaling: {}\ncanary: {}\n', 'apps/web/app.yaml', parse);
+    const app = parseAppConfig(
+      'name: web\nimage: { repository: shop/web }\nports: [{ name: http, containerPort: 3000 }]\nautoscaling: {}\ncanary: {}\n',
+      'apps/web/app.yaml',
+      parse,
+    );
     expect(app.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 70 });
     expect(app.canary).toEqual({
       steps: [
@@ -80,45 +88,180 @@ describe('parseAppConfig', () => {
 
   type Case = [description: string, breakIt: (app: Loose) => void, path: string, fragment: string | RegExp];
   const cases: Case[] = [
-    ['a quoted number', (app) => (app.ports[0].containerPort = '8080'), 'ports[0].containerPort', 'write the number without quotes'],
-    ['a mapping where a list belongs', (app) => (app.ports = { name: 'http' }), 'ports', 'must be a list, not a mapping'],
-    ['a misspelled top-level field', (app) => ((app.imagee = app.image), delete app.image), 'imagee', 'did you mean "image"'],
-    ['a misspelled nested field', (app) => ((app.canary.stepz = []), delete app.canary.steps), 'canary.stepz', 'did you mean "steps"'],
-    ['an unknown field in a list entry', (app) => (app.ports[0].port = 80), 'ports[0].port', 'the fields allowed here are name, containerPort, servicePort, protocol'],
+    [
+      'a quoted number',
+      (app) => (app.ports[0].containerPort = '8080'),
+      'ports[0].containerPort',
+      'write the number without quotes',
+    ],
+    [
+      'a mapping where a list belongs',
+      (app) => (app.ports = { name: 'http' }),
+      'ports',
+      'must be a list, not a mapping',
+    ],
+    [
+      'a misspelled top-level field',
+      (app) => ((app.imagee = app.image), delete app.image),
+      'imagee',
+      'did you mean "image"',
+    ],
+    [
+      'a misspelled nested field',
+      (app) => ((app.canary.stepz = []), delete app.canary.steps),
+      'canary.stepz',
+      'did you mean "steps"',
+    ],
+    [
+      'an unknown field in a list entry',
+      (app) => (app.ports[0].port = 80),
+      'ports[0].port',
+      'the fields allowed here are name, containerPort, servicePort, protocol',
+    ],
     ['a missing name', (app) => delete app.name, 'name', 'is required: the app name'],
     ['a missing image repository', (app) => (app.image = {}), 'image.repository', 'is required'],
     ['an app name that cannot be a Service name', (app) => (app.name = '1catalog'), 'name', 'DNS-1035'],
     ['an image repository with a tag', (app) => (app.image.repository = 'shop/catalog:1.2'), 'image.repository', 'tag'],
-    ['an image repository with a registry host', (app) => (app.image.repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com:443/shop'), 'image.repository', 'registry'],
-    ['an image repository in capitals', (app) => (app.image.repository = 'Shop/Catalog'), 'image.repository', 'not an ECR repository name'],
-    ['a build context outside the app', (app) => (app.build.context = '../shared'), 'build.context', 'leaves the app directory'],
-    ['an absolute Dockerfile path', (app) => (app.build.dockerfile = '/src/Dockerfile'), 'build.dockerfile', 'is absolute'],
-    ['a watch pattern outside the app', (app) => (app.build.watch = ['!../lib/**']), 'build.watch[0]', 'leaves the app directory'],
+    [
+      'an image repository with a registry host',
+      (app) => (app.image.repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com:443/shop'),
+      'image.repository',
+      'registry',
+    ],
+    [
+      'an image repository in capitals',
+      (app) => (app.image.repository = 'Shop/Catalog'),
+      'image.repository',
+      'not an ECR repository name',
+    ],
+    [
+      'a build context outside the app',
+      (app) => (app.build.context = '../shared'),
+      'build.context',
+      'leaves the app directory',
+    ],
+    [
+      'an absolute Dockerfile path',
+      (app) => (app.build.dockerfile = '/src/Dockerfile'),
+      'build.dockerfile',
+      'is absolute',
+    ],
+    [
+      'a watch pattern outside the app',
+      (app) => (app.build.watch = ['!../lib/**']),
+      'build.watch[0]',
+      'leaves the app directory',
+    ],
     ['an empty watch list', (app) => (app.build.watch = []), 'build.watch', 'at least 1 entry'],
     ['no ports', (app) => (app.ports = []), 'ports', 'at least 1 entry'],
-    ['a port number out of range', (app) => (app.ports[0].containerPort = 70_000), 'ports[0].containerPort', 'at most 65535'],
+    [
+      'a port number out of range',
+      (app) => (app.ports[0].containerPort = 70_000),
+      'ports[0].containerPort',
+      'at most 65535',
+    ],
     ['a port name too long', (app) => (app.ports[0].name = 'http-main-listener'), 'ports[0].name', 'at most 15'],
-    ['two ports with one name', (app) => app.ports.push({ name: 'http', containerPort: 9090 }), 'ports[1]', 'repeats the port name "http"'],
-    ['an unknown port protocol', (app) => (app.ports[0].protocol = 'https'), 'ports[0].protocol', 'one of "http", "http2", "grpc", "tcp"'],
-    ['a health path without a slash', (app) => (app.health.readiness = 'readyz'), 'health.readiness', 'starting with "/"'],
-    ['a health port that names no port', (app) => (app.health.port = 'admin'), 'health.port', 'names no port in ports (http)'],
-    ['minReplicas above maxReplicas', (app) => (app.autoscaling.minReplicas = 8), 'autoscaling.minReplicas', 'greater than autoscaling.maxReplicas (6)'],
-    ['a default minReplicas above maxReplicas', (app) => (app.autoscaling = { maxReplicas: 1 }), 'autoscaling.minReplicas', 'they default to 2 and 6'],
+    [
+      'two ports with one name',
+      (app) => app.ports.push({ name: 'http', containerPort: 9090 }),
+      'ports[1]',
+      'repeats the port name "http"',
+    ],
+    [
+      'an unknown port protocol',
+      (app) => (app.ports[0].protocol = 'https'),
+      'ports[0].protocol',
+      'one of "http", "http2", "grpc", "tcp"',
+    ],
+    [
+      'a health path without a slash',
+      (app) => (app.health.readiness = 'readyz'),
+      'health.readiness',
+      'starting with "/"',
+    ],
+    [
+      'a health port that names no port',
+      (app) => (app.health.port = 'admin'),
+      'health.port',
+      'names no port in ports (http)',
+    ],
+    [
+      'minReplicas above maxReplicas',
+      (app) => (app.autoscaling.minReplicas = 8),
+      'autoscaling.minReplicas',
+      'greater than autoscaling.maxReplicas (6)',
+    ],
+    [
+      'a default minReplicas above maxReplicas',
+      (app) => (app.autoscaling = { maxReplicas: 1 }),
+      'autoscaling.minReplicas',
+      'they default to 2 and 6',
+    ],
     ['zero minReplicas', (app) => (app.autoscaling.minReplicas = 0), 'autoscaling.minReplicas', 'at least 1'],
-    ['a CPU target over 100 percent', (app) => (app.autoscaling.targetCPUUtilization = 150), 'autoscaling.targetCPUUtilization', 'at most 100'],
-    ['a fractional replica count', (app) => (app.autoscaling.maxReplicas = 2.5), 'autoscaling.maxReplicas', 'whole number'],
-    ['canary weights that go down', (app) => (app.canary.steps[2].weight = 40), 'canary.steps[2].weight', "greater than the previous step's weight (50)"],
-    ['canary weights that repeat', (app) => (app.canary.steps[1].weight = 10), 'canary.steps[1].weight', 'weights only go up'],
+    [
+      'a CPU target over 100 percent',
+      (app) => (app.autoscaling.targetCPUUtilization = 150),
+      'autoscaling.targetCPUUtilization',
+      'at most 100',
+    ],
+    [
+      'a fractional replica count',
+      (app) => (app.autoscaling.maxReplicas = 2.5),
+      'autoscaling.maxReplicas',
+      'whole number',
+    ],
+    [
+      'canary weights that go down',
+      (app) => (app.canary.steps[2].weight = 40),
+      'canary.steps[2].weight',
+      "greater than the previous step's weight (50)",
+    ],
+    [
+      'canary weights that repeat',
+      (app) => (app.canary.steps[1].weight = 10),
+      'canary.steps[1].weight',
+      'weights only go up',
+    ],
     ['a canary weight over 100', (app) => (app.canary.steps[2].weight = 120), 'canary.steps[2].weight', 'at most 100'],
     ['a canary weight of zero', (app) => (app.canary.steps[0].weight = 0), 'canary.steps[0].weight', 'at least 1'],
     ['no canary steps', (app) => (app.canary.steps = []), 'canary.steps', 'at least 1 entry'],
-    ['a step pause shorter than the interval', (app) => (app.canary.steps[1].pause = '10s'), 'canary.steps[1].pause', '(10s) is shorter than canary.interval (30s)'],
-    ['a duration in words', (app) => (app.canary.interval = '30 seconds'), 'canary.interval', 'must be a duration such as 30s'],
+    [
+      'a step pause shorter than the interval',
+      (app) => (app.canary.steps[1].pause = '10s'),
+      'canary.steps[1].pause',
+      '(10s) is shorter than canary.interval (30s)',
+    ],
+    [
+      'a duration in words',
+      (app) => (app.canary.interval = '30 seconds'),
+      'canary.interval',
+      'must be a duration such as 30s',
+    ],
     ['a duration without a unit', (app) => (app.canary.interval = 30), 'canary.interval', 'such as 30s or 30m'],
-    ['a latency limit over a minute', (app) => (app.canary.analysis.maxLatencyP99 = '2m'), 'canary.analysis.maxLatencyP99', 'between 1ms and 1m'],
-    ['a success rate over 100 percent', (app) => (app.canary.analysis.minSuccessRate = 101), 'canary.analysis.minSuccessRate', 'at most 100'],
-    ['negative failed checks', (app) => (app.canary.analysis.maxFailedChecks = -1), 'canary.analysis.maxFailedChecks', 'at least 0'],
-    ['a misspelled traffic provider', (app) => (app.traffic = { provider: 'app-mesh' }), 'traffic.provider', 'did you mean "appmesh"'],
+    [
+      'a latency limit over a minute',
+      (app) => (app.canary.analysis.maxLatencyP99 = '2m'),
+      'canary.analysis.maxLatencyP99',
+      'between 1ms and 1m',
+    ],
+    [
+      'a success rate over 100 percent',
+      (app) => (app.canary.analysis.minSuccessRate = 101),
+      'canary.analysis.minSuccessRate',
+      'at most 100',
+    ],
+    [
+      'negative failed checks',
+      (app) => (app.canary.analysis.maxFailedChecks = -1),
+      'canary.analysis.maxFailedChecks',
+      'at least 0',
+    ],
+    [
+      'a misspelled traffic provider',
+      (app) => (app.traffic = { provider: 'app-mesh' }),
+      'traffic.provider',
+      'did you mean "appmesh"',
+    ],
   ];
 
   it.each(cases)('rejects %s, naming the file and the field', (_description, breakIt, path, fragment) => {
@@ -133,7 +276,11 @@ describe('parseAppConfig', () => {
     app.autoscaling.minReplicas = 9;
     app.extra = true;
     const error = expectConfigError(() => parseObject(app), FILE, 'extra', 'is not a known field');
-    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['autoscaling.minReplicas', 'extra', 'ports[0].containerPort']);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual([
+      'autoscaling.minReplicas',
+      'extra',
+      'ports[0].containerPort',
+    ]);
     expect(error.message).toMatch(/^apps\/catalog\/app\.yaml is invalid \(3 problems\):/);
   });
 

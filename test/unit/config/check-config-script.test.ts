@@ -10,7 +10,11 @@ const run = promisify(execFile);
 
 async function checkConfig(root: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/check-config.ts'), root], { cwd: REPO_ROOT });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts/check-config.ts'), root],
+      { cwd: REPO_ROOT },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -43,7 +47,14 @@ describe('scripts/check-config.ts', () => {
   it('prints one ok line per sample file and exits 0', async () => {
     const { code, stdout } = await checkConfig(root);
     expect(code).toBe(0);
-    for (const file of ['apps/catalog/app.yaml', 'apps/orders/app.yaml', 'apps/storefront/app.yaml', 'environments/dev/env.yaml', 'environments/staging/env.yaml', 'environments/production/env.yaml']) {
+    for (const file of [
+      'apps/catalog/app.yaml',
+      'apps/orders/app.yaml',
+      'apps/storefront/app.yaml',
+      'environments/dev/env.yaml',
+      'environments/staging/env.yaml',
+      'environments/production/env.yaml',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^ok +${file.replace(/\./g, '\\.')}`, 'm'));
     }
     expect(stdout).toMatch(/^skip +environments\/platform\//m);
@@ -55,7 +66,9 @@ describe('scripts/check-config.ts', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL +apps\/catalog\/app\.yaml$/m);
     expect(stdout).toMatch(/^ok +apps\/orders\/app\.yaml/m);
-    expect(stderr).toContain('apps/catalog/app.yaml: autoscaling.minReplicas: (9) is greater than autoscaling.maxReplicas (6)');
+    expect(stderr).toContain(
+      'apps/catalog/app.yaml: autoscaling.minReplicas: (9) is greater than autoscaling.maxReplicas (6)',
+    );
   });
 
   it('exits 1 on env.yaml that is not YAML', async () => {
@@ -69,7 +82,9 @@ describe('scripts/check-config.ts', () => {
     await edit('environments/staging/kustomization.yaml', 'namespace: shop-staging', 'namespace: shop-stage');
     const { code, stderr } = await checkConfig(root);
     expect(code).toBe(1);
-    expect(stderr).toContain('environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging/kustomization.yaml sets namespace: "shop-stage"');
+    expect(stderr).toContain(
+      'environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging/kustomization.yaml sets namespace: "shop-stage"',
+    );
   });
 
   it('exits 1 when files clash with each other', async () => {
@@ -77,7 +92,9 @@ describe('scripts/check-config.ts', () => {
     const { code, stdout, stderr } = await checkConfig(root);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL +environments\/staging\/env\.yaml$/m);
-    expect(stderr).toContain('environments/staging/env.yaml: preview.enabled: is true, as in environments/dev/env.yaml');
+    expect(stderr).toContain(
+      'environments/staging/env.yaml: preview.enabled: is true, as in environments/dev/env.yaml',
+    );
   });
 
   it('exits 1 on an app directory without app.yaml', async () => {

@@ -8,7 +8,12 @@ import type { EnvConfig } from '../../../core/config/env-config.js';
 // The parser is a parameter, so these tests hand over plain objects instead of YAML text.
 function app(name: string, fields: Record<string, unknown> = {}, dir = name): LoadedConfig<AppConfig> {
   const file = `apps/${dir}/app.yaml`;
-  const value = { name, image: { repository: `shop/${name}` }, ports: [{ name: 'http', containerPort: 8080 }], ...fields };
+  const value = {
+    name,
+    image: { repository: `shop/${name}` },
+    ports: [{ name: 'http', containerPort: 8080 }],
+    ...fields,
+  };
   return { file, config: parseAppConfig('', file, () => value) };
 }
 
@@ -25,15 +30,28 @@ function env(name: string, fields: Record<string, unknown> = {}, dir = name): Lo
   return { file, config: parseEnvConfig('', file, () => value) };
 }
 
-const canary = { steps: [{ weight: 20, pause: '2m' }, { weight: 60, pause: '2m' }], interval: '30s' };
+const canary = {
+  steps: [
+    { weight: 20, pause: '2m' },
+    { weight: 60, pause: '2m' },
+  ],
+  interval: '30s',
+};
 
 function problems(apps: LoadedConfig<AppConfig>[], environments: LoadedConfig<EnvConfig>[]): string[] {
-  return checkConfigSet(apps, environments).flatMap((error) => error.issues.map((issue) => `${error.file}: ${issue.path}: ${issue.message}`));
+  return checkConfigSet(apps, environments).flatMap((error) =>
+    error.issues.map((issue) => `${error.file}: ${issue.path}: ${issue.message}`),
+  );
 }
 
 describe('checkConfigSet', () => {
   it('accepts a consistent set', () => {
-    expect(problems([app('catalog', { canary }), app('orders')], [env('dev', { rollout: { strategy: 'rolling' }, preview: { enabled: true } }), env('staging')])).toEqual([]);
+    expect(
+      problems(
+        [app('catalog', { canary }), app('orders')],
+        [env('dev', { rollout: { strategy: 'rolling' }, preview: { enabled: true } }), env('staging')],
+      ),
+    ).toEqual([]);
   });
 
   it('rejects an app whose name differs from its directory', () => {
@@ -43,7 +61,9 @@ describe('checkConfigSet', () => {
   });
 
   it('rejects an environment whose name differs from its directory', () => {
-    expect(problems([], [env('prod', {}, 'production')])).toEqual([expect.stringMatching(/^environments\/production\/env\.yaml: name: is "prod" but the directory is "production"/)]);
+    expect(problems([], [env('prod', {}, 'production')])).toEqual([
+      expect.stringMatching(/^environments\/production\/env\.yaml: name: is "prod" but the directory is "production"/),
+    ]);
   });
 
   it('rejects two apps pushing to one image repository, on the second file', () => {
@@ -53,7 +73,11 @@ describe('checkConfigSet', () => {
   });
 
   it('rejects two environments sharing a namespace on one cluster', () => {
-    expect(problems([], [env('dev'), env('qa', { namespace: 'shop-dev' })])).toEqual([expect.stringMatching(/^environments\/qa\/env\.yaml: namespace: deploys to the same namespace of the same cluster/)]);
+    expect(problems([], [env('dev'), env('qa', { namespace: 'shop-dev' })])).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\/env\.yaml: namespace: deploys to the same namespace of the same cluster/,
+      ),
+    ]);
   });
 
   it('accepts one namespace name on two different clusters', () => {
@@ -61,14 +85,28 @@ describe('checkConfigSet', () => {
   });
 
   it('rejects two previews for pull requests into one branch', () => {
-    expect(problems([], [env('dev', { preview: { enabled: true } }), env('staging', { preview: { enabled: true } })])).toEqual([
-      expect.stringMatching(/^environments\/staging\/env\.yaml: preview\.enabled: is true, as in environments\/dev\/env\.yaml which follows the same branch \(main\)/),
+    expect(
+      problems([], [env('dev', { preview: { enabled: true } }), env('staging', { preview: { enabled: true } })]),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/staging\/env\.yaml: preview\.enabled: is true, as in environments\/dev\/env\.yaml which follows the same branch \(main\)/,
+      ),
     ]);
   });
 
   it('rejects a preview prefix that could produce an existing namespace', () => {
-    expect(problems([], [env('dev', { preview: { enabled: true, namespacePrefix: 'shop-' } }), env('42', { namespace: 'shop-42', branch: 'release' })])).toEqual([
-      expect.stringMatching(/^environments\/dev\/env\.yaml: preview\.namespacePrefix: \("shop-"\) would name a preview "shop-42"/),
+    expect(
+      problems(
+        [],
+        [
+          env('dev', { preview: { enabled: true, namespacePrefix: 'shop-' } }),
+          env('42', { namespace: 'shop-42', branch: 'release' }),
+        ],
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/dev\/env\.yaml: preview\.namespacePrefix: \("shop-"\) would name a preview "shop-42"/,
+      ),
     ]);
   });
 
@@ -79,8 +117,15 @@ describe('checkConfigSet', () => {
   });
 
   it('requires a mesh where a canary goes through App Mesh', () => {
-    expect(problems([app('storefront', { canary, traffic: { provider: 'appmesh' } })], [env('staging', { traffic: { gateway: { name: 'gw' } } })])).toEqual([
-      expect.stringMatching(/^environments\/staging\/env\.yaml: traffic\.mesh: is required: apps\/storefront\/app\.yaml is canaried through appmesh here/),
+    expect(
+      problems(
+        [app('storefront', { canary, traffic: { provider: 'appmesh' } })],
+        [env('staging', { traffic: { gateway: { name: 'gw' } } })],
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/staging\/env\.yaml: traffic\.mesh: is required: apps\/storefront\/app\.yaml is canaried through appmesh here/,
+      ),
     ]);
   });
 
@@ -91,7 +136,12 @@ describe('checkConfigSet', () => {
   });
 
   it('ignores canaries in an environment that rolls', () => {
-    expect(problems([app('catalog', { canary })], [env('dev', { rollout: { strategy: 'rolling', timeout: '1m' }, traffic: {} })])).toEqual([]);
+    expect(
+      problems(
+        [app('catalog', { canary })],
+        [env('dev', { rollout: { strategy: 'rolling', timeout: '1m' }, traffic: {} })],
+      ),
+    ).toEqual([]);
   });
 
   it('returns one error per file, ordered by file', () => {

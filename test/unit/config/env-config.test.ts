@@ -35,7 +35,11 @@ describe('parseEnvConfig', () => {
   });
 
   it('fills in the documented defaults for a minimal env.yaml', () => {
-    const env = parseEnvConfig('name: qa\nbranch: develop\ncluster: { name: shop-eks }\nnamespace: shop-qa\n', 'environments/qa/env.yaml', parse);
+    const env = parseEnvConfig(
+      'name: qa\nbranch: develop\ncluster: { name: shop-eks }\nnamespace: shop-qa\n',
+      'environments/qa/env.yaml',
+      parse,
+    );
     expect(env).toEqual({
       name: 'qa',
       branch: 'develop',
@@ -70,14 +74,22 @@ describe('parseEnvConfig', () => {
     }).toThrow(TypeError);
   });
 
-  it.each(['main', 'release', 'release/2024-06', 'feature/JIRA-12_fix', 'v1.2', 'a@b'])('accepts the branch name %s', (branch) => {
-    expect(parseObject({ ...validEnv(), branch }).branch).toBe(branch);
-  });
+  it.each(['main', 'release', 'release/2024-06', 'feature/JIRA-12_fix', 'v1.2', 'a@b'])(
+    'accepts the branch name %s',
+    (branch) => {
+      expect(parseObject({ ...validEnv(), branch }).branch).toBe(branch);
+    },
+  );
 
   type Case = [description: string, breakIt: (env: Loose) => void, path: string, fragment: string | RegExp];
   const cases: Case[] = [
     ['a branch with ".."', (env) => (env.branch = 'main..dev'), 'branch', 'contains ".."'],
-    ['a full ref instead of a branch', (env) => (env.branch = 'refs/heads/main'), 'branch', 'write the branch name alone (main)'],
+    [
+      'a full ref instead of a branch',
+      (env) => (env.branch = 'refs/heads/main'),
+      'branch',
+      'write the branch name alone (main)',
+    ],
     ['a branch pattern', (env) => (env.branch = 'release/*'), 'branch', 'is a pattern'],
     ['a branch with a space', (env) => (env.branch = 'my branch'), 'branch', 'contains a space'],
     ['a branch starting with "-"', (env) => (env.branch = '-main'), 'branch', 'starts with "-"'],
@@ -96,15 +108,50 @@ describe('parseEnvConfig', () => {
     ['prune written as yes', (env) => (env.apply.prune = 'yes'), 'apply.prune', 'write true or false, without quotes'],
     ['an apply timeout without a unit', (env) => (env.apply.timeout = '120'), 'apply.timeout', 'must be a duration'],
     ['a rollout timeout too short', (env) => (env.rollout.timeout = '5s'), 'rollout.timeout', 'between 10s and 6h'],
-    ['an unknown rollout strategy', (env) => (env.rollout.strategy = 'blue-green'), 'rollout.strategy', 'one of "canary", "rolling"'],
-    ['a misspelled section', (env) => ((env.rolback = env.rollback), delete env.rollback), 'rolback', 'did you mean "rollback"'],
-    ['a misspelled nested field', (env) => (env.rollback = { automatc: true }), 'rollback.automatc', 'did you mean "automatic"'],
+    [
+      'an unknown rollout strategy',
+      (env) => (env.rollout.strategy = 'blue-green'),
+      'rollout.strategy',
+      'one of "canary", "rolling"',
+    ],
+    [
+      'a misspelled section',
+      (env) => ((env.rolback = env.rollback), delete env.rollback),
+      'rolback',
+      'did you mean "rollback"',
+    ],
+    [
+      'a misspelled nested field',
+      (env) => (env.rollback = { automatc: true }),
+      'rollback.automatc',
+      'did you mean "automatic"',
+    ],
     ['a history limit of zero', (env) => (env.history.limit = 0), 'history.limit', 'at least 1'],
-    ['an unknown traffic provider', (env) => (env.traffic.provider = 'istio'), 'traffic.provider', 'one of "gateway-api", "appmesh"'],
-    ['a Gateway without a name', (env) => (env.traffic.gateway = { namespace: 'gateway-system' }), 'traffic.gateway.name', 'is required'],
+    [
+      'an unknown traffic provider',
+      (env) => (env.traffic.provider = 'istio'),
+      'traffic.provider',
+      'one of "gateway-api", "appmesh"',
+    ],
+    [
+      'a Gateway without a name',
+      (env) => (env.traffic.gateway = { namespace: 'gateway-system' }),
+      'traffic.gateway.name',
+      'is required',
+    ],
     ['a mesh name with a dot', (env) => (env.traffic.mesh = 'shop.mesh'), 'traffic.mesh', 'App Mesh mesh name'],
-    ['a preview prefix in capitals', (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }), 'preview.namespacePrefix', 'lowercase letter'],
-    ['a preview prefix too long for a namespace', (env) => (env.preview = { enabled: true, namespacePrefix: 'p'.repeat(54) }), 'preview.namespacePrefix', 'at most 53'],
+    [
+      'a preview prefix in capitals',
+      (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }),
+      'preview.namespacePrefix',
+      'lowercase letter',
+    ],
+    [
+      'a preview prefix too long for a namespace',
+      (env) => (env.preview = { enabled: true, namespacePrefix: 'p'.repeat(54) }),
+      'preview.namespacePrefix',
+      'at most 53',
+    ],
   ];
 
   it.each(cases)('rejects %s, naming the file and the field', (_description, breakIt, path, fragment) => {

@@ -19,9 +19,15 @@ function configFiles(folder: string, fileName: string): string[] {
 }
 
 export function loadSampleApps(): LoadedConfig<AppConfig>[] {
-  return configFiles('apps', 'app.yaml').map((file) => ({ file, config: parseAppConfig(readFileSync(join(REPO_ROOT, file), 'utf8'), file, parse) }));
+  return configFiles('apps', 'app.yaml').map((file) => ({
+    file,
+    config: parseAppConfig(readFileSync(join(REPO_ROOT, file), 'utf8'), file, parse),
+  }));
 }
 
 export function loadSampleEnvironments(): LoadedConfig<EnvConfig>[] {
-  return configFiles('environments', 'env.yaml').map((file) => ({ file, config: parseEnvConfig(readFileSync(join(REPO_ROOT, file), 'utf8'), file, parse) }));
+  return configFiles('environments', 'env.yaml').map((file) => ({
+    file,
+    config: parseEnvConfig(readFileSync(join(REPO_ROOT, file), 'utf8'), file, parse),
+  }));
 }

@@ -12,12 +12,18 @@ import { loadSampleApps, loadSampleEnvironments, REPO_ROOT } from './load-sample
 // Rendered objects are walked field by field below; a full Kubernetes type would add nothing to these checks.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
-type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Loose; [key: string]: Loose };
+type Manifest = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Loose;
+  [key: string]: Loose;
+};
 
 const kustomize = process.env['KUSTOMIZE_BIN'] ?? join(binaryDirs(readVersions()).kustomize, 'kustomize');
 
 function build(dir: string): Manifest[] {
-  if (!existsSync(kustomize)) throw new Error(`${kustomize} is missing; build it with scripts/setup.sh (or set KUSTOMIZE_BIN)`);
+  if (!existsSync(kustomize))
+    throw new Error(`${kustomize} is missing; build it with scripts/setup.sh (or set KUSTOMIZE_BIN)`);
   const output = execFileSync(kustomize, ['build', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
   return parseAllDocuments(output).map((doc) => doc.toJS() as Manifest);
 }
@@ -30,7 +36,8 @@ describe('the sample environments, built by the real kustomize CLI', () => {
 
   describe.each(environments.map((env) => [env.config.name, env.config] as const))('%s', (name, env) => {
     const objects = rendered.get(name)!;
-    const find = (kind: string, objectName: string) => objects.find((o) => o.kind === kind && o.metadata.name === objectName);
+    const find = (kind: string, objectName: string) =>
+      objects.find((o) => o.kind === kind && o.metadata.name === objectName);
 
     it('renders between 10 and 25 objects', () => {
       expect(objects.length).toBeGreaterThanOrEqual(10);
@@ -39,7 +46,8 @@ describe('the sample environments, built by the real kustomize CLI', () => {
 
     it("puts every namespaced object into env.yaml's namespace, and renders that Namespace", () => {
       expect(find('Namespace', env.namespace)).toBeDefined();
-      for (const object of objects.filter((o) => !CLUSTER_SCOPED.has(o.kind))) expect(`${object.kind}/${object.metadata.namespace}`).toBe(`${object.kind}/${env.namespace}`);
+      for (const object of objects.filter((o) => !CLUSTER_SCOPED.has(o.kind)))
+        expect(`${object.kind}/${object.metadata.namespace}`).toBe(`${object.kind}/${env.namespace}`);
     });
 
     it('resolves every ConfigMap, Secret, ServiceAccount and volume claim a Deployment refers to, generated ones by their hashed names', () => {
@@ -49,15 +57,18 @@ describe('the sample environments, built by the real kustomize CLI', () => {
         const pod = deployment.spec.template.spec;
         expect(find('ServiceAccount', pod.serviceAccountName)).toBeDefined();
         for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
-          for (const source of container.envFrom ?? []) expect(find('ConfigMap', source.configMapRef.name)).toBeDefined();
+          for (const source of container.envFrom ?? [])
+            expect(find('ConfigMap', source.configMapRef.name)).toBeDefined();
           for (const variable of container.env ?? []) {
             const ref = variable.valueFrom?.secretKeyRef;
             if (ref) expect(find('Secret', ref.name)?.data?.[ref.key]).toBeDefined();
           }
         }
         for (const volume of pod.volumes ?? []) {
-          const claim = volume.persistentVolumeClaim && find('PersistentVolumeClaim', volume.persistentVolumeClaim.claimName);
-          if (volume.persistentVolumeClaim) expect(find('StorageClass', claim?.spec.storageClassName)?.provisioner).toBe('ebs.csi.aws.com');
+          const claim =
+            volume.persistentVolumeClaim && find('PersistentVolumeClaim', volume.persistentVolumeClaim.claimName);
+          if (volume.persistentVolumeClaim)
+            expect(find('StorageClass', claim?.spec.storageClassName)?.provisioner).toBe('ebs.csi.aws.com');
         }
       }
       const generated = objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret');
@@ -65,25 +76,36 @@ describe('the sample environments, built by the real kustomize CLI', () => {
     });
 
     it('points every autoscaler at a rendered Deployment', () => {
-      for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) expect(find('Deployment', hpa.spec.scaleTargetRef.name)).toBeDefined();
+      for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler'))
+        expect(find('Deployment', hpa.spec.scaleTargetRef.name)).toBeDefined();
     });
 
     it('pins every app image to the registry', () => {
       for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
-        const app = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === deployment.metadata.name);
-        expect(app.image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop\/[a-z]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/);
+        const app = deployment.spec.template.spec.containers.find(
+          (c: { name: string }) => c.name === deployment.metadata.name,
+        );
+        expect(app.image).toMatch(
+          /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop\/[a-z]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/,
+        );
       }
     });
   });
 
   it('renders the cluster-scoped objects identically in every environment, since environments may share a cluster', () => {
-    const clusterScoped = [...rendered.values()].map((objects) => JSON.stringify(objects.filter((o) => o.kind === 'StorageClass')));
+    const clusterScoped = [...rendered.values()].map((objects) =>
+      JSON.stringify(objects.filter((o) => o.kind === 'StorageClass')),
+    );
     expect(new Set(clusterScoped).size).toBe(1);
     expect(clusterScoped[0]).toContain('"name":"gp3"');
   });
 
   it('adds disruption budgets and node anti-affinity in staging and production only (the shared component)', () => {
-    const budgets = (name: string) => rendered.get(name)!.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name);
+    const budgets = (name: string) =>
+      rendered
+        .get(name)!
+        .filter((o) => o.kind === 'PodDisruptionBudget')
+        .map((o) => o.metadata.name);
     expect(budgets('dev')).toEqual([]);
     expect(budgets('staging')).toEqual(['catalog', 'storefront']);
     expect(budgets('production')).toEqual(['catalog', 'storefront']);
@@ -103,8 +125,12 @@ describe('each app base agrees with its app.yaml', () => {
     it('exposes the ports of app.yaml on the container and the Service', () => {
       const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name)!;
       for (const port of app.ports) {
-        expect(container.ports).toContainEqual(expect.objectContaining({ name: port.name, containerPort: port.containerPort }));
-        expect(service.spec.ports).toContainEqual(expect.objectContaining({ name: port.name, port: port.servicePort, targetPort: port.name }));
+        expect(container.ports).toContainEqual(
+          expect.objectContaining({ name: port.name, containerPort: port.containerPort }),
+        );
+        expect(service.spec.ports).toContainEqual(
+          expect.objectContaining({ name: port.name, port: port.servicePort, targetPort: port.name }),
+        );
       }
     });
 
