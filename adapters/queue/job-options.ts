@@ -1,0 +1,34 @@
+// How long jobs are kept and how they are retried, per queue. One table, so the trade-offs sit side by side.
+import type { JobsOptions } from 'bullmq';
+
+const HOUR_S = 3_600;
+
+/**
+ * Plan jobs: kept 24 h after they finish, because the kept job *is* the redelivery check (a delivery id whose job
+ * still exists is a duplicate). Retries cover git fetch failures and Redis blips.
+ */
+export const PLAN_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.2 },
+  removeOnComplete: { age: 24 * HOUR_S },
+  removeOnFail: { age: 24 * HOUR_S },
+};
+
+/**
+ * Deploy jobs: a retry re-runs the job from its recorded progress (every step is idempotent). Kept a week (and at
+ * most 1,000 per environment) so `superseded by` lookups and operators can still see them.
+ */
+export const DEPLOY_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
+  removeOnComplete: { age: 7 * 24 * HOUR_S, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * HOUR_S, count: 1_000 },
+};
+
+/** Report jobs: GitHub rate limits and outages can last minutes; a report is worth retrying longer than a deploy. */
+export const REPORT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
+  removeOnComplete: { age: 24 * HOUR_S },
+  removeOnFail: { age: 7 * 24 * HOUR_S },
+};

@@ -1,0 +1,33 @@
+// The payload of a `report` job: one thing to tell GitHub about one deploy request.
+import { z } from 'zod';
+import type { Reason } from '../../core/reasons.js';
+import { isReason } from '../../core/reasons.js';
+import { deployRequestSchema } from './deploy-request-schema.js';
+
+/** What happened, in commit-status words plus `superseded` (a newer commit took this one's place). */
+export type ReportState = 'pending' | 'success' | 'failure' | 'error' | 'superseded';
+
+const reason = z.custom<Reason>(isReason, { error: 'must be one of core/reasons.ts' });
+const sha = z.string().regex(/^[0-9a-f]{40}$/);
+
+/** A report job as stored in Redis. */
+export const reportJobSchema = z.object({
+  request: deployRequestSchema,
+  sequence: z.number().int().positive(),
+  state: z.enum(['pending', 'success', 'failure', 'error', 'superseded']),
+  reason: reason.optional(),
+  /** One line, for the commit status (GitHub cuts it at 140 characters). */
+  description: z.string(),
+  /** Markdown for the check run, when there is more to say. */
+  summary: z.string().optional(),
+  /** For `superseded`: the request that took its place (its commit, unless its job is already gone). */
+  supersededBy: z.object({ sequence: z.number().int().positive(), sha: sha.optional() }).optional(),
+});
+
+/** One report to make. */
+export type ReportJob = z.infer<typeof reportJobSchema>;
+
+/** Report requests for the same request, sequence and state are one job: a retried deploy reports once. */
+export function reportJobId(report: Pick<ReportJob, 'request' | 'sequence' | 'state'>, lane: string): string {
+  return `${report.request.environment}.${lane}.${report.sequence}.${report.state}`;
+}
