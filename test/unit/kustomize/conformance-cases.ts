@@ -32,15 +32,24 @@ export function loadCases(): ConformanceCase[] {
       const dir = join(CASES_DIR, name);
       const has = (file: string): boolean => existsSync(join(dir, file));
       if (has('expected.yaml') && (has('expected-error.txt') || has('cli-skip.txt'))) {
-        throw new Error(`${name}: has both expected.yaml and an error expectation; rerun scripts/regenerate-kustomize-expectations.sh`);
+        throw new Error(
+          `${name}: has both expected.yaml and an error expectation; rerun scripts/regenerate-kustomize-expectations.sh`,
+        );
       }
-      if (has('expected.yaml')) return { name, dir, expectation: { kind: 'output', yaml: read(join(dir, 'expected.yaml')) } };
+      if (has('expected.yaml'))
+        return { name, dir, expectation: { kind: 'output', yaml: read(join(dir, 'expected.yaml')) } };
       if (!has('error-reason.txt')) {
-        throw new Error(`${name}: no expected.yaml and no error-reason.txt; rerun scripts/regenerate-kustomize-expectations.sh`);
+        throw new Error(
+          `${name}: no expected.yaml and no error-reason.txt; rerun scripts/regenerate-kustomize-expectations.sh`,
+        );
       }
       const reason = read(join(dir, 'error-reason.txt')).trim();
       if (has('cli-skip.txt')) {
-        return { name, dir, expectation: { kind: 'error-without-cli', reason, why: read(join(dir, 'cli-skip.txt')).trim() } };
+        return {
+          name,
+          dir,
+          expectation: { kind: 'error-without-cli', reason, why: read(join(dir, 'cli-skip.txt')).trim() },
+        };
       }
       if (!has('expected-error.txt')) throw new Error(`${name}: error-reason.txt without expected-error.txt`);
       return { name, dir, expectation: { kind: 'error', reason, cliError: read(join(dir, 'expected-error.txt')) } };

@@ -8,7 +8,8 @@ function firstDifference(expected: string, actual: string): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  kustomize:     ${JSON.stringify(a[i])}\n  kustomize-ts:  ${JSON.stringify(b[i])}`;
+    if (a[i] !== b[i])
+      return `line ${i + 1}:\n  kustomize:     ${JSON.stringify(a[i])}\n  kustomize-ts:  ${JSON.stringify(b[i])}`;
   }
   return 'no line differs';
 }
@@ -22,7 +23,8 @@ describe('kustomize-ts conformance corpus (test/kustomize/cases)', () => {
     if (expectation.kind === 'output') {
       it('renders byte for byte what kustomize build prints', () => {
         const { yaml } = renderKustomization(new DiskFileSystem(dir), '');
-        if (yaml !== expectation.yaml) throw new Error(`output differs from kustomize build at ${firstDifference(expectation.yaml, yaml)}`);
+        if (yaml !== expectation.yaml)
+          throw new Error(`output differs from kustomize build at ${firstDifference(expectation.yaml, yaml)}`);
         expect(yaml).toBe(expectation.yaml);
       });
     } else {

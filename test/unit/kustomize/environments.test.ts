@@ -8,7 +8,10 @@ import { readVersions } from '../../platform/versions.js';
 
 const GOLDEN_DIR = join(REPO_ROOT, 'test/kustomize/golden/environments');
 const environments = readdirSync(join(REPO_ROOT, 'environments'), { withFileTypes: true })
-  .filter((e) => e.isDirectory() && KUSTOMIZATION_FILE_NAMES.some((f) => existsSync(join(REPO_ROOT, 'environments', e.name, f))))
+  .filter(
+    (e) =>
+      e.isDirectory() && KUSTOMIZATION_FILE_NAMES.some((f) => existsSync(join(REPO_ROOT, 'environments', e.name, f))),
+  )
   .map((e) => e.name)
   .sort();
 const versions = readVersions();
@@ -31,9 +34,15 @@ describe('sample environments render with kustomize-ts exactly as with kustomize
 
     it(`has a golden file that kustomize ${versions.KUSTOMIZE_VERSION} still produces`, () => {
       if (!existsSync(kustomize)) {
-        throw new Error(`kustomize is not built at ${kustomize}; build it with: bash test/platform/bin/build-binaries.sh kustomize`);
+        throw new Error(
+          `kustomize is not built at ${kustomize}; build it with: bash test/platform/bin/build-binaries.sh kustomize`,
+        );
       }
-      const run = spawnSync(kustomize, ['build', `environments/${env}`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+      const run = spawnSync(kustomize, ['build', `environments/${env}`], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(run.status).toBe(0);
       if (!existsSync(golden)) throw new Error(`no golden file ${golden}; run ${REGENERATE}`);
       expect(run.stdout).toBe(readFileSync(golden, 'utf8'));

@@ -32,7 +32,8 @@ describe(`checked-in expectations match kustomize ${versions.KUSTOMIZE_VERSION}`
 
   describe.each(cases)('$name', ({ dir, expectation }) => {
     it('is what kustomize build produces today', () => {
-      if (!existsSync(kustomize)) throw new Error(`kustomize is not built; run: bash test/platform/bin/build-binaries.sh kustomize`);
+      if (!existsSync(kustomize))
+        throw new Error(`kustomize is not built; run: bash test/platform/bin/build-binaries.sh kustomize`);
       const run = spawnSync(kustomize, ['build', '.'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
       if (expectation.kind === 'output') {
         expect(run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('# Warning:'))).toEqual([]);

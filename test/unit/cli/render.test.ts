@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandIo } from '../../../cli/command-io.js';
+import { dispatch } from '../../../cli/dispatch.js';
+
+function capture(cwd: string): CommandIo & { out: string; err: string } {
+  const io = { out: '', err: '', cwd, stdout: (t: string) => (io.out += t), stderr: (t: string) => (io.err += t) };
+  return io;
+}
+
+describe('gantry render', () => {
+  let repo: string;
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'gantry-render-'));
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'env', 'dev'), { recursive: true });
+    writeFileSync(join(repo, 'env', 'dev', 'kustomization.yaml'), 'namespace: dev\nresources:\n- cm.yaml\n');
+    writeFileSync(
+      join(repo, 'env', 'dev', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  enabled: "yes"\n',
+    );
+    mkdirSync(join(repo, 'env', 'broken'));
+    writeFileSync(join(repo, 'env', 'broken', 'kustomization.yaml'), 'resources:\n- ../../../../../etc/hostname\n');
+  });
+
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('prints the rendered YAML on stdout and exits 0', async () => {
+    const io = capture(repo);
+    expect(await dispatch(['render', 'env/dev'], io)).toBe(0);
+    expect(io.out).toBe(
+      'apiVersion: v1\ndata:\n  enabled: "yes"\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: dev\n',
+    );
+    expect(io.err).toBe('');
+  });
+
+  it('resolves DIR against the working directory, inside the repository', async () => {
+    const io = capture(join(repo, 'env'));
+    expect(await dispatch(['render', 'dev'], io)).toBe(0);
+    expect(io.out).toContain('namespace: dev');
+  });
+
+  it('prints an error naming the kustomization file on stderr, nothing on stdout, and exits 1', async () => {
+    const io = capture(repo);
+    expect(await dispatch(['render', 'env/broken'], io)).toBe(1);
+    expect(io.out).toBe('');
+    expect(io.err).toMatch(/^Error: env\/broken\/kustomization\.yaml: resources\[0\]: .*leaves the repository root/);
+  });
+
+  it('exits 1 with the usage when the directory is missing', async () => {
+    const io = capture(repo);
+    expect(await dispatch(['render'], io)).toBe(1);
+    expect(io.err).toContain('Usage: gantry render DIR');
+  });
+
+  it('prints the command usage for --help', async () => {
+    const io = capture(repo);
+    expect(await dispatch(['render', '--help'], io)).toBe(0);
+    expect(io.out).toContain('exactly as `kustomize build DIR` prints them');
+  });
+});
+
+describe('gantry', () => {
+  it('lists its commands for --help', async () => {
+    const io = capture(process.cwd());
+    expect(await dispatch(['--help'], io)).toBe(0);
+    expect(io.out).toMatch(/Commands:\n {2}render/);
+  });
+
+  it('refuses an unknown command', async () => {
+    const io = capture(process.cwd());
+    expect(await dispatch(['deploy-everything'], io)).toBe(1);
+    expect(io.err).toContain("unknown command 'deploy-everything'");
+  });
+});

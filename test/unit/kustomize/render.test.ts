@@ -1,0 +1,121 @@
+import { KustomizeError, MemoryFileSystem, renderKustomization } from '../../../kustomize/index.js';
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: web:1
+        envFrom:
+        - configMapRef:
+            name: settings
+`;
+
+function render(files: Record<string, string>, dir = 'overlay') {
+  return renderKustomization(new MemoryFileSystem(files), dir);
+}
+
+describe('renderKustomization', () => {
+  it('renders an overlay over a base from an in-memory tree, returning objects and YAML (as kustomize v5.8.2 does)', () => {
+    const result = render({
+      'base/kustomization.yaml': 'resources:\n- deployment.yaml\n',
+      'base/deployment.yaml': deployment,
+      'overlay/kustomization.yaml':
+        'namePrefix: dev-\nresources:\n- ../base\nconfigMapGenerator:\n- name: settings\n  literals:\n  - A=1\n',
+    });
+    expect(result.objects.map((o) => (o['metadata'] as { name: string }).name)).toEqual([
+      'dev-settings-89g4tffbfk',
+      'dev-web',
+    ]);
+    expect(result.yaml).toContain('name: dev-settings-89g4tffbfk\n---\n');
+    expect(result.yaml).toContain('        - configMapRef:\n            name: dev-settings-89g4tffbfk\n');
+  });
+
+  it('names the kustomization file and the field in an error', () => {
+    const attempt = () =>
+      render({
+        'overlay/kustomization.yaml':
+          'resources:\n- ok.yaml\npatches:\n- target: {kind: ConfigMap}\n  patch: \'[{"op": "add", "path": "/data", "value": {}}]\'\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: ghost\n',
+        'overlay/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: real\n',
+      });
+    expect(attempt).toThrow(KustomizeError);
+    expect(attempt).toThrow(/^overlay\/kustomization\.yaml: patches\[1\]: no resource matches strategic merge patch/);
+  });
+
+  it('names the nested kustomization where the failure is, not the top one', () => {
+    try {
+      render({
+        'overlay/kustomization.yaml': 'resources:\n- ../base\n',
+        'base/kustomization.yaml': 'resources:\n- missing.yaml\n',
+      });
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect(error).toBeInstanceOf(KustomizeError);
+      expect((error as KustomizeError).file).toBe('base/kustomization.yaml');
+      expect((error as KustomizeError).field).toBe('resources[0]');
+      expect((error as KustomizeError).reason).toBe('missing-file');
+    }
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'a cycle between kustomizations',
+      {
+        'overlay/kustomization.yaml': 'resources:\n- ../base\n',
+        'base/kustomization.yaml': 'resources:\n- ../overlay\n',
+      },
+      'cycle',
+    ],
+    [
+      'invalid YAML',
+      { 'overlay/kustomization.yaml': 'resources:\n- bad.yaml\n', 'overlay/bad.yaml': 'a: [\n' },
+      'invalid-yaml',
+    ],
+    [
+      'a path leaving the repository',
+      { 'overlay/kustomization.yaml': 'resources:\n- ../../../etc/passwd\n' },
+      'outside-root',
+    ],
+    [
+      'a file outside the kustomization directory',
+      { 'overlay/kustomization.yaml': 'resources:\n- ../x.yaml\n', 'x.yaml': 'kind: A\n' },
+      'outside-root',
+    ],
+    [
+      'duplicate ids',
+      {
+        'overlay/kustomization.yaml': 'resources:\n- a.yaml\n- a2.yaml\n',
+        'overlay/a.yaml': 'kind: A\nmetadata: {name: n}\n',
+        'overlay/a2.yaml': 'kind: A\nmetadata: {name: n}\n',
+      },
+      'duplicate-id',
+    ],
+    ['helm charts', { 'overlay/kustomization.yaml': 'helmCharts:\n- name: x\n' }, 'not-supported'],
+    [
+      'a remote base',
+      { 'overlay/kustomization.yaml': 'resources:\n- github.com/org/repo//base?ref=v1\n' },
+      'not-supported',
+    ],
+    ['plugin transformers', { 'overlay/kustomization.yaml': 'transformers:\n- t.yaml\n' }, 'not-supported'],
+    ['a missing kustomization', { 'overlay/x.yaml': '' }, 'missing-kustomization'],
+  ])('fails on %s with reason %s and returns nothing', (_what, files, reason) => {
+    let result: unknown;
+    try {
+      result = render(files);
+    } catch (error) {
+      expect(error).toBeInstanceOf(KustomizeError);
+      expect((error as KustomizeError).reason).toBe(reason);
+    }
+    expect(result).toBeUndefined();
+  });
+
+  it('refuses a directory argument that leaves the file system root', () => {
+    expect(() => renderKustomization(new MemoryFileSystem({}), '../elsewhere')).toThrow(
+      expect.objectContaining({ reason: 'outside-root' }),
+    );
+  });
+});

@@ -1,0 +1,142 @@
+import { formatGoFloat, formatNumberLikeKustomize, parseGoInteger } from '../../../kustomize/yaml/go-number.js';
+import { YamlError, parseYamlDocuments } from '../../../kustomize/yaml/parse-yaml.js';
+import { resolvePlainScalar } from '../../../kustomize/yaml/resolve-scalar.js';
+import { parseYamlTimestamp } from '../../../kustomize/yaml/timestamp.js';
+
+describe('plain scalars resolve as go-yaml resolves them', () => {
+  it.each<[string, unknown]>([
+    ['42', 42],
+    ['0123', 83],
+    ['0o17', 15],
+    ['0x1F', 31],
+    ['0b101', 5],
+    ['1_000', 1000],
+    ['+12', 12],
+    ['08', 8],
+    ['1.0', 1],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['1e400', '1e400'],
+    ['yes', 'yes'],
+    ['True', true],
+    ['~', null],
+    ['', null],
+    ['2001-12-14', '2001-12-14T00:00:00Z'],
+    ['2001-12-14T21:59:43.10-05:00', '2001-12-14T21:59:43.1-05:00'],
+    ['2001-02-30', '2001-02-30'],
+    ['v1.2', 'v1.2'],
+  ])('%j in resources (go-yaml v3) → %j', (text, value) => {
+    expect(resolvePlainScalar(text, 'go-yaml-v3').value).toEqual(value);
+  });
+
+  it.each<[string, unknown]>([
+    ['yes', true],
+    ['y', true],
+    ['off', false],
+    ['N', false],
+  ])('%j in kustomization files (go-yaml v2, YAML 1.1) → %j', (text, value) => {
+    expect(resolvePlainScalar(text, 'go-yaml-v2').value).toBe(value);
+  });
+});
+
+describe("Go's number handling", () => {
+  it.each<[string, bigint | undefined]>([
+    ['0', 0n],
+    ['-0x10', -16n],
+    ['0777', 511n],
+    ['089', undefined],
+    ['18446744073709551615', 18446744073709551615n],
+    ['-9223372036854775809', undefined],
+    ['+18446744073709551615', undefined],
+  ])('ParseInt/ParseUint(%j) = %j', (text, value) => {
+    expect(parseGoInteger(text)).toBe(value);
+  });
+
+  it.each<[number, string]>([
+    [1e6, '1e+06'],
+    [123456.5, '123456.5'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [-2.5, '-2.5'],
+  ])("FormatFloat(%j, 'g', -1) = %s", (value, text) => {
+    expect(formatGoFloat(value)).toBe(text);
+  });
+
+  it.each<[number, string]>([
+    [1e6, '1000000'],
+    [1e19, '10000000000000000000'],
+    [1e20, '1e+20'],
+    [1e21, '1e+21'],
+    [1234567.5, '1.2345675e+06'],
+    [-0, '0'],
+  ])('kustomize prints %j as %s', (value, text) => {
+    expect(formatNumberLikeKustomize(value)).toBe(text);
+  });
+
+  it('refuses infinities, as kustomize fails to encode them to JSON', () => {
+    expect(() => formatNumberLikeKustomize(Infinity)).toThrow(/unsupported value/);
+  });
+});
+
+describe('parseYamlDocuments', () => {
+  it('drops empty and comment-only documents', () => {
+    expect(parseYamlDocuments('# c\n---\na: 1\n---\n---\n# only\n')).toEqual([{ a: 1 }]);
+  });
+
+  it('expands aliases and merge keys, explicit keys winning', () => {
+    expect(parseYamlDocuments('base: &b {x: 1, y: 2}\nout:\n  <<: *b\n  y: 3\n')).toEqual([
+      { base: { x: 1, y: 2 }, out: { x: 1, y: 3 } },
+    ]);
+  });
+
+  it('refuses a billion-laughs alias bomb before it exhausts memory', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const attempt = (): unknown => parseYamlDocuments(levels.join('\n'));
+    expect(attempt).toThrow(YamlError);
+    expect(attempt).toThrow(/excessive aliasing/);
+  });
+
+  it('refuses control characters as go-yaml does', () => {
+    expect(() => parseYamlDocuments('a: "x\u007fy"')).toThrow(/control characters are not allowed/);
+  });
+
+  it('refuses duplicate keys', () => {
+    expect(() => parseYamlDocuments('a: 1\na: 2\n')).toThrow(YamlError);
+  });
+
+  it('keeps an explicit !!str as a string and checks !!int', () => {
+    expect(parseYamlDocuments('a: !!str 12\nb: !!int "13"\n')).toEqual([{ a: '12', b: 13 }]);
+    expect(() => parseYamlDocuments('a: !!int abc\n')).toThrow(/cannot decode/);
+  });
+
+  it('reads annotations as their source text when asked, as kustomize writes them back', () => {
+    const [doc] = parseYamlDocuments('metadata:\n  annotations:\n    a: 1.0\n    b: ~\n    c: yes\n', {
+      annotationsAsText: true,
+    });
+    expect(doc).toEqual({ metadata: { annotations: { a: '1.0', b: '~', c: 'yes' } } });
+  });
+
+  it('keeps a time-of-day timestamp inside a flow list as its text, as kustomize does', () => {
+    expect(parseYamlDocuments('l: [2001-12-14T21:59:43Z, 2001-12-14]\n')).toEqual([
+      { l: ['2001-12-14T21:59:43Z', '2001-12-14T00:00:00Z'] },
+    ]);
+  });
+});
+
+describe('parseYamlTimestamp', () => {
+  it.each<[string, string | undefined]>([
+    ['2001-12-14 21:59:43.10', '2001-12-14T21:59:43.1Z'],
+    ['2001-1-2', '2001-01-02T00:00:00Z'],
+    ['2001-12-14t21:59:43+00:00', '2001-12-14T21:59:43Z'],
+    ['2001-12-14T21:59:43', undefined],
+    ['20011214', undefined],
+  ])('%j → %j', (text, expected) => {
+    expect(parseYamlTimestamp(text)).toBe(expected);
+  });
+});
