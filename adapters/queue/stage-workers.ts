@@ -1,0 +1,47 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { planJobSchema, type PlanJob } from './plan-job.js';
+import { PLAN_QUEUE, REPORT_QUEUE } from './queue-names.js';
+import { reportJobSchema, type ReportJob } from './report-job.js';
+import { runJob, type JobProcessor } from './run-job.js';
+import { logWorkerEvents, workerOptions, type WorkerSettings } from './worker-settings.js';
+
+/** Options of the stage worker factories. */
+export interface StageWorkerOptions<T, R> {
+  /** A `worker` client from createRedisClient; owned by the caller. */
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly processor: JobProcessor<T, R>;
+  readonly log: Logger;
+  readonly settings?: WorkerSettings;
+}
+
+/** A worker of the plan queue: one job per accepted delivery. */
+export function createPlanWorker<R>(options: StageWorkerOptions<PlanJob, R>): Worker {
+  const worker = new Worker(
+    PLAN_QUEUE,
+    (job, _token, signal) =>
+      runJob(job, signal, planJobSchema, options.processor, options.log, (data) => ({ deliveryId: data.deliveryId, event: data.event, repo: data.payload.repository.full_name })),
+    workerOptions(options.connection, options.prefix, options.settings),
+  );
+  logWorkerEvents(worker, options.log);
+  return worker;
+}
+
+/** A worker of the report queue. */
+export function createReportWorker<R>(options: StageWorkerOptions<ReportJob, R>): Worker {
+  const worker = new Worker(
+    REPORT_QUEUE,
+    (job, _token, signal) =>
+      runJob(job, signal, reportJobSchema, options.processor, options.log, (data) => ({
+        deliveryId: data.request.deliveryId,
+        env: data.request.environment,
+        sha: data.request.sha,
+        state: data.state,
+      })),
+    workerOptions(options.connection, options.prefix, options.settings),
+  );
+  logWorkerEvents(worker, options.log);
+  return worker;
+}
