@@ -1,0 +1,40 @@
+import type { ObjectRef } from '../kube/object.js';
+import { refKey } from '../kube/object.js';
+import type { Release } from './release.js';
+
+/** The revision number the next attempt on the environment gets: one more than the highest recorded. */
+export function nextRevision(history: readonly Pick<Release, 'revision'>[]): number {
+  return history.reduce((highest, release) => Math.max(highest, release.revision), 0) + 1;
+}
+
+/** The newest release, if any. */
+export function latestRelease<R extends Pick<Release, 'revision'>>(history: readonly R[]): R | undefined {
+  return history.reduce<R | undefined>((newest, release) => (newest === undefined || release.revision > newest.revision ? release : newest), undefined);
+}
+
+/**
+ * The newest release that succeeded (a deploy or a requested rollback), older than `before` when given: what an
+ * automatic rollback goes back to.
+ */
+export function lastGoodRelease<R extends Pick<Release, 'revision' | 'outcome'>>(history: readonly R[], before = Number.POSITIVE_INFINITY): R | undefined {
+  return latestRelease(history.filter((release) => release.outcome === 'succeeded' && release.revision < before));
+}
+
+/**
+ * Which records to keep: the `limit` newest, plus the last good release even when it is older, since it is the
+ * only thing an automatic rollback can go back to. The rest may be deleted.
+ */
+export function releasesToKeep<R extends Pick<Release, 'revision' | 'outcome'>>(history: readonly R[], limit: number): { keep: R[]; drop: R[] } {
+  const newestFirst = [...history].sort((a, b) => b.revision - a.revision);
+  const keep = newestFirst.slice(0, Math.max(limit, 1));
+  const good = lastGoodRelease(history);
+  if (good !== undefined && !keep.includes(good)) keep.push(good);
+  return { keep, drop: newestFirst.filter((release) => !keep.includes(release)) };
+}
+
+/** The union of inventories, each object once (the first occurrence wins), in order. */
+export function mergeInventories(...inventories: readonly (readonly ObjectRef[])[]): ObjectRef[] {
+  const merged = new Map<string, ObjectRef>();
+  for (const inventory of inventories) for (const ref of inventory) if (!merged.has(refKey(ref))) merged.set(refKey(ref), ref);
+  return [...merged.values()];
+}

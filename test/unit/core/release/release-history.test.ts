@@ -1,0 +1,42 @@
+import { lastGoodRelease, latestRelease, mergeInventories, nextRevision, releasesToKeep } from '../../../../core/release/release-history.js';
+import { ref } from '../kube-objects.js';
+import { release } from '../releases.js';
+
+const history = [release(1, 'succeeded'), release(2, 'succeeded'), release(3, 'rolled-back'), release(4, 'failed'), release(5, 'superseded')];
+
+describe('release history', () => {
+  it('numbers the next attempt one above the highest revision, starting at 1', () => {
+    expect(nextRevision([])).toBe(1);
+    expect(nextRevision(history)).toBe(6);
+    expect(nextRevision([release(7, 'failed'), release(3, 'succeeded')])).toBe(8);
+  });
+
+  it('finds the newest release, and the newest good one, optionally before a revision', () => {
+    expect(latestRelease(history)?.revision).toBe(5);
+    expect(lastGoodRelease(history)?.revision).toBe(2);
+    expect(lastGoodRelease(history, 2)?.revision).toBe(1);
+    expect(lastGoodRelease(history, 1)).toBeUndefined();
+    expect(lastGoodRelease([])).toBeUndefined();
+  });
+
+  it('keeps the newest N records', () => {
+    const { keep, drop } = releasesToKeep([...history, release(6, 'succeeded')], 3);
+    expect(keep.map((r) => r.revision)).toEqual([6, 5, 4]);
+    expect(drop.map((r) => r.revision)).toEqual([3, 2, 1]);
+  });
+
+  it('never drops the last good release, even beyond the limit', () => {
+    const { keep, drop } = releasesToKeep(history, 2);
+    expect(keep.map((r) => r.revision)).toEqual([5, 4, 2]);
+    expect(drop.map((r) => r.revision)).toEqual([3, 1]);
+  });
+
+  it('keeps at least the newest record, whatever the limit says', () => {
+    expect(releasesToKeep([release(1, 'failed')], 0).keep).toHaveLength(1);
+  });
+
+  it('merges inventories, each object once, across API versions', () => {
+    const merged = mergeInventories([ref('apps/v1', 'Deployment', 'a'), ref('v1', 'Service', 'a')], [ref('apps/v1beta2', 'Deployment', 'a'), ref('v1', 'ConfigMap', 'b')]);
+    expect(merged.map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/a', 'Service/a', 'ConfigMap/b']);
+  });
+});
