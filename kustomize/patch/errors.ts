@@ -81,7 +81,9 @@ export type ReplacementReason =
   | 'missing-source-field'
   | 'missing-target-field'
   | 'invalid-options'
-  | 'invalid-field-path';
+  | 'invalid-field-path'
+  /** The value's text cannot be read as the type of the scalar it replaces (`abc` into an integer). */
+  | 'type-mismatch';
 
 /** Replacement number `index` (from 0) failed. */
 export class ReplacementError extends PatchError {

@@ -47,3 +47,5 @@ export { compileSelector, describeSelector, matchesTarget, selectTargets } from 
 export type { CompiledSelector, SelectOptions, TargetSelector } from './select-targets.js';
 export { parseLabelSelector } from './label-selector.js';
 export type { LabelSelector, Requirement } from './label-selector.js';
+export { applyReplacements } from './replacements.js';
+export type { FieldOptions, Replacement, ReplacementSource, ReplacementTarget } from './replacements.js';

@@ -164,19 +164,15 @@ export function internalAnnotationsOf(object: JsonObject): Record<string, string
 }
 
 /**
- * Removes the build annotations, dropping `metadata.annotations` when nothing else is left (what kustomize does to
- * every object before printing it; an empty `annotations: {}` goes too). Returns a new object.
+ * kustomize `RemoveBuildAnnotations`, run on every object before printing: removes the build annotations and
+ * writes the rest back as strings (`port: 8080` becomes `port: "8080"`), dropping `metadata.annotations` when
+ * nothing is left (an empty `annotations: {}` goes too, as the CLI's output shows). Returns a new object.
  */
 export function removeBuildAnnotations(object: JsonObject): JsonObject {
-  const result = cloneJson(object);
-  const metadata = result['metadata'];
-  if (!isJsonObject(metadata) || !isJsonObject(metadata['annotations'])) return result;
-  const annotations = metadata['annotations'];
-  for (const key of Object.keys(annotations)) {
-    if (REMOVED_AT_OUTPUT.has(key)) delete annotations[key];
-  }
-  if (Object.keys(annotations).length === 0) delete metadata['annotations'];
-  return result;
+  const metadata = object['metadata'];
+  if (!isJsonObject(metadata) || !isJsonObject(metadata['annotations'])) return cloneJson(object);
+  const kept = Object.fromEntries(Object.entries(annotationsOf(object)).filter(([key]) => !REMOVED_AT_OUTPUT.has(key)));
+  return withAnnotations(object, kept);
 }
 
 /**

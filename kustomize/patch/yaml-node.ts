@@ -61,7 +61,19 @@ const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
 const INT = /^[-+]?(0|[1-9][0-9_]*)$/;
+const HEX = /^[-+]?0x[0-9a-fA-F]+$/;
+const OCTAL = /^[-+]?0o[0-7]+$/;
 const FLOAT = /^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOAT = /^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
+
+/** The tag go-yaml gives plain text (YAML 1.2 core schema): `!!null`, `!!bool`, `!!int`, `!!float` or `!!str`. */
+export function resolveTag(text: string): string {
+  if (NULLS.has(text)) return TAG_NULL;
+  if (TRUE.has(text) || FALSE.has(text)) return '!!bool';
+  if (INT.test(text) || HEX.test(text) || OCTAL.test(text)) return '!!int';
+  if ((FLOAT.test(text) && /[0-9]/.test(text)) || SPECIAL_FLOAT.test(text)) return '!!float';
+  return TAG_STR;
+}
 
 /**
  * The JSON value a scalar reads back as once printed: strings stay strings, and any other scalar (including an
@@ -71,14 +83,25 @@ const FLOAT = /^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 function scalarToJson(node: YNode): JsonValue {
   if (node.tag === TAG_STR) return node.value;
   const text = node.value;
-  if (node.tag === TAG_NULL || NULLS.has(text)) return null;
-  if (TRUE.has(text)) return true;
-  if (FALSE.has(text)) return false;
-  if (INT.test(text)) return Number(text.replace(/_/g, ''));
-  if (/^[-+]?0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text, 16);
-  if (FLOAT.test(text) && /[0-9]/.test(text)) return Number(text.replace(/_/g, ''));
-  // Anything else (including .inf and .nan, which JSON cannot hold) reads back as text.
-  return text;
+  if (node.tag === TAG_NULL) return null;
+  switch (resolveTag(text)) {
+    case TAG_NULL:
+      return null;
+    case '!!bool':
+      return TRUE.has(text);
+    case '!!int': {
+      const sign = text.startsWith('-') ? -1 : 1;
+      const digits = text.replace(/^[-+]/, '');
+      if (digits.startsWith('0x')) return sign * Number.parseInt(digits.slice(2), 16);
+      if (digits.startsWith('0o')) return sign * Number.parseInt(digits.slice(2), 8);
+      return Number(text.replace(/_/g, ''));
+    }
+    case '!!float':
+      // .inf and .nan have no JSON spelling; they read back as text.
+      return SPECIAL_FLOAT.test(text) ? text : Number(text.replace(/_/g, ''));
+    default:
+      return text;
+  }
 }
 
 /** Turns a node tree back into fresh JSON. */
