@@ -24,7 +24,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Case = Record<string, Json>;
 
 /** The output of one `kustomize build`: its documents, or the first line of its error. */
-type BuildResult = { documents: Json[] } | { error: string };
+type BuildResult = { documents: Json[] } | { error: string; errorDetail?: string };
 
 function kustomizeBinary(): string {
   return process.env['KUSTOMIZE_BIN'] ?? join(binaryDirs(readVersions()).kustomize, 'kustomize');
@@ -41,8 +41,12 @@ async function build(files: Record<string, string>): Promise<BuildResult> {
     return { documents: parseAllDocuments(stdout).map((doc) => doc.toJSON() as Json) };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? error);
-    const line = stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? stderr.trim();
-    return { error: line.replace(/^Error: /, '') };
+    const lines = stderr.trim().split('\n');
+    const start = Math.max(0, lines.findIndex((l) => l.startsWith('Error: ')));
+    const first = (lines[start] ?? '').replace(/^Error: /, '');
+    const last = lines[lines.length - 1] ?? '';
+    // Multi-line errors (kustomize quotes the offending config) keep their last line as the detail.
+    return start === lines.length - 1 ? { error: first } : { error: first, errorDetail: last };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -55,7 +59,11 @@ function yamlDocs(objects: Json[]): string {
 function record(testCase: Case, result: BuildResult, toExpected: (documents: Json[]) => Json): void {
   delete testCase['expected'];
   delete testCase['error'];
-  if ('error' in result) testCase['error'] = result.error;
+  delete testCase['errorDetail'];
+  if ('error' in result) {
+    testCase['error'] = result.error;
+    if (result.errorDetail !== undefined) testCase['errorDetail'] = result.errorDetail;
+  }
   else testCase['expected'] = toExpected(result.documents);
 }
 
@@ -127,12 +135,25 @@ async function replacementCase(testCase: Case): Promise<void> {
   record(testCase, result, (documents) => documents);
 }
 
+/** Patch classification: the patch text as a file, optionally with a target; expected is every output object. */
+async function parsePatchCase(testCase: Case): Promise<void> {
+  const entry: Record<string, Json> = { path: 'patch.yaml' };
+  if (testCase['target'] !== undefined) entry['target'] = testCase['target'];
+  const result = await build({
+    'kustomization.yaml': stringify({ resources: ['resources.yaml'], patches: [entry] }),
+    'resources.yaml': yamlDocs(testCase['resources'] as Json[]),
+    'patch.yaml': String(testCase['patchText']),
+  });
+  record(testCase, result, (documents) => documents);
+}
+
 /** How each fixture file's cases are turned into a build. */
 const HANDLERS: Record<string, (testCase: Case) => Promise<void>> = {
   'strategic-merge.yaml': strategicMergeCase,
   'json6902.yaml': json6902Case,
   'selectors.yaml': selectorCase,
   'replacements.yaml': replacementCase,
+  'parse-patch.yaml': parsePatchCase,
 };
 
 async function regenerate(file: string): Promise<void> {

@@ -49,3 +49,5 @@ export { parseLabelSelector } from './label-selector.js';
 export type { LabelSelector, Requirement } from './label-selector.js';
 export { applyReplacements } from './replacements.js';
 export type { FieldOptions, Replacement, ReplacementSource, ReplacementTarget } from './replacements.js';
+export { parsePatch } from './parse-patch.js';
+export type { ParsedPatch, ParsePatchOptions } from './parse-patch.js';
