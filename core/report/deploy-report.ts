@@ -1,0 +1,36 @@
+import type { DeployMode, DeployTarget } from '../deploy/deploy-request.js';
+import type { ChangeSet } from '../diff/change-set.js';
+import type { AggregateHealth } from '../health/aggregate-health.js';
+import type { Reason } from '../reasons.js';
+import type { ReleaseOutcome, RollbackTarget, Timings } from '../release/release.js';
+
+/**
+ * Where a report stands: `in-progress` while the pipeline works, `planned` for a dry run that computed its diff,
+ * otherwise how the release ended.
+ */
+export type ReportOutcome = 'in-progress' | 'planned' | ReleaseOutcome;
+
+/** Everything a GitHub report about one environment and one commit says. Plain data from the pipeline's stages. */
+export interface DeployReport {
+  readonly environment: string;
+  /** The commit reported on. */
+  readonly sha: string;
+  readonly mode: DeployMode;
+  /** Default: the environment itself. */
+  readonly target?: DeployTarget;
+  readonly outcome: ReportOutcome;
+  /** Absent when the attempt failed before diffing (config, render, validation). */
+  readonly changeSet?: ChangeSet;
+  /** The last health of the awaited objects; absent before the rollout. */
+  readonly health?: AggregateHealth;
+  readonly timings?: Timings;
+  /** Why it did not succeed. */
+  readonly failure?: { readonly reason: Reason; readonly message: string };
+  /** Set when the outcome is `rolled-back`. */
+  readonly rolledBackTo?: RollbackTarget;
+  /** The commit that superseded this one, when the outcome is `superseded`. */
+  readonly supersededBy?: string;
+}
+
+/** `abc1234`: how a commit is named to people. */
+export const shortSha = (sha: string) => sha.slice(0, 7);
