@@ -1,14 +1,15 @@
 import { KustomizeFailure } from '../errors.js';
 import { Resource, scalarText } from '../resource/resource.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../yaml/json-value.js';
-import { parseYamlDocuments } from '../yaml/parse-yaml.js';
+import { convertYamlAst, parseYamlAst, type YamlAst } from '../yaml/parse-yaml.js';
 
 /**
  * Reads Kubernetes objects from YAML text as kustomize does: empty documents are skipped, every object needs a kind
  * and a metadata.name, and a `...List` with `items` is replaced by its items.
  */
-export function readResources(text: string): Resource[] {
-  const docs = parseYamlDocuments(text, { annotationsAsText: true });
+export function readResources(text: string | YamlAst): Resource[] {
+  const ast = typeof text === 'string' ? parseYamlAst(text) : text;
+  const docs = convertYamlAst(ast, { annotationsAsText: true });
   return expandLists(docs).map((obj) => new Resource(obj));
 }
 

@@ -19,7 +19,7 @@ import { effectiveNamespace, isClusterScoped, parseGroupVersion, resIdEquals, re
 import type { ResMap } from '../resource/res-map.js';
 import type { Resource } from '../resource/resource.js';
 import { isJsonObject, type JsonValue } from '../yaml/json-value.js';
-import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
+import { YamlError, convertYamlAst, parseYamlAst, parseYamlDocuments, type YamlAst } from '../yaml/parse-yaml.js';
 
 /** What a patch step needs: the resources so far and the kustomization's loader (for patch files). */
 export interface PatchContext {
@@ -169,12 +169,16 @@ function patchText(loader: FileLoader, spec: PatchSpec): string {
 function classifyPatch(text: string, source: string): { smPatches?: Resource[]; jsonOps?: JsonPatchOp[] } {
   let smPatches: Resource[] | undefined;
   let smError: unknown;
+  let ast: YamlAst | undefined;
   try {
-    smPatches = readResources(text);
+    ast = parseYamlAst(text);
+    smPatches = readResources(ast);
   } catch (error) {
     smError = error;
   }
-  const jsonOps = parseJsonPatch(text);
+  // Objects that read as resources can never also be a list of operations: skip the second reading.
+  if (smPatches !== undefined && smPatches.length > 0) return { smPatches };
+  const jsonOps = parseJsonPatch(text, ast);
   const jsonOk = !(jsonOps instanceof Error);
   if (smPatches !== undefined && jsonOk && smPatches.length > 0 && jsonOps.length > 0) {
     throw new KustomizeFailure('patch-failed', `illegally qualifies as both an SM and JSON patch: ${source}`);
@@ -186,11 +190,12 @@ function classifyPatch(text: string, source: string): { smPatches?: Resource[]; 
 }
 
 /** A JSON 6902 patch: JSON text when it starts with `[`, else YAML (read with YAML 1.1 rules, as kustomize does). */
-function parseJsonPatch(text: string): JsonPatchOp[] | Error {
+function parseJsonPatch(text: string, ast?: YamlAst): JsonPatchOp[] | Error {
   if (text === '') return new Error('empty json patch operations');
   let doc: unknown;
   try {
-    doc = text.startsWith('[') ? JSON.parse(text) : parseYamlDocuments(text, { dialect: 'go-yaml-v2' })[0];
+    if (text.startsWith('[')) doc = JSON.parse(text);
+    else doc = convertYamlAst(ast ?? parseYamlAst(text), { dialect: 'go-yaml-v2' })[0];
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -51,17 +51,36 @@ const CORE_TAGS: Record<string, string> = {
  * `<<` merge keys (as kustomize does when it reads a file). Empty documents are dropped.
  */
 export function parseYamlDocuments(text: string, options: ParseYamlOptions = {}): JsonValue[] {
+  return convertYamlAst(parseYamlAst(text), options);
+}
+
+/** YAML text parsed once, to be converted with one or more dialects ({@link convertYamlAst}). */
+export interface YamlAst {
+  readonly docs: readonly Document.Parsed[];
+}
+
+/** Parses YAML text into documents, refusing what go-yaml's reader refuses. */
+export function parseYamlAst(text: string): YamlAst {
   const bad = DISALLOWED.exec(text);
   if (bad !== null) {
     const code = (bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0');
     throw new YamlError('syntax', `yaml: control characters are not allowed (U+${code} at offset ${bad.index})`);
   }
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true });
+  // Pretty (line/column) messages cost a quarter of the parse; they are only built when there is an error.
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
+  if (list.some((doc) => doc.errors.length > 0)) {
+    const pretty = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true });
+    const error = (Array.isArray(pretty) ? pretty : [pretty]).flatMap((doc) => doc.errors)[0];
+    throw new YamlError('syntax', error?.message ?? 'invalid YAML');
+  }
+  return { docs: list };
+}
+
+/** Converts parsed documents to JSON values with a dialect's scalar rules; empty documents are dropped. */
+export function convertYamlAst(ast: YamlAst, options: ParseYamlOptions = {}): JsonValue[] {
   const result: JsonValue[] = [];
-  for (const doc of list) {
-    const error = doc.errors[0];
-    if (error !== undefined) throw new YamlError('syntax', error.message);
+  for (const doc of ast.docs) {
     if (doc.contents === null) continue;
     const converter = new Converter(
       doc,
