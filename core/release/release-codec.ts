@@ -51,7 +51,7 @@ export function encodeRelease(release: Release): Record<string, string> {
     ...optional('rolledBackTo', release.rolledBackTo && JSON.stringify(release.rolledBackTo)),
     ...optional('deliveryId', release.deliveryId),
     startedAt: release.startedAt,
-    finishedAt: release.finishedAt,
+    ...optional('finishedAt', release.finishedAt),
     timings: JSON.stringify(release.timings),
     inventory: JSON.stringify(inventory),
   };
@@ -82,7 +82,7 @@ const releaseRecord = z.looseObject({
   rolledBackTo: json(z.strictObject({ revision: z.number().int().positive(), sha: z.string().min(1) })).optional(),
   deliveryId: z.string().optional(),
   startedAt: z.string().min(1),
-  finishedAt: z.string().min(1),
+  finishedAt: z.string().min(1).optional(),
   timings: json(z.partialRecord(z.enum(DEPLOY_STAGES), z.number().min(0))),
   inventory: json(z.array(inventoryRow)),
 });
@@ -110,12 +110,12 @@ export function decodeRelease(data: Readonly<Record<string, string>>, name: stri
     inventory,
     outcome: record.outcome,
     startedAt: record.startedAt,
-    finishedAt: record.finishedAt,
     timings: record.timings,
     ...(record.reason !== undefined && { reason: record.reason }),
     ...(record.message !== undefined && { message: record.message }),
     ...(record.rolledBackTo !== undefined && { rolledBackTo: record.rolledBackTo }),
     ...(record.deliveryId !== undefined && { deliveryId: record.deliveryId }),
+    ...(record.finishedAt !== undefined && { finishedAt: record.finishedAt }),
   };
   return release;
 }

@@ -38,3 +38,15 @@ export function mergeInventories(...inventories: readonly (readonly ObjectRef[])
   for (const inventory of inventories) for (const ref of inventory) if (!merged.has(refKey(ref))) merged.set(refKey(ref), ref);
   return [...merged.values()];
 }
+
+/**
+ * What the next attempt prunes from: the inventory of the last good release joined with those of every attempt
+ * after it. A failed, superseded or interrupted (`deploying`) attempt may have left objects behind, and a
+ * rolled-back one may not have removed all it added; joining them means nothing the pipeline ever applied is
+ * forgotten (objects already gone are simply skipped by the prune plan).
+ */
+export function inventoryToPrune(history: readonly Pick<Release, 'revision' | 'outcome' | 'inventory'>[]): ObjectRef[] {
+  const good = lastGoodRelease(history);
+  const since = history.filter((release) => good === undefined || release.revision >= good.revision).sort((a, b) => b.revision - a.revision);
+  return mergeInventories(...since.map((release) => release.inventory));
+}

@@ -2,7 +2,9 @@ import type { ObjectRef } from '../kube/object.js';
 import type { Reason } from '../reasons.js';
 
 /**
- * How an attempt to bring an environment to a commit ended.
+ * Where an attempt to bring an environment to a commit stands, or how it ended.
+ * - `deploying`: recorded before anything is applied, so that a worker killed mid-apply leaves a trace and the
+ *   inventory it set out to apply; the job that resumes it settles it.
  * - `succeeded`: applied and healthy.
  * - `failed`: did not get there, and no rollback happened (nothing was applied, automatic rollback is off, or
  *   there is no earlier good release).
@@ -10,8 +12,8 @@ import type { Reason } from '../reasons.js';
  * - `rollback-failed`: failed, and restoring the last good release failed too: the environment needs a person.
  * - `superseded`: a newer commit for the environment took over before this one finished.
  */
-export type ReleaseOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'rollback-failed' | 'superseded';
-export const RELEASE_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'rollback-failed', 'superseded'] as const satisfies readonly ReleaseOutcome[];
+export type ReleaseOutcome = 'deploying' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-failed' | 'superseded';
+export const RELEASE_OUTCOMES = ['deploying', 'succeeded', 'failed', 'rolled-back', 'rollback-failed', 'superseded'] as const satisfies readonly ReleaseOutcome[];
 
 /** `deploy`: a commit rendered and applied. `rollback`: an earlier release's stored manifests re-applied on request. */
 export type ReleaseKind = 'deploy' | 'rollback';
@@ -45,8 +47,8 @@ export interface Release {
   /** `sha256:<hex>` of the rendered manifests (see `manifestDigest`): tells identical renders apart from changed ones. */
   readonly manifestDigest: string;
   /**
-   * What the pipeline owns in the environment after this attempt: the next attempt prunes from it. After a
-   * success, what was rendered; after a failure, also whatever the attempt may have left behind.
+   * What this attempt applied, or set out to apply (with `apply.prune: false`, also what it kept): the objects it
+   * may have left in the environment. The next attempt prunes from these (see `inventoryToPrune`).
    */
   readonly inventory: readonly ObjectRef[];
   readonly outcome: ReleaseOutcome;
@@ -60,7 +62,7 @@ export interface Release {
   readonly deliveryId?: string;
   /** ISO 8601. */
   readonly startedAt: string;
-  /** ISO 8601. */
-  readonly finishedAt: string;
+  /** ISO 8601; absent while `deploying`. */
+  readonly finishedAt?: string;
   readonly timings: Timings;
 }

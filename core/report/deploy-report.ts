@@ -8,7 +8,7 @@ import type { ReleaseOutcome, RollbackTarget, Timings } from '../release/release
  * Where a report stands: `in-progress` while the pipeline works, `planned` for a dry run that computed its diff,
  * otherwise how the release ended.
  */
-export type ReportOutcome = 'in-progress' | 'planned' | ReleaseOutcome;
+export type ReportOutcome = 'in-progress' | 'planned' | Exclude<ReleaseOutcome, 'deploying'>;
 
 /** Everything a GitHub report about one environment and one commit says. Plain data from the pipeline's stages. */
 export interface DeployReport {

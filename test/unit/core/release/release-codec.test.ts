@@ -26,6 +26,11 @@ describe('release codec', () => {
     expect(encodeRelease(minimal)).not.toHaveProperty('reason');
   });
 
+  it('round-trips an interrupted release, which has no finish time yet', () => {
+    const { finishedAt: _unset, ...deploying } = release(8, 'deploying');
+    expect(decodeRelease(encodeRelease(deploying), 'x')).toEqual(deploying);
+  });
+
   it('leaves the manifests key to the adapter and ignores it when reading', () => {
     const encoded = encodeRelease(full);
     expect(encoded).not.toHaveProperty(RELEASE_MANIFESTS_KEY);

@@ -1,4 +1,4 @@
-import { lastGoodRelease, latestRelease, mergeInventories, nextRevision, releasesToKeep } from '../../../../core/release/release-history.js';
+import { inventoryToPrune, lastGoodRelease, latestRelease, mergeInventories, nextRevision, releasesToKeep } from '../../../../core/release/release-history.js';
 import { ref } from '../kube-objects.js';
 import { release } from '../releases.js';
 
@@ -38,5 +38,18 @@ describe('release history', () => {
   it('merges inventories, each object once, across API versions', () => {
     const merged = mergeInventories([ref('apps/v1', 'Deployment', 'a'), ref('v1', 'Service', 'a')], [ref('apps/v1beta2', 'Deployment', 'a'), ref('v1', 'ConfigMap', 'b')]);
     expect(merged.map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/a', 'Service/a', 'ConfigMap/b']);
+  });
+
+  it('prunes from the last good release and every attempt after it, interrupted ones included', () => {
+    const owned = [
+      release(1, 'succeeded', { inventory: [ref('v1', 'ConfigMap', 'ancient')] }),
+      release(2, 'succeeded', { inventory: [ref('apps/v1', 'Deployment', 'api'), ref('v1', 'Service', 'api')] }),
+      release(3, 'rolled-back', { inventory: [ref('apps/v1', 'Deployment', 'api'), ref('apps/v1', 'Deployment', 'worker')] }),
+      release(4, 'deploying', { inventory: [ref('v1', 'ConfigMap', 'new')], finishedAt: undefined }),
+    ];
+    expect(inventoryToPrune(owned).map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['ConfigMap/new', 'Deployment/api', 'Deployment/worker', 'Service/api']);
+    expect(inventoryToPrune(owned.slice(0, 2)).map((r) => r.name)).toEqual(['api', 'api']);
+    expect(inventoryToPrune([release(1, 'failed', { inventory: [ref('v1', 'ConfigMap', 'x')] })]).map((r) => r.name)).toEqual(['x']);
+    expect(inventoryToPrune([])).toEqual([]);
   });
 });
