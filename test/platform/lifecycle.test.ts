@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,17 +55,23 @@ describe('platform up | status | down', () => {
     expect(existsSync(state.stateDir)).toBe(false);
   });
 
-  it('stops a platform whose owner was killed with SIGKILL (an interrupted test run)', async () => {
-    const owner = spawn(process.execPath, ['--import', 'tsx', OWNER, 'redis,registry,github'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const stateFile = await new Promise<string>((resolve, reject) => {
+  /** Starts support/own-platform.ts and resolves once a stdout line matches `until`. */
+  function startOwner(parts: string, until: RegExp): Promise<{ owner: ReturnType<typeof spawn>; match: RegExpExecArray }> {
+    const owner = spawn(process.execPath, ['--import', 'tsx', OWNER, parts], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
       let out = '';
-      owner.stdout.on('data', (d: Buffer) => {
+      owner.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('\n')) resolve(out.trim());
+        const match = until.exec(out);
+        if (match) resolve({ owner, match });
       });
-      owner.once('exit', (code) => reject(new Error(`owner exited early (${code})`)));
+      owner.once('exit', (code) => reject(new Error(`owner exited early (${code}): ${out}`)));
     });
-    const state = readState(stateFile);
+  }
+
+  it('stops a platform whose owner was killed with SIGKILL (an interrupted test run)', async () => {
+    const { owner, match } = await startOwner('redis,registry,github', /^state (\S+)$/m);
+    const state = readState(match[1]!);
     expect(state.components.map((c) => c.name).sort()).toEqual(['github-emulator', 'redis', 'registry']);
     expect(state.components.every((c) => isAlive(c.pid))).toBe(true);
 
@@ -74,5 +80,18 @@ describe('platform up | status | down', () => {
     while (state.components.some((c) => isAlive(c.pid)) && Date.now() < deadline) await sleep(200);
     expect(state.components.filter((c) => isAlive(c.pid)).map((c) => c.name)).toEqual([]);
     expect(await openPorts(state)).toEqual([]);
+  });
+
+  it('also stops a component that was still starting when the owner was killed', async () => {
+    // Kill the owner as soon as etcd is up: kube-apiserver is then starting and not yet in the state file.
+    const { owner, match } = await startOwner('kubernetes', /state and logs in (\S+)[\s\S]*etcd ready/);
+    const stateDir = match[1]!;
+    owner.kill('SIGKILL');
+    const ours = () => {
+      return execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n').filter((l) => l.includes(stateDir) && !l.includes('watchdog'));
+    };
+    const deadline = Date.now() + 30_000;
+    while (ours().length > 0 && Date.now() < deadline) await sleep(250);
+    expect(ours()).toEqual([]);
   });
 });

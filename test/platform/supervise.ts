@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** What it takes to run one platform component as a child process. */
 export interface ComponentSpec {
@@ -66,7 +67,8 @@ export async function startComponent(spec: ComponentSpec): Promise<ComponentReco
   let child;
   try {
     child = spawn(spec.command, [...spec.args], {
-      cwd: spec.cwd,
+      // Run inside the state directory by default, so sweepStrays can find a component even before it is recorded.
+      cwd: spec.cwd ?? dirname(spec.logFile),
       env: spec.env ?? process.env,
       detached: true,
       stdio: ['ignore', fd, fd],
@@ -142,4 +144,27 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * Stops every process that belongs to a platform's state directory but may not be in its state file: one that was
+ * being started when its owner died. A process belongs to it when its working directory is inside `stateDir` or
+ * its command line names it. `spare` lists pids never to stop (the caller itself).
+ */
+export async function sweepStrays(stateDir: string, spare: readonly number[] = [process.pid]): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (spare.includes(pid)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cwd === stateDir || cwd.startsWith(`${stateDir}/`) || cmdline.includes(stateDir)) found.push(pid);
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  await Promise.all(found.map((pid) => stopProcessGroup(pid)));
+  return found;
 }

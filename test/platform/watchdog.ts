@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { stopPlatform } from './platform.js';
 import { readState } from './state.js';
-import { isAlive } from './supervise.js';
+import { isAlive, sweepStrays } from './supervise.js';
 
 const [ownerArg, stateFile, stateDir] = process.argv.slice(2);
 const ownerPid = Number(ownerArg);
@@ -19,8 +19,11 @@ const timer = setInterval(() => {
   }
   if (isAlive(ownerPid)) return;
   clearInterval(timer);
-  void stopPlatform(readState(stateFile)).catch((err: unknown) => {
-    process.stderr.write(`watchdog: ${String(err)}\n`);
-    process.exitCode = 1;
-  });
+  // A component that was starting when the owner died is not in the state file yet: sweep for it first.
+  void sweepStrays(stateDir, [process.pid])
+    .then(() => stopPlatform(readState(stateFile)))
+    .catch((err: unknown) => {
+      process.stderr.write(`watchdog: ${String(err)}\n`);
+      process.exitCode = 1;
+    });
 }, 500);

@@ -13,7 +13,8 @@ export async function startGitHubEmulator(stateDir: string, token: string): Prom
   const record = await startComponent({
     name: 'github-emulator',
     command: process.execPath,
-    args: ['--import', 'tsx', MAIN, '--port', String(port), '--token', token],
+    // tsx by absolute URL: the process runs in the state directory, where a bare 'tsx' would not resolve.
+    args: ['--import', import.meta.resolve('tsx'), MAIN, '--port', String(port), '--token', token],
     logFile: join(stateDir, 'github-emulator.log'),
     ports: [port],
     ready: () => httpOk(`${url}/_emulator/health`),
