@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { format, resolveConfig } from 'prettier';
 import { buildMergeKeyTable, compareTables } from './merge-keys/build-merge-key-table.js';
 import type { MergeKeyTable } from '../kustomize/patch/merge-key-table.js';
 
@@ -71,7 +72,12 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   const out = option(args, '--out') ?? DEFAULT_OUT;
-  await writeFile(out, render(table, option(args, '--export') ?? 'BUILTIN_MERGE_KEYS'));
+  // Written as the repository's prettier settings print it, so `npm run format` leaves it alone.
+  const config = (await resolveConfig(out)) ?? {};
+  await writeFile(
+    out,
+    await format(render(table, option(args, '--export') ?? 'BUILTIN_MERGE_KEYS'), { ...config, filepath: out }),
+  );
   const kinds = Object.values(table.kinds).reduce((n, byKind) => n + Object.keys(byKind).length, 0);
   console.log(`wrote ${out}: ${kinds} kinds from ${table.source.title} ${table.source.kubernetesVersion}`);
 }

@@ -42,7 +42,10 @@ async function build(files: Record<string, string>): Promise<BuildResult> {
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? error);
     const lines = stderr.trim().split('\n');
-    const start = Math.max(0, lines.findIndex((l) => l.startsWith('Error: ')));
+    const start = Math.max(
+      0,
+      lines.findIndex((l) => l.startsWith('Error: ')),
+    );
     const first = (lines[start] ?? '').replace(/^Error: /, '');
     const last = lines[lines.length - 1] ?? '';
     // Multi-line errors (kustomize quotes the offending config) keep their last line as the detail.
@@ -63,8 +66,7 @@ function record(testCase: Case, result: BuildResult, toExpected: (documents: Jso
   if ('error' in result) {
     testCase['error'] = result.error;
     if (result.errorDetail !== undefined) testCase['errorDetail'] = result.errorDetail;
-  }
-  else testCase['expected'] = toExpected(result.documents);
+  } else testCase['expected'] = toExpected(result.documents);
 }
 
 /** Strategic merge: one resource, one patch (optionally with a target); expected is the resource or null. */
@@ -111,7 +113,10 @@ async function selectorCase(testCase: Case): Promise<void> {
       ? { 'kustomization.yaml': stringify({ resources: ['resources.yaml'], patches }), 'resources.yaml': resources }
       : {
           'kustomization.yaml': stringify({ resources: ['base'], patches }),
-          'base/kustomization.yaml': stringify({ resources: ['resources.yaml'], ...(transform as Record<string, Json>) }),
+          'base/kustomization.yaml': stringify({
+            resources: ['resources.yaml'],
+            ...(transform as Record<string, Json>),
+          }),
           'base/resources.yaml': resources,
         };
   const result = await build(files);
@@ -161,7 +166,8 @@ async function regenerate(file: string): Promise<void> {
   if (handler === undefined) throw new Error(`no handler for ${file}`);
   const cases = parse(await readFile(file, 'utf8')) as Case[];
   for (const testCase of cases) await handler(testCase);
-  const header = '# Table cases; `expected` / `error` are written by scripts/regenerate-patch-fixtures.ts from the real CLI.\n';
+  const header =
+    '# Table cases; `expected` / `error` are written by scripts/regenerate-patch-fixtures.ts from the real CLI.\n';
   await writeFile(file, header + stringify(cases, { lineWidth: 0 }));
   console.log(`${file}: ${cases.length} cases`);
 }

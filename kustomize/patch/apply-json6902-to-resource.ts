@@ -7,7 +7,13 @@
 import type { JsonObject } from './json.js';
 import { applyJson6902 } from './json6902.js';
 import type { JsonPatchOp } from './json6902.js';
-import { annotationsOf, builtinClusterScope, internalAnnotationsOf, storePreviousId, withAnnotations } from './res-id.js';
+import {
+  annotationsOf,
+  builtinClusterScope,
+  internalAnnotationsOf,
+  storePreviousId,
+  withAnnotations,
+} from './res-id.js';
 import type { ClusterScopeOracle } from './res-id.js';
 
 /**

@@ -119,7 +119,8 @@ export function matchPath(
     checkKind(node, 'seq');
     if (node.content.length === index && create !== undefined) node.content.push(newNode(kindFor(rest[0], create)));
     const element = node.content[index];
-    if (element === undefined) throw new Error(`index ${index} specified but only ${node.content.length} elements found`);
+    if (element === undefined)
+      throw new Error(`index ${index} specified but only ${node.content.length} elements found`);
     return matchPath(element, rest, create, descend);
   }
   if (isListIndex(part)) return matchElements(node, part, rest, create, descend);

@@ -12,12 +12,7 @@ export {
   SelectorError,
   StrategicMergeError,
 } from './errors.js';
-export type {
-  JsonPatchReason,
-  PatchParseReason,
-  ReplacementReason,
-  StrategicMergeReason,
-} from './errors.js';
+export type { JsonPatchReason, PatchParseReason, ReplacementReason, StrategicMergeReason } from './errors.js';
 export { strategicMerge } from './strategic-merge.js';
 export type { StrategicMergeOptions } from './strategic-merge.js';
 export { apiVersionOf, isNamespaced, kindInfo, listMergeBehaviour, parseApiVersion } from './merge-key-table.js';

@@ -138,7 +138,10 @@ function applyOne(document: Container, op: JsonPatchOp): Container {
   const path = hasPath ? (op.path as string) : 'unknown';
   const value = op.value === undefined ? null : cloneJson(op.value);
   const missingPath = (verb: string, quoted: boolean) =>
-    new OpFailure('missing-path', `${verb} operation does not apply: doc is missing path: ${quoted ? `"${path}"` : path}: ${MISSING}`);
+    new OpFailure(
+      'missing-path',
+      `${verb} operation does not apply: doc is missing path: ${quoted ? `"${path}"` : path}: ${MISSING}`,
+    );
   const noPath = (verb: string, detailed: boolean) =>
     new OpFailure(
       'missing-field',
@@ -146,7 +149,10 @@ function applyOne(document: Container, op: JsonPatchOp): Container {
     );
   const from = (verb: string): string => {
     if (typeof op.from !== 'string') {
-      throw new OpFailure('missing-field', `${verb} operation failed to decode from: operation, missing from field: ${MISSING}`);
+      throw new OpFailure(
+        'missing-field',
+        `${verb} operation failed to decode from: operation, missing from field: ${MISSING}`,
+      );
     }
     return op.from;
   };
@@ -171,7 +177,10 @@ function applyOne(document: Container, op: JsonPatchOp): Container {
       const source = from('move');
       const sourceParent = findParent(document, source);
       if (sourceParent === undefined) {
-        throw new OpFailure('missing-path', `move operation does not apply: doc is missing from path: ${source}: ${MISSING}`);
+        throw new OpFailure(
+          'missing-path',
+          `move operation does not apply: doc is missing from path: ${source}: ${MISSING}`,
+        );
       }
       const [container, key] = sourceParent;
       const moved = wrap(`error in move for path: '${key}': `, () => get(container, key));
@@ -179,7 +188,10 @@ function applyOne(document: Container, op: JsonPatchOp): Container {
       if (!hasPath) throw noPath('move', true);
       const target = findParent(document, path);
       if (target === undefined) {
-        throw new OpFailure('missing-path', `move operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
+        throw new OpFailure(
+          'missing-path',
+          `move operation does not apply: doc is missing destination path: ${path}: ${MISSING}`,
+        );
       }
       wrap(`error in move for path: '${path}': `, () => add(target[0], target[1], moved ?? null));
       return document;
@@ -188,13 +200,19 @@ function applyOne(document: Container, op: JsonPatchOp): Container {
       const source = from('copy');
       const sourceParent = findParent(document, source);
       if (sourceParent === undefined) {
-        throw new OpFailure('missing-path', `copy operation does not apply: doc is missing from path: ${source}: ${MISSING}`);
+        throw new OpFailure(
+          'missing-path',
+          `copy operation does not apply: doc is missing from path: ${source}: ${MISSING}`,
+        );
       }
       const copied = wrap(`error in copy for from: '${source}': `, () => get(sourceParent[0], sourceParent[1]));
       if (!hasPath) throw noPath('copy', false);
       const target = findParent(document, path);
       if (target === undefined) {
-        throw new OpFailure('missing-path', `copy operation does not apply: doc is missing destination path: ${path}: ${MISSING}`);
+        throw new OpFailure(
+          'missing-path',
+          `copy operation does not apply: doc is missing destination path: ${path}: ${MISSING}`,
+        );
       }
       const copy = copied === undefined ? null : cloneJson(copied);
       wrap('error while adding value during copy: ', () => add(target[0], target[1], copy));

@@ -14,21 +14,7 @@ export interface Requirement {
   readonly values: readonly string[];
 }
 
-type Token =
-  | 'error'
-  | 'end'
-  | ')'
-  | ','
-  | '!'
-  | '=='
-  | '='
-  | '>'
-  | 'identifier'
-  | 'in'
-  | '<'
-  | '!='
-  | 'notin'
-  | '(';
+type Token = 'error' | 'end' | ')' | ',' | '!' | '==' | '=' | '>' | 'identifier' | 'in' | '<' | '!=' | 'notin' | '(';
 
 const LITERALS: Record<string, Token> = {
   ')': ')',
@@ -162,7 +148,9 @@ function validateValue(key: string, value: string): void {
     );
   }
   if (errors.length > 0) {
-    throw new Error(`invalid label value: ${JSON.stringify(value)}: at key: ${JSON.stringify(key)}: ${errors.join('; ')}`);
+    throw new Error(
+      `invalid label value: ${JSON.stringify(value)}: at key: ${JSON.stringify(key)}: ${errors.join('; ')}`,
+    );
   }
 }
 
@@ -173,7 +161,9 @@ class Parser {
   /** In a values context `in` and `notin` are plain identifiers. */
   private look(values: boolean): Item {
     const item = this.items[this.position] as Item;
-    return values && (item.token === 'in' || item.token === 'notin') ? { token: 'identifier', literal: item.literal } : item;
+    return values && (item.token === 'in' || item.token === 'notin')
+      ? { token: 'identifier', literal: item.literal }
+      : item;
   }
 
   private take(values: boolean): Item {

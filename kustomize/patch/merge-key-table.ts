@@ -90,8 +90,7 @@ export function isNamespaced(table: MergeKeyTable, apiVersion: string, kind: str
 
 /** How kyaml's merge treats a list field: merged element by element under `keys`, or replaced wholesale. */
 export type ListMergeBehaviour =
-  | { readonly associative: false }
-  | { readonly associative: true; readonly keys: readonly string[] };
+  { readonly associative: false } | { readonly associative: true; readonly keys: readonly string[] };
 
 /**
  * The behaviour kyaml derives from a list field's extensions: a list is merged only when its patch strategy names

@@ -3,4941 +3,4712 @@
 import type { MergeKeyTable } from './merge-key-table.js';
 
 export const BUILTIN_MERGE_KEYS: MergeKeyTable = {
-  "source": {
-    "title": "kyaml built-in OpenAPI bundle",
-    "kubernetesVersion": "v1.21.2",
-    "sha256": "f61fffd5921be380c51ec3f18a117d82cf565dc6cb946d1a9843a87e75de727a",
-    "description": "sigs.k8s.io/kustomize/kyaml@v0.21.2/openapi/kubernetesapi/data/kubernetes-openapi-union-v1.21.2.bundle-v1.json.gz"
+  source: {
+    title: 'kyaml built-in OpenAPI bundle',
+    kubernetesVersion: 'v1.21.2',
+    sha256: 'f61fffd5921be380c51ec3f18a117d82cf565dc6cb946d1a9843a87e75de727a',
+    description:
+      'sigs.k8s.io/kustomize/kyaml@v0.21.2/openapi/kubernetesapi/data/kubernetes-openapi-union-v1.21.2.bundle-v1.json.gz',
   },
-  "kinds": {
-    "admission.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+  kinds: {
+    'admission.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "admission.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'admission.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "admissionregistration.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'admissionregistration.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "MutatingWebhookConfiguration": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      MutatingWebhookConfiguration: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          webhooks: {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "MutatingWebhookConfigurationList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      MutatingWebhookConfigurationList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].webhooks': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ValidatingWebhookConfiguration": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ValidatingWebhookConfiguration: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          webhooks: {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ValidatingWebhookConfigurationList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ValidatingWebhookConfigurationList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].webhooks': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "admissionregistration.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'admissionregistration.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "MutatingWebhookConfiguration": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      MutatingWebhookConfiguration: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          webhooks: {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "MutatingWebhookConfigurationList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      MutatingWebhookConfigurationList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].webhooks': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ValidatingWebhookConfiguration": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ValidatingWebhookConfiguration: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          webhooks: {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ValidatingWebhookConfigurationList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ValidatingWebhookConfigurationList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].webhooks": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].webhooks': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apiextensions.k8s.io/v1": {
-      "CustomResourceDefinition": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'apiextensions.k8s.io/v1': {
+      CustomResourceDefinition: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "CustomResourceDefinitionList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CustomResourceDefinitionList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apiextensions.k8s.io/v1beta1": {
-      "CustomResourceDefinition": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'apiextensions.k8s.io/v1beta1': {
+      CustomResourceDefinition: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "CustomResourceDefinitionList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CustomResourceDefinitionList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apiregistration.k8s.io/v1": {
-      "APIService": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'apiregistration.k8s.io/v1': {
+      APIService: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "APIServiceList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      APIServiceList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apiregistration.k8s.io/v1beta1": {
-      "APIService": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'apiregistration.k8s.io/v1beta1': {
+      APIService: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "APIServiceList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      APIServiceList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apps/v1": {
-      "ControllerRevision": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'apps/v1': {
+      ControllerRevision: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ControllerRevisionList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ControllerRevisionList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "DaemonSet": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      DaemonSet: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "DaemonSetList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      DaemonSetList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "Deployment": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Deployment: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "DeploymentList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      DeploymentList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "ReplicaSet": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ReplicaSet: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "ReplicaSetList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ReplicaSetList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "StatefulSet": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      StatefulSet: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.volumeClaimTemplates[].metadata.finalizers": {
-            "strategy": "merge"
+          'spec.volumeClaimTemplates[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.volumeClaimTemplates[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.volumeClaimTemplates[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.volumeClaimTemplates[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'spec.volumeClaimTemplates[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "StatefulSetList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      StatefulSetList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.volumeClaimTemplates[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.volumeClaimTemplates[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.volumeClaimTemplates[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.volumeClaimTemplates[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.volumeClaimTemplates[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'items[].spec.volumeClaimTemplates[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apps/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'apps/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "apps/v1beta2": {
-      "DeleteOptions": {
-        "lists": {}
+    'apps/v1beta2': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "authentication.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'authentication.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "TokenRequest": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      TokenRequest: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "TokenReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      TokenReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "authentication.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'authentication.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "TokenReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      TokenReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "authorization.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'authorization.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "LocalSubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      LocalSubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "SelfSubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "SelfSubjectRulesReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      SelfSubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "SubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      SelfSubjectRulesReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      SubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "authorization.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'authorization.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "LocalSubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      LocalSubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "SelfSubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "SelfSubjectRulesReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      SelfSubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "SubjectAccessReview": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      SelfSubjectRulesReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      SubjectAccessReview: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "autoscaling/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'autoscaling/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "HorizontalPodAutoscaler": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      HorizontalPodAutoscaler: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "HorizontalPodAutoscalerList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "Scale": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      HorizontalPodAutoscalerList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      Scale: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "autoscaling/v2beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'autoscaling/v2beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "HorizontalPodAutoscaler": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      HorizontalPodAutoscaler: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "HorizontalPodAutoscalerList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      HorizontalPodAutoscalerList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "autoscaling/v2beta2": {
-      "DeleteOptions": {
-        "lists": {}
+    'autoscaling/v2beta2': {
+      DeleteOptions: {
+        lists: {},
       },
-      "HorizontalPodAutoscaler": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      HorizontalPodAutoscaler: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "HorizontalPodAutoscalerList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      HorizontalPodAutoscalerList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "batch/v1": {
-      "CronJob": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'batch/v1': {
+      CronJob: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.jobTemplate.spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.jobTemplate.spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.jobTemplate.spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.jobTemplate.spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.jobTemplate.spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.jobTemplate.spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.jobTemplate.spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.active": {
-            "listType": "atomic"
-          }
-        }
+          'status.active': {
+            listType: 'atomic',
+          },
+        },
       },
-      "CronJobList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CronJobList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.jobTemplate.spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.jobTemplate.spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences':
+            {
+              strategy: 'merge',
+              mergeKey: 'uid',
+            },
+          'items[].status.active': {
+            listType: 'atomic',
           },
-          "items[].status.active": {
-            "listType": "atomic"
-          }
-        }
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "Job": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Job: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "atomic"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'atomic',
+          },
+        },
       },
-      "JobList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      JobList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "atomic"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "batch/v1beta1": {
-      "CronJob": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'batch/v1beta1': {
+      CronJob: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.jobTemplate.spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.jobTemplate.spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.jobTemplate.spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.jobTemplate.spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.jobTemplate.spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.jobTemplate.spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.jobTemplate.spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.jobTemplate.spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.jobTemplate.spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.jobTemplate.spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.active": {
-            "listType": "atomic"
-          }
-        }
+          'status.active': {
+            listType: 'atomic',
+          },
+        },
       },
-      "CronJobList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CronJobList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.jobTemplate.spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.jobTemplate.spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.jobTemplate.spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.jobTemplate.spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.jobTemplate.spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.jobTemplate.spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.jobTemplate.spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences':
+            {
+              strategy: 'merge',
+              mergeKey: 'uid',
+            },
+          'items[].status.active': {
+            listType: 'atomic',
           },
-          "items[].status.active": {
-            "listType": "atomic"
-          }
-        }
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "certificates.k8s.io/v1": {
-      "CertificateSigningRequest": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'certificates.k8s.io/v1': {
+      CertificateSigningRequest: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.groups": {
-            "listType": "atomic"
+          'spec.groups': {
+            listType: 'atomic',
           },
-          "spec.usages": {
-            "listType": "atomic"
+          'spec.usages': {
+            listType: 'atomic',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "CertificateSigningRequestList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CertificateSigningRequestList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.groups": {
-            "listType": "atomic"
+          'items[].spec.groups': {
+            listType: 'atomic',
           },
-          "items[].spec.usages": {
-            "listType": "atomic"
+          'items[].spec.usages': {
+            listType: 'atomic',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "certificates.k8s.io/v1beta1": {
-      "CertificateSigningRequest": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'certificates.k8s.io/v1beta1': {
+      CertificateSigningRequest: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.groups": {
-            "listType": "atomic"
+          'spec.groups': {
+            listType: 'atomic',
           },
-          "spec.usages": {
-            "listType": "atomic"
+          'spec.usages': {
+            listType: 'atomic',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "CertificateSigningRequestList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CertificateSigningRequestList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.groups": {
-            "listType": "atomic"
+          'items[].spec.groups': {
+            listType: 'atomic',
           },
-          "items[].spec.usages": {
-            "listType": "atomic"
+          'items[].spec.usages': {
+            listType: 'atomic',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "coordination.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'coordination.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Lease": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Lease: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "LeaseList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      LeaseList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "coordination.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'coordination.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Lease": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Lease: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "LeaseList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      LeaseList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "discovery.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'discovery.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "EndpointSlice": {
-        "scope": "Namespaced",
-        "lists": {
-          "endpoints": {
-            "listType": "atomic"
+      EndpointSlice: {
+        scope: 'Namespaced',
+        lists: {
+          endpoints: {
+            listType: 'atomic',
           },
-          "endpoints[].addresses": {
-            "listType": "set"
+          'endpoints[].addresses': {
+            listType: 'set',
           },
-          "endpoints[].hints.forZones": {
-            "listType": "atomic"
+          'endpoints[].hints.forZones': {
+            listType: 'atomic',
           },
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "ports": {
-            "listType": "atomic"
-          }
-        }
+          ports: {
+            listType: 'atomic',
+          },
+        },
       },
-      "EndpointSliceList": {
-        "lists": {
-          "items[].endpoints": {
-            "listType": "atomic"
+      EndpointSliceList: {
+        lists: {
+          'items[].endpoints': {
+            listType: 'atomic',
           },
-          "items[].endpoints[].addresses": {
-            "listType": "set"
+          'items[].endpoints[].addresses': {
+            listType: 'set',
           },
-          "items[].endpoints[].hints.forZones": {
-            "listType": "atomic"
+          'items[].endpoints[].hints.forZones': {
+            listType: 'atomic',
           },
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "discovery.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'discovery.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "EndpointSlice": {
-        "scope": "Namespaced",
-        "lists": {
-          "endpoints": {
-            "listType": "atomic"
+      EndpointSlice: {
+        scope: 'Namespaced',
+        lists: {
+          endpoints: {
+            listType: 'atomic',
           },
-          "endpoints[].addresses": {
-            "listType": "set"
+          'endpoints[].addresses': {
+            listType: 'set',
           },
-          "endpoints[].hints.forZones": {
-            "listType": "atomic"
+          'endpoints[].hints.forZones': {
+            listType: 'atomic',
           },
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "ports": {
-            "listType": "atomic"
-          }
-        }
+          ports: {
+            listType: 'atomic',
+          },
+        },
       },
-      "EndpointSliceList": {
-        "lists": {
-          "items[].endpoints": {
-            "listType": "atomic"
+      EndpointSliceList: {
+        lists: {
+          'items[].endpoints': {
+            listType: 'atomic',
           },
-          "items[].endpoints[].addresses": {
-            "listType": "set"
+          'items[].endpoints[].addresses': {
+            listType: 'set',
           },
-          "items[].endpoints[].hints.forZones": {
-            "listType": "atomic"
+          'items[].endpoints[].hints.forZones': {
+            listType: 'atomic',
           },
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "events.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'events.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Event": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Event: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "EventList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      EventList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "events.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'events.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Event": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Event: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "EventList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      EventList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "extensions/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'extensions/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Ingress": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Ingress: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "IngressList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      IngressList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "flowcontrol.apiserver.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'flowcontrol.apiserver.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "flowcontrol.apiserver.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'flowcontrol.apiserver.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "FlowSchema": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      FlowSchema: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.rules": {
-            "listType": "atomic"
+          'spec.rules': {
+            listType: 'atomic',
           },
-          "spec.rules[].nonResourceRules": {
-            "listType": "atomic"
+          'spec.rules[].nonResourceRules': {
+            listType: 'atomic',
           },
-          "spec.rules[].nonResourceRules[].nonResourceURLs": {
-            "listType": "set"
+          'spec.rules[].nonResourceRules[].nonResourceURLs': {
+            listType: 'set',
           },
-          "spec.rules[].nonResourceRules[].verbs": {
-            "listType": "set"
+          'spec.rules[].nonResourceRules[].verbs': {
+            listType: 'set',
           },
-          "spec.rules[].resourceRules": {
-            "listType": "atomic"
+          'spec.rules[].resourceRules': {
+            listType: 'atomic',
           },
-          "spec.rules[].resourceRules[].apiGroups": {
-            "listType": "set"
+          'spec.rules[].resourceRules[].apiGroups': {
+            listType: 'set',
           },
-          "spec.rules[].resourceRules[].namespaces": {
-            "listType": "set"
+          'spec.rules[].resourceRules[].namespaces': {
+            listType: 'set',
           },
-          "spec.rules[].resourceRules[].resources": {
-            "listType": "set"
+          'spec.rules[].resourceRules[].resources': {
+            listType: 'set',
           },
-          "spec.rules[].resourceRules[].verbs": {
-            "listType": "set"
+          'spec.rules[].resourceRules[].verbs': {
+            listType: 'set',
           },
-          "spec.rules[].subjects": {
-            "listType": "atomic"
+          'spec.rules[].subjects': {
+            listType: 'atomic',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "FlowSchemaList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      FlowSchemaList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.rules": {
-            "listType": "atomic"
+          'items[].spec.rules': {
+            listType: 'atomic',
           },
-          "items[].spec.rules[].nonResourceRules": {
-            "listType": "atomic"
+          'items[].spec.rules[].nonResourceRules': {
+            listType: 'atomic',
           },
-          "items[].spec.rules[].nonResourceRules[].nonResourceURLs": {
-            "listType": "set"
+          'items[].spec.rules[].nonResourceRules[].nonResourceURLs': {
+            listType: 'set',
           },
-          "items[].spec.rules[].nonResourceRules[].verbs": {
-            "listType": "set"
+          'items[].spec.rules[].nonResourceRules[].verbs': {
+            listType: 'set',
           },
-          "items[].spec.rules[].resourceRules": {
-            "listType": "atomic"
+          'items[].spec.rules[].resourceRules': {
+            listType: 'atomic',
           },
-          "items[].spec.rules[].resourceRules[].apiGroups": {
-            "listType": "set"
+          'items[].spec.rules[].resourceRules[].apiGroups': {
+            listType: 'set',
           },
-          "items[].spec.rules[].resourceRules[].namespaces": {
-            "listType": "set"
+          'items[].spec.rules[].resourceRules[].namespaces': {
+            listType: 'set',
           },
-          "items[].spec.rules[].resourceRules[].resources": {
-            "listType": "set"
+          'items[].spec.rules[].resourceRules[].resources': {
+            listType: 'set',
           },
-          "items[].spec.rules[].resourceRules[].verbs": {
-            "listType": "set"
+          'items[].spec.rules[].resourceRules[].verbs': {
+            listType: 'set',
           },
-          "items[].spec.rules[].subjects": {
-            "listType": "atomic"
+          'items[].spec.rules[].subjects': {
+            listType: 'atomic',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "PriorityLevelConfiguration": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PriorityLevelConfiguration: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "PriorityLevelConfigurationList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PriorityLevelConfigurationList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "imagepolicy.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'imagepolicy.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "internal.apiserver.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'internal.apiserver.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "networking.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'networking.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Ingress": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Ingress: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.rules": {
-            "listType": "atomic"
+          'spec.rules': {
+            listType: 'atomic',
           },
-          "spec.rules[].http.paths": {
-            "listType": "atomic"
+          'spec.rules[].http.paths': {
+            listType: 'atomic',
           },
-          "spec.tls": {
-            "listType": "atomic"
+          'spec.tls': {
+            listType: 'atomic',
           },
-          "spec.tls[].hosts": {
-            "listType": "atomic"
+          'spec.tls[].hosts': {
+            listType: 'atomic',
           },
-          "status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "IngressClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      IngressClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "IngressClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      IngressClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "IngressList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      IngressList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.rules": {
-            "listType": "atomic"
+          'items[].spec.rules': {
+            listType: 'atomic',
           },
-          "items[].spec.rules[].http.paths": {
-            "listType": "atomic"
+          'items[].spec.rules[].http.paths': {
+            listType: 'atomic',
           },
-          "items[].spec.tls": {
-            "listType": "atomic"
+          'items[].spec.tls': {
+            listType: 'atomic',
           },
-          "items[].spec.tls[].hosts": {
-            "listType": "atomic"
+          'items[].spec.tls[].hosts': {
+            listType: 'atomic',
           },
-          "items[].status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "NetworkPolicy": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      NetworkPolicy: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "NetworkPolicyList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      NetworkPolicyList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "networking.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'networking.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Ingress": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Ingress: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "IngressClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      IngressClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "IngressClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      IngressClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "IngressList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      IngressList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "node.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'node.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "RuntimeClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      RuntimeClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "scheduling.tolerations": {
-            "listType": "atomic"
-          }
-        }
+          'scheduling.tolerations': {
+            listType: 'atomic',
+          },
+        },
       },
-      "RuntimeClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      RuntimeClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].scheduling.tolerations": {
-            "listType": "atomic"
-          }
-        }
+          'items[].scheduling.tolerations': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "node.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'node.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "node.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'node.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "RuntimeClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      RuntimeClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "scheduling.tolerations": {
-            "listType": "atomic"
-          }
-        }
+          'scheduling.tolerations': {
+            listType: 'atomic',
+          },
+        },
       },
-      "RuntimeClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      RuntimeClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].scheduling.tolerations": {
-            "listType": "atomic"
-          }
-        }
+          'items[].scheduling.tolerations': {
+            listType: 'atomic',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "policy/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'policy/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "PodDisruptionBudget": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PodDisruptionBudget: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "PodDisruptionBudgetList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PodDisruptionBudgetList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "policy/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'policy/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "Eviction": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Eviction: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "PodDisruptionBudget": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PodDisruptionBudget: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "PodDisruptionBudgetList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PodDisruptionBudgetList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
+          },
+        },
       },
-      "PodSecurityPolicy": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PodSecurityPolicy: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "PodSecurityPolicyList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      PodSecurityPolicyList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "rbac.authorization.k8s.io/v1": {
-      "ClusterRole": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'rbac.authorization.k8s.io/v1': {
+      ClusterRole: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "ClusterRoleBinding": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "ClusterRoleBindingList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleBinding: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "ClusterRoleList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
-      },
-      "Role": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleBindingList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "RoleBinding": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "RoleBindingList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "RoleList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      DeleteOptions: {
+        lists: {},
+      },
+      Role: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleBinding: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleBindingList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "rbac.authorization.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'rbac.authorization.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "rbac.authorization.k8s.io/v1beta1": {
-      "ClusterRole": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'rbac.authorization.k8s.io/v1beta1': {
+      ClusterRole: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "ClusterRoleBinding": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "ClusterRoleBindingList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleBinding: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "ClusterRoleList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
-      },
-      "Role": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleBindingList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "RoleBinding": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "RoleBindingList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ClusterRoleList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "RoleList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      DeleteOptions: {
+        lists: {},
+      },
+      Role: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleBinding: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleBindingList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      RoleList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "scheduling.k8s.io/v1": {
-      "DeleteOptions": {
-        "lists": {}
+    'scheduling.k8s.io/v1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "PriorityClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PriorityClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "PriorityClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      PriorityClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "scheduling.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'scheduling.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "scheduling.k8s.io/v1beta1": {
-      "DeleteOptions": {
-        "lists": {}
+    'scheduling.k8s.io/v1beta1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "PriorityClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PriorityClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "PriorityClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      PriorityClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "storage.k8s.io/v1": {
-      "CSIDriver": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'storage.k8s.io/v1': {
+      CSIDriver: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.tokenRequests": {
-            "listType": "atomic"
+          'spec.tokenRequests': {
+            listType: 'atomic',
           },
-          "spec.volumeLifecycleModes": {
-            "listType": "set"
-          }
-        }
+          'spec.volumeLifecycleModes': {
+            listType: 'set',
+          },
+        },
       },
-      "CSIDriverList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CSIDriverList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.tokenRequests": {
-            "listType": "atomic"
+          'items[].spec.tokenRequests': {
+            listType: 'atomic',
           },
-          "items[].spec.volumeLifecycleModes": {
-            "listType": "set"
-          }
-        }
+          'items[].spec.volumeLifecycleModes': {
+            listType: 'set',
+          },
+        },
       },
-      "CSINode": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      CSINode: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.drivers": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'spec.drivers': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "CSINodeList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CSINodeList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.drivers": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
-      },
-      "DeleteOptions": {
-        "lists": {}
-      },
-      "StorageClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.drivers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "StorageClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      DeleteOptions: {
+        lists: {},
+      },
+      StorageClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "VolumeAttachment": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "VolumeAttachmentList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      StorageClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      VolumeAttachment: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      VolumeAttachmentList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "storage.k8s.io/v1alpha1": {
-      "DeleteOptions": {
-        "lists": {}
+    'storage.k8s.io/v1alpha1': {
+      DeleteOptions: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "storage.k8s.io/v1beta1": {
-      "CSIDriver": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+    'storage.k8s.io/v1beta1': {
+      CSIDriver: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.tokenRequests": {
-            "listType": "atomic"
-          }
-        }
+          'spec.tokenRequests': {
+            listType: 'atomic',
+          },
+        },
       },
-      "CSIDriverList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CSIDriverList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.tokenRequests": {
-            "listType": "atomic"
-          }
-        }
+          'items[].spec.tokenRequests': {
+            listType: 'atomic',
+          },
+        },
       },
-      "CSINode": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      CSINode: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.drivers": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'spec.drivers': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "CSINodeList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      CSINodeList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.drivers": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].spec.drivers': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "CSIStorageCapacity": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      CSIStorageCapacity: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "CSIStorageCapacityList": {
-        "lists": {
-          "items": {
-            "listType": "map",
-            "listMapKeys": [
-              "name"
-            ]
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+        },
+      },
+      CSIStorageCapacityList: {
+        lists: {
+          items: {
+            listType: 'map',
+            listMapKeys: ['name'],
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "DeleteOptions": {
-        "lists": {}
-      },
-      "StorageClass": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "StorageClassList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "VolumeAttachment": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      DeleteOptions: {
+        lists: {},
+      },
+      StorageClass: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
-      },
-      "VolumeAttachmentList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+        },
       },
-      "WatchEvent": {
-        "lists": {}
-      }
+      StorageClassList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      VolumeAttachment: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      VolumeAttachmentList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
+          },
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
+      },
+      WatchEvent: {
+        lists: {},
+      },
     },
-    "v1": {
-      "APIGroup": {
-        "lists": {}
+    v1: {
+      APIGroup: {
+        lists: {},
       },
-      "APIGroupList": {
-        "lists": {}
+      APIGroupList: {
+        lists: {},
       },
-      "APIResourceList": {
-        "lists": {}
+      APIResourceList: {
+        lists: {},
       },
-      "APIVersions": {
-        "lists": {}
+      APIVersions: {
+        lists: {},
       },
-      "Binding": {
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Binding: {
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ComponentStatus": {
-        "scope": "Cluster",
-        "lists": {
-          "conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+      ComponentStatus: {
+        scope: 'Cluster',
+        lists: {
+          conditions: {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "metadata.finalizers": {
-            "strategy": "merge"
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ComponentStatusList": {
-        "lists": {
-          "items[].conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+      ComponentStatusList: {
+        lists: {
+          'items[].conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ConfigMap": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ConfigMap: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ConfigMapList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ConfigMapList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "DeleteOptions": {
-        "lists": {}
+      DeleteOptions: {
+        lists: {},
       },
-      "Endpoints": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Endpoints: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "EndpointsList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      EndpointsList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "Event": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Event: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "EventList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      EventList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "LimitRange": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      LimitRange: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "LimitRangeList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      LimitRangeList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "Namespace": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Namespace: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "NamespaceList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      NamespaceList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "Node": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Node: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.podCIDRs": {
-            "strategy": "merge"
+          'spec.podCIDRs': {
+            strategy: 'merge',
           },
-          "status.addresses": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'status.addresses': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "NodeList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      NodeList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.podCIDRs": {
-            "strategy": "merge"
+          'items[].spec.podCIDRs': {
+            strategy: 'merge',
           },
-          "items[].status.addresses": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'items[].status.addresses': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "PersistentVolume": {
-        "scope": "Cluster",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PersistentVolume: {
+        scope: 'Cluster',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "PersistentVolumeClaim": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PersistentVolumeClaim: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "PersistentVolumeClaimList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PersistentVolumeClaimList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "PersistentVolumeList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PersistentVolumeList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "Pod": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Pod: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "status.podIPs": {
-            "strategy": "merge",
-            "mergeKey": "ip"
-          }
-        }
+          'status.podIPs': {
+            strategy: 'merge',
+            mergeKey: 'ip',
+          },
+        },
       },
-      "PodList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PodList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
           },
-          "items[].status.podIPs": {
-            "strategy": "merge",
-            "mergeKey": "ip"
-          }
-        }
+          'items[].status.podIPs': {
+            strategy: 'merge',
+            mergeKey: 'ip',
+          },
+        },
       },
-      "PodTemplate": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      PodTemplate: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "template.metadata.finalizers": {
-            "strategy": "merge"
+          'template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "PodTemplateList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      PodTemplateList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ReplicationController": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ReplicationController: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "ReplicationControllerList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ReplicationControllerList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.template.spec.containers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.containers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.containers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.containers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.containers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.containers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.containers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.containers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.ephemeralContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.ephemeralContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.ephemeralContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.ephemeralContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.hostAliases": {
-            "strategy": "merge",
-            "mergeKey": "ip"
+          'items[].spec.template.spec.hostAliases': {
+            strategy: 'merge',
+            mergeKey: 'ip',
           },
-          "items[].spec.template.spec.imagePullSecrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.imagePullSecrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].env": {
-            "strategy": "merge",
-            "mergeKey": "name"
+          'items[].spec.template.spec.initContainers[].env': {
+            strategy: 'merge',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.initContainers[].ports": {
-            "strategy": "merge",
-            "mergeKey": "containerPort",
-            "listType": "map",
-            "listMapKeys": [
-              "containerPort",
-              "protocol"
-            ]
+          'items[].spec.template.spec.initContainers[].ports': {
+            strategy: 'merge',
+            mergeKey: 'containerPort',
+            listType: 'map',
+            listMapKeys: ['containerPort', 'protocol'],
           },
-          "items[].spec.template.spec.initContainers[].volumeDevices": {
-            "strategy": "merge",
-            "mergeKey": "devicePath"
+          'items[].spec.template.spec.initContainers[].volumeDevices': {
+            strategy: 'merge',
+            mergeKey: 'devicePath',
           },
-          "items[].spec.template.spec.initContainers[].volumeMounts": {
-            "strategy": "merge",
-            "mergeKey": "mountPath"
+          'items[].spec.template.spec.initContainers[].volumeMounts': {
+            strategy: 'merge',
+            mergeKey: 'mountPath',
           },
-          "items[].spec.template.spec.topologySpreadConstraints": {
-            "strategy": "merge",
-            "mergeKey": "topologyKey",
-            "listType": "map",
-            "listMapKeys": [
-              "topologyKey",
-              "whenUnsatisfiable"
-            ]
+          'items[].spec.template.spec.topologySpreadConstraints': {
+            strategy: 'merge',
+            mergeKey: 'topologyKey',
+            listType: 'map',
+            listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
           },
-          "items[].spec.template.spec.volumes": {
-            "strategy": "merge,retainKeys",
-            "mergeKey": "name"
+          'items[].spec.template.spec.volumes': {
+            strategy: 'merge,retainKeys',
+            mergeKey: 'name',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers": {
-            "strategy": "merge"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].spec.template.spec.volumes[].ephemeral.volumeClaimTemplate.metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type"
-          }
-        }
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+          },
+        },
       },
-      "ResourceQuota": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ResourceQuota: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "ResourceQuotaList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ResourceQuotaList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "Secret": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Secret: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "SecretList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      SecretList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
-          }
-        }
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
+          },
+        },
       },
-      "Service": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      Service: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "spec.clusterIPs": {
-            "listType": "atomic"
+          'spec.clusterIPs': {
+            listType: 'atomic',
           },
-          "spec.ipFamilies": {
-            "listType": "atomic"
+          'spec.ipFamilies': {
+            listType: 'atomic',
           },
-          "spec.ports": {
-            "strategy": "merge",
-            "mergeKey": "port",
-            "listType": "map",
-            "listMapKeys": [
-              "port",
-              "protocol"
-            ]
+          'spec.ports': {
+            strategy: 'merge',
+            mergeKey: 'port',
+            listType: 'map',
+            listMapKeys: ['port', 'protocol'],
           },
-          "status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
+          'status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
           },
-          "status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "ServiceAccount": {
-        "scope": "Namespaced",
-        "lists": {
-          "metadata.finalizers": {
-            "strategy": "merge"
+      ServiceAccount: {
+        scope: 'Namespaced',
+        lists: {
+          'metadata.finalizers': {
+            strategy: 'merge',
           },
-          "metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "secrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          secrets: {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ServiceAccountList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ServiceAccountList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].secrets": {
-            "strategy": "merge",
-            "mergeKey": "name"
-          }
-        }
+          'items[].secrets': {
+            strategy: 'merge',
+            mergeKey: 'name',
+          },
+        },
       },
-      "ServiceList": {
-        "lists": {
-          "items[].metadata.finalizers": {
-            "strategy": "merge"
+      ServiceList: {
+        lists: {
+          'items[].metadata.finalizers': {
+            strategy: 'merge',
           },
-          "items[].metadata.ownerReferences": {
-            "strategy": "merge",
-            "mergeKey": "uid"
+          'items[].metadata.ownerReferences': {
+            strategy: 'merge',
+            mergeKey: 'uid',
           },
-          "items[].spec.clusterIPs": {
-            "listType": "atomic"
+          'items[].spec.clusterIPs': {
+            listType: 'atomic',
           },
-          "items[].spec.ipFamilies": {
-            "listType": "atomic"
+          'items[].spec.ipFamilies': {
+            listType: 'atomic',
           },
-          "items[].spec.ports": {
-            "strategy": "merge",
-            "mergeKey": "port",
-            "listType": "map",
-            "listMapKeys": [
-              "port",
-              "protocol"
-            ]
+          'items[].spec.ports': {
+            strategy: 'merge',
+            mergeKey: 'port',
+            listType: 'map',
+            listMapKeys: ['port', 'protocol'],
           },
-          "items[].status.conditions": {
-            "strategy": "merge",
-            "mergeKey": "type",
-            "listType": "map",
-            "listMapKeys": [
-              "type"
-            ]
+          'items[].status.conditions': {
+            strategy: 'merge',
+            mergeKey: 'type',
+            listType: 'map',
+            listMapKeys: ['type'],
           },
-          "items[].status.loadBalancer.ingress[].ports": {
-            "listType": "atomic"
-          }
-        }
+          'items[].status.loadBalancer.ingress[].ports': {
+            listType: 'atomic',
+          },
+        },
       },
-      "Status": {
-        "lists": {}
+      Status: {
+        lists: {},
       },
-      "WatchEvent": {
-        "lists": {}
-      }
-    }
-  }
+      WatchEvent: {
+        lists: {},
+      },
+    },
+  },
 };

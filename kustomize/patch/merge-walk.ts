@@ -271,7 +271,10 @@ function validateKeys(valuesList: string[][], values: string[], keys: string[]):
     });
   }
   if (valid.size === 0) return [keys, values];
-  return [keys.filter((key) => valid.has(key)), values.filter((value, i) => value !== '' || valid.has(keys[i] as string))];
+  return [
+    keys.filter((key) => valid.has(key)),
+    values.filter((value, i) => value !== '' || valid.has(keys[i] as string)),
+  ];
 }
 
 /**

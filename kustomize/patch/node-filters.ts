@@ -101,7 +101,11 @@ export function setElement(list: YNode, options: ElementSetterOptions): YNode | 
  * kyaml `ElementMatcher` as `RNode.ElementList` uses it: the first element whose `keys` fields equal `values`
  * (text comparison; an empty key matches scalar elements by text). Errors read as "no match".
  */
-export function findElement(list: YNode | undefined, keys: readonly string[], values: readonly string[]): YNode | undefined {
+export function findElement(
+  list: YNode | undefined,
+  keys: readonly string[],
+  values: readonly string[],
+): YNode | undefined {
   if (list === undefined || list.kind !== 'seq') return undefined;
   const k = keys.length === 0 ? [''] : keys;
   const v = values.length === 0 ? [''] : values;

@@ -22,7 +22,11 @@ export interface ParsePatchOptions {
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
 }
 
 const isNilOrEmpty = (value: JsonValue | undefined) =>
@@ -65,11 +69,7 @@ function json6902Ops(value: unknown): JsonPatchOp[] {
   return value.map((op) => (op === null ? { op: 'unknown' } : (op as unknown as JsonPatchOp)));
 }
 
-function classify(
-  sm: () => JsonObject[],
-  json: () => JsonPatchOp[],
-  source: string,
-): ParsedPatch {
+function classify(sm: () => JsonObject[], json: () => JsonPatchOp[], source: string): ParsedPatch {
   let patches: JsonObject[] | undefined;
   let ops: JsonPatchOp[] | undefined;
   try {
@@ -101,7 +101,11 @@ export function parsePatch(input: string | JsonValue, options: ParsePatchOptions
   if (typeof input !== 'string') {
     const source = options.source ?? '[patch]';
     if (Array.isArray(input)) return { type: 'json6902', ops: json6902Ops(input) };
-    return classify(() => strategicMergeDocuments([input]), () => json6902Ops(input), source);
+    return classify(
+      () => strategicMergeDocuments([input]),
+      () => json6902Ops(input),
+      source,
+    );
   }
   const source = options.source ?? `[patch: ${JSON.stringify(input)}]`;
   if (input === '') throw new PatchParseError('empty', `unable to parse SM or JSON patch from ${source}`);

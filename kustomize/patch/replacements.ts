@@ -19,7 +19,16 @@ import { parseLabelSelector } from './label-selector.js';
 import { allIds, annotationsOf, labelsOf } from './res-id.js';
 import type { ResId } from './res-id.js';
 import { descendDetached, setInStructuredData } from './structured-data.js';
-import { fromJson, getValue, isNilOrEmpty, nodeToObject, resolveTag, scalarNode, setYNode, TAG_STR } from './yaml-node.js';
+import {
+  fromJson,
+  getValue,
+  isNilOrEmpty,
+  nodeToObject,
+  resolveTag,
+  scalarNode,
+  setYNode,
+  TAG_STR,
+} from './yaml-node.js';
 import type { NodeKind, YNode } from './yaml-node.js';
 
 /** kustomize `FieldOptions`. */
@@ -67,7 +76,8 @@ function fail(reason: ReplacementReason, index: number, message: string): never 
 
 /** kustomize's `ResId.String()`: `Kind.version.group/name.namespace` with placeholders. */
 function describeId(id: Partial<ResId>): string {
-  const or = (value: string | undefined, placeholder: string) => (value === undefined || value === '' ? placeholder : value);
+  const or = (value: string | undefined, placeholder: string) =>
+    value === undefined || value === '' ? placeholder : value;
   return `${or(id.kind, '[noKind]')}.${or(id.version, '[noVer]')}.${or(id.group, '[noGrp]')}/${or(id.name, '[noName]')}.${or(id.namespace, '[noNs]')}`;
 }
 
@@ -131,7 +141,11 @@ function sourceValue(resources: readonly Resource[], replacement: Replacement, i
     fail('invalid-field-path', index, `error looking up replacement source: ${(error as Error).message}`);
   }
   if (isNilOrEmpty(found)) {
-    fail('missing-source-field', index, `fieldPath \`${fieldPath}\` is missing for replacement source ${describeId(source)}`);
+    fail(
+      'missing-source-field',
+      index,
+      `fieldPath \`${fieldPath}\` is missing for replacement source ${describeId(source)}`,
+    );
   }
   return refine(source.options, found as YNode, index);
 }
@@ -193,7 +207,8 @@ function fieldError(fieldPath: string, create: boolean): string {
 }
 
 function copyToTarget(target: YNode, value: YNode, selector: ReplacementTarget, index: number): void {
-  const fieldPaths = selector.fieldPaths === undefined || selector.fieldPaths.length === 0 ? [DEFAULT_FIELD_PATH] : selector.fieldPaths;
+  const fieldPaths =
+    selector.fieldPaths === undefined || selector.fieldPaths.length === 0 ? [DEFAULT_FIELD_PATH] : selector.fieldPaths;
   const create: NodeKind | undefined = selector.options?.create === true ? value.kind : undefined;
   for (const fieldPath of fieldPaths) {
     const set = (field: YNode) => setFieldValue(selector.options, field, value);
@@ -202,7 +217,11 @@ function copyToTarget(target: YNode, value: YNode, selector: ReplacementTarget, 
     try {
       fields = matchPath(target, splitFieldPath(fieldPath), create, descendDetached);
     } catch (error) {
-      fail('missing-target-field', index, `${fieldError(fieldPath, create !== undefined)}: ${(error as Error).message}`);
+      fail(
+        'missing-target-field',
+        index,
+        `${fieldError(fieldPath, create !== undefined)}: ${(error as Error).message}`,
+      );
     }
     if (fields.length === 0) fail('missing-target-field', index, fieldError(fieldPath, create !== undefined));
     for (const field of fields) {
@@ -233,7 +252,8 @@ function compileIds(selector: TargetSelector, index: number): CompiledIdSelector
       },
     };
   } catch (error) {
-    if (error instanceof SelectorError) fail('invalid-replacement', index, `error creating target selector: ${error.message}`);
+    if (error instanceof SelectorError)
+      fail('invalid-replacement', index, `error creating target selector: ${error.message}`);
     throw error;
   }
 }
@@ -262,7 +282,12 @@ function labelsAndAnnotationsMatch(object: JsonObject, selector: TargetSelector)
 }
 
 /** kustomize's target filter: select's label/annotation selectors, then each reject's, then the identities. */
-function isTarget(resource: Resource, target: ReplacementTarget, select: CompiledIdSelector, rejects: CompiledIdSelector[]) {
+function isTarget(
+  resource: Resource,
+  target: ReplacementTarget,
+  select: CompiledIdSelector,
+  rejects: CompiledIdSelector[],
+) {
   const { object } = resource;
   if (!labelsAndAnnotationsMatch(object, target.select as TargetSelector)) return false;
   for (const reject of target.reject ?? []) {
@@ -286,7 +311,10 @@ function isTarget(resource: Resource, target: ReplacementTarget, select: Compile
 export function applyReplacements(objects: readonly JsonObject[], replacements: readonly Replacement[]): JsonObject[] {
   const nodes = objects.map((object) => fromJson(object));
   replacements.forEach((replacement, index) => {
-    if ((replacement.sourceValue === undefined && replacement.source === undefined) || replacement.targets === undefined) {
+    if (
+      (replacement.sourceValue === undefined && replacement.source === undefined) ||
+      replacement.targets === undefined
+    ) {
       fail('invalid-replacement', index, 'replacements must specify a source and at least one target');
     }
     const value = sourceValue(nodes.map(snapshot), replacement, index);

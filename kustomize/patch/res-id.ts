@@ -90,7 +90,13 @@ export function labelsOf(object: JsonObject): Record<string, string> {
 export function currentId(object: JsonObject): ResId {
   const { group, version } = parseApiVersion(text(object['apiVersion']));
   const metadata = metadataOf(object);
-  return { group, version, kind: text(object['kind']), name: text(metadata['name']), namespace: text(metadata['namespace']) };
+  return {
+    group,
+    version,
+    kind: text(object['kind']),
+    name: text(metadata['name']),
+    namespace: text(metadata['namespace']),
+  };
 }
 
 /**
@@ -108,7 +114,13 @@ export function previousIds(object: JsonObject): ResId[] {
     throw new Error('number of previous names, number of previous namespaces, number of previous kinds not equal');
   }
   const { group, version } = currentId(object);
-  return nameList.map((name, i) => ({ group, version, kind: kinds[i] as string, name, namespace: namespaces[i] as string }));
+  return nameList.map((name, i) => ({
+    group,
+    version,
+    kind: kinds[i] as string,
+    name,
+    namespace: namespaces[i] as string,
+  }));
 }
 
 /** The current identity followed by the earlier ones (kustomize `MakeResIds`, used by replacements). */
@@ -184,6 +196,7 @@ export function withAnnotations(object: JsonObject, annotations: Record<string, 
   const metadata = isJsonObject(result['metadata']) ? result['metadata'] : (result['metadata'] = {});
   delete metadata['annotations'];
   const keys = Object.keys(annotations).sort();
-  if (keys.length > 0) metadata['annotations'] = Object.fromEntries(keys.map((key) => [key, annotations[key] as string]));
+  if (keys.length > 0)
+    metadata['annotations'] = Object.fromEntries(keys.map((key) => [key, annotations[key] as string]));
   return result;
 }

@@ -9,14 +9,7 @@ import { SelectorError } from './errors.js';
 import type { JsonObject } from './json.js';
 import { parseLabelSelector } from './label-selector.js';
 import type { LabelSelector } from './label-selector.js';
-import {
-  annotationsOf,
-  builtinClusterScope,
-  currentId,
-  effectiveNamespace,
-  labelsOf,
-  previousIds,
-} from './res-id.js';
+import { annotationsOf, builtinClusterScope, currentId, effectiveNamespace, labelsOf, previousIds } from './res-id.js';
 import type { ClusterScopeOracle } from './res-id.js';
 
 /** kustomize's `Selector`: every field optional; all given fields must match. */
@@ -124,7 +117,8 @@ export function selectTargets<T extends JsonObject>(
  * `unable to find patch target "<this>" in \`resources\`: <cause>`.
  */
 export function describeSelector(selector: TargetSelector): string {
-  const or = (value: string | undefined, placeholder: string) => (value === undefined || value === '' ? placeholder : value);
+  const or = (value: string | undefined, placeholder: string) =>
+    value === undefined || value === '' ? placeholder : value;
   const gvk = [or(selector.kind, '[noKind]'), or(selector.version, '[noVer]'), or(selector.group, '[noGrp]')].join('.');
   const id = `${gvk}/${or(selector.name, '[noName]')}.${or(selector.namespace, '[noNs]')}`;
   return `${id}:a=${selector.annotationSelector ?? ''}:l=${selector.labelSelector ?? ''}`;

@@ -58,7 +58,11 @@ function printable(node: YNode): unknown {
 function sortedJson(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortedJson);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedJson(value[key] as JsonValue)]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortedJson(value[key] as JsonValue)]),
+    );
   }
   return value;
 }
@@ -85,7 +89,8 @@ export function serializeLike(structure: YNode, original: string): string {
  */
 export function descendDetached(scalar: YNode, rest: readonly string[], create: NodeKind | undefined): YNode[] {
   const parsed = parseYamlText(scalar.value);
-  if (parsed === undefined) throw new Error(`cannot parse the text of a scalar as YAML: ${JSON.stringify(scalar.value)}`);
+  if (parsed === undefined)
+    throw new Error(`cannot parse the text of a scalar as YAML: ${JSON.stringify(scalar.value)}`);
   return matchPath(parsed, rest, create, descendDetached);
 }
 

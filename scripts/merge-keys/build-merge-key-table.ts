@@ -59,7 +59,8 @@ class DefinitionWalker {
     for (let hops = 0; typeof current['$ref'] === 'string'; hops += 1) {
       const ref = current['$ref'];
       const prefix = '#/definitions/';
-      if (!ref.startsWith(prefix) || hops > 32) throw new OpenApiDocumentError(`unsupported $ref ${JSON.stringify(ref)}`);
+      if (!ref.startsWith(prefix) || hops > 32)
+        throw new OpenApiDocumentError(`unsupported $ref ${JSON.stringify(ref)}`);
       name = ref.slice(prefix.length);
       const target = this.definitions[name];
       if (!isRecord(target)) throw new OpenApiDocumentError(`dangling $ref ${JSON.stringify(ref)}`);

@@ -37,7 +37,11 @@ const document = {
     'com.example.Part': {
       properties: {
         name: { type: 'string' },
-        children: { type: 'array', items: { $ref: '#/definitions/com.example.Part' }, 'x-kubernetes-list-type': 'atomic' },
+        children: {
+          type: 'array',
+          items: { $ref: '#/definitions/com.example.Part' },
+          'x-kubernetes-list-type': 'atomic',
+        },
         rules: { type: 'array', items: { type: 'string' }, 'x-kubernetes-patch-strategy': 'merge' },
       },
     },
@@ -84,7 +88,9 @@ describe('buildMergeKeyTable', () => {
   });
 
   it('reports only behaviour-changing differences when asked', () => {
-    const other = structuredClone(table) as { kinds: Record<string, Record<string, { lists: Record<string, object> }>> };
+    const other = structuredClone(table) as {
+      kinds: Record<string, Record<string, { lists: Record<string, object> }>>;
+    };
     const lists = other.kinds['example.com/v1']?.['Widget']?.lists ?? {};
     lists['tags'] = { strategy: 'merge', listType: 'set' };
     lists['spec.parts[].rules'] = { listType: 'atomic' };
@@ -97,7 +103,10 @@ describe('the checked-in table (kustomize v5.8.2 embedded schema, Kubernetes v1.
   const deployment = BUILTIN_MERGE_KEYS.kinds['apps/v1']?.['Deployment'];
 
   it('merges containers by name and ports by containerPort and protocol', () => {
-    expect(listMergeBehaviour(deployment?.lists['spec.template.spec.containers'])).toEqual({ associative: true, keys: ['name'] });
+    expect(listMergeBehaviour(deployment?.lists['spec.template.spec.containers'])).toEqual({
+      associative: true,
+      keys: ['name'],
+    });
     expect(listMergeBehaviour(deployment?.lists['spec.template.spec.containers[].ports'])).toEqual({
       associative: true,
       keys: ['containerPort', 'protocol'],

@@ -1,4 +1,9 @@
-import { applyJson6902, applyJson6902ToResource, JsonPatchError, removeBuildAnnotations } from '../../../../kustomize/patch/index.js';
+import {
+  applyJson6902,
+  applyJson6902ToResource,
+  JsonPatchError,
+  removeBuildAnnotations,
+} from '../../../../kustomize/patch/index.js';
 import type { JsonObject, JsonPatchOp } from '../../../../kustomize/patch/index.js';
 import { loadFixtures } from './load-fixtures.js';
 

@@ -34,7 +34,9 @@ function apply(objects: JsonObject[], c: Case): JsonObject[] {
     return result.map((o) => (targets.has(o) ? applyJson6902ToResource(o, parsed.ops) : o));
   }
   for (const patch of parsed.patches) {
-    const targets = new Set(c.target === undefined ? result.filter((o) => idOf(o) === idOf(patch)) : selectTargets(result, c.target));
+    const targets = new Set(
+      c.target === undefined ? result.filter((o) => idOf(o) === idOf(patch)) : selectTargets(result, c.target),
+    );
     result = result.map((o) => (targets.has(o) ? (strategicMerge(o, patch, gvkOf(o)) ?? o) : o));
   }
   return result;
@@ -60,7 +62,10 @@ describe('parsePatch, as kustomize tells a strategic merge patch from a JSON 690
 
 describe('parsePatch on values already parsed', () => {
   it('takes an array for JSON 6902 operations and an object for a strategic merge patch', () => {
-    expect(parsePatch([{ op: 'remove', path: '/a' }])).toEqual({ type: 'json6902', ops: [{ op: 'remove', path: '/a' }] });
+    expect(parsePatch([{ op: 'remove', path: '/a' }])).toEqual({
+      type: 'json6902',
+      ops: [{ op: 'remove', path: '/a' }],
+    });
     const smp = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } };
     expect(parsePatch(smp)).toEqual({ type: 'strategic-merge', patches: [smp] });
   });
