@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { buildPushPayload, deliverWebhook } from '../../platform/github-emulator/index.js';
+import { openRedisKit, sha, waitFor, type RedisKit } from '../queue/queue-test-kit.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const SECRET = 'main-test-secret-value';
+
+/** Runs `webhook/main.ts` with the given environment and collects its output. */
+function runMain(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'webhook/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return { child, stdout: () => out, stderr: () => err };
+}
+
+const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+describe('webhook/main.ts', () => {
+  let kit: RedisKit;
+  beforeAll(async () => {
+    kit = await openRedisKit('webhook-main');
+  });
+  afterAll(() => kit.cleanup());
+
+  it('serves deliveries and health on PORT, logs JSON lines without the secret, and stops cleanly on SIGTERM', async () => {
+    const run = runMain({ GANTRY_WEBHOOK_SECRET: SECRET, GANTRY_REDIS_URL: kit.url, PORT: '0', GANTRY_QUEUE_PREFIX: kit.prefix.slice(1, -1) });
+    try {
+      const listening = await waitFor('the listening line', () => run.stdout().split('\n').find((line) => line.includes('"listening"')), 30_000);
+      const base = `http://127.0.0.1:${(JSON.parse(listening) as { port: number }).port}`;
+
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const payload = buildPushPayload({ repository: { owner: 'octo-org', name: 'shop' }, ref: 'refs/heads/main', before: sha(1), after: sha(2) });
+      expect((await deliverWebhook({ url: `${base}/webhooks/github`, secret: SECRET, event: 'push', payload })).status).toBe(202);
+
+      run.child.kill('SIGTERM');
+      expect(await exitOf(run.child)).toBe(0);
+      expect(run.stdout()).toContain('"msg":"stopped"');
+      expect(run.stdout() + run.stderr()).not.toContain(SECRET);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start without a secret, saying which variable to set', async () => {
+    const run = runMain({ PORT: '0' });
+
+    expect(await exitOf(run.child)).toBe(2);
+    expect(run.stderr()).toContain('GANTRY_WEBHOOK_SECRET is required');
+  });
+});
