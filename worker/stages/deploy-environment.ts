@@ -1,0 +1,133 @@
+// The deploy stage: one environment brought to one commit, as a numbered script of calls. Each step records its
+// progress; a resumed run (after a crash, an abort or a retry) skips what is safe to skip. See worker/README.md.
+import type { EnvConfig } from '../../core/config/env-config.js';
+import { applyList, applyStages as stagesToApply, newInventory, pruneList, waitSet, type ChangeSet } from '../../core/diff/change-set.js';
+import type { DeployRequest } from '../../core/deploy/deploy-request.js';
+import { DeployError } from '../../core/deploy-error.js';
+import type { KubeObject } from '../../core/kube/object.js';
+import { Reason } from '../../core/reasons.js';
+import { manifestDigest } from '../../core/release/manifest-digest.js';
+import { toInventory } from '../../adapters/kube/inventory.js';
+import { applyStages } from './deploy/apply-changes.js';
+import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
+import { asTerminal, dryRunResult, failedEarly, failureOf, settledResult, succeededResult } from './deploy/deploy-results.js';
+import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
+import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
+import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
+import { pruneObjects } from './deploy/prune-objects.js';
+import { renderEnvironment } from './deploy/render-environment.js';
+import { settleFailure } from './deploy/settle-failure.js';
+import { validateObjects } from './deploy/validate-objects.js';
+import { waitForHealth } from './deploy/wait-for-health.js';
+import { readEnvironment } from './read-environments.js';
+
+export type { DeployContext } from './deploy/deploy-run.js';
+export type { DeployDeps, DeployResult } from './deploy/deploy-types.js';
+
+/** What steps 1–5 produce: the environment, the objects to apply, and what applying them changes. */
+interface Prepared {
+  readonly env: EnvConfig;
+  readonly objects: readonly KubeObject[];
+  readonly changeSet: ChangeSet;
+}
+
+/**
+ * Brings `request.environment` to commit `request.sha` (or, for a `dry-run` request, reports what that would
+ * change without applying anything), and says how it went.
+ *
+ * Terminal failures (invalid config, render errors, invalid manifests, a failed rollout) end in a returned result
+ * with a reason. Transient failures, after the adapters' own retries, and aborts are thrown: the queue retries the
+ * job and the next run resumes from the recorded progress.
+ */
+export async function deployEnvironment(request: DeployRequest, deps: DeployDeps, ctx: DeployContext): Promise<DeployResult> {
+  const run = new DeployRun(request, deps, ctx);
+  if (run.data.result) return run.data.result;
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(run);
+  } catch (error) {
+    const terminal = asTerminal(error);
+    if (terminal === undefined) throw error;
+    return run.finish(failedEarly(run, terminal, run.data.changeSet));
+  }
+  if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
+  return deploy(run, prepared);
+}
+
+/** Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). */
+async function prepare(run: DeployRun): Promise<Prepared> {
+  const { request, deps, signal } = run;
+  if (request.target.kind === 'preview') throw new DeployError(Reason.InvalidConfig, `preview namespaces (${request.target.namespace}) are not deployed yet; see worker/README.md`);
+  // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout).
+  const { env, tree } = await run.step('config', async () => {
+    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
+    const tree = await repo.treeAt(request.sha, { signal });
+    return { env: readEnvironment(tree, request.environment), tree };
+  });
+  // 2. Render environments/<env> with kustomize-ts; errors name the file and field; an empty render fails.
+  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env.name)));
+  // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
+  if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
+  // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
+  if (request.mode === 'apply') await run.step('namespace', () => ensureEnvironmentNamespace(deps.cluster, env, deps.fieldManager, signal));
+  // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
+  const dryRun = await run.step('validate', () => validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }));
+  // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
+  const changeSet = await run.step('diff', () => computeDiff({ desired: objects, dryRun, env, store: deps.releaseStore(env), cluster: deps.cluster, secretSalt: deps.secretSalt, signal }), (changeSet) => ({ changeSet }));
+  return { env, objects, changeSet };
+}
+
+/** Steps 6–10. */
+async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Promise<DeployResult> {
+  const { deps, signal } = run;
+  const store = deps.releaseStore(env);
+  // 6. Record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).
+  const draft = { deployId: run.deployId, commit: run.request.sha, manifestDigest: manifestDigest(objects), inventory: toInventory(newInventory(changeSet)), outcome: 'deploying' as const, startedAt: run.data.startedAt };
+  const revision = run.data.revision ?? (await run.step('record', () => store.record(draft, objects, { signal }), (release) => ({ revision: release.revision }))).revision;
+  const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
+  let failure = run.data.failure;
+  if (failure === undefined) {
+    try {
+      const outcome = await rollOut(run, env, objects, changeSet);
+      if (outcome.kind === 'healthy') return await succeed(run, env, changeSet, revision);
+      failure = { ...outcome.failure, clusterChanged };
+    } catch (error) {
+      const terminal = asTerminal(error);
+      if (terminal === undefined) throw error;
+      failure = failureOf(terminal, clusterChanged);
+    }
+    await run.save('rollout', { failure });
+  }
+  // 10. Failed: record it, and roll back to the last good release when the environment enables it.
+  const failed = failure;
+  const settled = await run.step('rollback', () => settleFailure(run, env, revision, failed));
+  return run.finish(settledResult(run, settled, failed, changeSet, revision));
+}
+
+/** Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. */
+async function rollOut(run: DeployRun, env: EnvConfig, objects: readonly KubeObject[], changeSet: ChangeSet): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
+  const { cluster, fieldManager, healthPolling, now } = run.deps;
+  const signal = run.signal;
+  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
+  await run.step('apply', () => applyStages(stagesToApply(changeSet, objects), run.data.appliedStages ?? 0, cluster, { fieldManager, signal }, (done) => run.save('apply', { appliedStages: done })));
+  // 8. Prune what earlier releases applied and this render dropped (core/prune honoured apply.prune already).
+  if (run.data.pruned !== true) await run.step('prune', () => pruneObjects(pruneList(changeSet), cluster, signal), () => ({ pruned: true }));
+  // 9. Wait for the health of what was applied; Degraded fails fast, the env's rollout timeout bounds the rest.
+  const onWait = (health: { message: string }) => run.ctx.log.debug({ health: health.message }, 'waiting for health');
+  const { verdict, health } = await run.step('rollout', () => waitForHealth(waitSet(changeSet), cluster, { timeoutMs: env.rollout.timeout, polling: healthPolling, signal, now, onWait }), (outcome) => ({ health: outcome.health }));
+  if (verdict.kind === 'healthy') return { kind: 'healthy' };
+  const ref = health.unhealthy[0]?.ref;
+  return { kind: 'failed', failure: { reason: verdict.reason, message: verdict.message, ...(ref && { ref }) } };
+}
+
+/** Step 10 on success: the release is `succeeded` (the next rollback target), and old releases are pruned. */
+async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, revision: number): Promise<DeployResult> {
+  const store = run.deps.releaseStore(env);
+  const options = { signal: run.signal };
+  await store.update(revision, { outcome: 'succeeded', finishedAt: new Date(run.deps.now()).toISOString(), timings: run.data.timings }, options);
+  const pruned = await store.prune(env.history.limit, options);
+  if (pruned.length > 0) run.ctx.log.info({ revisions: pruned }, `removed ${pruned.length} old release record(s)`);
+  const health = run.data.health;
+  if (health === undefined) throw new Error('deploy succeeded without a health check: the rollout step must record one');
+  return run.finish(succeededResult(run, changeSet, health, revision));
+}

@@ -1,0 +1,30 @@
+import { stageOf } from '../../../core/apply/apply-order.js';
+import { DeployError } from '../../../core/deploy-error.js';
+import type { KubeObject } from '../../../core/kube/object.js';
+import { refOf } from '../../../core/kube/object.js';
+import type { Cluster } from '../../../core/ports/cluster.js';
+import { applyObjects } from './apply-changes.js';
+import { waitForHealth } from './wait-for-health.js';
+
+/** How long a freshly applied CRD may take to be Established before the objects of its kind are validated. */
+const ESTABLISH_TIMEOUT_MS = 30_000;
+
+/**
+ * Applies the render's CustomResourceDefinitions and Namespaces (the `crds` and `namespaces` apply stages) and waits
+ * until the CRDs are Established, so that objects of those kinds, in those namespaces, can be validated.
+ *
+ * @throws DeployError when one cannot be applied or a CRD is not Established in time
+ */
+export async function applyDefinitions(objects: readonly KubeObject[], cluster: Cluster, options: { fieldManager: string; signal: AbortSignal }): Promise<void> {
+  const definitions = objects.filter((obj) => {
+    const stage = stageOf(refOf(obj));
+    return stage === 'crds' || stage === 'namespaces';
+  });
+  for (const stage of ['crds', 'namespaces'] as const) {
+    await applyObjects(definitions.filter((obj) => stageOf(refOf(obj)) === stage), cluster, options);
+  }
+  const crds = definitions.filter((obj) => stageOf(refOf(obj)) === 'crds').map(refOf);
+  if (crds.length === 0) return;
+  const { verdict, health } = await waitForHealth(crds, cluster, { timeoutMs: ESTABLISH_TIMEOUT_MS, polling: { initialMs: 100, maxMs: 1_000 }, signal: options.signal, now: Date.now });
+  if (verdict.kind === 'failed') throw new DeployError(verdict.reason, `the CustomResourceDefinitions this render needs are not ready: ${health.message}`);
+}
