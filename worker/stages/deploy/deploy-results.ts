@@ -54,7 +54,8 @@ export function succeededResult(run: DeployRun, changeSet: ChangeSet, health: Ag
 export function settledResult(run: DeployRun, settled: SettledOutcome, failure: AttemptFailure, changeSet: ChangeSet, revision: number): DeployResult {
   return {
     ...base(run),
-    outcome: settled.outcome,
+    // core/rollback never settles an attempt as still deploying; should it, the attempt did not succeed.
+    outcome: settled.outcome === 'deploying' ? 'failed' : settled.outcome,
     reason: settled.reason,
     message: settled.message,
     changeSet,

@@ -62,7 +62,7 @@ export interface DeployResult {
   readonly sha: string;
   readonly mode: DeployMode;
   /** `succeeded` for a dry run means it validated; nothing was applied. */
-  readonly outcome: AttemptOutcome;
+  readonly outcome: Exclude<AttemptOutcome, 'deploying'>;
   /** Absent on success. */
   readonly reason?: Reason;
   /** One sentence for people: what happened, the error, or "…; rolled back to revision 3 (1a2b3c4)". */

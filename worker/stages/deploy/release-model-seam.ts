@@ -5,9 +5,9 @@
 import type { Release as StoredRelease } from '../../../core/ports/release-store.js';
 import { DEPLOY_STAGES, type DeployStage, type Release, type ReleaseOutcome } from '../../../core/release/release.js';
 
-/** The port's outcome in core's words: an attempt still `deploying` (a crashed run) never counts as good. */
+/** The port's outcome in core's words. */
 const OUTCOME: Readonly<Record<StoredRelease['outcome'], ReleaseOutcome>> = {
-  deploying: 'failed',
+  deploying: 'deploying',
   succeeded: 'succeeded',
   failed: 'failed',
   'rolled-back': 'rolled-back',
@@ -25,8 +25,8 @@ export function toCoreRelease(release: StoredRelease): Release {
     inventory: release.inventory,
     outcome: OUTCOME[release.outcome],
     startedAt: release.startedAt,
-    finishedAt: release.finishedAt ?? release.startedAt,
     timings,
+    ...(release.finishedAt !== undefined && { finishedAt: release.finishedAt }),
     ...(release.reason !== undefined && { reason: release.reason }),
     ...(release.message !== undefined && { message: release.message }),
   };

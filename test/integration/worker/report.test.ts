@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GitHubReporter } from '../../../adapters/github/index.js';
+import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
+import { Reason } from '../../../core/reasons.js';
+import { deployEnvironment, type DeployResult } from '../../../worker/stages/deploy-environment.js';
+import { previewPullRequest } from '../../../worker/stages/preview-pull-request.js';
+import { reportResult, reportStarted } from '../../../worker/stages/report.js';
+import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
+import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
+import { need } from '../../platform/connect.js';
+import { createTestRepo, openWorkerKit, pushRequest, SILENT, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+
+const sha = () => randomBytes(20).toString('hex');
+const deployment = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop-dev', name: 'catalog' };
+
+describe('reporting deploy results to GitHub (the GitHub emulator, every request checked against the OpenAPI description)', () => {
+  let admin: GitHubEmulatorClient;
+  let reporter: GitHubReporter;
+  let validator: ResponseValidator;
+  let owner: string;
+
+  beforeAll(() => {
+    const github = need('github');
+    admin = new GitHubEmulatorClient(github.url);
+    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token } });
+    validator = new ResponseValidator(OpenApiDescription.shared());
+  });
+  beforeEach(() => {
+    owner = `acme-${randomBytes(3).toString('hex')}`;
+  });
+
+  /** The calls made for this test's repository, each checked: accepted by the schema, and answered as GitHub would. */
+  async function callsFor(operationId: string): Promise<RecordedCall[]> {
+    const calls = (await admin.calls({ operationId })).filter((call) => call.path.startsWith(`/repos/${owner}/`));
+    for (const call of calls) {
+      expect(call.status).toBeLessThan(300);
+      expect(validator.check(operationId, call.status, call.responseBody)).toEqual({ kind: 'valid' });
+    }
+    return calls;
+  }
+
+  function request(commit: string, overrides: Partial<DeployRequest> = {}): DeployRequest {
+    return {
+      deliveryId: randomUUID(),
+      repo: { owner, name: 'shop', cloneUrl: 'https://github.example/acme/shop.git' },
+      ref: 'refs/heads/main',
+      sha: commit,
+      before: '0'.repeat(40),
+      trigger: { kind: 'push' },
+      environment: 'dev',
+      mode: 'apply',
+      target: { kind: 'environment' },
+      requestedAt: new Date().toISOString(),
+      ...overrides,
+    };
+  }
+
+  const changeSet = {
+    entries: [
+      { action: 'configured' as const, ref: deployment, diff: [{ kind: 'changed' as const, path: '/spec/template/spec/containers/0/image', before: 'catalog:1', after: 'catalog:2' }] },
+      { action: 'unchanged' as const, ref: { ...deployment, kind: 'Service', group: '' } },
+    ],
+  };
+
+  it('marks a deploy pending, then successful: deploy/<env> statuses and one check run, external id <env>:<sha>, updated in place', async () => {
+    const commit = sha();
+    const req = request(commit);
+    const health = { status: 'Healthy' as const, reason: Reason.Ready, message: 'all 1 object healthy', counts: { Healthy: 1, Progressing: 0, Unknown: 0, Degraded: 0 }, unhealthy: [] };
+    const result: DeployResult = { environment: 'dev', sha: commit, mode: 'apply', outcome: 'succeeded', message: 'configured 1', changeSet, health, timings: { render: 12, apply: 40, rollout: 900 }, revision: 4 };
+
+    const started = await reportStarted(req, reporter);
+    const finished = await reportResult(req, result, reporter);
+
+    expect(finished.checkRun).toEqual({ id: started.checkRun.id, outcome: 'updated' });
+    const statuses = await callsFor('repos/create-commit-status');
+    expect(statuses.map((call) => call.requestBody)).toEqual([
+      expect.objectContaining({ context: 'deploy/dev', state: 'pending' }),
+      expect.objectContaining({ context: 'deploy/dev', state: 'success', description: expect.stringContaining('1 configured') }),
+    ]);
+    const [create] = await callsFor('checks/create');
+    expect(create?.requestBody).toMatchObject({ name: 'deploy/dev', external_id: `dev:${commit}`, head_sha: commit, status: 'in_progress' });
+    const [update] = await callsFor('checks/update');
+    expect(update?.requestBody).toMatchObject({ status: 'completed', conclusion: 'success' });
+    const summary = (update?.requestBody as { output: { summary: string } }).output.summary;
+    expect(summary).toContain('`Deployment/shop-dev/catalog`');
+    expect(summary).toContain('spec.template.spec.containers[0].image');
+  });
+
+  it('reports a rolled-back deploy as a failure that says which commit it rolled back to', async () => {
+    const commit = sha();
+    const good = sha();
+    const result: DeployResult = {
+      environment: 'dev',
+      sha: commit,
+      mode: 'apply',
+      outcome: 'rolled-back',
+      reason: Reason.ProgressDeadlineExceeded,
+      message: 'Deployment/shop-dev/catalog: rollout exceeded its progress deadline; rolled back to revision 3',
+      ref: deployment,
+      changeSet,
+      timings: { rollout: 5_000, rollback: 1_200 },
+      revision: 4,
+      rolledBackTo: { revision: 3, sha: good },
+    };
+
+    await reportResult(request(commit), result, reporter);
+
+    const [status] = await callsFor('repos/create-commit-status');
+    expect(status?.requestBody).toMatchObject({ context: 'deploy/dev', state: 'failure' });
+    expect((status?.requestBody as { description: string }).description).toContain(`rolled back to ${good.slice(0, 7)}`);
+    const [check] = await callsFor('checks/create');
+    expect(check?.requestBody).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const output = (check?.requestBody as { output: { title: string; summary: string } }).output;
+    expect(output.title).toContain(`rolled back to ${good.slice(0, 7)}`);
+    expect(output.summary).toContain('ProgressDeadlineExceeded');
+  });
+
+  it('reports a failed rollback as an error', async () => {
+    const commit = sha();
+    const result: DeployResult = { environment: 'dev', sha: commit, mode: 'apply', outcome: 'rollback-failed', reason: Reason.RollbackFailed, message: 'rolling back failed too', timings: {}, revision: 9 };
+
+    await reportResult(request(commit), result, reporter);
+
+    const [status] = await callsFor('repos/create-commit-status');
+    expect(status?.requestBody).toMatchObject({ state: 'error' });
+  });
+
+  describe('previewPullRequest', () => {
+    let kit: WorkerKit;
+    let repo: TestRepo;
+
+    beforeAll(async () => {
+      kit = await openWorkerKit();
+      repo = await createTestRepo('worker-preview');
+    });
+    afterAll(async () => {
+      await kit.close([repo.namespace]);
+      await repo.git.cleanup();
+    });
+
+    it('diffs the head commit against the live environment, applies nothing, and keeps one comment up to date', async () => {
+      const baseSha = await repo.commit('catalog in dev');
+      await deployEnvironment(pushRequest(repo, baseSha), kit.deps, testContext());
+      const before = await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace });
+      const pull = (head: string): DeployRequest => ({
+        ...request(head, { mode: 'dry-run', ref: 'refs/pull/3/head' }),
+        repo: { owner, name: 'shop', cloneUrl: repo.git.cloneUrl },
+        trigger: { kind: 'pull_request', number: 3, headSha: head, baseRef: 'main', headRef: 'hello', fromFork: false },
+      });
+      const deps = { ...kit.deps, reporter };
+      const ctx = { signal: new AbortController().signal, log: SILENT };
+
+      const headSha = await repo.commit('say hello', { environment: 'dev-hello' });
+      const first = await previewPullRequest([pull(headSha)], deps, ctx);
+      const nextSha = await repo.commit('say hello again', { environment: 'dev-hello-again' });
+      const second = await previewPullRequest([pull(nextSha)], deps, ctx);
+
+      expect(first.results.map((r) => [r.outcome, r.mode])).toEqual([['succeeded', 'dry-run']]);
+      const actions = (first.results[0]?.changeSet?.entries ?? []).filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.ref.kind}`);
+      expect(actions.sort()).toEqual(['configured Deployment', 'created ConfigMap', 'deleted ConfigMap']);
+      expect(await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace })).toEqual(before);
+      expect((await kit.releases(repo.namespace).list()).length).toBe(1);
+      expect([first.comment.outcome, second.comment.outcome]).toEqual(['created', 'updated']);
+      expect(second.comment.id).toBe(first.comment.id);
+      const [check] = await callsFor('checks/create');
+      expect(check?.requestBody).toMatchObject({ name: 'diff/dev', external_id: `diff:dev:${headSha}`, conclusion: 'success' });
+      const comments = await callsFor('issues/update-comment');
+      expect((comments[0]?.requestBody as { body: string }).body).toContain(`what ${nextSha.slice(0, 7)} would change`);
+      expect(await callsFor('repos/create-commit-status')).toEqual([]);
+    });
+  });
+});
