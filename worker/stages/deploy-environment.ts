@@ -71,9 +71,9 @@ async function prepare(run: DeployRun): Promise<Prepared> {
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
   if (request.mode === 'apply') await run.step('namespace', () => ensureEnvironmentNamespace(deps.cluster, env, deps.fieldManager, signal));
   // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
-  const dryRun = await run.step('validate', () => validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }));
+  const validation = await run.step('validate', () => validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }));
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
-  const changeSet = await run.step('diff', () => computeDiff({ desired: objects, dryRun, env, store: deps.releaseStore(env), cluster: deps.cluster, secretSalt: deps.secretSalt, signal }), (changeSet) => ({ changeSet }));
+  const changeSet = await run.step('diff', () => computeDiff({ desired: objects, validation, env, store: deps.releaseStore(env), cluster: deps.cluster, secretSalt: deps.secretSalt, signal }), (changeSet) => ({ changeSet }));
   return { env, objects, changeSet };
 }
 

@@ -8,12 +8,12 @@ import { ClusterError } from '../../../core/ports/cluster-error.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
 import { readPreviousInventory } from '../../../adapters/kube/inventory.js';
-import type { DryRunObjects } from './validate-objects.js';
+import type { Validation } from './validate-objects.js';
 
 export interface DiffInput {
   /** The objects to apply (ignored fields already removed). */
   readonly desired: readonly KubeObject[];
-  readonly dryRun: DryRunObjects;
+  readonly validation: Validation;
   readonly env: EnvConfig;
   readonly store: ReleaseStore;
   readonly cluster: Cluster;
@@ -26,11 +26,17 @@ export interface DiffInput {
  * and this render dropped (their inventories, from the release store) as the prune candidates.
  */
 export async function computeDiff(input: DiffInput): Promise<ChangeSet> {
-  const { desired, dryRun, env, signal } = input;
+  const { desired, env, signal } = input;
+  const { dryRun, appliedEarly } = input.validation;
   const previousInventory = await readPreviousInventory(input.store, { signal });
   // An object without a dry-run answer awaits a Namespace or CRD that does not exist yet (dry-run mode): not live.
   const knowable = desired.map(refOf).filter((ref) => dryRun.has(refKey(ref)));
   const live = await readLive(uniqueRefs([...knowable, ...previousInventory]), input.cluster, signal);
+  // Definitions validation had to apply are compared as they were before it, so the ChangeSet still shows them.
+  for (const [key, before] of appliedEarly) {
+    if (before === undefined) live.delete(key);
+    else live.set(key, before);
+  }
   return computeChangeSet({ desired, live, dryRun, previousInventory, prune: env.apply.prune }, { ignore: autoscalerIgnoreRules(desired), secretSalt: input.secretSalt });
 }
 

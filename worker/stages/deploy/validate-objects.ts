@@ -15,6 +15,13 @@ export interface ValidateOptions {
 /** The apiserver's dry-run answer for each object that has one, by `refKey(refOf(object))`. */
 export type DryRunObjects = Map<string, KubeObject>;
 
+/** What validation found, and what it had to apply to find it. */
+export interface Validation {
+  readonly dryRun: DryRunObjects;
+  /** Definitions applied before the rest could be validated, as they were before (undefined: absent), by refKey. */
+  readonly appliedEarly: ReadonlyMap<string, KubeObject | undefined>;
+}
+
 /**
  * Step 4: a server-side dry-run of every object (validation, defaulting, admission, nothing stored). One rejection
  * and nothing is applied.
@@ -28,18 +35,18 @@ export type DryRunObjects = Map<string, KubeObject>;
  *   the server's message
  * @throws ClusterError (retryable) when the apiserver could not answer
  */
-export async function validateObjects(objects: readonly KubeObject[], cluster: Cluster, options: ValidateOptions): Promise<DryRunObjects> {
+export async function validateObjects(objects: readonly KubeObject[], cluster: Cluster, options: ValidateOptions): Promise<Validation> {
   const { fieldManager, signal } = options;
   const dryRun: DryRunObjects = new Map();
   const first = await dryRunInto(dryRun, objects, cluster, options);
   const waiting = first.filter(({ object, error }) => awaitsDefinition(error, object, objects));
   const rejected = first.filter((rejection) => !waiting.includes(rejection));
   if (rejected.length > 0) throw validationError(rejected, objects.length, '');
-  if (waiting.length === 0 || options.mode === 'dry-run') return dryRun;
-  await applyDefinitions(objects, cluster, { fieldManager, signal });
+  if (waiting.length === 0 || options.mode === 'dry-run') return { dryRun, appliedEarly: new Map() };
+  const appliedEarly = await applyDefinitions(objects, cluster, { fieldManager, signal });
   const second = await dryRunInto(dryRun, waiting.map(({ object }) => object), cluster, options);
   if (second.length > 0) throw validationError(second, objects.length, ' (after the Namespaces and CustomResourceDefinitions it renders were applied)');
-  return dryRun;
+  return { dryRun, appliedEarly };
 }
 
 interface Rejection {
