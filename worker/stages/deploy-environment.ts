@@ -1,16 +1,31 @@
 // The deploy stage: one environment brought to one commit, as a numbered script of calls. Each step records its
 // progress; a resumed run (after a crash, an abort or a retry) skips what is safe to skip. See worker/README.md.
 import type { EnvConfig } from '../../core/config/env-config.js';
-import { applyList, applyStages as stagesToApply, newInventory, pruneList, waitSet, type ChangeSet } from '../../core/diff/change-set.js';
+import {
+  applyList,
+  applyStages as stagesToApply,
+  newInventory,
+  pruneList,
+  waitSet,
+  type ChangeSet,
+} from '../../core/diff/change-set.js';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
 import type { KubeObject } from '../../core/kube/object.js';
+import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { toInventory } from '../../adapters/kube/inventory.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
-import { asTerminal, dryRunResult, failedEarly, failureOf, settledResult, succeededResult } from './deploy/deploy-results.js';
+import {
+  asTerminal,
+  dryRunResult,
+  failedEarly,
+  failureOf,
+  settledResult,
+  succeededResult,
+} from './deploy/deploy-results.js';
 import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
@@ -39,7 +54,11 @@ interface Prepared {
  * with a reason. Transient failures, after the adapters' own retries, and aborts are thrown: the queue retries the
  * job and the next run resumes from the recorded progress.
  */
-export async function deployEnvironment(request: DeployRequest, deps: DeployDeps, ctx: DeployContext): Promise<DeployResult> {
+export async function deployEnvironment(
+  request: DeployRequest,
+  deps: DeployDeps,
+  ctx: DeployContext,
+): Promise<DeployResult> {
   const run = new DeployRun(request, deps, ctx);
   if (run.data.result) return run.data.result;
   let prepared: Prepared;
@@ -57,7 +76,11 @@ export async function deployEnvironment(request: DeployRequest, deps: DeployDeps
 /** Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). */
 async function prepare(run: DeployRun): Promise<Prepared> {
   const { request, deps, signal } = run;
-  if (request.target.kind === 'preview') throw new DeployError(Reason.InvalidConfig, `preview namespaces (${request.target.namespace}) are not deployed yet; see worker/README.md`);
+  if (request.target.kind === 'preview')
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `preview namespaces (${request.target.namespace}) are not deployed yet; see worker/README.md`,
+    );
   // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout).
   const { env, tree } = await run.step('config', async () => {
     const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
@@ -69,21 +92,41 @@ async function prepare(run: DeployRun): Promise<Prepared> {
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
-  if (request.mode === 'apply') await run.step('namespace', () => ensureEnvironmentNamespace(deps.cluster, env, deps.fieldManager, signal));
+  if (request.mode === 'apply')
+    await run.step('namespace', () => ensureEnvironmentNamespace(deps.cluster, env, deps.fieldManager, signal));
   // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
-  const validation = await run.step('validate', () => validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }));
+  const validation = await run.step('validate', () =>
+    validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
+  );
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
-  const changeSet = await run.step('diff', () => computeDiff({ desired: objects, validation, env, store: deps.releaseStore(env), cluster: deps.cluster, secretSalt: deps.secretSalt, signal }), (changeSet) => ({ changeSet }));
+  const changeSet = await run.step(
+    'diff',
+    () =>
+      computeDiff({
+        desired: objects,
+        validation,
+        env,
+        store: deps.releaseStore(env),
+        cluster: deps.cluster,
+        secretSalt: deps.secretSalt,
+        signal,
+      }),
+    (changeSet) => ({ changeSet }),
+  );
   return { env, objects, changeSet };
 }
 
 /** Steps 6–10. */
 async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Promise<DeployResult> {
-  const { deps, signal } = run;
-  const store = deps.releaseStore(env);
+  const store = run.deps.releaseStore(env);
   // 6. Record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).
-  const draft = { deployId: run.deployId, commit: run.request.sha, manifestDigest: manifestDigest(objects), inventory: toInventory(newInventory(changeSet)), outcome: 'deploying' as const, startedAt: run.data.startedAt };
-  const revision = run.data.revision ?? (await run.step('record', () => store.record(draft, objects, { signal }), (release) => ({ revision: release.revision }))).revision;
+  const revision =
+    run.data.revision ??
+    (await run.step(
+      'record',
+      () => recordDeploying(run, store, objects, changeSet),
+      (revision) => ({ revision }),
+    ));
   const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
   let failure = run.data.failure;
   if (failure === undefined) {
@@ -104,17 +147,64 @@ async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Pr
   return run.finish(settledResult(run, settled, failed, changeSet, revision));
 }
 
+/** Step 6: the release record, with the manifests a later rollback would re-apply; returns its revision. */
+async function recordDeploying(
+  run: DeployRun,
+  store: ReleaseStore,
+  objects: readonly KubeObject[],
+  changeSet: ChangeSet,
+): Promise<number> {
+  const draft = {
+    deployId: run.deployId,
+    commit: run.request.sha,
+    manifestDigest: manifestDigest(objects),
+    inventory: toInventory(newInventory(changeSet)),
+    outcome: 'deploying' as const,
+    startedAt: run.data.startedAt,
+  };
+  return (await store.record(draft, objects, { signal: run.signal })).revision;
+}
+
 /** Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. */
-async function rollOut(run: DeployRun, env: EnvConfig, objects: readonly KubeObject[], changeSet: ChangeSet): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
+async function rollOut(
+  run: DeployRun,
+  env: EnvConfig,
+  objects: readonly KubeObject[],
+  changeSet: ChangeSet,
+): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
   const { cluster, fieldManager, healthPolling, now } = run.deps;
   const signal = run.signal;
   // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
-  await run.step('apply', () => applyStages(stagesToApply(changeSet, objects), run.data.appliedStages ?? 0, cluster, { fieldManager, signal }, (done) => run.save('apply', { appliedStages: done })));
+  await run.step('apply', () =>
+    applyStages(
+      stagesToApply(changeSet, objects),
+      run.data.appliedStages ?? 0,
+      cluster,
+      { fieldManager, signal },
+      (done) => run.save('apply', { appliedStages: done }),
+    ),
+  );
   // 8. Prune what earlier releases applied and this render dropped (core/prune honoured apply.prune already).
-  if (run.data.pruned !== true) await run.step('prune', () => pruneObjects(pruneList(changeSet), cluster, signal), () => ({ pruned: true }));
+  if (run.data.pruned !== true)
+    await run.step(
+      'prune',
+      () => pruneObjects(pruneList(changeSet), cluster, signal),
+      () => ({ pruned: true }),
+    );
   // 9. Wait for the health of what was applied; Degraded fails fast, the env's rollout timeout bounds the rest.
   const onWait = (health: { message: string }) => run.ctx.log.debug({ health: health.message }, 'waiting for health');
-  const { verdict, health } = await run.step('rollout', () => waitForHealth(waitSet(changeSet), cluster, { timeoutMs: env.rollout.timeout, polling: healthPolling, signal, now, onWait }), (outcome) => ({ health: outcome.health }));
+  const { verdict, health } = await run.step(
+    'rollout',
+    () =>
+      waitForHealth(waitSet(changeSet), cluster, {
+        timeoutMs: env.rollout.timeout,
+        polling: healthPolling,
+        signal,
+        now,
+        onWait,
+      }),
+    (outcome) => ({ health: outcome.health }),
+  );
   if (verdict.kind === 'healthy') return { kind: 'healthy' };
   const ref = health.unhealthy[0]?.ref;
   return { kind: 'failed', failure: { reason: verdict.reason, message: verdict.message, ...(ref && { ref }) } };
@@ -124,10 +214,15 @@ async function rollOut(run: DeployRun, env: EnvConfig, objects: readonly KubeObj
 async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, revision: number): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
   const options = { signal: run.signal };
-  await store.update(revision, { outcome: 'succeeded', finishedAt: new Date(run.deps.now()).toISOString(), timings: run.data.timings }, options);
+  await store.update(
+    revision,
+    { outcome: 'succeeded', finishedAt: new Date(run.deps.now()).toISOString(), timings: run.data.timings },
+    options,
+  );
   const pruned = await store.prune(env.history.limit, options);
   if (pruned.length > 0) run.ctx.log.info({ revisions: pruned }, `removed ${pruned.length} old release record(s)`);
   const health = run.data.health;
-  if (health === undefined) throw new Error('deploy succeeded without a health check: the rollout step must record one');
+  if (health === undefined)
+    throw new Error('deploy succeeded without a health check: the rollout step must record one');
   return run.finish(succeededResult(run, changeSet, health, revision));
 }

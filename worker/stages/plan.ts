@@ -50,7 +50,10 @@ export async function planDelivery(event: GitHubDelivery, deps: PlanDeps, ctx: P
   if (decision.kind === 'ignore') return ignored(decision, ctx.log);
   if (decision.kind === 'teardown-preview') return decision;
   const requests = decision.requests.filter((request) => keep(request, ctx.log));
-  ctx.log.info({ sha, environments: requests.map((r) => `${r.environment}:${r.mode}`) }, `planned ${requests.length} request(s)`);
+  ctx.log.info(
+    { sha, environments: requests.map((r) => `${r.environment}:${r.mode}`) },
+    `planned ${requests.length} request(s)`,
+  );
   return { ...decision, requests };
 }
 
@@ -61,7 +64,10 @@ function ignored(decision: Extract<EventDecision, { kind: 'ignore' }>, log: Logg
 
 function keep(request: DeployRequest, log: Logger): boolean {
   if (request.target.kind !== 'preview') return true;
-  log.info({ environment: request.environment, namespace: request.target.namespace }, 'preview namespaces are not deployed yet; the pull request gets its dry-run diff only');
+  log.info(
+    { environment: request.environment, namespace: request.target.namespace },
+    'preview namespaces are not deployed yet; the pull request gets its dry-run diff only',
+  );
   return false;
 }
 

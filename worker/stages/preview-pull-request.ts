@@ -29,28 +29,44 @@ export interface PreviewOutcome {
  *
  * @throws Error when `requests` is empty, mixes pull requests or commits, or holds a request that would apply
  */
-export async function previewPullRequest(requests: readonly DeployRequest[], deps: PreviewDeps, ctx: { signal: AbortSignal; log: Logger }): Promise<PreviewOutcome> {
+export async function previewPullRequest(
+  requests: readonly DeployRequest[],
+  deps: PreviewDeps,
+  ctx: { signal: AbortSignal; log: Logger },
+): Promise<PreviewOutcome> {
   const pull = pullRequestOf(requests);
   const results: DeployResult[] = [];
   const checkRuns: CheckRunResult[] = [];
   for (const request of requests) {
     const progress = memoryProgress<DeployStep, DeployProgress>();
-    const result = await deployEnvironment(request, deps, { signal: ctx.signal, log: ctx.log.child({ env: request.environment }), progress });
+    const result = await deployEnvironment(request, deps, {
+      signal: ctx.signal,
+      log: ctx.log.child({ env: request.environment }),
+      progress,
+    });
     results.push(result);
     checkRuns.push((await reportResult(request, result, deps.reporter, { signal: ctx.signal })).checkRun);
   }
-  const sections = requests.map((request, index) => summarize(deployReportOf(request, results[index] as DeployResult)).summary);
+  const sections = requests.map(
+    (request, index) => summarize(deployReportOf(request, results[index] as DeployResult)).summary,
+  );
   const body = [`## Gantry: what ${shortSha(pull.sha)} would change`, ...sections].join('\n\n---\n\n');
-  const comment = await deps.reporter.upsertPullRequestComment(repoOf(pull.request), { pullNumber: pull.number, body }, { signal: ctx.signal });
+  const comment = await deps.reporter.upsertPullRequestComment(
+    repoOf(pull.request),
+    { pullNumber: pull.number, body },
+    { signal: ctx.signal },
+  );
   return { results, checkRuns, comment };
 }
 
 function pullRequestOf(requests: readonly DeployRequest[]): { request: DeployRequest; number: number; sha: string } {
   const [first] = requests;
-  if (first === undefined || first.trigger.kind !== 'pull_request') throw new Error('previewPullRequest: needs the dry-run requests of one pull request');
+  if (first === undefined || first.trigger.kind !== 'pull_request')
+    throw new Error('previewPullRequest: needs the dry-run requests of one pull request');
   const number = first.trigger.number;
   for (const request of requests) {
-    if (request.mode !== 'dry-run') throw new Error(`previewPullRequest: the request for ${request.environment} would apply; previews only diff`);
+    if (request.mode !== 'dry-run')
+      throw new Error(`previewPullRequest: the request for ${request.environment} would apply; previews only diff`);
     if (request.trigger.kind !== 'pull_request' || request.trigger.number !== number || request.sha !== first.sha) {
       throw new Error('previewPullRequest: every request must be for the same pull request and commit');
     }

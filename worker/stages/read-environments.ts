@@ -52,7 +52,10 @@ export function readEnvironments(tree: FileSystem): LoadedConfig<EnvConfig>[] {
 export function readEnvironment(tree: FileSystem, name: string): EnvConfig {
   const file = envFile(name);
   if (tree.kind(file) !== 'file') {
-    throw new DeployError(Reason.InvalidConfig, `${file} does not exist in this commit: environment ${name} has no configuration here`);
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `${file} does not exist in this commit: environment ${name} has no configuration here`,
+    );
   }
   let env: EnvConfig;
   try {
@@ -61,7 +64,11 @@ export function readEnvironment(tree: FileSystem, name: string): EnvConfig {
     if (error instanceof ConfigError) throw invalidConfig([error]);
     throw error;
   }
-  if (env.name !== name) throw new DeployError(Reason.InvalidConfig, `${file}: name: is "${env.name}" but the directory is "${name}"; they must match`);
+  if (env.name !== name)
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `${file}: name: is "${env.name}" but the directory is "${name}"; they must match`,
+    );
   return env;
 }
 

@@ -53,31 +53,74 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
 }
 
 /** Marks the request as under way: status `pending`, check run `in_progress`. */
-export function reportStarted(request: DeployRequest, reporter: Reporter, options: ReportOptions = {}): Promise<ReportWrites> {
-  return publishReport(request, { environment: request.environment, sha: request.sha, mode: request.mode, target: request.target, outcome: 'in-progress' }, reporter, options);
+export function reportStarted(
+  request: DeployRequest,
+  reporter: Reporter,
+  options: ReportOptions = {},
+): Promise<ReportWrites> {
+  return publishReport(
+    request,
+    {
+      environment: request.environment,
+      sha: request.sha,
+      mode: request.mode,
+      target: request.target,
+      outcome: 'in-progress',
+    },
+    reporter,
+    options,
+  );
 }
 
 /**
  * Reports a finished deploy: the `deploy/<env>` status (success, failure, or error when a rollback failed) and the
  * check run with the summary ("rolled back to <sha>" when it happened). A dry run gets its `diff/<env>` check run only.
  */
-export function reportResult(request: DeployRequest, result: DeployResult, reporter: Reporter, options: ReportOptions = {}): Promise<ReportWrites> {
+export function reportResult(
+  request: DeployRequest,
+  result: DeployResult,
+  reporter: Reporter,
+  options: ReportOptions = {},
+): Promise<ReportWrites> {
   return publishReport(request, deployReportOf(request, result), reporter, options);
 }
 
 /** Writes any report (also `superseded`, which the queue layer reports) as a commit status and a check run. */
-export async function publishReport(request: DeployRequest, report: DeployReport, reporter: Reporter, options: ReportOptions = {}): Promise<ReportWrites> {
+export async function publishReport(
+  request: DeployRequest,
+  report: DeployReport,
+  reporter: Reporter,
+  options: ReportOptions = {},
+): Promise<ReportWrites> {
   const repo = repoOf(request);
   const call = { signal: options.signal };
   const { state, description } = commitStatus(report);
   const status =
     request.mode === 'apply'
-      ? await reporter.setCommitStatus(repo, { sha: request.sha, environment: request.environment, state, description, ...(options.detailsUrl && { targetUrl: options.detailsUrl }) }, call)
+      ? await reporter.setCommitStatus(
+          repo,
+          {
+            sha: request.sha,
+            environment: request.environment,
+            state,
+            description,
+            ...(options.detailsUrl && { targetUrl: options.detailsUrl }),
+          },
+          call,
+        )
       : undefined;
   const { title, summary } = summarize(report);
   const checkRun = await reporter.upsertCheckRun(
     repo,
-    { sha: request.sha, name: statusContext(report), externalId: checkRunExternalId(request), progress: checkRunState(report.outcome), title, summary, ...(options.detailsUrl && { detailsUrl: options.detailsUrl }) },
+    {
+      sha: request.sha,
+      name: statusContext(report),
+      externalId: checkRunExternalId(request),
+      progress: checkRunState(report.outcome),
+      title,
+      summary,
+      ...(options.detailsUrl && { detailsUrl: options.detailsUrl }),
+    },
     call,
   );
   return { ...(status && { status }), checkRun };
@@ -85,5 +128,7 @@ export async function publishReport(request: DeployRequest, report: DeployReport
 
 /** The steps core/report times (render, validate, diff, apply, prune, rollout, rollback). */
 function reportTimings(result: DeployResult): Timings {
-  return Object.fromEntries(DEPLOY_STAGES.flatMap((stage) => (result.timings[stage] === undefined ? [] : [[stage, result.timings[stage]]])));
+  return Object.fromEntries(
+    DEPLOY_STAGES.flatMap((stage) => (result.timings[stage] === undefined ? [] : [[stage, result.timings[stage]]])),
+  );
 }

@@ -30,7 +30,9 @@ export interface StageContext<S extends string = string, D = unknown> {
 }
 
 /** A progress store in memory: for tests, the CLI, and dry runs that need no resuming. */
-export function memoryProgress<S extends string, D>(initial?: StepRecord<S, D>): ProgressStore<S, D> & { readonly history: StepRecord<S, D>[] } {
+export function memoryProgress<S extends string, D>(
+  initial?: StepRecord<S, D>,
+): ProgressStore<S, D> & { readonly history: StepRecord<S, D>[] } {
   const history: StepRecord<S, D>[] = initial ? [initial] : [];
   return {
     history,
@@ -49,10 +51,15 @@ export function memoryProgress<S extends string, D>(initial?: StepRecord<S, D>):
  * @param parse reads the data a previous run stored (untrusted JSON from Redis); undefined when it does not parse,
  *   in which case the run starts from the beginning
  */
-export function stageContextFor<S extends string, D>(job: JobContext, isStep: (step: string) => step is S, parse: (data: unknown) => D | undefined): StageContext<S, D> {
+export function stageContextFor<S extends string, D>(
+  job: JobContext,
+  isStep: (step: string) => step is S,
+  parse: (data: unknown) => D | undefined,
+): StageContext<S, D> {
   const resumed = job.resumeFrom;
   const data = resumed && isStep(resumed.step) ? parse(resumed['data']) : undefined;
-  let latest: StepRecord<S, D> | undefined = resumed && data !== undefined && isStep(resumed.step) ? { step: resumed.step, data } : undefined;
+  let latest: StepRecord<S, D> | undefined =
+    resumed && data !== undefined && isStep(resumed.step) ? { step: resumed.step, data } : undefined;
   return {
     signal: job.signal,
     log: job.log,

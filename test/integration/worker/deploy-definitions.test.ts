@@ -2,7 +2,16 @@ import { Reason } from '../../../core/reasons.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { uniqueName } from '../../platform/connect.js';
 import { createGitFixture, type GitFixture } from '../../platform/git-fixtures.js';
-import { ENV, liveByName, openWorkerKit, pushRequest, ref, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  ENV,
+  liveByName,
+  openWorkerKit,
+  pushRequest,
+  ref,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 /** A repository whose environment renders a CRD and an object of its kind (a new API group per repository). */
 async function definitionsRepo(size: string): Promise<TestRepo & { group: string }> {
@@ -51,7 +60,10 @@ describe('deployEnvironment: Namespaces and CRDs first', () => {
     kit = await openWorkerKit();
   });
   afterAll(async () => {
-    for (const repo of repos) await kit.cluster.delete(ref('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `widgets.${repo.group}`)).catch(() => undefined);
+    for (const repo of repos)
+      await kit.cluster
+        .delete(ref('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `widgets.${repo.group}`))
+        .catch(() => undefined);
     await kit.close(repos.map((repo) => repo.namespace));
     for (const repo of repos) await repo.git.cleanup();
   });
@@ -68,7 +80,12 @@ describe('deployEnvironment: Namespaces and CRDs first', () => {
     const result = await deployEnvironment(pushRequest(repo, await repo.commit('')), kit.deps, testContext());
 
     expect(result.outcome).toBe('succeeded');
-    expect(result.changeSet?.entries.filter((entry) => entry.action === 'created').map((entry) => entry.ref.kind).sort()).toEqual(['CustomResourceDefinition', 'Widget']);
+    expect(
+      result.changeSet?.entries
+        .filter((entry) => entry.action === 'created')
+        .map((entry) => entry.ref.kind)
+        .sort(),
+    ).toEqual(['CustomResourceDefinition', 'Widget']);
     const widgets = await liveByName(kit.cluster, repo.namespace, `${repo.group}/v1`, 'Widget');
     expect(widgets.get('first')?.['spec']).toEqual({ size: 3 });
   });
@@ -78,9 +95,15 @@ describe('deployEnvironment: Namespaces and CRDs first', () => {
 
     const result = await deployEnvironment(pushRequest(repo, await repo.commit('')), kit.deps, testContext());
 
-    expect(result).toMatchObject({ outcome: 'failed', reason: Reason.ValidationFailed, ref: { kind: 'Widget', name: 'first' } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: Reason.ValidationFailed,
+      ref: { kind: 'Widget', name: 'first' },
+    });
     expect(result.message).toContain('after the Namespaces and CustomResourceDefinitions it renders were applied');
-    expect(await kit.cluster.get(ref('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `widgets.${repo.group}`))).toBeDefined();
+    expect(
+      await kit.cluster.get(ref('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `widgets.${repo.group}`)),
+    ).toBeDefined();
     expect(await kit.releases(repo.namespace).list()).toEqual([]);
   });
 
@@ -88,10 +111,18 @@ describe('deployEnvironment: Namespaces and CRDs first', () => {
     const repo = await newRepo('5');
     const crd = ref('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `widgets.${repo.group}`);
 
-    const result = await deployEnvironment(pushRequest(repo, await repo.commit(''), { mode: 'dry-run' }), kit.deps, testContext());
+    const result = await deployEnvironment(
+      pushRequest(repo, await repo.commit(''), { mode: 'dry-run' }),
+      kit.deps,
+      testContext(),
+    );
 
     expect(result.outcome).toBe('succeeded');
-    expect(result.changeSet?.entries.map((entry) => `${entry.action} ${entry.ref.kind}`).sort()).toEqual(['created CustomResourceDefinition', 'created Namespace', 'created Widget']);
+    expect(result.changeSet?.entries.map((entry) => `${entry.action} ${entry.ref.kind}`).sort()).toEqual([
+      'created CustomResourceDefinition',
+      'created Namespace',
+      'created Widget',
+    ]);
     expect(await kit.cluster.get(crd)).toBeUndefined();
     expect(await kit.cluster.get(ref('v1', 'Namespace', repo.namespace))).toBeUndefined();
   });

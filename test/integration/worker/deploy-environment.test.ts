@@ -1,11 +1,21 @@
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import { formatRef } from '../../../core/kube/object.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
-import { createTestRepo, liveByName, openWorkerKit, pushRequest, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  createTestRepo,
+  liveByName,
+  openWorkerKit,
+  pushRequest,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 /** `action Kind/name` for every entry, sorted; generated names lose their hash suffix so expectations stay stable. */
 function actions(changeSet: ChangeSet | undefined): string[] {
-  return (changeSet?.entries ?? []).map((entry) => `${entry.action} ${entry.ref.kind}/${entry.ref.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort();
+  return (changeSet?.entries ?? [])
+    .map((entry) => `${entry.action} ${entry.ref.kind}/${entry.ref.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`)
+    .sort();
 }
 
 describe('deployEnvironment: a commit becomes running objects, recorded as a release', () => {
@@ -43,8 +53,12 @@ describe('deployEnvironment: a commit becomes running objects, recorded as a rel
     const [release, ...older] = await kit.releases(repo.namespace).list();
     expect(older).toEqual([]);
     expect(release).toMatchObject({ revision: 1, commit: firstSha, outcome: 'succeeded' });
-    expect(release?.inventory.map(formatRef).sort()).toEqual(result.changeSet?.entries.map((entry) => formatRef(entry.ref)).sort());
-    expect(Object.keys(result.timings)).toEqual(expect.arrayContaining(['config', 'render', 'validate', 'diff', 'record', 'apply', 'prune', 'rollout']));
+    expect(release?.inventory.map(formatRef).sort()).toEqual(
+      result.changeSet?.entries.map((entry) => formatRef(entry.ref)).sort(),
+    );
+    expect(Object.keys(result.timings)).toEqual(
+      expect.arrayContaining(['config', 'render', 'validate', 'diff', 'record', 'apply', 'prune', 'rollout']),
+    );
   });
 
   it('deploys a ConfigMap change as exactly that: the generated ConfigMap renamed, the Deployment configured, the rest unchanged', async () => {
@@ -66,7 +80,9 @@ describe('deployEnvironment: a commit becomes running objects, recorded as a rel
     const configured = result.changeSet?.entries.find((entry) => entry.action === 'configured');
     const paths = configured?.action === 'configured' ? configured.diff.map((change) => change.path) : [];
     expect(paths).toContain('/spec/template/spec/containers/0/envFrom/1/configMapRef/name');
-    const configMaps = [...(await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).keys()].filter((name) => name.startsWith('shop-environment-'));
+    const configMaps = [...(await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).keys()].filter((name) =>
+      name.startsWith('shop-environment-'),
+    );
     expect(configMaps).toHaveLength(1);
     const deployment = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog');
     expect(JSON.stringify(deployment?.['spec'])).toContain(configMaps[0]);
@@ -79,7 +95,9 @@ describe('deployEnvironment: a commit becomes running objects, recorded as a rel
     const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
 
     expect(result.outcome).toBe('succeeded');
-    expect(actions(result.changeSet).filter((line) => !line.startsWith('unchanged'))).toEqual(['deleted ConfigMap/feature-flags']);
+    expect(actions(result.changeSet).filter((line) => !line.startsWith('unchanged'))).toEqual([
+      'deleted ConfigMap/feature-flags',
+    ]);
     expect((await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).has('feature-flags')).toBe(false);
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.revision, release.outcome])).toEqual([

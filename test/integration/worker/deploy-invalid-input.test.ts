@@ -1,6 +1,15 @@
 import { Reason } from '../../../core/reasons.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
-import { createTestRepo, liveByName, openWorkerKit, pushRequest, ref, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  createTestRepo,
+  liveByName,
+  openWorkerKit,
+  pushRequest,
+  ref,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 /** `Kind/name@resourceVersion` of every object of the kinds a deploy touches: equal before and after means untouched. */
 async function snapshot(kit: WorkerKit, namespace: string): Promise<string[]> {
@@ -12,7 +21,8 @@ async function snapshot(kit: WorkerKit, namespace: string): Promise<string[]> {
   ] as const;
   const lines: string[] = [];
   for (const [apiVersion, kind] of kinds) {
-    for (const [name, obj] of await liveByName(kit.cluster, namespace, apiVersion, kind)) lines.push(`${kind}/${name}@${String(obj.metadata['resourceVersion'])}`);
+    for (const [name, obj] of await liveByName(kit.cluster, namespace, apiVersion, kind))
+      lines.push(`${kind}/${name}@${String(obj.metadata['resourceVersion'])}`);
   }
   return lines.sort();
 }
@@ -39,7 +49,11 @@ describe('deployEnvironment: bad input fails at once with a reason, and nothing 
 
     const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
 
-    expect(result).toMatchObject({ outcome: 'failed', reason: Reason.ValidationFailed, ref: { kind: 'Deployment', name: 'catalog', namespace: repo.namespace } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      reason: Reason.ValidationFailed,
+      ref: { kind: 'Deployment', name: 'catalog', namespace: repo.namespace },
+    });
     expect(result.message).toContain(`Deployment/${repo.namespace}/catalog dry-run failed`);
     expect(result.message).toMatch(/replicas/);
     expect(result.message).toContain('nothing was applied');
@@ -50,7 +64,10 @@ describe('deployEnvironment: bad input fails at once with a reason, and nothing 
 
   it('refuses a commit whose kustomization is broken: RenderFailed names the file, and nothing is applied', async () => {
     const before = await snapshot(kit, repo.namespace);
-    const sha = await repo.commit('a resource that does not exist', { brokenKustomization: true, environment: 'dev-broken' });
+    const sha = await repo.commit('a resource that does not exist', {
+      brokenKustomization: true,
+      environment: 'dev-broken',
+    });
 
     const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
 
@@ -63,7 +80,9 @@ describe('deployEnvironment: bad input fails at once with a reason, and nothing 
   });
 
   it('refuses a commit whose env.yaml is invalid: InvalidConfig names the file and field', async () => {
-    await repo.git.writeFiles({ 'environments/dev/env.yaml': `name: dev\nbranch: main\ncluster:\n  name: local\nnamespace: ${repo.namespace}\nrollout:\n  timeout: soon\n` });
+    await repo.git.writeFiles({
+      'environments/dev/env.yaml': `name: dev\nbranch: main\ncluster:\n  name: local\nnamespace: ${repo.namespace}\nrollout:\n  timeout: soon\n`,
+    });
     const sha = await repo.git.commitAndPush('a timeout that is not a duration');
 
     const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());

@@ -4,7 +4,15 @@ import { deployEnvironment } from '../../../worker/stages/deploy-environment.js'
 import type { DeployProgress } from '../../../worker/stages/deploy/deploy-progress.js';
 import type { DeployStep } from '../../../worker/stages/deploy/deploy-types.js';
 import { memoryProgress } from '../../../worker/stages/stage-context.js';
-import { createTestRepo, liveByName, openWorkerKit, pushRequest, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  createTestRepo,
+  liveByName,
+  openWorkerKit,
+  pushRequest,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 /**
  * The real cluster, with every apply call's kinds written down and a hook after each call: how the test cuts a run
@@ -56,7 +64,9 @@ describe('deployEnvironment: a run cut short resumes from its recorded progress'
       if (objects.some((obj) => obj.kind === 'ConfigMap')) abort.abort(new Error('worker stopped mid-apply'));
     };
 
-    await expect(deployEnvironment(request, kit.deps, testContext(progress, abort.signal))).rejects.toThrow('worker stopped mid-apply');
+    await expect(deployEnvironment(request, kit.deps, testContext(progress, abort.signal))).rejects.toThrow(
+      'worker stopped mid-apply',
+    );
 
     const cut = progress.get();
     expect(cut?.step).toBe('apply');
@@ -73,14 +83,12 @@ describe('deployEnvironment: a run cut short resumes from its recorded progress'
     expect(result).toMatchObject({ outcome: 'succeeded', revision: 1 });
     // Re-diffing now would call the ConfigMaps unchanged; the recorded ChangeSet still says they were created.
     expect(result.changeSet).toEqual(firstChangeSet);
-    expect(result.changeSet?.entries.filter((entry) => entry.action === 'created').map((entry) => entry.ref.kind).sort()).toEqual([
-      'ConfigMap',
-      'ConfigMap',
-      'ConfigMap',
-      'Deployment',
-      'Service',
-      'ServiceAccount',
-    ]);
+    expect(
+      result.changeSet?.entries
+        .filter((entry) => entry.action === 'created')
+        .map((entry) => entry.ref.kind)
+        .sort(),
+    ).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'Service', 'ServiceAccount']);
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.revision, release.outcome])).toEqual([[1, 'succeeded']]);
     const deployment = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog');

@@ -1,6 +1,15 @@
 import { Reason } from '../../../core/reasons.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
-import { createTestRepo, liveByName, openWorkerKit, pushRequest, ref, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  createTestRepo,
+  liveByName,
+  openWorkerKit,
+  pushRequest,
+  ref,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 describe('deployEnvironment: a rollout that fails is rolled back to the last good release', () => {
   let kit: WorkerKit;
@@ -24,20 +33,29 @@ describe('deployEnvironment: a rollout that fails is rolled back to the last goo
     const repo = await newRepo();
     const goodSha = await repo.commit('catalog in dev');
     expect((await deployEnvironment(pushRequest(repo, goodSha), kit.deps, testContext())).outcome).toBe('succeeded');
-    const goodReplicaSet = (await kit.cluster.readRollout(ref('apps/v1', 'Deployment', 'catalog', repo.namespace))).replicaSets[0];
+    const goodReplicaSet = (await kit.cluster.readRollout(ref('apps/v1', 'Deployment', 'catalog', repo.namespace)))
+      .replicaSets[0];
     const badSha = await repo.commit('catalog pods never get ready', { neverReady: true });
 
     const result = await deployEnvironment(pushRequest(repo, badSha), kit.deps, testContext());
 
-    expect(result).toMatchObject({ outcome: 'rolled-back', sha: badSha, revision: 2, rolledBackTo: { revision: 1, sha: goodSha } });
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      sha: badSha,
+      revision: 2,
+      rolledBackTo: { revision: 1, sha: goodSha },
+    });
     expect([Reason.CrashLoopBackOff, Reason.ProgressDeadlineExceeded]).toContain(result.reason);
     expect(result.message).toContain(`rolled back to revision 1 (${goodSha.slice(0, 7)})`);
     expect(result.ref).toMatchObject({ kind: 'Deployment', name: 'catalog' });
     const rollout = await kit.cluster.readRollout(ref('apps/v1', 'Deployment', 'catalog', repo.namespace));
-    const serving = rollout.replicaSets.filter((rs) => ((rs['status'] as { availableReplicas?: number }).availableReplicas ?? 0) > 0);
+    const serving = rollout.replicaSets.filter(
+      (rs) => ((rs['status'] as { availableReplicas?: number }).availableReplicas ?? 0) > 0,
+    );
     expect(serving.map((rs) => rs.metadata.name)).toEqual([goodReplicaSet?.metadata.name]);
     expect(rollout.workload?.['status']).toMatchObject({ availableReplicas: 2, updatedReplicas: 2 });
-    const template = (rollout.workload?.['spec'] as { template: { metadata: { labels: Record<string, string> } } }).template;
+    const template = (rollout.workload?.['spec'] as { template: { metadata: { labels: Record<string, string> } } })
+      .template;
     expect(template.metadata.labels['gantry.dev/simulate']).toBeUndefined();
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.revision, release.commit, release.outcome, release.rollbackOf])).toEqual([
@@ -65,7 +83,8 @@ describe('deployEnvironment: a rollout that fails is rolled back to the last goo
       [1, 'succeeded'],
     ]);
     const deployment = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog');
-    const labels = (deployment?.['spec'] as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    const labels = (deployment?.['spec'] as { template: { metadata: { labels: Record<string, string> } } }).template
+      .metadata.labels;
     expect(labels['gantry.dev/simulate']).toBe('never-ready');
   });
 

@@ -11,13 +11,22 @@ import { Reason } from '../../../core/reasons.js';
 import { planDelivery, type PlanResult } from '../../../worker/stages/plan.js';
 import { createGitFixture, type GitFixture } from '../../platform/git-fixtures.js';
 
-const envYaml = (name: string, branch: string, extra = '') => `name: ${name}\nbranch: ${branch}\ncluster:\n  name: local\nnamespace: shop-${name}\n${extra}`;
+const envYaml = (name: string, branch: string, extra = '') =>
+  `name: ${name}\nbranch: ${branch}\ncluster:\n  name: local\nnamespace: shop-${name}\n${extra}`;
 
 /** A logger whose lines the test can read. */
 function capturingLogger(): { log: Logger; lines: () => { msg: string }[] } {
   const chunks: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk.toString()), done()) });
-  return { log: pino({ level: 'info' }, sink), lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string }) };
+  return {
+    log: pino({ level: 'info' }, sink),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg: string }),
+  };
 }
 
 describe('planDelivery: the environments a delivery deploys, read from the repository at the deciding commit', () => {
@@ -51,7 +60,8 @@ describe('planDelivery: the environments a delivery deploys, read from the repos
     receivedAt: new Date().toISOString(),
     payload: { ref, before, after, repository: repository() },
   });
-  const plan = (delivery: GitHubDelivery, log: Logger = pino({ level: 'silent' })): Promise<PlanResult> => planDelivery(delivery, { git: mirror }, { signal: new AbortController().signal, log });
+  const plan = (delivery: GitHubDelivery, log: Logger = pino({ level: 'silent' })): Promise<PlanResult> =>
+    planDelivery(delivery, { git: mirror }, { signal: new AbortController().signal, log });
 
   it('deploys a push to main to every environment that follows main, at the pushed commit', async () => {
     const result = await plan(push('refs/heads/main', mainSha));
@@ -74,27 +84,47 @@ describe('planDelivery: the environments a delivery deploys, read from the repos
     const result = await plan(push('refs/heads/feature-x', sha), log);
 
     expect(result).toMatchObject({ kind: 'ignore', reason: 'no-environment' });
-    expect(lines().map((line) => line.msg)).toContainEqual(expect.stringContaining('no environment follows branch feature-x'));
+    expect(lines().map((line) => line.msg)).toContainEqual(
+      expect.stringContaining('no environment follows branch feature-x'),
+    );
   });
 
   it('ignores a tag without fetching anything', async () => {
-    const delivery = { ...push('refs/tags/v1.0.0', mainSha), payload: { ref: 'refs/tags/v1.0.0', before: '0'.repeat(40), after: mainSha, repository: { full_name: 'acme/shop', clone_url: '/nonexistent/repository.git' } } };
+    const delivery = {
+      ...push('refs/tags/v1.0.0', mainSha),
+      payload: {
+        ref: 'refs/tags/v1.0.0',
+        before: '0'.repeat(40),
+        after: mainSha,
+        repository: { full_name: 'acme/shop', clone_url: '/nonexistent/repository.git' },
+      },
+    };
 
     expect(await plan(delivery)).toMatchObject({ kind: 'ignore', reason: 'tag' });
   });
 
   it('previews a pull request by dry-run diff only, with the environments of its base commit, not of its head', async () => {
     await origin.switchBranch('add-qa');
-    const headSha = await origin.commitAndPush('a pull request that adds an environment for itself', { 'environments/qa/env.yaml': envYaml('qa', 'main') });
+    const headSha = await origin.commitAndPush('a pull request that adds an environment for itself', {
+      'environments/qa/env.yaml': envYaml('qa', 'main'),
+    });
     await origin.switchBranch('main');
     const pullRequest = {
       action: 'opened',
       number: 7,
-      pull_request: { head: { ref: 'add-qa', sha: headSha, repo: { full_name: 'acme/shop' } }, base: { ref: 'main', sha: mainSha, repo: { full_name: 'acme/shop' } } },
+      pull_request: {
+        head: { ref: 'add-qa', sha: headSha, repo: { full_name: 'acme/shop' } },
+        base: { ref: 'main', sha: mainSha, repo: { full_name: 'acme/shop' } },
+      },
       repository: repository(),
     };
 
-    const result = await plan({ event: 'pull_request', deliveryId: randomUUID(), receivedAt: new Date().toISOString(), payload: pullRequest });
+    const result = await plan({
+      event: 'pull_request',
+      deliveryId: randomUUID(),
+      receivedAt: new Date().toISOString(),
+      payload: pullRequest,
+    });
 
     expect(result.kind).toBe('preview');
     const requests = result.kind === 'preview' ? result.requests : [];

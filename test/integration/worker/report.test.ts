@@ -8,7 +8,15 @@ import { reportResult, reportStarted } from '../../../worker/stages/report.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
 import { need } from '../../platform/connect.js';
-import { createTestRepo, openWorkerKit, pushRequest, SILENT, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import {
+  createTestRepo,
+  openWorkerKit,
+  pushRequest,
+  SILENT,
+  testContext,
+  type TestRepo,
+  type WorkerKit,
+} from './worker-test-kit.js';
 
 const sha = () => randomBytes(20).toString('hex');
 const deployment = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop-dev', name: 'catalog' };
@@ -57,7 +65,18 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
 
   const changeSet = {
     entries: [
-      { action: 'configured' as const, ref: deployment, diff: [{ kind: 'changed' as const, path: '/spec/template/spec/containers/0/image', before: 'catalog:1', after: 'catalog:2' }] },
+      {
+        action: 'configured' as const,
+        ref: deployment,
+        diff: [
+          {
+            kind: 'changed' as const,
+            path: '/spec/template/spec/containers/0/image',
+            before: 'catalog:1',
+            after: 'catalog:2',
+          },
+        ],
+      },
       { action: 'unchanged' as const, ref: { ...deployment, kind: 'Service', group: '' } },
     ],
   };
@@ -65,8 +84,24 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
   it('marks a deploy pending, then successful: deploy/<env> statuses and one check run, external id <env>:<sha>, updated in place', async () => {
     const commit = sha();
     const req = request(commit);
-    const health = { status: 'Healthy' as const, reason: Reason.Ready, message: 'all 1 object healthy', counts: { Healthy: 1, Progressing: 0, Unknown: 0, Degraded: 0 }, unhealthy: [] };
-    const result: DeployResult = { environment: 'dev', sha: commit, mode: 'apply', outcome: 'succeeded', message: 'configured 1', changeSet, health, timings: { render: 12, apply: 40, rollout: 900 }, revision: 4 };
+    const health = {
+      status: 'Healthy' as const,
+      reason: Reason.Ready,
+      message: 'all 1 object healthy',
+      counts: { Healthy: 1, Progressing: 0, Unknown: 0, Degraded: 0 },
+      unhealthy: [],
+    };
+    const result: DeployResult = {
+      environment: 'dev',
+      sha: commit,
+      mode: 'apply',
+      outcome: 'succeeded',
+      message: 'configured 1',
+      changeSet,
+      health,
+      timings: { render: 12, apply: 40, rollout: 900 },
+      revision: 4,
+    };
 
     const started = await reportStarted(req, reporter);
     const finished = await reportResult(req, result, reporter);
@@ -75,10 +110,19 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
     const statuses = await callsFor('repos/create-commit-status');
     expect(statuses.map((call) => call.requestBody)).toEqual([
       expect.objectContaining({ context: 'deploy/dev', state: 'pending' }),
-      expect.objectContaining({ context: 'deploy/dev', state: 'success', description: expect.stringContaining('1 configured') }),
+      expect.objectContaining({
+        context: 'deploy/dev',
+        state: 'success',
+        description: expect.stringContaining('1 configured'),
+      }),
     ]);
     const [create] = await callsFor('checks/create');
-    expect(create?.requestBody).toMatchObject({ name: 'deploy/dev', external_id: `dev:${commit}`, head_sha: commit, status: 'in_progress' });
+    expect(create?.requestBody).toMatchObject({
+      name: 'deploy/dev',
+      external_id: `dev:${commit}`,
+      head_sha: commit,
+      status: 'in_progress',
+    });
     const [update] = await callsFor('checks/update');
     expect(update?.requestBody).toMatchObject({ status: 'completed', conclusion: 'success' });
     const summary = (update?.requestBody as { output: { summary: string } }).output.summary;
@@ -107,7 +151,9 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
 
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ context: 'deploy/dev', state: 'failure' });
-    expect((status?.requestBody as { description: string }).description).toContain(`rolled back to ${good.slice(0, 7)}`);
+    expect((status?.requestBody as { description: string }).description).toContain(
+      `rolled back to ${good.slice(0, 7)}`,
+    );
     const [check] = await callsFor('checks/create');
     expect(check?.requestBody).toMatchObject({ status: 'completed', conclusion: 'failure' });
     const output = (check?.requestBody as { output: { title: string; summary: string } }).output;
@@ -117,7 +163,16 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
 
   it('reports a failed rollback as an error', async () => {
     const commit = sha();
-    const result: DeployResult = { environment: 'dev', sha: commit, mode: 'apply', outcome: 'rollback-failed', reason: Reason.RollbackFailed, message: 'rolling back failed too', timings: {}, revision: 9 };
+    const result: DeployResult = {
+      environment: 'dev',
+      sha: commit,
+      mode: 'apply',
+      outcome: 'rollback-failed',
+      reason: Reason.RollbackFailed,
+      message: 'rolling back failed too',
+      timings: {},
+      revision: 9,
+    };
 
     await reportResult(request(commit), result, reporter);
 
@@ -156,14 +211,22 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
       const second = await previewPullRequest([pull(nextSha)], deps, ctx);
 
       expect(first.results.map((r) => [r.outcome, r.mode])).toEqual([['succeeded', 'dry-run']]);
-      const actions = (first.results[0]?.changeSet?.entries ?? []).filter((e) => e.action !== 'unchanged').map((e) => `${e.action} ${e.ref.kind}`);
+      const actions = (first.results[0]?.changeSet?.entries ?? [])
+        .filter((e) => e.action !== 'unchanged')
+        .map((e) => `${e.action} ${e.ref.kind}`);
       expect(actions.sort()).toEqual(['configured Deployment', 'created ConfigMap', 'deleted ConfigMap']);
-      expect(await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace })).toEqual(before);
+      expect(await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace })).toEqual(
+        before,
+      );
       expect((await kit.releases(repo.namespace).list()).length).toBe(1);
       expect([first.comment.outcome, second.comment.outcome]).toEqual(['created', 'updated']);
       expect(second.comment.id).toBe(first.comment.id);
       const [check] = await callsFor('checks/create');
-      expect(check?.requestBody).toMatchObject({ name: 'diff/dev', external_id: `diff:dev:${headSha}`, conclusion: 'success' });
+      expect(check?.requestBody).toMatchObject({
+        name: 'diff/dev',
+        external_id: `diff:dev:${headSha}`,
+        conclusion: 'success',
+      });
       const comments = await callsFor('issues/update-comment');
       expect((comments[0]?.requestBody as { body: string }).body).toContain(`what ${nextSha.slice(0, 7)} would change`);
       expect(await callsFor('repos/create-commit-status')).toEqual([]);

@@ -53,15 +53,24 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
     ...(options.neverReady ? ['  - path: patches/never-ready.yaml'] : []),
     ...(options.invalidReplicas ? ['  - path: patches/invalid-replicas.yaml'] : []),
   ];
-  const resources = ['namespace.yaml', '../../apps/catalog/base', ...(options.featureFlags ? ['feature-flags.yaml'] : []), ...(options.brokenKustomization ? ['missing.yaml'] : [])];
+  const resources = [
+    'namespace.yaml',
+    '../../apps/catalog/base',
+    ...(options.featureFlags ? ['feature-flags.yaml'] : []),
+    ...(options.brokenKustomization ? ['missing.yaml'] : []),
+  ];
   return {
     [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\nrollout:\n  strategy: rolling\n  timeout: 45s\nrollback:\n  automatic: ${options.automaticRollback ?? true}\nhistory:\n  limit: 5\n`,
     [`${dir}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`,
-    [`${dir}/feature-flags.yaml`]: options.featureFlags ? 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\ndata:\n  new-checkout: "on"\n' : null,
+    [`${dir}/feature-flags.yaml`]: options.featureFlags
+      ? 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\ndata:\n  new-checkout: "on"\n'
+      : null,
     [`${dir}/patches/never-ready.yaml`]: options.neverReady
       ? 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  progressDeadlineSeconds: 5\n  template:\n    metadata:\n      labels:\n        gantry.dev/simulate: never-ready\n'
       : null,
-    [`${dir}/patches/invalid-replicas.yaml`]: options.invalidReplicas ? 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  replicas: "two"\n' : null,
+    [`${dir}/patches/invalid-replicas.yaml`]: options.invalidReplicas
+      ? 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  replicas: "two"\n'
+      : null,
     [`${dir}/kustomization.yaml`]: [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
       'kind: Kustomization',
@@ -120,11 +129,13 @@ export async function openWorkerKit(overrides: { cluster?: Cluster } = {}): Prom
   const deps: DeployDeps = {
     git: new GitMirror({ cacheDir }),
     cluster: overrides.cluster ?? cluster,
-    releaseStore: (env) => new KubeReleaseStore(overrides.cluster ?? cluster, { environment: env.name, namespace: env.namespace }),
+    releaseStore: (env) =>
+      new KubeReleaseStore(overrides.cluster ?? cluster, { environment: env.name, namespace: env.namespace }),
     healthPolling: { initialMs: 200, maxMs: 1_000 },
   };
   const close = async (namespaces: readonly string[]) => {
-    for (const name of namespaces) await cluster.delete({ group: '', version: 'v1', kind: 'Namespace', name }).catch(() => undefined);
+    for (const name of namespaces)
+      await cluster.delete({ group: '', version: 'v1', kind: 'Namespace', name }).catch(() => undefined);
     cluster.close();
     await rm(cacheDir, { recursive: true, force: true });
   };
@@ -149,7 +160,10 @@ export function pushRequest(repo: TestRepo, sha: string, overrides: Partial<Depl
 }
 
 /** A context with in-memory progress; pass the same `progress` to resume. */
-export function testContext(progress = memoryProgress<DeployStep, DeployProgress>(), signal = new AbortController().signal): DeployContext & { progress: typeof progress } {
+export function testContext(
+  progress = memoryProgress<DeployStep, DeployProgress>(),
+  signal = new AbortController().signal,
+): DeployContext & { progress: typeof progress } {
   return { signal, log: SILENT, progress };
 }
 
@@ -160,7 +174,12 @@ export const ref = (apiVersion: string, kind: string, name: string, namespace?: 
 };
 
 /** The live objects of one kind in the namespace, by name. */
-export async function liveByName(cluster: Cluster, namespace: string, apiVersion: string, kind: string): Promise<Map<string, KubeObject>> {
+export async function liveByName(
+  cluster: Cluster,
+  namespace: string,
+  apiVersion: string,
+  kind: string,
+): Promise<Map<string, KubeObject>> {
   return new Map((await cluster.list({ apiVersion, kind, namespace })).map((obj) => [obj.metadata.name, obj]));
 }
 

@@ -8,7 +8,16 @@ const log = pino({ level: 'silent' });
 /** A JobContext as the queue builds one, with the progress writes kept in a list instead of Redis. */
 function jobContext(resumeFrom: JobProgress | undefined): JobContext & { stored: JobProgress[] } {
   const stored: JobProgress[] = [];
-  return { jobId: 'apply.7', signal: new AbortController().signal, log, attempt: 2, maxAttempts: 5, resumeFrom, stored, progress: async (progress) => void stored.push(progress) };
+  return {
+    jobId: 'apply.7',
+    signal: new AbortController().signal,
+    log,
+    attempt: 2,
+    maxAttempts: 5,
+    resumeFrom,
+    stored,
+    progress: async (progress) => void stored.push(progress),
+  };
 }
 
 const recorded = { startedAt: '2026-11-25T10:00:00.000Z', timings: { render: 12 }, revision: 4, appliedStages: 2 };
@@ -21,8 +30,20 @@ describe('stageContextFor: a deploy job resumes from the progress its last run s
   });
 
   it('starts over when the stored data does not parse or names a step it does not know', () => {
-    expect(stageContextFor(jobContext({ step: 'apply', data: { revision: 'four' } }), isDeployStep, parseDeployProgress).progress.get()).toBeUndefined();
-    expect(stageContextFor(jobContext({ step: 'teleport', data: recorded }), isDeployStep, parseDeployProgress).progress.get()).toBeUndefined();
+    expect(
+      stageContextFor(
+        jobContext({ step: 'apply', data: { revision: 'four' } }),
+        isDeployStep,
+        parseDeployProgress,
+      ).progress.get(),
+    ).toBeUndefined();
+    expect(
+      stageContextFor(
+        jobContext({ step: 'teleport', data: recorded }),
+        isDeployStep,
+        parseDeployProgress,
+      ).progress.get(),
+    ).toBeUndefined();
     expect(stageContextFor(jobContext(undefined), isDeployStep, parseDeployProgress).progress.get()).toBeUndefined();
   });
 

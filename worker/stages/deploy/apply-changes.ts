@@ -14,7 +14,13 @@ export interface ApplyCallOptions {
  * it), starting at stage `from` (a resumed run skips the stages an earlier run finished; re-applying the stage it
  * was in is harmless, SSA being idempotent). `onStageDone(n)` runs after stage n-1 is done, before stage n starts.
  */
-export async function applyStages(stages: readonly Stage<KubeObject>[], from: number, cluster: Cluster, options: ApplyCallOptions, onStageDone: (done: number) => Promise<void>): Promise<void> {
+export async function applyStages(
+  stages: readonly Stage<KubeObject>[],
+  from: number,
+  cluster: Cluster,
+  options: ApplyCallOptions,
+  onStageDone: (done: number) => Promise<void>,
+): Promise<void> {
   for (let index = from; index < stages.length; index += 1) {
     const stage = stages[index];
     if (stage === undefined) continue;
@@ -30,9 +36,17 @@ export async function applyStages(stages: readonly Stage<KubeObject>[], from: nu
  * @throws DeployError (terminal) listing the objects the apiserver refused, when any refusal is terminal
  * @throws ClusterError (retryable) when every failure is transient, so the job is retried and resumes here
  */
-export async function applyObjects(objects: readonly KubeObject[], cluster: Cluster, options: ApplyCallOptions): Promise<void> {
+export async function applyObjects(
+  objects: readonly KubeObject[],
+  cluster: Cluster,
+  options: ApplyCallOptions,
+): Promise<void> {
   if (objects.length === 0) return;
-  const results = await cluster.apply(objects, { fieldManager: options.fieldManager, force: true, signal: options.signal });
+  const results = await cluster.apply(objects, {
+    fieldManager: options.fieldManager,
+    force: true,
+    signal: options.signal,
+  });
   const errors = results.flatMap((result) => (result.outcome === 'failed' ? [result.error] : []));
   if (errors.length === 0) return;
   const terminal = errors.filter((error) => error.terminal);
@@ -45,5 +59,9 @@ export function objectsFailed(errors: readonly ClusterError[], total: number, ve
   const [first] = errors;
   const listed = errors.slice(0, 5).map((error) => error.message);
   const more = errors.length > 5 ? `; and ${errors.length - 5} more` : '';
-  return new DeployError(first?.reason ?? 'ApplyFailed', `${errors.length} of ${total} object${total === 1 ? '' : 's'} failed to ${verb}: ${listed.join('; ')}${more}`, { cause: first });
+  return new DeployError(
+    first?.reason ?? 'ApplyFailed',
+    `${errors.length} of ${total} object${total === 1 ? '' : 's'} failed to ${verb}: ${listed.join('; ')}${more}`,
+    { cause: first },
+  );
 }

@@ -17,7 +17,11 @@ const ESTABLISH_TIMEOUT_MS = 30_000;
  *   deploy changed
  * @throws DeployError when one cannot be applied or a CRD is not Established in time
  */
-export async function applyDefinitions(objects: readonly KubeObject[], cluster: Cluster, options: { fieldManager: string; signal: AbortSignal }): Promise<Map<string, KubeObject | undefined>> {
+export async function applyDefinitions(
+  objects: readonly KubeObject[],
+  cluster: Cluster,
+  options: { fieldManager: string; signal: AbortSignal },
+): Promise<Map<string, KubeObject | undefined>> {
   const definitions = objects.filter((obj) => {
     const stage = stageOf(refOf(obj));
     return stage === 'crds' || stage === 'namespaces';
@@ -25,11 +29,24 @@ export async function applyDefinitions(objects: readonly KubeObject[], cluster: 
   const live = await cluster.getMany(definitions.map(refOf), { signal: options.signal });
   const before = new Map(definitions.map((obj, index) => [refKey(refOf(obj)), live[index]]));
   for (const stage of ['crds', 'namespaces'] as const) {
-    await applyObjects(definitions.filter((obj) => stageOf(refOf(obj)) === stage), cluster, options);
+    await applyObjects(
+      definitions.filter((obj) => stageOf(refOf(obj)) === stage),
+      cluster,
+      options,
+    );
   }
   const crds = definitions.filter((obj) => stageOf(refOf(obj)) === 'crds').map(refOf);
   if (crds.length === 0) return before;
-  const { verdict, health } = await waitForHealth(crds, cluster, { timeoutMs: ESTABLISH_TIMEOUT_MS, polling: { initialMs: 100, maxMs: 1_000 }, signal: options.signal, now: Date.now });
-  if (verdict.kind === 'failed') throw new DeployError(verdict.reason, `the CustomResourceDefinitions this render needs are not ready: ${health.message}`);
+  const { verdict, health } = await waitForHealth(crds, cluster, {
+    timeoutMs: ESTABLISH_TIMEOUT_MS,
+    polling: { initialMs: 100, maxMs: 1_000 },
+    signal: options.signal,
+    now: Date.now,
+  });
+  if (verdict.kind === 'failed')
+    throw new DeployError(
+      verdict.reason,
+      `the CustomResourceDefinitions this render needs are not ready: ${health.message}`,
+    );
   return before;
 }

@@ -37,17 +37,26 @@ export async function computeDiff(input: DiffInput): Promise<ChangeSet> {
     if (before === undefined) live.delete(key);
     else live.set(key, before);
   }
-  return computeChangeSet({ desired, live, dryRun, previousInventory, prune: env.apply.prune }, { ignore: autoscalerIgnoreRules(desired), secretSalt: input.secretSalt });
+  return computeChangeSet(
+    { desired, live, dryRun, previousInventory, prune: env.apply.prune },
+    { ignore: autoscalerIgnoreRules(desired), secretSalt: input.secretSalt },
+  );
 }
 
 /** The live objects by refKey. A kind no longer served (its CRD deleted) has no live objects. */
-export async function readLive(refs: readonly ObjectRef[], cluster: Cluster, signal: AbortSignal): Promise<Map<string, KubeObject>> {
+export async function readLive(
+  refs: readonly ObjectRef[],
+  cluster: Cluster,
+  signal: AbortSignal,
+): Promise<Map<string, KubeObject>> {
   let objects: readonly (KubeObject | undefined)[];
   try {
     objects = await cluster.getMany(refs, { signal });
   } catch (error) {
     if (!(error instanceof ClusterError && error.code === 'KindNotFound')) throw error;
-    objects = await Promise.all(refs.map((ref) => cluster.get(ref, { signal }).catch((e: unknown) => absentIfKindGone(e))));
+    objects = await Promise.all(
+      refs.map((ref) => cluster.get(ref, { signal }).catch((e: unknown) => absentIfKindGone(e))),
+    );
   }
   const live = new Map<string, KubeObject>();
   refs.forEach((ref, index) => {

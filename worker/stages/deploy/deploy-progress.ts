@@ -34,10 +34,25 @@ export interface DeployProgress {
 }
 
 const reason = z.custom<Reason>(isReason);
-const ref = z.object({ group: z.string(), version: z.string(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
-const entry = z.looseObject({ action: z.enum(ACTIONS), ref, diff: z.array(z.looseObject({ kind: z.string(), path: z.string() })).optional(), reason: z.string().optional() });
+const ref = z.object({
+  group: z.string(),
+  version: z.string(),
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+});
+const entry = z.looseObject({
+  action: z.enum(ACTIONS),
+  ref,
+  diff: z.array(z.looseObject({ kind: z.string(), path: z.string() })).optional(),
+  reason: z.string().optional(),
+});
 const failure = z.object({ reason, message: z.string(), ref: ref.optional(), clusterChanged: z.boolean() });
-const health = z.looseObject({ status: z.enum(['Healthy', 'Progressing', 'Degraded', 'Unknown']), reason, message: z.string() });
+const health = z.looseObject({
+  status: z.enum(['Healthy', 'Progressing', 'Degraded', 'Unknown']),
+  reason,
+  message: z.string(),
+});
 const timings = z.partialRecord(z.enum(DEPLOY_STEPS), z.number().min(0));
 
 const progressSchema = z.object({
@@ -50,7 +65,9 @@ const progressSchema = z.object({
   failure: failure.optional(),
   health: health.optional(),
   rollbackTries: z.number().int().min(0).optional(),
-  result: z.looseObject({ environment: z.string(), sha: z.string(), outcome: z.string(), message: z.string(), timings }).optional(),
+  result: z
+    .looseObject({ environment: z.string(), sha: z.string(), outcome: z.string(), message: z.string(), timings })
+    .optional(),
 });
 
 /**

@@ -37,21 +37,51 @@ export function failureOf(error: DeployError, clusterChanged: boolean): AttemptF
 /** A deploy (or dry run) that failed before anything was recorded or applied. */
 export function failedEarly(run: DeployRun, error: DeployError, changeSet?: ChangeSet): DeployResult {
   const ref = blamedRef(error);
-  return { ...base(run), outcome: 'failed', reason: error.reason, message: error.message, ...(ref && { ref }), ...(changeSet && { changeSet }) };
+  return {
+    ...base(run),
+    outcome: 'failed',
+    reason: error.reason,
+    message: error.message,
+    ...(ref && { ref }),
+    ...(changeSet && { changeSet }),
+  };
 }
 
 /** A dry run: what would change, nothing applied. */
 export function dryRunResult(run: DeployRun, changeSet: ChangeSet): DeployResult {
-  return { ...base(run), outcome: 'succeeded', message: `dry run, nothing applied: ${describeChanges(changeSet)}`, changeSet };
+  return {
+    ...base(run),
+    outcome: 'succeeded',
+    message: `dry run, nothing applied: ${describeChanges(changeSet)}`,
+    changeSet,
+  };
 }
 
 /** Applied and healthy. */
-export function succeededResult(run: DeployRun, changeSet: ChangeSet, health: AggregateHealth, revision: number): DeployResult {
-  return { ...base(run), outcome: 'succeeded', message: `${describeChanges(changeSet)}; ${health.message}`, changeSet, health, revision };
+export function succeededResult(
+  run: DeployRun,
+  changeSet: ChangeSet,
+  health: AggregateHealth,
+  revision: number,
+): DeployResult {
+  return {
+    ...base(run),
+    outcome: 'succeeded',
+    message: `${describeChanges(changeSet)}; ${health.message}`,
+    changeSet,
+    health,
+    revision,
+  };
 }
 
 /** Applied, failed, and settled by the rollback decision (rolled back, or why not). */
-export function settledResult(run: DeployRun, settled: SettledOutcome, failure: AttemptFailure, changeSet: ChangeSet, revision: number): DeployResult {
+export function settledResult(
+  run: DeployRun,
+  settled: SettledOutcome,
+  failure: AttemptFailure,
+  changeSet: ChangeSet,
+  revision: number,
+): DeployResult {
   return {
     ...base(run),
     // core/rollback never settles an attempt as still deploying; should it, the attempt did not succeed.
@@ -67,13 +97,20 @@ export function settledResult(run: DeployRun, settled: SettledOutcome, failure: 
 }
 
 function base(run: DeployRun): Pick<DeployResult, 'environment' | 'sha' | 'mode' | 'timings'> {
-  return { environment: run.request.environment, sha: run.request.sha, mode: run.request.mode, timings: run.data.timings };
+  return {
+    environment: run.request.environment,
+    sha: run.request.sha,
+    mode: run.request.mode,
+    timings: run.data.timings,
+  };
 }
 
 /** `created 2, configured 1, deleted 1 (12 unchanged)`, or `change nothing (12 unchanged)`. */
 export function describeChanges(changeSet: ChangeSet): string {
   const counts = countActions(changeSet);
-  const changes = (['created', 'configured', 'deleted'] as const).filter((action) => counts[action] > 0).map((action) => `${action} ${counts[action]}`);
+  const changes = (['created', 'configured', 'deleted'] as const)
+    .filter((action) => counts[action] > 0)
+    .map((action) => `${action} ${counts[action]}`);
   const rest = counts.unchanged > 0 ? ` (${counts.unchanged} unchanged)` : '';
   return `${changes.length === 0 ? 'changed nothing' : changes.join(', ')}${rest}`;
 }

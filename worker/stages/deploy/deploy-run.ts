@@ -63,7 +63,11 @@ export class DeployRun {
    * Runs `work` as step `name`: times it, merges what `save` extracts from its result into the progress, records
    * the step as done, and returns the result.
    */
-  async step<T>(name: DeployStep, work: () => Promise<T> | T, save: (result: T) => Partial<DeployProgress> = () => ({})): Promise<T> {
+  async step<T>(
+    name: DeployStep,
+    work: () => Promise<T> | T,
+    save: (result: T) => Partial<DeployProgress> = () => ({}),
+  ): Promise<T> {
     this.signal.throwIfAborted();
     const started = this.deps.now();
     const result = await work();
@@ -82,8 +86,12 @@ export class DeployRun {
   /** Records the final result, so a run resumed after this point returns it instead of deploying again. */
   async finish(result: DeployResult): Promise<DeployResult> {
     await this.save('finish', { result });
-    const log = result.outcome === 'succeeded' ? this.ctx.log.info.bind(this.ctx.log) : this.ctx.log.warn.bind(this.ctx.log);
-    log({ outcome: result.outcome, reason: result.reason, revision: result.revision, timings: result.timings }, result.message);
+    const log =
+      result.outcome === 'succeeded' ? this.ctx.log.info.bind(this.ctx.log) : this.ctx.log.warn.bind(this.ctx.log);
+    log(
+      { outcome: result.outcome, reason: result.reason, revision: result.revision, timings: result.timings },
+      result.message,
+    );
     return result;
   }
 }

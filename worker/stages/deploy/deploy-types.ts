@@ -12,7 +12,11 @@ import type { FileSystem } from '../../../kustomize/fs/file-system.js';
 
 /** A repository checkout by commit, as the git adapter's `GitMirror` provides it (no working copy). */
 export interface CommitSource {
-  fetch(cloneUrl: string, sha: string, options?: { signal?: AbortSignal }): Promise<{ treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
+  fetch(
+    cloneUrl: string,
+    sha: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
 }
 
 /** How often the rollout wait polls: from `initialMs`, growing by half each time, up to `maxMs`. */
@@ -38,7 +42,19 @@ export interface DeployDeps {
 }
 
 /** The numbered steps of a deploy, in order; each is recorded as progress once done. */
-export const DEPLOY_STEPS = ['config', 'render', 'namespace', 'validate', 'diff', 'record', 'apply', 'prune', 'rollout', 'rollback', 'finish'] as const;
+export const DEPLOY_STEPS = [
+  'config',
+  'render',
+  'namespace',
+  'validate',
+  'diff',
+  'record',
+  'apply',
+  'prune',
+  'rollout',
+  'rollback',
+  'finish',
+] as const;
 export type DeployStep = (typeof DEPLOY_STEPS)[number];
 
 /** Milliseconds spent in each step that ran (across resumed runs, the run that finished it). */

@@ -14,7 +14,12 @@ export const ENVIRONMENT_LABEL = 'gantry.dev/environment';
  *
  * @returns whether the namespace was created
  */
-export async function ensureEnvironmentNamespace(cluster: Cluster, env: EnvConfig, fieldManager: string, signal: AbortSignal): Promise<boolean> {
+export async function ensureEnvironmentNamespace(
+  cluster: Cluster,
+  env: EnvConfig,
+  fieldManager: string,
+  signal: AbortSignal,
+): Promise<boolean> {
   const ref = { group: '', version: 'v1', kind: 'Namespace', name: env.namespace };
   if ((await cluster.get(ref, { signal })) !== undefined) return false;
   await cluster.ensureNamespace(env.namespace, { [ENVIRONMENT_LABEL]: env.name }, { fieldManager, signal });

@@ -15,7 +15,9 @@ const OUTCOME: Readonly<Record<StoredRelease['outcome'], ReleaseOutcome>> = {
 
 /** A stored release as core/release models it. */
 export function toCoreRelease(release: StoredRelease): Release {
-  const timings = Object.fromEntries(Object.entries(release.timings ?? {}).filter(([stage]) => (DEPLOY_STAGES as readonly string[]).includes(stage))) as Partial<Record<DeployStage, number>>;
+  const timings = Object.fromEntries(
+    Object.entries(release.timings ?? {}).filter(([stage]) => (DEPLOY_STAGES as readonly string[]).includes(stage)),
+  ) as Partial<Record<DeployStage, number>>;
   return {
     environment: release.environment,
     revision: release.revision,

@@ -24,7 +24,10 @@ export function renderEnvironment(tree: FileSystem, name: string): KubeObject[] 
     throw error;
   }
   if (objects.length === 0) {
-    throw new DeployError(Reason.RenderFailed, `render of ${dir} produced no objects: refusing to deploy an empty environment (it would prune everything); check its kustomization.yaml`);
+    throw new DeployError(
+      Reason.RenderFailed,
+      `render of ${dir} produced no objects: refusing to deploy an empty environment (it would prune everything); check its kustomization.yaml`,
+    );
   }
   return objects.map((obj, index) => asKubeObject(obj, `${dir} object ${index + 1}`));
 }
@@ -32,8 +35,16 @@ export function renderEnvironment(tree: FileSystem, name: string): KubeObject[] 
 /** kustomize-ts guarantees kind and metadata.name; apiVersion is checked here, since the apiserver needs it. */
 function asKubeObject(value: unknown, where: string): KubeObject {
   const obj = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-  if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-    throw new DeployError(Reason.RenderFailed, `${where} lacks apiVersion, kind or metadata.name: every rendered object needs all three`);
+  if (
+    typeof obj.apiVersion !== 'string' ||
+    obj.apiVersion === '' ||
+    typeof obj.kind !== 'string' ||
+    typeof obj.metadata?.name !== 'string'
+  ) {
+    throw new DeployError(
+      Reason.RenderFailed,
+      `${where} lacks apiVersion, kind or metadata.name: every rendered object needs all three`,
+    );
   }
   return value as KubeObject;
 }

@@ -27,31 +27,68 @@ const RETRY_PAUSE_MS = 2_000;
  *
  * @param failedInventory what the failed release set out to apply: its objects the good one lacks are pruned
  */
-export async function rollBack(run: DeployRun, env: EnvConfig, attempt: FailedAttempt, failedInventory: readonly ObjectRef[], target: StoredRelease): Promise<SettledOutcome> {
+export async function rollBack(
+  run: DeployRun,
+  env: EnvConfig,
+  attempt: FailedAttempt,
+  failedInventory: readonly ObjectRef[],
+  target: StoredRelease,
+): Promise<SettledOutcome> {
   const store = run.deps.releaseStore(env);
   const good = target.release;
-  const draft = { deployId: `${run.deployId}/rollback`, commit: good.commit, manifestDigest: good.manifestDigest, inventory: good.inventory, outcome: 'deploying' as const, rollbackOf: good.revision, startedAt: new Date(run.deps.now()).toISOString() };
+  const draft = {
+    deployId: `${run.deployId}/rollback`,
+    commit: good.commit,
+    manifestDigest: good.manifestDigest,
+    inventory: good.inventory,
+    outcome: 'deploying' as const,
+    rollbackOf: good.revision,
+    startedAt: new Date(run.deps.now()).toISOString(),
+  };
   const record = await store.record(draft, target.manifests, { signal: run.signal });
-  run.ctx.log.warn({ revision: attempt.revision, to: good.revision, sha: good.commit }, `rolling back to revision ${good.revision} (${good.commit.slice(0, 7)})`);
+  run.ctx.log.warn(
+    { revision: attempt.revision, to: good.revision, sha: good.commit },
+    `rolling back to revision ${good.revision} (${good.commit.slice(0, 7)})`,
+  );
   for (;;) {
     const tries = (run.data.rollbackTries ?? 0) + 1;
     await run.save('rollback', { rollbackTries: tries });
-    const result = tries > MAX_ROLLBACK_TRIES ? interrupted(tries - 1) : await restore(run, env, failedInventory, target);
-    const after = afterRollback(attempt, { revision: good.revision, sha: good.commit }, result, Math.min(tries, MAX_ROLLBACK_TRIES));
+    const result =
+      tries > MAX_ROLLBACK_TRIES ? interrupted(tries - 1) : await restore(run, env, failedInventory, target);
+    const after = afterRollback(
+      attempt,
+      { revision: good.revision, sha: good.commit },
+      result,
+      Math.min(tries, MAX_ROLLBACK_TRIES),
+    );
     if (after.kind === 'retry') {
-      run.ctx.log.warn({ tries, reason: result.kind === 'failed' ? result.reason : undefined }, 'rollback failed for a transient reason; trying again');
+      run.ctx.log.warn(
+        { tries, reason: result.kind === 'failed' ? result.reason : undefined },
+        'rollback failed for a transient reason; trying again',
+      );
       await sleep(RETRY_PAUSE_MS, undefined, { signal: run.signal });
       continue;
     }
     const finishedAt = new Date(run.deps.now()).toISOString();
     const succeeded = after.outcome === 'rolled-back';
-    await store.update(record.revision, succeeded ? { outcome: 'succeeded', finishedAt } : { outcome: 'failed', reason: Reason.RollbackFailed, message: after.message, finishedAt }, { signal: run.signal });
+    await store.update(
+      record.revision,
+      succeeded
+        ? { outcome: 'succeeded', finishedAt }
+        : { outcome: 'failed', reason: Reason.RollbackFailed, message: after.message, finishedAt },
+      { signal: run.signal },
+    );
     return after;
   }
 }
 
 /** Puts the good release's objects back and waits for them; any failure becomes a RollbackResult. */
-async function restore(run: DeployRun, env: EnvConfig, failedInventory: readonly ObjectRef[], target: StoredRelease): Promise<RollbackResult> {
+async function restore(
+  run: DeployRun,
+  env: EnvConfig,
+  failedInventory: readonly ObjectRef[],
+  target: StoredRelease,
+): Promise<RollbackResult> {
   const { cluster, fieldManager, healthPolling, now } = run.deps;
   const signal = run.signal;
   try {
@@ -60,10 +97,18 @@ async function restore(run: DeployRun, env: EnvConfig, failedInventory: readonly
     const live = await readLive(failedInventory, cluster, signal);
     const prune = planPrune({ previousInventory: failedInventory, rendered, live, prune: env.apply.prune });
     await pruneObjects(prune.delete, cluster, signal);
-    const { verdict } = await waitForHealth(rendered.filter(needsHealthWait), cluster, { timeoutMs: env.rollout.timeout, polling: healthPolling, signal, now });
-    return verdict.kind === 'healthy' ? { kind: 'succeeded' } : { kind: 'failed', reason: verdict.reason, message: verdict.message };
+    const { verdict } = await waitForHealth(rendered.filter(needsHealthWait), cluster, {
+      timeoutMs: env.rollout.timeout,
+      polling: healthPolling,
+      signal,
+      now,
+    });
+    return verdict.kind === 'healthy'
+      ? { kind: 'succeeded' }
+      : { kind: 'failed', reason: verdict.reason, message: verdict.message };
   } catch (error) {
-    if (error instanceof DeployError && !signal.aborted) return { kind: 'failed', reason: error.reason, message: error.message };
+    if (error instanceof DeployError && !signal.aborted)
+      return { kind: 'failed', reason: error.reason, message: error.message };
     throw error;
   }
 }

@@ -35,7 +35,11 @@ export interface Validation {
  *   the server's message
  * @throws ClusterError (retryable) when the apiserver could not answer
  */
-export async function validateObjects(objects: readonly KubeObject[], cluster: Cluster, options: ValidateOptions): Promise<Validation> {
+export async function validateObjects(
+  objects: readonly KubeObject[],
+  cluster: Cluster,
+  options: ValidateOptions,
+): Promise<Validation> {
   const { fieldManager, signal } = options;
   const dryRun: DryRunObjects = new Map();
   const first = await dryRunInto(dryRun, objects, cluster, options);
@@ -44,8 +48,18 @@ export async function validateObjects(objects: readonly KubeObject[], cluster: C
   if (rejected.length > 0) throw validationError(rejected, objects.length, '');
   if (waiting.length === 0 || options.mode === 'dry-run') return { dryRun, appliedEarly: new Map() };
   const appliedEarly = await applyDefinitions(objects, cluster, { fieldManager, signal });
-  const second = await dryRunInto(dryRun, waiting.map(({ object }) => object), cluster, options);
-  if (second.length > 0) throw validationError(second, objects.length, ' (after the Namespaces and CustomResourceDefinitions it renders were applied)');
+  const second = await dryRunInto(
+    dryRun,
+    waiting.map(({ object }) => object),
+    cluster,
+    options,
+  );
+  if (second.length > 0)
+    throw validationError(
+      second,
+      objects.length,
+      ' (after the Namespaces and CustomResourceDefinitions it renders were applied)',
+    );
   return { dryRun, appliedEarly };
 }
 
@@ -55,8 +69,17 @@ interface Rejection {
 }
 
 /** Dry-runs `objects`, adding the valid ones to `into`; returns the rejections. Transient errors are thrown. */
-async function dryRunInto(into: DryRunObjects, objects: readonly KubeObject[], cluster: Cluster, options: ValidateOptions): Promise<Rejection[]> {
-  const results = await cluster.dryRunApply(objects, { fieldManager: options.fieldManager, force: true, signal: options.signal });
+async function dryRunInto(
+  into: DryRunObjects,
+  objects: readonly KubeObject[],
+  cluster: Cluster,
+  options: ValidateOptions,
+): Promise<Rejection[]> {
+  const results = await cluster.dryRunApply(objects, {
+    fieldManager: options.fieldManager,
+    force: true,
+    signal: options.signal,
+  });
   const rejections: Rejection[] = [];
   results.forEach((result, index) => {
     const object = objects[index];
@@ -71,7 +94,10 @@ async function dryRunInto(into: DryRunObjects, objects: readonly KubeObject[], c
 /** True when the object is rejected only because a Namespace or CRD that this render creates does not exist yet. */
 function awaitsDefinition(error: ClusterError, object: KubeObject, all: readonly KubeObject[]): boolean {
   if (error.code === 'NamespaceNotFound') {
-    return all.some((other) => other.kind === 'Namespace' && other.apiVersion === 'v1' && other.metadata.name === object.metadata.namespace);
+    return all.some(
+      (other) =>
+        other.kind === 'Namespace' && other.apiVersion === 'v1' && other.metadata.name === object.metadata.namespace,
+    );
   }
   if (error.code !== 'KindNotFound') return false;
   const { group } = splitApiVersion(object.apiVersion);

@@ -26,7 +26,13 @@ export interface WaitOutcome {
 }
 
 /** Kinds whose health depends on what they own (ReplicaSets, pods): read with `readRollout`. */
-const WORKLOADS: ReadonlySet<string> = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job']);
+const WORKLOADS: ReadonlySet<string> = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'batch/Job',
+]);
 
 /** Workload reads in flight at once: each is two or three requests. */
 const READ_CONCURRENCY = 8;
@@ -35,7 +41,11 @@ const READ_CONCURRENCY = 8;
  * Step 9: polls the objects' health (core/health rules per kind) with a growing delay until all are Healthy, one
  * is Degraded (fail fast: `ProgressDeadlineExceeded`, a crash-looping pod), or `timeoutMs` passes.
  */
-export async function waitForHealth(refs: readonly ObjectRef[], cluster: Cluster, options: WaitOptions): Promise<WaitOutcome> {
+export async function waitForHealth(
+  refs: readonly ObjectRef[],
+  cluster: Cluster,
+  options: WaitOptions,
+): Promise<WaitOutcome> {
   const started = options.now();
   let delay = options.polling.initialMs;
   for (;;) {
@@ -49,7 +59,11 @@ export async function waitForHealth(refs: readonly ObjectRef[], cluster: Cluster
 }
 
 /** One health check of every object. */
-export async function checkHealth(refs: readonly ObjectRef[], cluster: Cluster, signal: AbortSignal): Promise<ObjectHealth[]> {
+export async function checkHealth(
+  refs: readonly ObjectRef[],
+  cluster: Cluster,
+  signal: AbortSignal,
+): Promise<ObjectHealth[]> {
   const workloads = refs.filter(isWorkload);
   const others = refs.filter((ref) => !isWorkload(ref));
   const [workloadHealth, otherObjects] = await Promise.all([
