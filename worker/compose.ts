@@ -1,0 +1,179 @@
+// The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
+//   plan job    → planDelivery → a deploy job per environment (+ a `pending` report each)
+//   deploy job  → deployEnvironment → a report job (a superseded job is reported by the queue layer)
+//   report job  → the commit status and check run on GitHub
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { GitMirror } from '../adapters/git/index.js';
+import { GitHubReporter } from '../adapters/github/index.js';
+import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import {
+  createPlanWorker,
+  createRedisClient,
+  createReportWorker,
+  DeployWorkerPool,
+  PipelineQueues,
+  planJobDelivery,
+  queuePrefix,
+  type DeployJob,
+  type JobContext,
+  type PlanJob,
+  type WorkerSettings,
+} from '../adapters/queue/index.js';
+import type { JobsOptions } from 'bullmq';
+import type { LogLevel, WorkerConfig } from './read-worker-config.js';
+import { publishReportJob, pendingReport, resultReport } from './report-jobs.js';
+import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
+import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
+import type { HealthPolling } from './stages/deploy/deploy-types.js';
+import { planDelivery, type PlanResult } from './stages/plan.js';
+import { stageContextFor } from './stages/stage-context.js';
+
+/** What tests (and nothing else) may change about a worker besides its configuration. */
+export interface WorkerOverrides {
+  /** Default: pino on stdout at the configured level. */
+  readonly log?: Logger;
+  /** Lock and stalled-check timings of every queue worker. */
+  readonly settings?: Omit<WorkerSettings, 'concurrency'>;
+  /** Backoffs of the jobs this worker adds (tests use short ones). */
+  readonly jobOptions?: { readonly deploy?: JobsOptions; readonly report?: JobsOptions };
+  readonly healthPolling?: HealthPolling;
+}
+
+/** A started worker. */
+export interface RunningWorker {
+  readonly log: Logger;
+  /**
+   * Stops taking jobs and waits for the active ones to finish (a job cut short later by SIGKILL is recovered by
+   * another worker from its recorded progress), then closes every connection.
+   */
+  close(): Promise<void>;
+}
+
+/** What a plan job completed with: the decision's kind and the deploy jobs it added. */
+interface PlanJobResult {
+  readonly decision: PlanResult['kind'];
+  readonly deployJobs: readonly string[];
+}
+
+/**
+ * Starts one worker process's share of the pipeline: a plan worker, a deploy worker per environment (one active
+ * deployment per environment across all processes), and a report worker.
+ *
+ * @throws GitHubConfigError when the GitHub configuration is unusable; errors of Redis and the kubeconfig as they come
+ */
+export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
+  const log = overrides.log ?? pino({ level: config.logLevel satisfies LogLevel, base: { service: 'gantry-worker' } });
+  const prefix = queuePrefix(config.queuePrefix);
+  const reporter = new GitHubReporter(config.github, { logger: log.child({ adapter: 'github' }) });
+  const kc = new KubeConfig();
+  if (config.kubeconfig === undefined) kc.loadFromDefault();
+  else kc.loadFromFile(config.kubeconfig);
+  const cluster = new KubeCluster(kc);
+  const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
+  const deps: DeployDeps = {
+    git,
+    cluster,
+    releaseStore: (env) => new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace }),
+    ...(overrides.healthPolling && { healthPolling: overrides.healthPolling }),
+  };
+
+  const producer = createRedisClient({ url: config.redisUrl, role: 'producer', name: 'gantry-worker-producer' });
+  const consumer = createRedisClient({ url: config.redisUrl, role: 'worker', name: 'gantry-worker' });
+  logRedisErrors(producer, log, 'producer');
+  logRedisErrors(consumer, log, 'worker');
+  await Promise.all([ready(producer), ready(consumer)]);
+  const queues = new PipelineQueues({
+    connection: producer,
+    prefix,
+    log,
+    ...(overrides.jobOptions && { jobOptions: overrides.jobOptions }),
+  });
+
+  const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
+    const decision = await planDelivery(planJobDelivery(job), { git }, { signal: ctx.signal, log: ctx.log });
+    if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
+    const deployJobs: string[] = [];
+    for (const request of decision.requests) {
+      // Each add is idempotent by job id, so a plan job retried halfway adds nothing twice.
+      const { jobId, queue } = await queues.enqueueDeploy(request, job.sequence);
+      deployJobs.push(`${queue}/${jobId}`);
+      await queues.enqueueReport(pendingReport(request, job.sequence));
+    }
+    return { decision: decision.kind, deployJobs };
+  };
+
+  const deploy = async (
+    job: DeployJob,
+    ctx: JobContext,
+  ): Promise<Pick<DeployResult, 'outcome' | 'message' | 'revision'>> => {
+    const result = await deployEnvironment(job.request, deps, stageContextFor(ctx, isDeployStep, parseDeployProgress));
+    await queues.enqueueReport(resultReport(job.request, job.sequence, result));
+    return {
+      outcome: result.outcome,
+      message: result.message,
+      ...(result.revision !== undefined && { revision: result.revision }),
+    };
+  };
+
+  const settings = overrides.settings;
+  const workers: Worker[] = [
+    createPlanWorker({ connection: consumer, prefix, processor: plan, log, ...(settings && { settings }) }),
+    // One report at a time, so a commit's `pending` is never written after its outcome.
+    createReportWorker({
+      connection: consumer,
+      prefix,
+      processor: (job, ctx) => publishReportJob(job, reporter, ctx),
+      log,
+      settings: { ...settings, concurrency: 1 },
+    }),
+  ];
+  const pool = new DeployWorkerPool({
+    connection: consumer,
+    prefix,
+    processor: deploy,
+    log,
+    reports: queues,
+    ...(settings && { settings }),
+  });
+  await pool.start();
+  log.info({ queuePrefix: config.queuePrefix }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    log,
+    close() {
+      closing ??= (async () => {
+        await Promise.all([pool.close(), ...workers.map((worker) => worker.close())]);
+        await queues.close();
+        await Promise.all([
+          producer.quit().catch(() => producer.disconnect()),
+          consumer.quit().catch(() => consumer.disconnect()),
+        ]);
+        cluster.close();
+        log.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function logRedisErrors(client: Redis, log: Logger, role: string): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) log.warn({ err: { message: error.message }, role }, 'Redis unreachable; retrying');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) log.info({ role }, 'Redis reachable again');
+    down = false;
+  });
+}
+
+/** Resolves once the client is connected: the producer client refuses commands before that. */
+function ready(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => client.once('ready', () => resolve()));
+}

@@ -1,0 +1,87 @@
+// Between the deploy stage's words and the report queue: a stage's outcome becomes a report job (core/report decides
+// the words), and a report job becomes GitHub writes (a `deploy/<env>` status and a check run).
+import type { CheckRunProgress } from '../adapters/github/index.js';
+import type { JobContext } from '../adapters/queue/job-context.js';
+import type { ReportJob, ReportState } from '../adapters/queue/report-job.js';
+import type { DeployRequest } from '../core/deploy/deploy-request.js';
+import { commitStatus, statusContext } from '../core/report/commit-status.js';
+import type { DeployReport } from '../core/report/deploy-report.js';
+import { summarize } from '../core/report/summarize.js';
+import type { DeployResult } from './stages/deploy-environment.js';
+import { checkRunExternalId, deployReportOf, repoOf, type Reporter } from './stages/report.js';
+
+/** The `pending` report of a request just queued for deployment. */
+export function pendingReport(request: DeployRequest, sequence: number): ReportJob {
+  return reportJobOf(request, sequence, {
+    environment: request.environment,
+    sha: request.sha,
+    mode: request.mode,
+    target: request.target,
+    outcome: 'in-progress',
+  });
+}
+
+/** The report of a finished deploy (success, failure, rolled back, rollback failed, or a dry run's plan). */
+export function resultReport(request: DeployRequest, sequence: number, result: DeployResult): ReportJob {
+  return reportJobOf(request, sequence, deployReportOf(request, result));
+}
+
+function reportJobOf(request: DeployRequest, sequence: number, report: DeployReport): ReportJob {
+  const { state, description } = commitStatus(report);
+  const { summary } = summarize(report);
+  return {
+    request,
+    sequence,
+    state,
+    ...(report.failure && { reason: report.failure.reason }),
+    description,
+    summary,
+  };
+}
+
+/** Check run progress per report state; a superseded commit's check is grey (`skipped`), not red. */
+const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
+  pending: { status: 'in_progress' },
+  success: { status: 'completed', conclusion: 'success' },
+  failure: { status: 'completed', conclusion: 'failure' },
+  error: { status: 'completed', conclusion: 'failure' },
+  superseded: { status: 'completed', conclusion: 'skipped' },
+};
+
+/**
+ * Writes one report job to GitHub: the commit status (apply requests only; a dry run has no `deploy/<env>` status)
+ * and the check run identified by `<env>:<sha>`. Both writes are idempotent, so a retried job changes nothing twice.
+ * The check run's title is the status line: the job carries no separate title.
+ */
+export async function publishReportJob(
+  job: ReportJob,
+  reporter: Reporter,
+  ctx: Pick<JobContext, 'signal' | 'log'>,
+): Promise<{ state: ReportState }> {
+  const { request } = job;
+  const repo = repoOf(request);
+  const call = { signal: ctx.signal };
+  // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
+  const state = job.state === 'superseded' ? 'error' : job.state;
+  if (request.mode === 'apply')
+    await reporter.setCommitStatus(
+      repo,
+      { sha: request.sha, environment: request.environment, state, description: job.description },
+      call,
+    );
+  const context = statusContext({ environment: request.environment, mode: request.mode, target: request.target });
+  await reporter.upsertCheckRun(
+    repo,
+    {
+      sha: request.sha,
+      name: context,
+      externalId: checkRunExternalId(request),
+      progress: CHECK_RUN[job.state],
+      title: job.description,
+      summary: job.summary ?? job.description,
+    },
+    call,
+  );
+  ctx.log.info({ state: job.state, context }, `reported ${job.state} to GitHub`);
+  return { state: job.state };
+}
