@@ -1,0 +1,96 @@
+// Shared by the end-to-end tests: the whole pipeline in this process (the webhook service on a loopback port and
+// startWorker) against the platform's Redis, apiserver and GitHub emulator, with queues under a prefix of its own.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Octokit } from '@octokit/rest';
+import { pino } from 'pino';
+import { createRedisClient } from '../../adapters/queue/index.js';
+import { queuePrefix } from '../../adapters/queue/queue-names.js';
+import { startWorker, type RunningWorker } from '../../worker/compose.js';
+import { need, uniqueName } from '../platform/connect.js';
+import { buildPushPayload, deliverWebhook, type WebhookDelivery } from '../platform/github-emulator/index.js';
+import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
+import type { TestRepo } from '../integration/worker/worker-test-kit.js';
+
+export const OWNER = 'acme';
+
+/** The webhook and a worker, running; `close()` stops both and removes the mirror cache. */
+export interface Pipeline {
+  readonly webhook: RunningWebhook;
+  readonly worker: RunningWorker;
+  /** A client of the emulator's REST API, to read what the worker wrote. */
+  readonly github: Octokit;
+  close(): Promise<void>;
+}
+
+export async function startPipeline(): Promise<Pipeline> {
+  const redis = need('redis');
+  const github = need('github');
+  const kube = need('kubernetes');
+  const namespace = uniqueName('e2e');
+  const producer = createRedisClient({ url: redis.url, role: 'producer', name: 'e2e-webhook' });
+  producer.on('error', () => undefined);
+  await new Promise<void>((resolve) => producer.once('ready', () => resolve()));
+  const webhook = await startWebhook(producer, queuePrefix(namespace));
+  const gitCacheDir = await mkdtemp(join(tmpdir(), 'gantry-e2e-mirrors-'));
+  const worker = await startWorker(
+    {
+      redisUrl: redis.url,
+      queuePrefix: namespace,
+      kubeconfig: kube.kubeconfig,
+      gitCacheDir,
+      github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
+      logLevel: 'silent',
+    },
+    {
+      log: pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),
+      settings: { lockDurationMs: 10_000, stalledIntervalMs: 2_000 },
+      jobOptions: { deploy: { backoff: { type: 'fixed', delay: 200 } }, report: { backoff: { type: 'fixed', delay: 200 } } },
+      healthPolling: { initialMs: 200, maxMs: 1_000 },
+    },
+  );
+  return {
+    webhook,
+    worker,
+    github: new Octokit({ baseUrl: github.url, auth: github.token }),
+    async close() {
+      await worker.close();
+      await webhook.close();
+      await producer.quit().catch(() => producer.disconnect());
+      await rm(gitCacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Delivers a signed `push` of `after` to `refs/heads/main` of `OWNER/<name>`, fetched from the test repository. */
+export function deliverPush(pipeline: Pipeline, repo: TestRepo, name: string, before: string, after: string): Promise<WebhookDelivery> {
+  const payload = buildPushPayload({
+    repository: { owner: OWNER, name, cloneUrl: repo.git.cloneUrl },
+    ref: 'refs/heads/main',
+    before,
+    after,
+  });
+  return deliverWebhook({ url: pipeline.webhook.url, secret: SECRET, event: 'push', payload });
+}
+
+/** The `deploy/<env>` states GitHub holds for a commit, oldest first. */
+export async function statusStates(github: Octokit, name: string, sha: string, context: string): Promise<string[]> {
+  const { data } = await github.repos.listCommitStatusesForRef({ owner: OWNER, repo: name, ref: sha, per_page: 100 });
+  return data
+    .filter((status) => status.context === context)
+    .sort((a, b) => a.id - b.id)
+    .map((status) => status.state);
+}
+
+/** Polls until `done` holds for what `read` returns; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    value = await read();
+  }
+  return value;
+}
