@@ -46,7 +46,10 @@ export async function startPipeline(): Promise<Pipeline> {
     {
       log: pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),
       settings: { lockDurationMs: 10_000, stalledIntervalMs: 2_000 },
-      jobOptions: { deploy: { backoff: { type: 'fixed', delay: 200 } }, report: { backoff: { type: 'fixed', delay: 200 } } },
+      jobOptions: {
+        deploy: { backoff: { type: 'fixed', delay: 200 } },
+        report: { backoff: { type: 'fixed', delay: 200 } },
+      },
       healthPolling: { initialMs: 200, maxMs: 1_000 },
     },
   );
@@ -64,7 +67,13 @@ export async function startPipeline(): Promise<Pipeline> {
 }
 
 /** Delivers a signed `push` of `after` to `refs/heads/main` of `OWNER/<name>`, fetched from the test repository. */
-export function deliverPush(pipeline: Pipeline, repo: TestRepo, name: string, before: string, after: string): Promise<WebhookDelivery> {
+export function deliverPush(
+  pipeline: Pipeline,
+  repo: TestRepo,
+  name: string,
+  before: string,
+  after: string,
+): Promise<WebhookDelivery> {
   const payload = buildPushPayload({
     repository: { owner: OWNER, name, cloneUrl: repo.git.cloneUrl },
     ref: 'refs/heads/main',
@@ -84,7 +93,11 @@ export async function statusStates(github: Octokit, name: string, sha: string, c
 }
 
 /** Polls until `done` holds for what `read` returns; fails with the last value after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {

@@ -4,10 +4,15 @@
 // local platform has no volume provisioner).
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
 import { uniqueName } from '../platform/connect.js';
-import { createTestRepo, ENV, liveByName, openWorkerKit, type TestRepo, type WorkerKit } from '../integration/worker/worker-test-kit.js';
+import {
+  createTestRepo,
+  ENV,
+  liveByName,
+  openWorkerKit,
+  type TestRepo,
+  type WorkerKit,
+} from '../integration/worker/worker-test-kit.js';
 import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
-
-jest.setTimeout(150_000);
 
 describe('push to running: webhook → plan → deploy → report, on the local platform', () => {
   let pipeline: Pipeline;
@@ -18,7 +23,7 @@ describe('push to running: webhook → plan → deploy → report, on the local 
     kit = await openWorkerKit();
     pipeline = await startPipeline();
     repo = await createTestRepo('e2e-push');
-  });
+  }, 30_000);
   afterAll(async () => {
     await pipeline?.close();
     await kit?.close(repo ? [repo.namespace] : []);
@@ -48,7 +53,9 @@ describe('push to running: webhook → plan → deploy → report, on the local 
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.commit, release.outcome])).toEqual([[sha, 'succeeded']]);
     const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([[`deploy/${ENV}`, 'completed', 'success']]);
+    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
+      [`deploy/${ENV}`, 'completed', 'success'],
+    ]);
     expect(data.check_runs[0]?.output.summary).toContain('catalog');
-  });
+  }, 150_000);
 });
