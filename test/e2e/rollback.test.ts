@@ -1,0 +1,70 @@
+// Proof 2: a pushed commit whose catalog pods never become ready ends rolled back: the previous ReplicaSet serves,
+// the release history shows the failed release then the rollback, and GitHub shows failure "rolled back to <sha>".
+import { uniqueName } from '../platform/connect.js';
+import { ZERO_SHA } from '../platform/github-emulator/index.js';
+import {
+  createTestRepo,
+  ENV,
+  openWorkerKit,
+  ref,
+  type TestRepo,
+  type WorkerKit,
+} from '../integration/worker/worker-test-kit.js';
+import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+
+describe('automatic rollback through the whole pipeline', () => {
+  let pipeline: Pipeline;
+  let kit: WorkerKit;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    kit = await openWorkerKit();
+    pipeline = await startPipeline();
+    repo = await createTestRepo('e2e-rollback');
+  }, 30_000);
+  afterAll(async () => {
+    await pipeline?.close();
+    await kit?.close(repo ? [repo.namespace] : []);
+    await repo?.git.cleanup();
+  });
+
+  const finished = (states: string[]) => states.some((state) => state !== 'pending');
+
+  it('rolls a commit whose pods never get ready back to the last good one, and GitHub says so', async () => {
+    const name = uniqueName('shop');
+    const goodSha = await repo.commit('catalog in dev');
+    expect((await deliverPush(pipeline, repo, name, ZERO_SHA, goodSha)).status).toBe(202);
+    expect(
+      await eventually(() => statusStates(pipeline.github, name, goodSha, `deploy/${ENV}`), finished, 90_000),
+    ).toEqual(['pending', 'success']);
+    const catalog = ref('apps/v1', 'Deployment', 'catalog', repo.namespace);
+    const goodReplicaSet = (await kit.cluster.readRollout(catalog)).replicaSets[0]?.metadata.name;
+    const badSha = await repo.commit('catalog pods never get ready', { neverReady: true });
+
+    expect((await deliverPush(pipeline, repo, name, goodSha, badSha)).status).toBe(202);
+
+    const states = await eventually(
+      () => statusStates(pipeline.github, name, badSha, `deploy/${ENV}`),
+      finished,
+      120_000,
+    );
+    expect(states).toEqual(['pending', 'failure']);
+    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: badSha });
+    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
+      [`deploy/${ENV}`, 'completed', 'failure'],
+    ]);
+    expect(data.check_runs[0]?.output.title).toContain(`rolled back to ${goodSha.slice(0, 7)}`);
+    expect(data.check_runs[0]?.output.summary).toContain(goodSha.slice(0, 7));
+    const history = await kit.releases(repo.namespace).list();
+    expect(history.map((release) => [release.commit, release.outcome])).toEqual([
+      [goodSha, 'succeeded'],
+      [badSha, 'rolled-back'],
+      [goodSha, 'succeeded'],
+    ]);
+    const rollout = await kit.cluster.readRollout(catalog);
+    const serving = rollout.replicaSets.filter(
+      (rs) => ((rs['status'] as { availableReplicas?: number }).availableReplicas ?? 0) > 0,
+    );
+    expect(serving.map((rs) => rs.metadata.name)).toEqual([goodReplicaSet]);
+  }, 240_000);
+});
