@@ -1,4 +1,5 @@
 import type { CommandIo } from './command-io.js';
+import { runHistory } from './history.js';
 import { runRender } from './render.js';
 
 /** A `gantry` subcommand: takes its arguments and streams, returns the exit code. */
@@ -6,6 +7,7 @@ export type Command = (args: readonly string[], io: CommandIo) => number | Promi
 
 /** The subcommands; each lives in its own file (cli/<name>.ts). Add new ones here. */
 export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
+  history: { run: runHistory, summary: "list an environment's releases recorded in the cluster" },
   render: { run: runRender, summary: 'print the manifests of a kustomization (same bytes as kustomize build)' },
 };
 

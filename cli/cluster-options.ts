@@ -1,0 +1,115 @@
+// What the cluster commands (history, status, diff, apply) share: their flags, the kubeconfig, the repository
+// directory and the environment read from it. Each command parses with `parseClusterArgs` and opens with
+// `openEnvironment`, so every command names its inputs the same way and fails the same way.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import type { EnvConfig } from '../core/config/env-config.js';
+import type { ReleaseStore } from '../core/ports/release-store.js';
+import { DiskFileSystem } from '../kustomize/index.js';
+import { readEnvironment, readEnvironments } from '../worker/stages/read-environments.js';
+import type { CommandIo } from './command-io.js';
+
+/** The flags the cluster commands understand; each command says which it requires. */
+export interface ClusterArgs {
+  readonly env?: string;
+  readonly kubeconfig?: string;
+  /** The repository directory; default: the git work tree holding the working directory. */
+  readonly repo?: string;
+  readonly ref?: string;
+  readonly help: boolean;
+}
+
+/** A command-line mistake: the command prints it with its usage and exits 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const VALUE_FLAGS = { '--env': 'env', '--kubeconfig': 'kubeconfig', '--repo': 'repo', '--ref': 'ref' } as const;
+
+/** Parses `--flag value` and `--flag=value`; anything else is a UsageError naming it. */
+export function parseClusterArgs(args: readonly string[], allowed: readonly (keyof typeof VALUE_FLAGS)[]): ClusterArgs {
+  const out: { -readonly [K in keyof ClusterArgs]: ClusterArgs[K] } = { help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--help' || arg === '-h') {
+      out.help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (!(allowed as readonly string[]).includes(flag)) throw new UsageError(`unknown argument '${arg}'`);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+    out[VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS]] = value;
+  }
+  return out;
+}
+
+/** `--kubeconfig`, else KUBECONFIG, else client-node's default lookup (~/.kube/config, in-cluster). */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path !== undefined) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** The git work tree holding `dir` (`git rev-parse --show-toplevel`). */
+export function repositoryRoot(dir: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error(`${dir}: not inside a git repository`, { cause: error });
+  }
+}
+
+/** The full sha `ref` names in the repository (a branch, tag, abbreviation or HEAD). */
+export function resolveCommit(root: string, ref: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error(`${ref}: no such commit in ${root}`, { cause: error });
+  }
+}
+
+/** A cluster connection and the repository, opened once per command; `close()` ends the connection pool. */
+export interface CommandScope {
+  readonly root: string;
+  readonly cluster: KubeCluster;
+  close(): void;
+}
+
+export function openScope(args: ClusterArgs, io: CommandIo): CommandScope {
+  const root = repositoryRoot(resolve(io.cwd, args.repo ?? '.'));
+  const cluster = new KubeCluster(loadKubeConfig(args.kubeconfig ?? process.env['KUBECONFIG']));
+  return { root, cluster, close: () => cluster.close() };
+}
+
+/** The environment `name` as the working tree's environments/<name>/env.yaml defines it. */
+export function environmentOnDisk(root: string, name: string): EnvConfig {
+  return readEnvironment(new DiskFileSystem(root), name);
+}
+
+/** Every environment of the working tree, by name (an invalid env.yaml fails the whole set, as in the worker). */
+export function environmentsOnDisk(root: string): EnvConfig[] {
+  return readEnvironments(new DiskFileSystem(root)).map((loaded) => loaded.config);
+}
+
+/** The environment's release history in the cluster. */
+export function releaseStoreFor(cluster: KubeCluster, env: EnvConfig): ReleaseStore {
+  return new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace });
+}
+
+/** `Error: message` and the causes' messages, for stderr; exit code 1. */
+export function reportError(io: CommandIo, command: string, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.stderr(`gantry ${command}: ${error.message}\n`);
+    return 1;
+  }
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined)
+    parts.push(e instanceof Error ? e.message : String(e));
+  io.stderr(`Error: ${parts.join(': ')}\n`);
+  return 1;
+}
