@@ -1,4 +1,6 @@
 import type { CommandIo } from './command-io.js';
+import { runApply } from './apply.js';
+import { runDiff } from './diff.js';
 import { runHistory } from './history.js';
 import { runRender } from './render.js';
 
@@ -7,6 +9,8 @@ export type Command = (args: readonly string[], io: CommandIo) => number | Promi
 
 /** The subcommands; each lives in its own file (cli/<name>.ts). Add new ones here. */
 export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
+  apply: { run: runApply, summary: 'deploy an environment at a commit, as the worker does (rolls back on failure)' },
+  diff: { run: runDiff, summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes' },
   history: { run: runHistory, summary: "list an environment's releases recorded in the cluster" },
   render: { run: runRender, summary: 'print the manifests of a kustomization (same bytes as kustomize build)' },
 };
