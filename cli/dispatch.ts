@@ -3,6 +3,7 @@ import { runApply } from './apply.js';
 import { runDiff } from './diff.js';
 import { runHistory } from './history.js';
 import { runRender } from './render.js';
+import { runStatus } from './status.js';
 
 /** A `gantry` subcommand: takes its arguments and streams, returns the exit code. */
 export type Command = (args: readonly string[], io: CommandIo) => number | Promise<number>;
@@ -13,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly
   diff: { run: runDiff, summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes' },
   history: { run: runHistory, summary: "list an environment's releases recorded in the cluster" },
   render: { run: runRender, summary: 'print the manifests of a kustomization (same bytes as kustomize build)' },
+  status: { run: runStatus, summary: 'per environment: last release, its outcome, live health of its workloads' },
 };
 
 /** The top-level usage text. */
