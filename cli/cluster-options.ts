@@ -18,6 +18,8 @@ export interface ClusterArgs {
   /** The repository directory; default: the git work tree holding the working directory. */
   readonly repo?: string;
   readonly ref?: string;
+  /** `gantry rollback --to`: a commit (prefix) of an earlier release. */
+  readonly to?: string;
   readonly help: boolean;
 }
 
@@ -26,7 +28,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const VALUE_FLAGS = { '--env': 'env', '--kubeconfig': 'kubeconfig', '--repo': 'repo', '--ref': 'ref' } as const;
+const VALUE_FLAGS = { '--env': 'env', '--kubeconfig': 'kubeconfig', '--repo': 'repo', '--ref': 'ref', '--to': 'to' } as const;
 
 /** Parses `--flag value` and `--flag=value`; anything else is a UsageError naming it. */
 export function parseClusterArgs(args: readonly string[], allowed: readonly (keyof typeof VALUE_FLAGS)[]): ClusterArgs {

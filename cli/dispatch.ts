@@ -3,6 +3,7 @@ import { runApply } from './apply.js';
 import { runDiff } from './diff.js';
 import { runHistory } from './history.js';
 import { runRender } from './render.js';
+import { runRollback } from './rollback.js';
 import { runStatus } from './status.js';
 
 /** A `gantry` subcommand: takes its arguments and streams, returns the exit code. */
@@ -14,6 +15,7 @@ export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly
   diff: { run: runDiff, summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes' },
   history: { run: runHistory, summary: "list an environment's releases recorded in the cluster" },
   render: { run: runRender, summary: 'print the manifests of a kustomization (same bytes as kustomize build)' },
+  rollback: { run: runRollback, summary: "re-apply an earlier succeeded release's stored manifests" },
   status: { run: runStatus, summary: 'per environment: last release, its outcome, live health of its workloads' },
 };
 

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { pino } from 'pino';
+import { NULL_SHA, type DeployRequest } from '../core/deploy/deploy-request.js';
+import type { Release } from '../core/ports/release-store.js';
+import { Reason } from '../core/reasons.js';
+import type { FailedAttempt } from '../core/rollback/decide-rollback.js';
+import { DeployRun } from '../worker/stages/deploy/deploy-run.js';
+import type { DeployProgress } from '../worker/stages/deploy/deploy-progress.js';
+import type { CommitSource, DeployStep } from '../worker/stages/deploy/deploy-types.js';
+import { rollBack } from '../worker/stages/deploy/roll-back.js';
+import { memoryProgress } from '../worker/stages/stage-context.js';
+import type { CommandIo } from './command-io.js';
+import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
+
+export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kubeconfig FILE] [--repo DIR]
+
+Puts environment E back to an earlier succeeded release: its stored manifests (never a re-render of its commit)
+are re-applied, what the current release added is pruned, and the workloads are awaited, exactly as the worker's
+automatic rollback does. The rollback is recorded as a release of its own ("rollback of revision N").
+--to picks the newest succeeded release whose commit starts with SHA; without it, the newest succeeded release
+older than the current one. Exit code 0 when the environment is back and healthy, else 1.
+`;
+
+/** Rollbacks read only the release store; a CommitSource that is never called keeps the deploy deps complete. */
+const NO_GIT: CommitSource = {
+  fetch: async () => {
+    throw new Error('a rollback reads no commit');
+  },
+};
+
+/** The release to go back to, or a message saying why there is none. */
+export function pickTarget(releases: readonly Release[], to: string | undefined): Release | string {
+  const [current, ...older] = releases;
+  if (current === undefined) return 'no releases recorded';
+  const candidates = (to === undefined ? older : releases).filter((r) => r.outcome === 'succeeded');
+  const target = to === undefined ? candidates[0] : candidates.find((r) => r.commit.startsWith(to.toLowerCase()));
+  if (target !== undefined) return target;
+  return to === undefined ? 'no succeeded release before the current one' : `no succeeded release of commit ${to}`;
+}
+
+/** `gantry rollback --env E [--to SHA]`: exit 0 when the chosen release is back and healthy, else 1. */
+export async function runRollback(args: readonly string[], io: CommandIo): Promise<number> {
+  try {
+    const parsed = parseClusterArgs(args, ['--env', '--to', '--kubeconfig', '--repo']);
+    if (parsed.help) {
+      io.stdout(ROLLBACK_USAGE);
+      return 0;
+    }
+    if (parsed.env === undefined) throw new UsageError(`--env is required\n\n${ROLLBACK_USAGE}`);
+    const scope = openScope(parsed, io);
+    try {
+      const env = environmentOnDisk(scope.root, parsed.env);
+      const store = releaseStoreFor(scope.cluster, env);
+      const releases = await store.list();
+      const chosen = pickTarget(releases, parsed.to);
+      const current = releases[0];
+      if (typeof chosen === 'string' || current === undefined)
+        throw new Error(`environment ${env.name}: ${typeof chosen === 'string' ? chosen : 'no releases recorded'}`);
+      const target = await store.get(chosen.revision);
+      if (target === undefined) throw new Error(`environment ${env.name}: release ${chosen.revision} disappeared`);
+      io.stderr(`rollback ${env.name}: from revision ${current.revision} to revision ${chosen.revision} (${chosen.commit.slice(0, 12)})\n`);
+
+      const request: DeployRequest = {
+        deliveryId: `cli-${randomUUID()}`,
+        repo: { owner: 'local', name: basename(scope.root), cloneUrl: scope.root },
+        ref: 'HEAD',
+        sha: chosen.commit,
+        before: NULL_SHA,
+        trigger: { kind: 'push' },
+        environment: env.name,
+        mode: 'apply',
+        target: { kind: 'environment' },
+        requestedAt: new Date().toISOString(),
+      };
+      const log = pino({ level: process.env['GANTRY_LOG_LEVEL'] ?? 'warn', base: { environment: env.name } }, {
+        write: (line: string) => io.stderr(line),
+      });
+      const run = new DeployRun(
+        request,
+        { git: NO_GIT, cluster: scope.cluster, releaseStore: () => store },
+        { signal: new AbortController().signal, log, progress: memoryProgress<DeployStep, DeployProgress>() },
+      );
+      // The current release is what is being undone: the worker's rollback reads it as the failed attempt.
+      const attempt: FailedAttempt = {
+        kind: current.rollbackOf === undefined ? 'deploy' : 'rollback',
+        revision: current.revision,
+        sha: current.commit,
+        manifestDigest: current.manifestDigest,
+        reason: Reason.RolledBack,
+        message: `rollback requested from the command line`,
+        clusterChanged: true,
+      };
+      const settled = await rollBack(run, env, attempt, current.inventory, target);
+      io.stdout(`environment ${env.name}: ${settled.outcome}: ${settled.message}\n`);
+      if (settled.outcome === 'rolled-back') return 0;
+      io.stderr(`Error: environment ${env.name}: ${settled.reason}: ${settled.message}\n`);
+      return 1;
+    } finally {
+      scope.close();
+    }
+  } catch (error) {
+    return reportError(io, 'rollback', error);
+  }
+}
