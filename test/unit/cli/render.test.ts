@@ -66,7 +66,9 @@ describe('gantry', () => {
   it('lists its commands for --help', async () => {
     const io = capture(process.cwd());
     expect(await dispatch(['--help'], io)).toBe(0);
-    expect(io.out).toMatch(/Commands:\n {2}render/);
+    expect(io.out).toContain('Commands:\n');
+    for (const name of ['apply', 'diff', 'history', 'render', 'rollback', 'status'])
+      expect(io.out).toMatch(new RegExp(`\n {2}${name} +\\S`));
   });
 
   it('refuses an unknown command', async () => {
