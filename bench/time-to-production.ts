@@ -1,0 +1,178 @@
+// Benchmark: Flux's mean-time-to-production, reproduced on the local platform: N Deployments (each with a Service
+// and a ConfigMap, 1 replica) in one environment, from the push webhook's 202 to every Deployment Ready, through the
+// real pipeline (the webhook service and a worker in this process, as test/e2e/pipeline-kit.ts runs them).
+//   npm run bench:mttp [-- --sizes 100,500,1000 --write]
+// Each size is its own repository (one environment, its own namespace), so no size redeploys another's. Pods run
+// on kwok's fake nodes: the platform's three (250 pods each) plus four more added here, so every size's pods fit
+// with the earlier sizes' still running. Requests are tiny (1m CPU, 8 Mi) so that pod count, not CPU, is the limit.
+// "All applied" is the first poll (every 250 ms) that sees all N Deployments, Services and ConfigMaps; "all Ready"
+// the first that sees every Deployment's current generation observed with 1 updated, ready, available replica.
+import { cpus, loadavg } from 'node:os';
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { deliverPush, startPipeline } from '../test/e2e/pipeline-kit.js';
+import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
+import { createGitFixture, type GitFixture } from '../test/platform/git-fixtures.js';
+import { fakeNode, ZONES } from '../test/platform/components/fake-nodes.js';
+import { startPlatform, stateFileOf, stopPlatform } from '../test/platform/platform.js';
+import { replaceSection } from './benchmarks-file.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
+const sizes = option('--sizes', '100,500,1000').split(',').map(Number);
+const write = args.includes('--write');
+if (!sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error('bench:mttp: --sizes takes whole numbers, comma-separated');
+const ENV = 'perf';
+const GOAL_MS = 10_000;
+const FLUX: Record<number, string> = { 100: '28 s', 500: '2 m 2 s', 1000: '4 m 16 s' };
+const EXTRA_NODES = 4;
+const POLL_MS = 250;
+const TIMEOUT_MS = 15 * 60_000;
+
+/** The environment's files: env.yaml, a kustomization listing one file per app (Deployment, Service, ConfigMap). */
+function environmentFiles(namespace: string, apps: number): Record<string, string> {
+  const dir = `environments/${ENV}`;
+  const files: Record<string, string> = {
+    [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\nrollout:\n  strategy: rolling\n  timeout: 15m\nrollback:\n  automatic: false\nhistory:\n  limit: 5\n`,
+    [`${dir}/namespace.yaml`]: stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+  };
+  const names = Array.from({ length: apps }, (_, i) => `app-${String(i + 1).padStart(4, '0')}`);
+  for (const name of names) {
+    const selector = { 'app.kubernetes.io/name': name };
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config` }, data: { LOG_LEVEL: 'info', GREETING: `hello from ${name}` } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: selector },
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  image: 'registry.local/podinfo:6.0.0',
+                  ports: [{ containerPort: 8080 }],
+                  envFrom: [{ configMapRef: { name: `${name}-config` } }],
+                  resources: { requests: { cpu: '1m', memory: '8Mi' } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    ];
+    files[`${dir}/apps/${name}.yaml`] = objects.map((obj) => stringify(obj)).join('---\n');
+  }
+  files[`${dir}/kustomization.yaml`] = stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace,
+    resources: ['namespace.yaml', ...names.map((name) => `apps/${name}.yaml`)],
+  });
+  return files;
+}
+
+const ready = (d: V1Deployment) =>
+  (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+  d.status?.updatedReplicas === 1 &&
+  d.status?.readyReplicas === 1 &&
+  d.status?.availableReplicas === 1;
+
+interface Run {
+  readonly apps: number;
+  readonly appliedMs: number;
+  readonly readyMs: number;
+  /** 202 → release record started, and its start → finish (the deploy job, rollout wait included). */
+  readonly queueWaitMs: number;
+  readonly deployJobMs: number;
+  readonly load: string;
+}
+
+const platform = await startPlatform({ parts: ['redis', 'kubernetes', 'github'], ownerPid: process.pid, log: (line) => process.stderr.write(`[platform] ${line}\n`) });
+process.env.GANTRY_PLATFORM_STATE = stateFileOf(platform.stateDir);
+const kc = new KubeConfig();
+kc.loadFromFile(platform.kubernetes!.kubeconfig);
+const apps = kc.makeApiClient(AppsV1Api);
+const core = kc.makeApiClient(CoreV1Api);
+const cluster = new KubeCluster(kc);
+const runs: Run[] = [];
+const fixtures: GitFixture[] = [];
+const pipeline = await startPipeline();
+try {
+  const extra = Array.from({ length: EXTRA_NODES }, (_, k) => fakeNode(ZONES[k % ZONES.length]!, ZONES.length + k));
+  for (const node of extra) await core.createNode({ body: node });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const nodes = await core.listNode({ labelSelector: 'type=kwok' });
+    const readyNodes = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    if (readyNodes.length >= ZONES.length + EXTRA_NODES) break;
+    if (Date.now() > deadline) throw new Error('bench:mttp: the extra kwok nodes did not become Ready within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  for (const size of sizes) {
+    const suffix = Math.random().toString(16).slice(2, 8);
+    const namespace = `bench-mttp-${size}-${suffix}`;
+    const git = await createGitFixture();
+    fixtures.push(git);
+    const sha = await git.commitAndPush(`${size} apps`, environmentFiles(namespace, size));
+    const load = loadavg()[0]!.toFixed(1);
+    const delivery = await deliverPush(pipeline, { git, namespace, commit: () => Promise.reject(new Error('unused')) }, `bench-mttp-${size}-${suffix}`, ZERO_SHA, sha);
+    const t0 = performance.now();
+    const acceptedWall = Date.now();
+    if (delivery.status !== 202) throw new Error(`bench:mttp: the webhook answered ${delivery.status}`);
+    let appliedMs = Number.NaN;
+    let readyMs = Number.NaN;
+    while (Number.isNaN(readyMs)) {
+      if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`bench:mttp: ${size} apps not Ready within ${TIMEOUT_MS / 60_000} minutes`);
+      const deployments = (await apps.listNamespacedDeployment({ namespace })).items;
+      if (Number.isNaN(appliedMs) && deployments.length === size) {
+        const [services, configMaps] = await Promise.all([core.listNamespacedService({ namespace }), core.listNamespacedConfigMap({ namespace })]);
+        // The namespace's own kube-root-ca.crt ConfigMap is not ours.
+        if (services.items.length === size && configMaps.items.filter((c) => c.metadata?.name?.startsWith('app-')).length === size) appliedMs = performance.now() - t0;
+      }
+      const readyCount = deployments.filter(ready).length;
+      if (deployments.length === size && readyCount === size) readyMs = performance.now() - t0;
+      else {
+        process.stderr.write(`\r${size} apps: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${deployments.length} Deployments, ${readyCount} Ready   `);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    }
+    // The deploy job finishes once it has seen the rollout healthy; its release record then holds both times.
+    let release = (await new KubeReleaseStore(cluster, { environment: ENV, namespace }).list()).find((r) => r.commit === sha);
+    for (let k = 0; k < 120 && !release?.finishedAt; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      release = (await new KubeReleaseStore(cluster, { environment: ENV, namespace }).list()).find((r) => r.commit === sha);
+    }
+    const started = release ? Date.parse(release.startedAt) : Number.NaN;
+    const finished = release?.finishedAt ? Date.parse(release.finishedAt) : Number.NaN;
+    const run: Run = { apps: size, appliedMs, readyMs, queueWaitMs: started - acceptedWall, deployJobMs: finished - started, load };
+    runs.push(run);
+    process.stderr.write(`\n${size} apps: all applied ${(appliedMs / 1000).toFixed(1)} s, all Ready ${(readyMs / 1000).toFixed(1)} s, release ${release?.outcome ?? 'missing'}\n`);
+  }
+} finally {
+  await pipeline.close().catch(() => undefined);
+  for (const git of fixtures) await git.cleanup().catch(() => undefined);
+  cluster.close();
+  await stopPlatform(platform);
+}
+
+const s = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+const report = [
+  `Command: \`npm run bench:mttp${sizes.join(',') === '100,500,1000' ? '' : ` -- --sizes ${sizes.join(',')}`}${write ? ' --write' : ''}\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}. The platform (redis, kube-apiserver + etcd + controller-manager + scheduler + kwok, GitHub emulator), the webhook and a worker share the machine with other engineers' work.`,
+  '',
+  `What is measured (after Flux's mean-time-to-production benchmark): one environment of N apps, each a Deployment (1 replica, requests 1m CPU / 8 Mi), a Service and a ConfigMap, one YAML file per app listed in the overlay's kustomization; one signed push of the commit that adds them all. The clock starts at the webhook's 202. "all applied": the first poll (every ${POLL_MS} ms) that sees all N Deployments, Services and ConfigMaps; "all Ready": every Deployment's generation observed with 1 updated, ready and available replica (kwok pods on ${ZONES.length + EXTRA_NODES} fake nodes × 250 pods). "queue wait" is 202 → the release record's start (plan job, then the deploy job picked up), "deploy job" its start → finish (render, dry-run, apply, and waiting for health).`,
+  '',
+  `| Deployments | load average (1 min) at the push | all applied | all Ready | Flux's figure | goal (≤ ${GOAL_MS / 1000} s for 1,000) | queue wait | deploy job |`,
+  '|---|---|---|---|---|---|---|---|',
+  ...runs.map((r) => `| ${r.apps} | ${r.load} | ${s(r.appliedMs)} | ${s(r.readyMs)} | ${FLUX[r.apps] ?? 'n/a'} | ${r.apps === 1000 ? (r.readyMs <= GOAL_MS ? 'met' : 'missed') : '-'} | ${s(r.queueWaitMs)} | ${s(r.deployJobMs)} |`),
+  ...(sizes.includes(1000) ? [] : ['', 'The 1,000-Deployment size was not run in this measurement; no figure for it is given.']),
+].join('\n');
+process.stdout.write(`${report}\n`);
+if (write) replaceSection("Time to production: Flux's benchmark (100, 500, 1,000 Deployments)", report);
