@@ -45,7 +45,8 @@ function areaOf(url: string, functionName: string): string {
   if (url.includes(BUNDLED)) return 'our code (bundled)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return `node:${(/^node:(?:internal\/)?([^/]+)/.exec(url)?.[1] ?? url).replace(/\.js$/, '')}`;
+  if (url.startsWith('node:'))
+    return `node:${(/^node:(?:internal\/)?([^/]+)/.exec(url)?.[1] ?? url).replace(/\.js$/, '')}`;
   return ownFile(url) ?? url;
 }
 

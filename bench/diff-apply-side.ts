@@ -23,14 +23,21 @@ import { validateObjects } from '../worker/stages/deploy/validate-objects.js';
 
 /** What one run of our side reports. */
 export interface SideResult {
-  readonly ms: { readonly read: number; readonly validate: number; readonly diff: number; readonly apply: number; readonly total: number };
+  readonly ms: {
+    readonly read: number;
+    readonly validate: number;
+    readonly diff: number;
+    readonly apply: number;
+    readonly total: number;
+  };
   readonly counts: Record<string, number>;
   readonly applied: number;
 }
 
 const FIELD_MANAGER = 'gantry';
 const [kubeconfig, dir, namespace] = process.argv.slice(2);
-if (!kubeconfig || !dir || !namespace) throw new Error('usage: diff-apply-side <kubeconfig> <manifest dir> <namespace>');
+if (!kubeconfig || !dir || !namespace)
+  throw new Error('usage: diff-apply-side <kubeconfig> <manifest dir> <namespace>');
 
 const t0 = performance.now();
 const lap = (() => {
@@ -59,7 +66,15 @@ try {
   const validation = await validateObjects(objects, cluster, { fieldManager: FIELD_MANAGER, mode: 'apply', signal });
   const validate = lap();
   const store = new KubeReleaseStore(cluster, { environment: env.name, namespace });
-  const changeSet = await computeDiff({ desired: objects, validation, env, store, cluster, secretSalt: 'bench', signal });
+  const changeSet = await computeDiff({
+    desired: objects,
+    validation,
+    env,
+    store,
+    cluster,
+    secretSalt: 'bench',
+    signal,
+  });
   const diff = lap();
   const stages = stagesToApply(changeSet, objects);
   await applyStages(stages, 0, cluster, { fieldManager: FIELD_MANAGER, signal }, async () => undefined);

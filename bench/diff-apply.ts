@@ -22,15 +22,17 @@ import { replaceSection } from './benchmarks-file.js';
 import type { SideResult } from './diff-apply-side.js';
 import { writeEnvironment, type EnvironmentSpec } from './generate-environment.js';
 import { summarizeCpuProfile, type ProfileShare } from './cpu-profile-summary.js';
-import { cpuMsOf, median } from './measure.js';
+import { cpuMsOf, machineBusyMs, median } from './measure.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
+const option = (name: string, fallback: string) =>
+  args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback;
 const runs = Number(option('--runs', '2'));
 const apps = Number(option('--apps', '250'));
 const write = args.includes('--write');
 const profile = args.includes('--profile');
-if (![runs, apps].every((n) => Number.isInteger(n) && n > 0) || apps < 5) throw new Error('bench:apply: --runs and --apps take whole numbers (--apps at least 5)');
+if (![runs, apps].every((n) => Number.isInteger(n) && n > 0) || apps < 5)
+  throw new Error('bench:apply: --runs and --apps take whole numbers (--apps at least 5)');
 const REPLICAS = 0;
 const BUMPED = new Set([1, 2, 3, 4, 5].map((k) => Math.ceil((k * apps) / 5)));
 const GOAL_SPEEDUP = 3;
@@ -39,7 +41,10 @@ const GOAL_RSS_MIB = 300;
 const versions = readVersions();
 const kubectl = join(binaryDirs(versions).kubernetes, 'kubectl');
 const gnuTime = '/usr/bin/time';
-for (const [path, fix] of [[kubectl, 'bash test/platform/bin/build-binaries.sh kubernetes'], [gnuTime, 'apt-get install time']] as const) {
+for (const [path, fix] of [
+  [kubectl, 'bash test/platform/bin/build-binaries.sh kubernetes'],
+  [gnuTime, 'apt-get install time'],
+] as const) {
   if (!existsSync(path)) throw new Error(`bench:apply: ${path} is missing; run \`${fix}\``);
 }
 
@@ -48,7 +53,19 @@ for (const [path, fix] of [[kubectl, 'bash test/platform/bin/build-binaries.sh k
 const buildDir = join(REPO_ROOT, 'node_modules', '.cache', 'gantry-bench');
 mkdirSync(buildDir, { recursive: true });
 const sideScript = join(buildDir, 'diff-apply-side.mjs');
-execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'esbuild'), [join(REPO_ROOT, 'bench', 'diff-apply-side.ts'), '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${sideScript}`, '--log-level=warning'], { stdio: 'inherit' });
+execFileSync(
+  join(REPO_ROOT, 'node_modules', '.bin', 'esbuild'),
+  [
+    join(REPO_ROOT, 'bench', 'diff-apply-side.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--packages=external',
+    `--outfile=${sideScript}`,
+    '--log-level=warning',
+  ],
+  { stdio: 'inherit' },
+);
 
 type Side = 'kubectl' | 'gantry';
 type Scenario = 'first apply' | 'no change' | '10 changed';
@@ -65,22 +82,35 @@ interface Step {
   readonly applies: { readonly real: number; readonly dryRun: number };
   readonly apiserverCpuMs: number;
   readonly etcdCpuMs: number;
+  /** Busy CPU time of the whole machine during the step, every process included. */
+  readonly machineBusyMs: number;
   readonly result?: SideResult;
 }
 
 /** Runs a command under GNU time; returns stdout, wall ms, max RSS and CPU time. Throws with its stderr when it fails. */
-function timed(command: string, commandArgs: string[]): { stdout: string; wallMs: number; peakMiB: number; cpuMs: number } {
+function timed(
+  command: string,
+  commandArgs: string[],
+): { stdout: string; wallMs: number; peakMiB: number; cpuMs: number } {
   const t0 = performance.now();
-  const r = spawnSync(gnuTime, ['-f', '%M %U %S', command, ...commandArgs], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, cwd: REPO_ROOT });
+  const r = spawnSync(gnuTime, ['-f', '%M %U %S', command, ...commandArgs], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    cwd: REPO_ROOT,
+  });
   const wallMs = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`bench:apply: ${command} ${commandArgs.join(' ')} failed:\n${r.stderr.slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`bench:apply: ${command} ${commandArgs.join(' ')} failed:\n${r.stderr.slice(-3000)}`);
   const [rssKiB, user, system] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return { stdout: r.stdout, wallMs, peakMiB: (rssKiB ?? 0) / 1024, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000 };
 }
 
 /** The apiserver's count of server-side applies so far (its own metric, verb APPLY), real and dry-run. */
 function applyCounts(): { real: number; dryRun: number } {
-  const metrics = execFileSync(kubectl, kubectlArgs('get', '--raw', '/metrics'), { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const metrics = execFileSync(kubectl, kubectlArgs('get', '--raw', '/metrics'), {
+    encoding: 'utf8',
+    maxBuffer: 256 * 2 ** 20,
+  });
   const counts = { real: 0, dryRun: 0 };
   for (const line of metrics.split('\n')) {
     if (!line.startsWith('apiserver_request_total{') || !line.includes('verb="APPLY"')) continue;
@@ -97,7 +127,11 @@ const expected: Record<Scenario, { created: number; configured: number; unchange
   '10 changed': { created: 0, configured: 10, unchanged: apps * 4 - 10 },
 };
 
-const platform = await startPlatform({ parts: ['kubernetes'], ownerPid: process.pid, log: (line) => process.stderr.write(`[platform] ${line}\n`) });
+const platform = await startPlatform({
+  parts: ['kubernetes'],
+  ownerPid: process.pid,
+  log: (line) => process.stderr.write(`[platform] ${line}\n`),
+});
 const kubeconfig = platform.kubernetes!.kubeconfig;
 const pidOf = (name: string) => platform.components.find((c) => c.name === name)?.pid ?? 0;
 const kc = new KubeConfig();
@@ -114,14 +148,15 @@ let profileReport = '';
 async function settle(namespace: string, replicaSets: number): Promise<void> {
   const deadline = Date.now() + 120_000;
   while ((await cluster.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace })).length < replicaSets) {
-    if (Date.now() > deadline) throw new Error(`bench:apply: ${namespace} did not reach ${replicaSets} ReplicaSets within 2 minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`bench:apply: ${namespace} did not reach ${replicaSets} ReplicaSets within 2 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
 function runSide(run: number, scenario: Scenario, side: Side, namespace: string, dir: string): Step {
   const applies0 = applyCounts();
-  const [api0, etcd0] = [cpuMsOf(pidOf('kube-apiserver')), cpuMsOf(pidOf('etcd'))];
+  const [api0, etcd0, machine0] = [cpuMsOf(pidOf('kube-apiserver')), cpuMsOf(pidOf('etcd')), machineBusyMs()];
   const measured =
     side === 'kubectl'
       ? timed(kubectl, kubectlArgs('apply', '--server-side', '--field-manager=kubectl-bench', '-f', dir))
@@ -135,32 +170,49 @@ function runSide(run: number, scenario: Scenario, side: Side, namespace: string,
     cpuMs: measured.cpuMs,
     apiserverCpuMs: cpuMsOf(pidOf('kube-apiserver')) - api0,
     etcdCpuMs: cpuMsOf(pidOf('etcd')) - etcd0,
+    machineBusyMs: machineBusyMs() - machine0,
     applies: (({ real, dryRun }) => ({ real: real - applies0.real, dryRun: dryRun - applies0.dryRun }))(applyCounts()),
     ...(side === 'gantry' ? { result: JSON.parse(measured.stdout) as SideResult } : {}),
   };
   check(step, measured.stdout);
-  process.stderr.write(`run ${run} ${scenario} ${side}: ${(step.wallMs / 1000).toFixed(2)} s, ${step.peakMiB.toFixed(0)} MiB${step.result ? ` ${JSON.stringify(step.result.ms)}` : ''}\n`);
+  process.stderr.write(
+    `run ${run} ${scenario} ${side}: ${(step.wallMs / 1000).toFixed(2)} s, ${step.peakMiB.toFixed(0)} MiB${step.result ? ` ${JSON.stringify(step.result.ms)}` : ''}\n`,
+  );
   return step;
 }
 
 function check(step: Step, stdout: string): void {
   if (step.side === 'kubectl') {
     const applied = stdout.split('\n').filter((line) => line.endsWith(' serverside-applied')).length;
-    if (applied !== apps * 4) throw new Error(`bench:apply: kubectl reported ${applied} objects applied, expected ${apps * 4}:\n${stdout.slice(-2000)}`);
+    if (applied !== apps * 4)
+      throw new Error(
+        `bench:apply: kubectl reported ${applied} objects applied, expected ${apps * 4}:\n${stdout.slice(-2000)}`,
+      );
     return;
   }
   const want = expected[step.scenario];
   const counts = step.result?.counts ?? {};
   const applied = want.created + want.configured;
-  if (counts['created'] !== want.created || counts['configured'] !== want.configured || counts['unchanged'] !== want.unchanged || step.result?.applied !== applied) {
-    throw new Error(`bench:apply: ${step.scenario}: our ChangeSet was ${JSON.stringify(counts)} with ${step.result?.applied} applied; expected ${JSON.stringify(want)}`);
+  if (
+    counts['created'] !== want.created ||
+    counts['configured'] !== want.configured ||
+    counts['unchanged'] !== want.unchanged ||
+    step.result?.applied !== applied
+  ) {
+    throw new Error(
+      `bench:apply: ${step.scenario}: our ChangeSet was ${JSON.stringify(counts)} with ${step.result?.applied} applied; expected ${JSON.stringify(want)}`,
+    );
   }
 }
 
 /** One more "no change" pass of our side under `node --cpu-prof`; where its CPU went, as Markdown. */
 function profileOurSide(namespace: string, dir: string): string {
   const profileDir = join(work, 'profile');
-  const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, sideScript, kubeconfig, dir, namespace], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(
+    process.execPath,
+    ['--cpu-prof', '--cpu-prof-dir', profileDir, sideScript, kubeconfig, dir, namespace],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   if (r.status !== 0) throw new Error(`bench:apply: the profiled pass failed:\n${r.stderr.slice(-3000)}`);
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
   const summary = summarizeCpuProfile(join(profileDir, file), { top: 10 });
@@ -183,12 +235,18 @@ async function compareNamespaces(a: string, b: string): Promise<void> {
   const summary = async (namespace: string) => {
     const deployments = await cluster.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace });
     const configMaps = await cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace });
-    const images = deployments.map((d) => `${d.metadata.name}=${JSON.stringify((d['spec'] as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers.map((c) => c.image))}`);
-    const config = configMaps.filter((c) => c.metadata.name.startsWith('app-')).map((c) => `${c.metadata.name}=${JSON.stringify(c['data'])}`);
+    const images = deployments.map(
+      (d) =>
+        `${d.metadata.name}=${JSON.stringify((d['spec'] as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers.map((c) => c.image))}`,
+    );
+    const config = configMaps
+      .filter((c) => c.metadata.name.startsWith('app-'))
+      .map((c) => `${c.metadata.name}=${JSON.stringify(c['data'])}`);
     return [...images, ...config].sort().join('\n').replaceAll(namespace, '<namespace>');
   };
   const [left, right] = [await summary(a), await summary(b)];
-  if (left !== right || !left.includes(':1.4.3')) throw new Error(`bench:apply: namespaces ${a} and ${b} differ after the changed re-apply`);
+  if (left !== right || !left.includes(':1.4.3'))
+    throw new Error(`bench:apply: namespaces ${a} and ${b} differ after the changed re-apply`);
 }
 
 try {
@@ -209,7 +267,11 @@ try {
       writeEnvironment(v2, { ...spec, bumped: BUMPED });
       dirs.set(side, { namespace, v1, v2 });
     }
-    const scenarios: [Scenario, 'v1' | 'v2', number][] = [['first apply', 'v1', apps], ['no change', 'v1', apps], ['10 changed', 'v2', apps + BUMPED.size]];
+    const scenarios: [Scenario, 'v1' | 'v2', number][] = [
+      ['first apply', 'v1', apps],
+      ['no change', 'v1', apps],
+      ['10 changed', 'v2', apps + BUMPED.size],
+    ];
     for (const [scenario, version, replicaSets] of scenarios) {
       for (const side of order) {
         const { namespace, ...paths } = dirs.get(side)!;
@@ -242,8 +304,8 @@ for (const step of steps.filter((s) => s.side === 'gantry')) {
 /** Per side and scenario, medians over the runs: what the apiserver was asked, what it and the client spent. */
 function costTable(): string[] {
   const lines = [
-    '| scenario | side | server-side applies served (real + dry-run) | apiserver CPU per apply served | client CPU | cores busy (apiserver + etcd + client CPU ÷ wall) |',
-    '|---|---|---|---|---|---|',
+    `| scenario | side | server-side applies served (real + dry-run) | apiserver CPU per apply served | client CPU | cores busy with this step (apiserver + etcd + client CPU ÷ wall) | cores busy on the machine (all processes, of ${cpus().length}) |`,
+    '|---|---|---|---|---|---|---|',
   ];
   for (const scenario of Object.keys(expected) as Scenario[]) {
     for (const side of ['kubectl', 'gantry'] as const) {
@@ -251,7 +313,7 @@ function costTable(): string[] {
       const med = (f: (x: Step) => number) => median(mine.map(f));
       const served = (x: Step) => x.applies.real + x.applies.dryRun;
       lines.push(
-        `| ${scenario} | ${side === 'gantry' ? 'ours' : side} | ${med((x) => x.applies.real)} + ${med((x) => x.applies.dryRun)} | ${med((x) => x.apiserverCpuMs / Math.max(1, served(x))).toFixed(1)} ms | ${seconds(med((x) => x.cpuMs))} | ${med((x) => (x.apiserverCpuMs + x.etcdCpuMs + x.cpuMs) / x.wallMs).toFixed(2)} |`,
+        `| ${scenario} | ${side === 'gantry' ? 'ours' : side} | ${med((x) => x.applies.real)} + ${med((x) => x.applies.dryRun)} | ${med((x) => x.apiserverCpuMs / Math.max(1, served(x))).toFixed(1)} ms | ${seconds(med((x) => x.cpuMs))} | ${med((x) => (x.apiserverCpuMs + x.etcdCpuMs + x.cpuMs) / x.wallMs).toFixed(2)} | ${med((x) => x.machineBusyMs / x.wallMs).toFixed(2)} |`,
       );
     }
   }
@@ -274,10 +336,17 @@ const report = [
   '',
   ...costTable(),
   '',
-  'Our path asks for a dry-run of every object, then applies what changed: on a first apply twice the server-side applies kubectl asks for, on a re-apply as many. Both sides share the 2 cores with the apiserver and etcd (and with other work on the machine); "cores busy" near 2 means a step was bound by CPU, where more requests in flight cannot make it faster.',
+  "Our path asks for a dry-run of every object, then applies what changed: on a first apply twice the server-side applies kubectl asks for, on a re-apply as many. Both sides share the machine's cores with the apiserver and etcd, and with other work on the machine: when the machine's cores are all busy, a step is bound by the CPU it can get, and more requests in flight cannot make it faster; then the side that asks the apiserver for less work, and spends less CPU itself, finishes first.",
   '',
   ...(profileReport ? [profileReport, ''] : []),
-  `Median speed-up per scenario: ${[...speedups].map(([scenario, xs]) => `${scenario} ${median(xs).toFixed(2)}x`).join(', ')}; goal ${GOAL_SPEEDUP}x ${[...speedups].every(([, xs]) => Math.min(...xs) >= GOAL_SPEEDUP) ? 'met in every scenario and run' : `missed in ${[...speedups].filter(([, xs]) => Math.min(...xs) < GOAL_SPEEDUP).map(([s]) => s).join(', ')}`}. Our peak memory: ${ourPeak.toFixed(0)} MiB, goal ≤ ${GOAL_RSS_MIB} MiB ${ourPeak <= GOAL_RSS_MIB ? 'met' : 'missed'}.`,
+  `Median speed-up per scenario: ${[...speedups].map(([scenario, xs]) => `${scenario} ${median(xs).toFixed(2)}x`).join(', ')}; goal ${GOAL_SPEEDUP}x ${
+    [...speedups].every(([, xs]) => Math.min(...xs) >= GOAL_SPEEDUP)
+      ? 'met in every scenario and run'
+      : `missed in ${[...speedups]
+          .filter(([, xs]) => Math.min(...xs) < GOAL_SPEEDUP)
+          .map(([s]) => s)
+          .join(', ')}`
+  }. Our peak memory: ${ourPeak.toFixed(0)} MiB, goal ≤ ${GOAL_RSS_MIB} MiB ${ourPeak <= GOAL_RSS_MIB ? 'met' : 'missed'}.`,
 ].join('\n');
 process.stdout.write(`${report}\n`);
 if (write) replaceSection('Diff + apply of 1,000 objects against kubectl apply --server-side', report);

@@ -26,7 +26,12 @@ function app(spec: EnvironmentSpec, i: number): KubeObject[] {
   const name = appName(i);
   const namespace = spec.namespace;
   const bumped = spec.bumped?.has(i) ?? false;
-  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/managed-by': 'gantry', team: `team-${i % 12}` };
+  const labels = {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': 'shop',
+    'app.kubernetes.io/managed-by': 'gantry',
+    team: `team-${i % 12}`,
+  };
   const selector = { 'app.kubernetes.io/name': name };
   const configMap: KubeObject = {
     apiVersion: 'v1',
@@ -79,8 +84,16 @@ function app(spec: EnvironmentSpec, i: number): KubeObject[] {
               env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10 },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                initialDelaySeconds: 10,
+                periodSeconds: 10,
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
             },
           ],
         },
@@ -99,6 +112,11 @@ export function environmentObjects(spec: EnvironmentSpec): KubeObject[] {
 export function writeEnvironment(dir: string, spec: EnvironmentSpec): void {
   mkdirSync(dir, { recursive: true });
   for (let i = 1; i <= spec.apps; i++) {
-    writeFileSync(join(dir, `${appName(i)}.yaml`), app(spec, i).map((obj) => stringify(obj)).join('---\n'));
+    writeFileSync(
+      join(dir, `${appName(i)}.yaml`),
+      app(spec, i)
+        .map((obj) => stringify(obj))
+        .join('---\n'),
+    );
   }
 }

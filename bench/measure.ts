@@ -30,3 +30,11 @@ export function median(xs: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** CPU time the whole machine has spent busy (every core, every process; idle and I/O wait excluded) so far, ms. */
+export function machineBusyMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return ((total - fields[3]! - fields[4]!) * 1000) / USER_HZ;
+}

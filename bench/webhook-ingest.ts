@@ -27,7 +27,8 @@ import type { LoadResult, LoadSettings } from './webhook-load.js';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
+const option = (name: string, fallback: string) =>
+  args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback;
 const levels = option('--concurrency', '1,8,32,128').split(',').map(Number);
 const durationS = Number(option('--duration', '10'));
 const warmupS = Number(option('--warmup', '2'));
@@ -36,7 +37,9 @@ const profile = args.includes('--profile');
 const write = args.includes('--write');
 const keepLogs = args.includes('--keep-logs');
 if ([...levels, durationS, runs].some((n) => !Number.isFinite(n) || n <= 0) || !Number.isFinite(warmupS)) {
-  throw new Error('bench:ingest: --concurrency takes numbers like 1,8,32; --duration, --warmup and --runs take numbers');
+  throw new Error(
+    'bench:ingest: --concurrency takes numbers like 1,8,32; --duration, --warmup and --runs take numbers',
+  );
 }
 
 const GOAL_RATE = 3_000;
@@ -54,14 +57,23 @@ interface Level {
 }
 
 /** Runs the generator once against the webhook; returns what it saw and what the servers spent. */
-async function measureLevel(webhook: WebhookProcess, redisPid: number, concurrency: number, secret: string): Promise<Omit<Level, 'run' | 'stored' | 'accepted'>> {
+async function measureLevel(
+  webhook: WebhookProcess,
+  redisPid: number,
+  concurrency: number,
+  secret: string,
+): Promise<Omit<Level, 'run' | 'stored' | 'accepted'>> {
   const settings: LoadSettings = { port: webhook.port, concurrency, warmupS, durationS };
   const [hook0, redis0, t0] = [cpuMsOf(webhook.pid), cpuMsOf(redisPid), performance.now()];
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'webhook-load.ts'), JSON.stringify(settings)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_WEBHOOK_SECRET: secret },
-    maxBuffer: 64 * 2 ** 20,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'webhook-load.ts'), JSON.stringify(settings)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BENCH_WEBHOOK_SECRET: secret },
+      maxBuffer: 64 * 2 ** 20,
+    },
+  );
   const wallMs = performance.now() - t0;
   return {
     concurrency,
@@ -80,7 +92,11 @@ async function storedPlanJobs(queue: Queue): Promise<number> {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-const platform = await startPlatform({ parts: ['redis'], ownerPid: process.pid, log: (line) => process.stderr.write(`[platform] ${line}\n`) });
+const platform = await startPlatform({
+  parts: ['redis'],
+  ownerPid: process.pid,
+  log: (line) => process.stderr.write(`[platform] ${line}\n`),
+});
 const redisUrl = platform.redis!.url;
 const redisPid = platform.components.find((c) => c.name === 'redis')?.pid ?? 0;
 const admin = createRedisClient({ url: redisUrl, role: 'worker', name: 'bench-ingest' });
@@ -95,7 +111,13 @@ try {
     const namespace = `bench${pass}-${randomBytes(3).toString('hex')}`;
     const profileDir = pass === 0 ? join(logDir, 'profile') : undefined;
     loads.push(`run ${pass || 'profile'}: ${loadavg()[0]!.toFixed(1)}`);
-    const webhook = await startWebhookProcess({ redisUrl, secret, namespace, logFile: join(logDir, `webhook-${pass}.log`), profileDir });
+    const webhook = await startWebhookProcess({
+      redisUrl,
+      secret,
+      namespace,
+      logFile: join(logDir, `webhook-${pass}.log`),
+      profileDir,
+    });
     const queue = new Queue(PLAN_QUEUE, { connection: admin, prefix: queuePrefix(namespace) });
     try {
       for (const concurrency of pass === 0 ? [Math.max(...levels)] : levels) {
@@ -104,10 +126,14 @@ try {
         const stored = await storedPlanJobs(queue);
         const other = Object.entries(measured.load.statuses).filter(([status]) => status !== '202');
         if (stored !== accepted || other.length > 0 || measured.load.transportErrors > 0) {
-          throw new Error(`bench:ingest: at concurrency ${concurrency}, ${accepted} deliveries were answered 202 but ${stored} plan jobs are in Redis; other answers ${JSON.stringify(Object.fromEntries(other))}, ${measured.load.transportErrors} without an answer (webhook log: ${logDir})`);
+          throw new Error(
+            `bench:ingest: at concurrency ${concurrency}, ${accepted} deliveries were answered 202 but ${stored} plan jobs are in Redis; other answers ${JSON.stringify(Object.fromEntries(other))}, ${measured.load.transportErrors} without an answer (webhook log: ${logDir})`,
+          );
         }
         const level = { ...measured, run: pass, accepted, stored };
-        process.stderr.write(`${pass ? `run ${pass}` : 'profile'} c=${concurrency}: ${(measured.load.windowCompleted / (measured.load.windowMs / 1000)).toFixed(0)}/s, p99 ${quantile(measured.load.latenciesMs, 0.99).toFixed(1)} ms, ${stored} jobs stored = ${accepted} accepted\n`);
+        process.stderr.write(
+          `${pass ? `run ${pass}` : 'profile'} c=${concurrency}: ${(measured.load.windowCompleted / (measured.load.windowMs / 1000)).toFixed(0)}/s, p99 ${quantile(measured.load.latenciesMs, 0.99).toFixed(1)} ms, ${stored} jobs stored = ${accepted} accepted\n`,
+        );
         if (pass > 0) levelsDone.push(level);
         // Each level starts from an empty Redis, so a growing dataset (and AOF rewrites) do not tilt later levels.
         await admin.flushdb();
@@ -131,7 +157,10 @@ function profileTable(file: string, concurrency: number): string {
   const table = (title: string, shares: readonly { name: string; ms: number; share: number }[]) => [
     `| ${title} | CPU | share of busy |`,
     '|---|---|---|',
-    ...shares.map((s) => `| ${s.name.includes('(') ? `\`${s.name}\`` : s.name} | ${s.ms.toFixed(0)} ms | ${(s.share * 100).toFixed(1)} % |`),
+    ...shares.map(
+      (s) =>
+        `| ${s.name.includes('(') ? `\`${s.name}\`` : s.name} | ${s.ms.toFixed(0)} ms | ${(s.share * 100).toFixed(1)} % |`,
+    ),
   ];
   return [
     `**Where the webhook's time goes**: one extra pass at ${concurrency} connections under \`node --cpu-prof\` (slower, so not in the figures above), from the first delivery on: ${(summary.sampledMs / 1000).toFixed(1)} s sampled, ${(summary.busyMs / 1000).toFixed(1)} s busy. "Inclusive" counts a sample when the package or function is anywhere on the synchronous stack (time after an \`await\` is not attributed to the caller).`,
@@ -158,8 +187,17 @@ const rows = levelsDone.map((l) => {
   const seconds = l.wallMs / 1000;
   return `| ${l.run} | ${l.concurrency} | ${rate.toFixed(0)} | ${quantile(l.load.latenciesMs, 0.5).toFixed(2)} ms | ${p99.toFixed(2)} ms | ${Math.max(...l.load.latenciesMs).toFixed(1)} ms | ${l.accepted} / ${l.stored} | ${(l.webhookCpuMs / all).toFixed(3)} ms (${((l.webhookCpuMs / 1000 / seconds) * 100).toFixed(0)} %) | ${(l.redisCpuMs / all).toFixed(3)} ms (${((l.redisCpuMs / 1000 / seconds) * 100).toFixed(0)} %) | ${(l.load.cpuMs / all).toFixed(3)} ms | ${verdict(rate, p99)} |`;
 });
+/** What one webhook process could do with a whole core to itself, from its CPU per delivery at the highest load. */
+function ceiling(): string {
+  const top = levelsDone.filter((l) => l.concurrency === Math.max(...levels));
+  const perDelivery = top.map((l) => l.webhookCpuMs / Object.values(l.load.statuses).reduce((a, b) => a + b, 0));
+  const [low, high] = [Math.min(...perDelivery), Math.max(...perDelivery)];
+  return `The webhook is one Node process, so one core at most: at ${Math.max(...levels)} connections it spent ${low.toFixed(3)}-${high.toFixed(3)} ms of CPU per delivery, a ceiling of ${(1000 / high).toFixed(0)}-${(1000 / low).toFixed(0)} deliveries/s for a process with a whole core to itself (it got the share of one core shown above; the rest of the machine went to Redis, the generator and other work). Beyond that, replicas: the service is stateless.`;
+}
+
 const best = Math.max(...levelsDone.map((l) => l.load.windowCompleted / (l.load.windowMs / 1000)));
-const commandLine = `npm run bench:ingest -- ${args.filter((a) => a !== '--write' && a !== '--keep-logs').join(' ')}`.trim();
+const commandLine =
+  `npm run bench:ingest -- ${args.filter((a) => a !== '--write' && a !== '--keep-logs').join(' ')}`.trim();
 const report = [
   `Command: \`${commandLine}${write ? ' --write' : ''}\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}; load average (1 min) at the start of each run: ${loads.join(', ')}. The machine is shared with other engineers' builds and tests, so these are figures under load, not on an idle machine.`,
   '',
@@ -169,7 +207,7 @@ const report = [
   '|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
-  `Best rate seen: ${best.toFixed(0)} deliveries/s, ${best >= GOAL_RATE ? 'at or above' : 'below'} the goal of ${GOAL_RATE.toLocaleString('en')}/s.`,
+  `Best rate seen: ${best.toFixed(0)} deliveries/s, ${best >= GOAL_RATE ? 'at or above' : 'below'} the goal of ${GOAL_RATE.toLocaleString('en')}/s. ${ceiling()}`,
   ...(profileReport ? ['', profileReport] : []),
 ].join('\n');
 process.stdout.write(`${report}\n`);

@@ -44,11 +44,16 @@ export async function startWebhookProcess(options: WebhookProcessOptions): Promi
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the webhook did not become ready on port ${port} (exit code ${child.exitCode}); see ${options.logFile}`);
+      throw new Error(
+        `the webhook did not become ready on port ${port} (exit code ${child.exitCode}); see ${options.logFile}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
