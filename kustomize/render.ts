@@ -39,13 +39,13 @@ export function renderKustomization(fs: FileSystem, dir: string, _options: Rende
   if (root === undefined) {
     throw new KustomizeError('outside-root', { file: dir }, `security; '${dir}' leaves the repository root`);
   }
-  let loader: FileLoader;
+  let target: BuildTarget;
   try {
-    loader = FileLoader.at(fs, root);
+    target = BuildTarget.at(FileLoader.at(fs, root));
   } catch (error) {
+    // No kustomization names this directory, so a missing or ambiguous kustomization file is located at the directory.
     return locate(error, root === '' ? '.' : root, undefined);
   }
-  const target = BuildTarget.at(loader);
   const map = target.accumulate(new ResMap());
   const file = target.kustomization.file;
   const step = <T>(field: string, fn: () => T): T => {
@@ -61,8 +61,12 @@ export function renderKustomization(fs: FileSystem, dir: string, _options: Rende
   const sorted = step('sortOptions', () => sortResources(kept, target.kustomization.spec.sortOptions));
   if ((target.kustomization.spec.buildMetadata ?? []).includes('managedByLabel')) {
     for (const r of sorted) {
-      applyFieldSpec(r, { path: 'metadata/labels', create: true }, (slot) =>
-        setEntry(slot, 'app.kubernetes.io/managed-by', `kustomize-${KUSTOMIZE_VERSION}`), 'map');
+      applyFieldSpec(
+        r,
+        { path: 'metadata/labels', create: true },
+        (slot) => setEntry(slot, 'app.kubernetes.io/managed-by', `kustomize-${KUSTOMIZE_VERSION}`),
+        'map',
+      );
     }
   }
   for (const r of sorted) finishResource(r);

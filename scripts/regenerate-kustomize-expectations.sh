@@ -5,8 +5,10 @@
 #   test/kustomize/cases/<case>/expected.yaml        stdout of `kustomize build <case>` when it succeeds
 #   test/kustomize/cases/<case>/expected-error.txt   its stderr when it fails (absolute paths replaced by <case>)
 #
-# A failing case also needs a hand-written error-reason.txt naming the KustomizeErrorReason kustomize-ts must give;
-# the script says which ones are missing. A case holding cli-skip.txt is not given to the CLI at all (the file says
+# A failing case also needs two hand-written files: error-reason.txt naming the KustomizeErrorReason kustomize-ts
+# must give, and error-location.txt naming the kustomization file and field its error must name
+# ("file: kustomization.yaml" and "field: resources[0]", or "field: (none)" when the file as a whole is at fault).
+# The script says which ones are missing. A case holding cli-skip.txt is not given to the CLI at all (the file says
 # why: for example a YAML alias bomb, which the CLI expands without limit until the machine runs out of memory).
 #
 # It also writes the golden output of every sample environment (environments/<env> with a kustomization):
@@ -42,7 +44,7 @@ for name in "${cases[@]}"; do
     grep -v '^# Warning:' "$err" | sed -E -e "s#$(cd "$dir" && pwd -P)#<case>#g" -e 's/0x[0-9a-f]{8,}/0xADDR/g' >"$dir/expected-error.txt"
     rm -f "$dir/expected.yaml" "$out" "$err"
     echo "error  $name: $(head -c 150 "$dir/expected-error.txt" | head -1)"
-    [ -f "$dir/error-reason.txt" ] || missing_reasons+=("$name")
+    { [ -f "$dir/error-reason.txt" ] && [ -f "$dir/error-location.txt" ]; } || missing_reasons+=("$name")
   fi
 done
 if [ $# -eq 0 ]; then
@@ -57,6 +59,6 @@ if [ $# -eq 0 ]; then
   done
 fi
 if [ ${#missing_reasons[@]} -gt 0 ]; then
-  echo "cases where kustomize fails but error-reason.txt is missing: ${missing_reasons[*]}" >&2
+  echo "cases where kustomize fails but error-reason.txt or error-location.txt is missing: ${missing_reasons[*]}" >&2
   exit 1
 fi

@@ -22,15 +22,16 @@ export interface Kustomization {
 export function readKustomization(loader: FileLoader): Kustomization {
   const present = KUSTOMIZATION_FILE_NAMES.filter((name) => loader.kindOf(name) === 'file');
   const dirLabel = loader.root === '' ? '.' : loader.root;
+  // Failures, not located errors: the kustomization that names this directory (under resources: or components:)
+  // is where the fault is, so the caller's `at(field)` locates them; at the top level the directory itself is named.
   if (present.length === 0) {
-    throw new KustomizeError(
+    throw new KustomizeFailure(
       'missing-kustomization',
-      { file: dirLabel },
       `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dirLabel}'`,
     );
   }
   if (present.length > 1) {
-    throw new KustomizeError('invalid-kustomization', { file: dirLabel }, `Found multiple kustomization files under: ${dirLabel}`);
+    throw new KustomizeFailure('invalid-kustomization', `Found multiple kustomization files under: ${dirLabel}`);
   }
   const name = present[0] ?? 'kustomization.yaml';
   const file = loader.root === '' ? name : `${loader.root}/${name}`;
@@ -45,21 +46,28 @@ export function parseKustomization(text: string, file: string): Kustomization {
     docs = parseYamlDocuments(text, { dialect: 'go-yaml-v2' });
   } catch (error) {
     if (error instanceof YamlError) {
-      throw new KustomizeError('invalid-kustomization', { file }, `invalid Kustomization: ${error.message}`, { cause: error });
+      throw new KustomizeError('invalid-kustomization', { file }, `invalid Kustomization: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   }
   const doc = docs[0] ?? {};
-  if (!isJsonObject(doc)) throw new KustomizeError('invalid-kustomization', { file }, 'invalid Kustomization: not a mapping');
+  if (!isJsonObject(doc))
+    throw new KustomizeError('invalid-kustomization', { file }, 'invalid Kustomization: not a mapping');
   const parsed = KustomizationSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue === undefined ? undefined : fieldName(issue.path);
-    const message =
-      issue?.code === 'unrecognized_keys'
-        ? `unknown field "${issue.keys.join('", "')}"`
-        : (issue?.message ?? 'invalid');
-    throw new KustomizeError('invalid-kustomization', { file, field: field || undefined }, `invalid Kustomization: ${message}`);
+    const unknown = issue?.code === 'unrecognized_keys' ? issue.keys : [];
+    // An unknown key is itself the field at fault (a typo such as `namePrefx`), so the location names it.
+    const path = issue === undefined ? [] : [...issue.path, ...unknown.slice(0, 1)];
+    const field = fieldName(path);
+    const message = unknown.length > 0 ? `unknown field "${unknown.join('", "')}"` : (issue?.message ?? 'invalid');
+    throw new KustomizeError(
+      'invalid-kustomization',
+      { file, field: field || undefined },
+      `invalid Kustomization: ${message}`,
+    );
   }
   const spec = parsed.data;
   if (Object.values(spec).every((v) => v === undefined || v === null) || onlyTypeMeta(spec)) {
@@ -67,11 +75,19 @@ export function parseKustomization(text: string, file: string): Kustomization {
   }
   const kind = spec.kind ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
-    throw new KustomizeError('invalid-kustomization', { file, field: 'kind' }, 'kind should be Kustomization or Component');
+    throw new KustomizeError(
+      'invalid-kustomization',
+      { file, field: 'kind' },
+      'kind should be Kustomization or Component',
+    );
   }
   const requiredVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
   if (spec.apiVersion && spec.apiVersion !== requiredVersion) {
-    throw new KustomizeError('invalid-kustomization', { file, field: 'apiVersion' }, `apiVersion for ${kind} should be ${requiredVersion}`);
+    throw new KustomizeError(
+      'invalid-kustomization',
+      { file, field: 'apiVersion' },
+      `apiVersion for ${kind} should be ${requiredVersion}`,
+    );
   }
   refuseUnsupported(spec, file);
   return {
@@ -110,7 +126,11 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
   }
   for (const option of spec.buildMetadata ?? []) {
     if (option !== 'managedByLabel') {
-      throw new KustomizeError('not-supported', { file, field: 'buildMetadata' }, `buildMetadata '${option}' is not supported by kustomize-ts`);
+      throw new KustomizeError(
+        'not-supported',
+        { file, field: 'buildMetadata' },
+        `buildMetadata '${option}' is not supported by kustomize-ts`,
+      );
     }
   }
   for (const [i, resource] of (spec.resources ?? []).entries()) {
@@ -136,11 +156,14 @@ function fieldName(path: readonly PropertyKey[]): string {
 /** Re-raises a lower-level failure as a {@link KustomizeError} located at a kustomization field. */
 export function locate(error: unknown, file: string, field: string | undefined): never {
   if (error instanceof KustomizeError) throw error;
-  if (error instanceof KustomizeFailure) throw new KustomizeError(error.reason, { file, field }, error.message, { cause: error });
-  if (error instanceof YamlError) throw new KustomizeError('invalid-yaml', { file, field }, error.message, { cause: error });
+  if (error instanceof KustomizeFailure)
+    throw new KustomizeError(error.reason, { file, field }, error.message, { cause: error });
+  if (error instanceof YamlError)
+    throw new KustomizeError('invalid-yaml', { file, field }, error.message, { cause: error });
   if (error instanceof ReplacementError) {
     throw new KustomizeError('replacement-failed', { file, field }, error.message, { cause: error });
   }
-  if (error instanceof PatchError) throw new KustomizeError('patch-failed', { file, field }, error.message, { cause: error });
+  if (error instanceof PatchError)
+    throw new KustomizeError('patch-failed', { file, field }, error.message, { cause: error });
   throw error;
 }

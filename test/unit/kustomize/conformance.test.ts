@@ -28,7 +28,9 @@ describe('kustomize-ts conformance corpus (test/kustomize/cases)', () => {
         expect(yaml).toBe(expectation.yaml);
       });
     } else {
-      it(`fails with a ${expectation.reason} KustomizeError and no output, as kustomize build fails`, () => {
+      const { file, field } = expectation.location;
+      const where = field === undefined ? file : `${file}, field ${field}`;
+      it(`fails with a ${expectation.reason} KustomizeError naming ${where}, and no output, as kustomize build fails`, () => {
         let caught: unknown;
         let output: unknown;
         try {
@@ -38,8 +40,14 @@ describe('kustomize-ts conformance corpus (test/kustomize/cases)', () => {
         }
         expect(output).toBeUndefined();
         expect(caught).toBeInstanceOf(KustomizeError);
-        expect((caught as KustomizeError).reason).toBe(expectation.reason);
-        expect((caught as KustomizeError).message).toMatch(/^[^:]*kustomization\.yaml|^[^:]+: /);
+        const error = caught as KustomizeError;
+        expect({ reason: error.reason, file: error.file, field: error.field }).toEqual({
+          reason: expectation.reason,
+          file,
+          field,
+        });
+        // The message is what `gantry render` prints, so it must lead with the same file and field.
+        expect(error.message.startsWith(field === undefined ? `${file}: ` : `${file}: ${field}: `)).toBe(true);
       });
     }
   });
