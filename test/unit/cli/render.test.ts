@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandIo } from '../../../cli/command-io.js';
 import { dispatch } from '../../../cli/dispatch.js';
+import { runRender } from '../../../cli/render.js';
 
 function capture(cwd: string): CommandIo & { out: string; err: string } {
   const io = { out: '', err: '', cwd, stdout: (t: string) => (io.out += t), stderr: (t: string) => (io.err += t) };
@@ -23,6 +24,13 @@ describe('gantry render', () => {
     );
     mkdirSync(join(repo, 'env', 'broken'));
     writeFileSync(join(repo, 'env', 'broken', 'kustomization.yaml'), 'resources:\n- ../../../../../etc/hostname\n');
+    mkdirSync(join(repo, 'env', 'huge'));
+    writeFileSync(join(repo, 'env', 'huge', 'kustomization.yaml'), 'resources:\n- huge.yaml\n');
+    const header = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  blob: ';
+    writeFileSync(
+      join(repo, 'env', 'huge', 'huge.yaml'),
+      Buffer.concat([Buffer.from(header), Buffer.alloc(51 << 20, 'a')]),
+    );
   });
 
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -47,6 +55,15 @@ describe('gantry render', () => {
     expect(await dispatch(['render', 'env/broken'], io)).toBe(1);
     expect(io.out).toBe('');
     expect(io.err).toMatch(/^Error: env\/broken\/kustomization\.yaml: resources\[0\]: .*leaves the repository root/);
+  });
+
+  it('refuses a 51 MiB resource file: nothing on stdout, a too-large error naming the file and field, exit 1', () => {
+    const io = capture(repo);
+    expect(runRender(['env/huge'], io)).toBe(1);
+    expect(io.out).toBe('');
+    expect(io.err).toMatch(
+      /^Error: env\/huge\/kustomization\.yaml: resources\[0\]: env\/huge\/huge\.yaml: file is \d+ bytes, larger than the \d+-byte limit\n$/,
+    );
   });
 
   it('exits 1 with the usage when the directory is missing', async () => {

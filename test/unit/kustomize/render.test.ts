@@ -1,4 +1,13 @@
-import { KustomizeError, MemoryFileSystem, renderKustomization } from '../../../kustomize/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  DiskFileSystem,
+  KustomizeError,
+  MemoryFileSystem,
+  renderKustomization,
+} from '../../../kustomize/index.js';
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -116,6 +125,44 @@ describe('renderKustomization', () => {
   it('refuses a directory argument that leaves the file system root', () => {
     expect(() => renderKustomization(new MemoryFileSystem({}), '../elsewhere')).toThrow(
       expect.objectContaining({ reason: 'outside-root' }),
+    );
+  });
+});
+
+/** Runs `fn`, which must throw; returns what it threw, so a test can check every part of the error. */
+function thrownBy(fn: () => unknown): unknown {
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`expected a failure, got ${JSON.stringify(result).slice(0, 200)}`);
+}
+
+describe('renderKustomization on hostile input', () => {
+  let dir: string;
+  let size: number;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kustomize-large-'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- huge.yaml\n');
+    // A real 51 MiB resource (not a sparse file), so the refusal is about what a read would cost.
+    const header = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  blob: ';
+    const bytes = Buffer.concat([Buffer.from(header), Buffer.alloc(51 * 1024 * 1024, 'a')]);
+    size = bytes.length;
+    writeFileSync(join(dir, 'huge.yaml'), bytes);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a 51 MiB resource file with a too-large error naming kustomization.yaml and resources[0]', () => {
+    const error = thrownBy(() => renderKustomization(new DiskFileSystem(dir), ''));
+    expect(error).toBeInstanceOf(KustomizeError);
+    expect(error).toMatchObject({ reason: 'too-large', file: 'kustomization.yaml', field: 'resources[0]' });
+    expect((error as KustomizeError).message).toBe(
+      `kustomization.yaml: resources[0]: huge.yaml: file is ${size} bytes, ` +
+        `larger than the ${DEFAULT_MAX_FILE_BYTES}-byte limit`,
     );
   });
 });
