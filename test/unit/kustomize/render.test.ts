@@ -165,4 +165,26 @@ describe('renderKustomization on hostile input', () => {
         `larger than the ${DEFAULT_MAX_FILE_BYTES}-byte limit`,
     );
   });
+
+  it('refuses a YAML alias bomb with an invalid-yaml error naming the kustomization file and field', () => {
+    const levels = ['  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `  l${i}: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const error = thrownBy(() =>
+      render({
+        'overlay/kustomization.yaml': 'resources:\n- ok.yaml\n- bomb.yaml\n',
+        'overlay/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n',
+        'overlay/bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n${levels.join('\n')}\n`,
+      }),
+    );
+    expect(error).toBeInstanceOf(KustomizeError);
+    expect(error).toMatchObject({ reason: 'invalid-yaml', file: 'overlay/kustomization.yaml', field: 'resources[1]' });
+    expect((error as KustomizeError).message).toMatch(
+      /^overlay\/kustomization\.yaml: resources\[1\]: accumulating resources from 'bomb\.yaml': .*excessive aliasing/,
+    );
+  });
 });
