@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian machine that has Node, Go and Python:
 #   1. checks the toolchains, 2. Debian packages (redis-server, docker-registry, skopeo, ...), 3. npm packages,
-#   4. the AWS emulator (moto) in a cached virtualenv, 5. the Go-built Kubernetes binaries (cached by version).
+#   4. the AWS emulator (moto) in a cached virtualenv, 5. the Go-built Kubernetes binaries (cached by version;
+#   none of what KUBEBUILDER_ASSETS or GANTRY_KUBECONFIG provides is built, see test/platform/bin/build-binaries.sh).
 # Safe to re-run: each step does nothing when its result is already there. Caches live in $GANTRY_CACHE
 # (default ~/.cache/gantry), outside the repository.
 set -euo pipefail
@@ -61,5 +62,7 @@ else
 fi
 
 step "5/5 Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION, kustomize $KUSTOMIZE_VERSION (Go builds, cached)"
+[ -z "${GANTRY_KUBECONFIG:-}" ] || ok "GANTRY_KUBECONFIG is set: the cluster it points at replaces the local control plane"
+[ -z "${KUBEBUILDER_ASSETS:-}" ] || ok "KUBEBUILDER_ASSETS is set: binaries found in $KUBEBUILDER_ASSETS are used, not built"
 bash test/platform/bin/build-binaries.sh || die "building the Go binaries failed (see the message above)"
 printf '\nsetup complete\n' >&2

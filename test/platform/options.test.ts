@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { resolveControlPlaneBinaries } from './binaries.js';
 import { need } from './connect.js';
 import { binaryDirs } from './paths.js';
@@ -15,19 +15,31 @@ describe('platform options for users who already have a cluster or binaries', ()
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes etcd and kube-apiserver from KUBEBUILDER_ASSETS and the rest from the cache', () => {
-    const cached = binaryDirs(versions);
-    symlinkSync(join(cached.etcd, 'etcd'), join(dir, 'etcd'));
-    symlinkSync(join(cached.kubernetes, 'kube-apiserver'), join(dir, 'kube-apiserver'));
-    const bins = resolveControlPlaneBinaries(versions, { ...process.env, KUBEBUILDER_ASSETS: dir });
-    expect(bins.etcd).toBe(join(dir, 'etcd'));
-    expect(bins.kubeApiserver).toBe(join(dir, 'kube-apiserver'));
+    // Placeholders in a temporary cache and assets directory: only where each binary is found matters here.
+    const env = { ...process.env, GANTRY_CACHE: join(dir, 'cache'), KUBEBUILDER_ASSETS: join(dir, 'assets') };
+    const cached = binaryDirs(versions, env);
+    const place = (path: string) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, '#!/bin/sh\n', { mode: 0o755 });
+    };
+    ['etcd', 'kube-apiserver'].forEach((name) => place(join(dir, 'assets', name)));
+    ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'].forEach((name) =>
+      place(join(cached.kubernetes, name)),
+    );
+    ['kwok', 'stages-fast.yaml'].forEach((name) => place(join(cached.kwok, name)));
+    const bins = resolveControlPlaneBinaries(versions, env);
+    expect(bins.etcd).toBe(join(dir, 'assets', 'etcd'));
+    expect(bins.kubeApiserver).toBe(join(dir, 'assets', 'kube-apiserver'));
     expect(bins.kubeScheduler).toBe(join(cached.kubernetes, 'kube-scheduler'));
+    expect(bins.kwokStages).toBe(join(cached.kwok, 'stages-fast.yaml'));
   });
 
   it('says which build command makes a missing binary', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_CACHE: dir };
+    delete env.KUBEBUILDER_ASSETS;
     const err = (() => {
       try {
-        resolveControlPlaneBinaries(versions, { ...process.env, GANTRY_CACHE: dir });
+        resolveControlPlaneBinaries(versions, env);
       } catch (e) {
         return e;
       }
@@ -38,7 +50,11 @@ describe('platform options for users who already have a cluster or binaries', ()
 
   it('uses an existing cluster from GANTRY_KUBECONFIG instead of starting a control plane', async () => {
     const existing = need('kubernetes').kubeconfig;
-    const state = await startPlatform({ parts: ['kubernetes'], env: { ...process.env, GANTRY_KUBECONFIG: existing }, log: () => undefined });
+    const state = await startPlatform({
+      parts: ['kubernetes'],
+      env: { ...process.env, GANTRY_KUBECONFIG: existing },
+      log: () => undefined,
+    });
     try {
       expect(state.kubernetes).toMatchObject({ kubeconfig: existing, external: true });
       expect(state.components).toEqual([]);
@@ -49,7 +65,12 @@ describe('platform options for users who already have a cluster or binaries', ()
 
   it('refuses a GANTRY_KUBECONFIG that does not exist, naming it', async () => {
     const missing = join(dir, 'nope.kubeconfig');
-    await expect(startPlatform({ parts: ['kubernetes'], env: { ...process.env, GANTRY_KUBECONFIG: missing }, log: () => undefined }))
-      .rejects.toThrow(`GANTRY_KUBECONFIG=${missing} does not exist`);
+    await expect(
+      startPlatform({
+        parts: ['kubernetes'],
+        env: { ...process.env, GANTRY_KUBECONFIG: missing },
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(`GANTRY_KUBECONFIG=${missing} does not exist`);
   });
 });
