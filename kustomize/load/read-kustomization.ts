@@ -122,7 +122,7 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     const value = spec[field];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    throw new KustomizeError('not-supported', { file, field }, `${what} is not supported by kustomize-ts`);
+    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts`);
   }
   for (const option of spec.buildMetadata ?? []) {
     if (option !== 'managedByLabel') {

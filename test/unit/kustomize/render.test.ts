@@ -28,6 +28,17 @@ function render(files: Record<string, string>, dir = 'overlay') {
   return renderKustomization(new MemoryFileSystem(files), dir);
 }
 
+/** Runs `fn`, which must throw; returns what it threw, so a test can check every part of the error. */
+function thrownBy(fn: () => unknown): unknown {
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`expected a failure, got ${JSON.stringify(result).slice(0, 200)}`);
+}
+
 describe('renderKustomization', () => {
   it('renders an overlay over a base from an in-memory tree, returning objects and YAML (as kustomize v5.8.2 does)', () => {
     const result = render({
@@ -70,56 +81,102 @@ describe('renderKustomization', () => {
     }
   });
 
-  it.each<[string, Record<string, string>, string]>([
-    [
-      'a cycle between kustomizations',
-      {
-        'overlay/kustomization.yaml': 'resources:\n- ../base\n',
-        'base/kustomization.yaml': 'resources:\n- ../overlay\n',
-      },
-      'cycle',
-    ],
-    [
-      'invalid YAML',
-      { 'overlay/kustomization.yaml': 'resources:\n- bad.yaml\n', 'overlay/bad.yaml': 'a: [\n' },
-      'invalid-yaml',
-    ],
-    [
-      'a path leaving the repository',
-      { 'overlay/kustomization.yaml': 'resources:\n- ../../../etc/passwd\n' },
-      'outside-root',
-    ],
-    [
-      'a file outside the kustomization directory',
-      { 'overlay/kustomization.yaml': 'resources:\n- ../x.yaml\n', 'x.yaml': 'kind: A\n' },
-      'outside-root',
-    ],
-    [
-      'duplicate ids',
-      {
-        'overlay/kustomization.yaml': 'resources:\n- a.yaml\n- a2.yaml\n',
+  /** A bad input, the reason kustomize-ts must give, and the kustomization file and field its error must name. */
+  interface BadInput {
+    readonly what: string;
+    readonly files: Record<string, string>;
+    readonly reason: string;
+    readonly file: string;
+    readonly field: string;
+  }
+
+  const overlay = 'overlay/kustomization.yaml';
+  const refused = (what: string, kustomization: string, field: string): BadInput => ({
+    what,
+    files: { [overlay]: kustomization },
+    reason: 'not-supported',
+    file: overlay,
+    field,
+  });
+
+  it.each<BadInput>([
+    {
+      what: 'a cycle between kustomizations',
+      files: { [overlay]: 'resources:\n- ../base\n', 'base/kustomization.yaml': 'resources:\n- ../overlay\n' },
+      reason: 'cycle',
+      file: 'base/kustomization.yaml',
+      field: 'resources[0]',
+    },
+    {
+      what: 'invalid YAML',
+      files: { [overlay]: 'resources:\n- bad.yaml\n', 'overlay/bad.yaml': 'a: [\n' },
+      reason: 'invalid-yaml',
+      file: overlay,
+      field: 'resources[0]',
+    },
+    {
+      what: 'a path leaving the repository',
+      files: { [overlay]: 'resources:\n- ../../../etc/passwd\n' },
+      reason: 'outside-root',
+      file: overlay,
+      field: 'resources[0]',
+    },
+    {
+      what: 'a file outside the kustomization directory',
+      files: { [overlay]: 'resources:\n- ../x.yaml\n', 'x.yaml': 'kind: A\n' },
+      reason: 'outside-root',
+      file: overlay,
+      field: 'resources[0]',
+    },
+    {
+      what: 'duplicate ids',
+      files: {
+        [overlay]: 'resources:\n- a.yaml\n- a2.yaml\n',
         'overlay/a.yaml': 'kind: A\nmetadata: {name: n}\n',
         'overlay/a2.yaml': 'kind: A\nmetadata: {name: n}\n',
       },
-      'duplicate-id',
-    ],
-    ['helm charts', { 'overlay/kustomization.yaml': 'helmCharts:\n- name: x\n' }, 'not-supported'],
-    [
-      'a remote base',
-      { 'overlay/kustomization.yaml': 'resources:\n- github.com/org/repo//base?ref=v1\n' },
-      'not-supported',
-    ],
-    ['plugin transformers', { 'overlay/kustomization.yaml': 'transformers:\n- t.yaml\n' }, 'not-supported'],
-    ['a missing kustomization', { 'overlay/x.yaml': '' }, 'missing-kustomization'],
-  ])('fails on %s with reason %s and returns nothing', (_what, files, reason) => {
-    let result: unknown;
-    try {
-      result = render(files);
-    } catch (error) {
-      expect(error).toBeInstanceOf(KustomizeError);
-      expect((error as KustomizeError).reason).toBe(reason);
-    }
-    expect(result).toBeUndefined();
+      reason: 'duplicate-id',
+      file: overlay,
+      field: 'resources[1]',
+    },
+    {
+      what: 'a base without a kustomization',
+      files: { [overlay]: 'resources:\n- ../base\n', 'base/x.yaml': '' },
+      reason: 'missing-kustomization',
+      file: overlay,
+      field: 'resources[0]',
+    },
+  ])('fails on $what with reason $reason at $file $field, and returns nothing', ({ files, reason, file, field }) => {
+    const error = thrownBy(() => render(files));
+    expect(error).toBeInstanceOf(KustomizeError);
+    expect(error).toMatchObject({ reason, file, field });
+  });
+
+  it.each<BadInput>([
+    refused('helm charts', 'helmCharts:\n- name: x\n', 'helmCharts'),
+    refused('a remote base', 'resources:\n- github.com/org/repo//base?ref=v1\n', 'resources[0]'),
+    refused('plugin transformers', 'transformers:\n- t.yaml\n', 'transformers'),
+    refused('plugin generators', 'generators:\n- g.yaml\n', 'generators'),
+    refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
+    refused('custom transformer configurations', 'configurations:\n- c.yaml\n', 'configurations'),
+    refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
+    refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi'),
+    refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),
+  ])('refuses $what with a clear "not supported" error at $file $field', ({ files, reason, file, field }) => {
+    const error = thrownBy(() => render(files));
+    expect(error).toBeInstanceOf(KustomizeError);
+    expect(error).toMatchObject({ reason, file, field });
+    expect((error as KustomizeError).message).toMatch(
+      new RegExp(`^${file}: ${field.replace(/[[\]]/g, '\\$&')}: .*not supported`),
+    );
+  });
+
+  it('refuses a missing kustomization at the top, naming the directory', () => {
+    expect(thrownBy(() => render({ 'overlay/x.yaml': '' }))).toMatchObject({
+      reason: 'missing-kustomization',
+      file: 'overlay',
+      field: undefined,
+    });
   });
 
   it('refuses a directory argument that leaves the file system root', () => {
@@ -128,17 +185,6 @@ describe('renderKustomization', () => {
     );
   });
 });
-
-/** Runs `fn`, which must throw; returns what it threw, so a test can check every part of the error. */
-function thrownBy(fn: () => unknown): unknown {
-  let result: unknown;
-  try {
-    result = fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`expected a failure, got ${JSON.stringify(result).slice(0, 200)}`);
-}
 
 describe('renderKustomization on hostile input', () => {
   let dir: string;
