@@ -1,11 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { binaryDirs } from './paths.js';
+import { startPlatform } from './platform.js';
 import { isListening } from './ports.js';
 import { ComponentStartError, isAlive, startComponent } from './supervise.js';
 import { MissingToolError, requireCommand } from './tools.js';
 import { startRedis } from './components/redis.js';
+import { installFakeGo } from './support/fake-go.js';
+import { readVersions } from './versions.js';
+
+const BUILD = fileURLToPath(new URL('./bin/build-binaries.sh', import.meta.url));
 
 describe('a platform component that cannot start', () => {
   let dir: string;
@@ -14,7 +32,9 @@ describe('a platform component that cannot start', () => {
 
   it('names the missing tool and how to install it', async () => {
     expect(await requireCommand('redis-server', 'apt-get install redis-server')).toMatch(/\/redis-server$/);
-    const err = await requireCommand('redis-server', 'apt-get install redis-server', { PATH: dir }).catch((e: unknown) => e);
+    const err = await requireCommand('redis-server', 'apt-get install redis-server', { PATH: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(MissingToolError);
     expect((err as Error).message).toContain('redis-server is not installed');
     expect((err as Error).message).toContain('apt-get install redis-server');
@@ -22,7 +42,10 @@ describe('a platform component that cannot start', () => {
 
   it('names the component, the command and the log when its binary does not exist', async () => {
     const err = await startComponent({
-      name: 'kube-apiserver', command: join(dir, 'no-such-binary'), args: ['--secure-port=1'], logFile: join(dir, 'x.log'),
+      name: 'kube-apiserver',
+      command: join(dir, 'no-such-binary'),
+      args: ['--secure-port=1'],
+      logFile: join(dir, 'x.log'),
       ready: async () => false,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComponentStartError);
@@ -38,8 +61,12 @@ describe('a platform component that cannot start', () => {
     const port = (server.address() as { port: number }).port;
     try {
       const err = await startComponent({
-        name: 'redis', command: 'redis-server', args: ['--port', String(port), '--bind', '127.0.0.1', '--save', ''],
-        logFile: join(dir, 'redis.log'), ready: async () => false, readyTimeoutMs: 10_000,
+        name: 'redis',
+        command: 'redis-server',
+        args: ['--port', String(port), '--bind', '127.0.0.1', '--save', ''],
+        logFile: join(dir, 'redis.log'),
+        ready: async () => false,
+        readyTimeoutMs: 10_000,
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ComponentStartError);
       expect((err as Error).message).toMatch(/redis exited before it was ready/);
@@ -52,14 +79,21 @@ describe('a platform component that cannot start', () => {
 
   it('stops a component that does not become ready within its deadline', async () => {
     const err = await startComponent({
-      name: 'sleeper', command: 'sleep', args: ['300'], logFile: join(dir, 'sleep.log'),
-      ready: async () => false, readyTimeoutMs: 500,
+      name: 'sleeper',
+      command: 'sleep',
+      args: ['300'],
+      logFile: join(dir, 'sleep.log'),
+      ready: async () => false,
+      readyTimeoutMs: 500,
     }).catch((e: unknown) => e);
     expect((err as Error).message).toContain('sleeper did not become ready within 1 s');
     // The process group was stopped: no `sleep 300` of ours is left.
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync('ps', ['-eo', 'pid,args']).toString();
-    const pid = out.split('\n').filter((l) => l.includes('sleep 300')).map((l) => Number(l.trim().split(/\s+/)[0]))[0];
+    const pid = out
+      .split('\n')
+      .filter((l) => l.includes('sleep 300'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]))[0];
     expect(pid === undefined || !isAlive(pid)).toBe(true);
   });
 
@@ -70,5 +104,55 @@ describe('a platform component that cannot start', () => {
     await stopProcessGroup(record.pid);
     expect(isAlive(record.pid)).toBe(false);
     expect(await isListening(endpoint.port)).toBe(false);
+  });
+
+  it('stops the components already running when a later one fails to start, naming the one that failed', async () => {
+    // A moto virtualenv whose server exits at once (a broken install), in a cache of this test's own.
+    const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_CACHE: join(dir, 'cache'), GANTRY_STATE_ROOT: dir };
+    delete env.GANTRY_REDIS_URL;
+    const motoServer = join(binaryDirs(readVersions(), env).motoVenv, 'bin', 'moto_server');
+    mkdirSync(join(motoServer, '..'), { recursive: true });
+    writeFileSync(motoServer, '#!/bin/sh\necho "fake moto_server: broken virtualenv" >&2\nexit 3\n');
+    chmodSync(motoServer, 0o755);
+
+    const lines: string[] = [];
+    const err = await startPlatform({ parts: ['redis', 'aws'], env, log: (line) => lines.push(line) }).catch(
+      (e: unknown) => e,
+    );
+    const message = (err as Error).message;
+    expect(message).toContain('moto exited before it was ready (exit code 3)');
+    expect(message).toContain(`command: ${motoServer} -H 127.0.0.1`);
+    expect(message).toMatch(/log: \S+\/moto\.log/);
+    expect(message).toContain('fake moto_server: broken virtualenv');
+
+    // Redis had started (its pid is in the progress lines) and was stopped again, port and all.
+    const redisPid = Number(/redis ready after .* \(pid (\d+)\)/.exec(lines.join('\n'))?.[1]);
+    expect(redisPid).toBeGreaterThan(0);
+    expect(isAlive(redisPid)).toBe(false);
+    expect(lines).toContain('start failed; stopping the 1 component(s) already running');
+  });
+
+  it('names the component, "failed" and the build log when a build step fails, and publishes nothing', async () => {
+    const go = installFakeGo(dir);
+    const cache = join(dir, 'cache');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GANTRY_CACHE: cache,
+      PATH: `${go.binDir}:${process.env.PATH ?? ''}`,
+    };
+    delete env.KUBEBUILDER_ASSETS;
+
+    const err = await promisify(execFile)('bash', [BUILD, 'etcd'], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect((err as { code: number }).code).toBe(1);
+    const stderr = (err as { stderr: string }).stderr;
+    const buildLog = /(\S+\/build-etcd\.\w+\/build\.log)/.exec(stderr)?.[1];
+    expect(stderr).toContain(`etcd ${readVersions().ETCD_VERSION} build failed; last lines of ${buildLog}`);
+    // The log is kept for reading and holds what the failing command said.
+    expect(readFileSync(buildLog!, 'utf8')).toContain('fake go: get failed');
+    expect(stderr).toContain('fake go: get failed');
+    expect(existsSync(join(cache, 'bin', `etcd-${readVersions().ETCD_VERSION}`))).toBe(false);
+    expect(readdirSync(join(cache, 'bin'))).toEqual([]);
   });
 });
