@@ -19,7 +19,11 @@ export const KUSTOMIZE_VERSION = 'v5.8.2';
 
 /** Options of {@link renderKustomization}; none are needed to match `kustomize build`. */
 export interface RenderOptions {
-  /** Reserved: remote bases are never fetched; kustomize-ts refuses them whatever this says. */
+  /**
+   * Remote bases and files (git URLs, `https://`) are always refused in this release, with a `not-supported` error
+   * naming the field; there is no opt-in. The type admits only `false` so that asking for remote bases is a compile
+   * error rather than a setting that is silently ignored. Vendor a remote base into the repository instead.
+   */
   readonly allowRemote?: false;
 }
 

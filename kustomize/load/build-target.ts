@@ -6,7 +6,12 @@ import { transformImages } from '../transform/images.js';
 import { transformAnnotations, transformLabels, type LabelsEntry } from '../transform/labels.js';
 import { transformNameAffix } from '../transform/name-affix.js';
 import { transformNamespace } from '../transform/namespace.js';
-import { applyPatchesField, applyPatchesJson6902, applyPatchesStrategicMerge, applyReplacementsField } from '../transform/patches.js';
+import {
+  applyPatchesField,
+  applyPatchesJson6902,
+  applyPatchesStrategicMerge,
+  applyReplacementsField,
+} from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
 import { YamlError } from '../yaml/parse-yaml.js';
 import type { FileLoader } from './file-loader.js';
@@ -36,9 +41,15 @@ export class BuildTarget {
   /** Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component). */
   accumulate(map: ResMap): ResMap {
     const spec = this.kustomization.spec;
-    this.kustomization.resources.forEach((path, i) => this.at(`resources[${i}]`, () => this.accumulateResource(map, path)));
+    // Legacy `bases` are folded into the resource list; an error still names the field the user wrote.
+    const own = (spec.resources ?? []).length;
+    this.kustomization.resources.forEach((path, i) =>
+      this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => this.accumulateResource(map, path)),
+    );
     this.runGenerators(map);
-    (spec.components ?? []).forEach((path, i) => this.at(`components[${i}]`, () => this.accumulateComponent(map, path)));
+    (spec.components ?? []).forEach((path, i) =>
+      this.at(`components[${i}]`, () => this.accumulateComponent(map, path)),
+    );
     this.runTransformers(map);
     return map;
   }
@@ -54,7 +65,8 @@ export class BuildTarget {
 
   private accumulateResource(map: ResMap, path: string): void {
     const kind = this.loader.kindOf(path);
-    if (kind === 'missing') throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
+    if (kind === 'missing')
+      throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
     if (kind === 'file') {
       const text = this.loader.loadText(path);
       let resources;
@@ -62,7 +74,9 @@ export class BuildTarget {
         resources = readResources(text);
       } catch (error) {
         if (error instanceof YamlError || error instanceof KustomizeFailure) {
-          throw new KustomizeFailure('invalid-yaml', `accumulating resources from '${path}': ${error.message}`, { cause: error });
+          throw new KustomizeFailure('invalid-yaml', `accumulating resources from '${path}': ${error.message}`, {
+            cause: error,
+          });
         }
         throw error;
       }
@@ -134,12 +148,16 @@ export class BuildTarget {
       })),
     }));
     this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}));
-    if (spec.commonAnnotations) this.at('commonAnnotations', () => transformAnnotations(map, spec.commonAnnotations ?? {}));
-    (spec.patchesJson6902 ?? []).forEach((patch, i) => this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)));
+    if (spec.commonAnnotations)
+      this.at('commonAnnotations', () => transformAnnotations(map, spec.commonAnnotations ?? {}));
+    (spec.patchesJson6902 ?? []).forEach((patch, i) =>
+      this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)),
+    );
     (spec.replicas ?? []).forEach((rule, i) => this.at(`replicas[${i}]`, () => transformReplicas(map, rule)));
     this.kustomization.images.forEach((rule, i) =>
-      this.at(this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags', () =>
-        transformImages(map, [rule]),
+      this.at(
+        this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags',
+        () => transformImages(map, [rule]),
       ),
     );
     if ((spec.replacements ?? []).length > 0) {

@@ -24,7 +24,7 @@ export class FileLoader {
 
   /** Root-relative path of `path` taken relative to this kustomization, or an error if it leaves the repository. */
   resolve(path: string): string {
-    if (isRemote(path)) throw new KustomizeFailure('not-supported', `remote resource '${path}' is not supported (kustomize-ts renders local files only)`);
+    if (isRemote(path)) throw new KustomizeFailure('not-supported', remoteRefusal(path));
     const joined = joinRelative(this.root, path);
     if (joined === undefined) {
       throw new KustomizeFailure('outside-root', `security; path '${path}' leaves the repository root`);
@@ -113,6 +113,18 @@ export function asFailure(error: unknown): unknown {
   const reason =
     error.reason === 'outside-root' ? 'outside-root' : error.reason === 'too-large' ? 'too-large' : 'missing-file';
   return new KustomizeFailure(reason, error.message, { cause: error });
+}
+
+/**
+ * Why a remote base or file is refused, and what to do instead. There is no opt-in in this release: the renderer
+ * reads only through its file-system port and has no network, so a render never depends on someone else's
+ * repository being reachable (or unchanged) at render time.
+ */
+export function remoteRefusal(path: string): string {
+  return (
+    `remote resource '${path}' is not supported: kustomize-ts renders local files only and always refuses remote ` +
+    'bases; vendor the base into this repository at a pinned commit and reference it by path'
+  );
 }
 
 /** kustomize treats these as remote bases or files (git repositories, HTTP URLs). */

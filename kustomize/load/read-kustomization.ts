@@ -2,7 +2,7 @@ import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import { isJsonObject } from '../yaml/json-value.js';
 import { PatchError, ReplacementError } from '../patch/index.js';
-import type { FileLoader } from './file-loader.js';
+import { isRemote, remoteRefusal, type FileLoader } from './file-loader.js';
 import { KustomizationSchema, type KustomizationFile } from './kustomization-schema.js';
 
 /** The file names kustomize recognizes, in its order. */
@@ -134,13 +134,8 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     }
   }
   for (const [i, resource] of (spec.resources ?? []).entries()) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(resource) || /^git@|^github\.com\//.test(resource)) {
-      throw new KustomizeError(
-        'not-supported',
-        { file, field: `resources[${i}]` },
-        `remote resource '${resource}' is not supported (kustomize-ts renders local files only)`,
-      );
-    }
+    if (isRemote(resource))
+      throw new KustomizeError('not-supported', { file, field: `resources[${i}]` }, remoteRefusal(resource));
   }
 }
 

@@ -7,6 +7,7 @@ import {
   KustomizeError,
   MemoryFileSystem,
   renderKustomization,
+  type RenderOptions,
 } from '../../../kustomize/index.js';
 
 const deployment = `apiVersion: apps/v1
@@ -169,6 +170,35 @@ describe('renderKustomization', () => {
     expect((error as KustomizeError).message).toMatch(
       new RegExp(`^${file}: ${field.replace(/[[\]]/g, '\\$&')}: .*not supported`),
     );
+  });
+
+  it.each([
+    ['a remote base', 'resources:\n- https://github.com/org/repo//base?ref=v1\n', 'resources[0]'],
+    ['a remote legacy base', 'resources:\n- cm.yaml\nbases:\n- git@github.com:org/repo.git//base\n', 'bases[0]'],
+    ['a remote component', 'components:\n- github.com/org/repo//components/x\n', 'components[0]'],
+  ])('always refuses %s (there is no opt-in) and says to vendor it instead', (_what, kustomization, field) => {
+    const error = thrownBy(() =>
+      renderKustomization(
+        new MemoryFileSystem({
+          [overlay]: kustomization,
+          'overlay/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\n',
+        }),
+        'overlay',
+        { allowRemote: false },
+      ),
+    );
+    expect(error).toMatchObject({ reason: 'not-supported', file: overlay, field });
+    expect((error as KustomizeError).message).toMatch(
+      /always refuses remote bases; vendor the base into this repository at a pinned commit and reference it by path$/,
+    );
+  });
+
+  it('offers no option that allows remote bases (a compile-time check: tsc fails if one appears)', () => {
+    // @ts-expect-error allowRemote admits only false: remote bases are refused in this release.
+    const options: RenderOptions = { allowRemote: true };
+    expect(() =>
+      renderKustomization(new MemoryFileSystem({ [overlay]: 'resources:\n- https://x/y\n' }), 'overlay', options),
+    ).toThrow(expect.objectContaining({ reason: 'not-supported' }));
   });
 
   it('refuses a missing kustomization at the top, naming the directory', () => {
