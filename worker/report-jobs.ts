@@ -52,6 +52,9 @@ const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
  * Writes one report job to GitHub: the commit status (apply requests only; a dry run has no `deploy/<env>` status)
  * and the check run identified by `<env>:<sha>`. Both writes are idempotent, so a retried job changes nothing twice.
  * The check run's title is the status line: the job carries no separate title.
+ *
+ * A `pending` job that runs after the outcome was written (it failed, backed off, and came back late) changes
+ * nothing: the adapter never moves a final status back to `pending` nor reopens a completed check run.
  */
 export async function publishReportJob(
   job: ReportJob,
@@ -70,7 +73,7 @@ export async function publishReportJob(
       call,
     );
   const context = statusContext({ environment: request.environment, mode: request.mode, target: request.target });
-  await reporter.upsertCheckRun(
+  const checkRun = await reporter.upsertCheckRun(
     repo,
     {
       sha: request.sha,
@@ -82,6 +85,8 @@ export async function publishReportJob(
     },
     call,
   );
-  ctx.log.info({ state: job.state, context }, `reported ${job.state} to GitHub`);
+  if (job.state === 'pending' && checkRun.outcome === 'unchanged')
+    ctx.log.info({ state: job.state, context }, 'the outcome is already on GitHub; kept it over this late pending');
+  else ctx.log.info({ state: job.state, context }, `reported ${job.state} to GitHub`);
   return { state: job.state };
 }

@@ -3,7 +3,8 @@ import type { RepoRef, WriteOutcome } from './repo-ref.js';
 import { LIMITS, truncate, truncateMarkdown } from './text-limits.js';
 
 /** How a finished check run ended (GitHub's set, without `stale`, which only GitHub may set). */
-export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'action_required' | 'skipped';
+export type CheckConclusion =
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'timed_out' | 'action_required' | 'skipped';
 
 /** Where a check run is: still going, or done with a conclusion (GitHub requires one when completed). */
 export type CheckRunProgress =
@@ -26,16 +27,21 @@ export interface CheckRunInput {
   readonly detailsUrl?: string;
 }
 
-/** The check run written and what happened to it. */
+/** The check run written and what happened to it (`unchanged`: it was completed, and the write would reopen it). */
 export interface CheckRunResult {
   readonly id: number;
-  readonly outcome: Exclude<WriteOutcome, 'unchanged'>;
+  readonly outcome: WriteOutcome;
 }
 
 /**
  * Creates the check run, or updates the one already carrying `externalId` on that commit. GitHub cannot filter by
  * `external_id`, so the runs of that name on the commit are listed (all of them, not only the latest) and filtered
  * here. The pipeline reports one environment at a time, so two writers never race to create the same run.
+ *
+ * A completed run is never reopened: a `queued` or `in_progress` write to it is dropped (`unchanged`). Such a write
+ * is a late one: a `pending` report job that failed, backed off, and came back after the outcome was written would
+ * otherwise turn a finished deploy back into a running one for good. A completed write always lands (a redeploy of
+ * the same commit replaces the earlier outcome; it only shows no `in_progress` in between).
  */
 export async function upsertCheckRun(
   octokit: Octokit,
@@ -43,7 +49,10 @@ export async function upsertCheckRun(
   input: CheckRunInput,
   signal?: AbortSignal,
 ): Promise<CheckRunResult> {
-  const existing = await findCheckRun(octokit, repo, input, signal);
+  const found = await findCheckRun(octokit, repo, input, signal);
+  if (found?.status === 'completed' && input.progress.status !== 'completed')
+    return { id: found.id, outcome: 'unchanged' };
+  const existing = found?.id;
   const fields = {
     name: input.name,
     external_id: input.externalId,
@@ -64,7 +73,13 @@ export async function upsertCheckRun(
   return { id: data.id, outcome: 'created' };
 }
 
-async function findCheckRun(octokit: Octokit, repo: RepoRef, input: CheckRunInput, signal?: AbortSignal): Promise<number | undefined> {
+/** The newest run of that name carrying `externalId` on the commit. */
+async function findCheckRun(
+  octokit: Octokit,
+  repo: RepoRef,
+  input: CheckRunInput,
+  signal?: AbortSignal,
+): Promise<{ id: number; status: string } | undefined> {
   const runs = await octokit.paginate(octokit.checks.listForRef, {
     ...repo,
     ref: input.sha,
@@ -73,10 +88,19 @@ async function findCheckRun(octokit: Octokit, repo: RepoRef, input: CheckRunInpu
     per_page: 100,
     request: { signal },
   });
-  const matching = runs.filter((run) => run.external_id === input.externalId).map((run) => run.id);
-  return matching.length === 0 ? undefined : Math.max(...matching);
+  return runs
+    .filter((run) => run.external_id === input.externalId)
+    .reduce<{ id: number; status: string } | undefined>(
+      (newest, run) => (newest && newest.id > run.id ? newest : { id: run.id, status: run.status }),
+      undefined,
+    );
 }
 
-function progressFields(progress: CheckRunProgress): { status: CheckRunProgress['status']; conclusion?: CheckConclusion } {
-  return progress.status === 'completed' ? { status: 'completed', conclusion: progress.conclusion } : { status: progress.status };
+function progressFields(progress: CheckRunProgress): {
+  status: CheckRunProgress['status'];
+  conclusion?: CheckConclusion;
+} {
+  return progress.status === 'completed'
+    ? { status: 'completed', conclusion: progress.conclusion }
+    : { status: progress.status };
 }

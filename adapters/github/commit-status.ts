@@ -22,9 +22,15 @@ export function statusContext(environment: string): string {
   return `deploy/${environment}`;
 }
 
+/** The states that end a deployment; a `pending` never follows one of them on the same commit and context. */
+const FINAL: ReadonlySet<string> = new Set<CommitState>(['success', 'failure', 'error']);
+
 /**
  * Sets the `deploy/<env>` status on a commit. GitHub keeps every status ever posted (up to 1,000 per context), so a
  * replay that would post what is already the latest status for the context posts nothing.
+ *
+ * A `pending` after a final state of the same context is dropped (`unchanged`): it is a late write (a `pending`
+ * report job retried after the outcome was written), and GitHub would show the finished deploy as running forever.
  */
 export async function setCommitStatus(
   octokit: Octokit,
@@ -35,12 +41,22 @@ export async function setCommitStatus(
   const context = statusContext(input.environment);
   const description = truncate(input.description, LIMITS.statusDescription);
   const targetUrl = input.targetUrl ?? null;
-  const { data } = await octokit.repos.getCombinedStatusForRef({ ...repo, ref: input.sha, per_page: 100, request: { signal } });
+  const { data } = await octokit.repos.getCombinedStatusForRef({
+    ...repo,
+    ref: input.sha,
+    per_page: 100,
+    request: { signal },
+  });
   // Contexts are case-insensitive on GitHub.
   const latest = data.statuses.find((status) => status.context.toLowerCase() === context.toLowerCase());
-  if (latest?.state === input.state && latest.description === description && (latest.target_url ?? null) === targetUrl) {
+  if (
+    latest?.state === input.state &&
+    latest.description === description &&
+    (latest.target_url ?? null) === targetUrl
+  ) {
     return 'unchanged';
   }
+  if (input.state === 'pending' && latest !== undefined && FINAL.has(latest.state)) return 'unchanged';
   await octokit.repos.createCommitStatus({
     ...repo,
     sha: input.sha,

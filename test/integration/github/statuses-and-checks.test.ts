@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { GitHubReporter, type RepoRef } from '../../../adapters/github/index.js';
-import { GitHubEmulatorClient, startGitHubEmulator, type GitHubEmulator } from '../../platform/github-emulator/index.js';
+import {
+  GitHubEmulatorClient,
+  startGitHubEmulator,
+  type GitHubEmulator,
+} from '../../platform/github-emulator/index.js';
 
 const TOKEN = 'ghp_statusesTestToken';
 const sha = () => randomBytes(20).toString('hex');
@@ -28,7 +32,12 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
 
   it('posts deploy/<env> statuses with the given state, description and target URL', async () => {
     const commit = sha();
-    await reporter.setCommitStatus(repo, { sha: commit, environment: 'dev', state: 'pending', description: 'rendering' });
+    await reporter.setCommitStatus(repo, {
+      sha: commit,
+      environment: 'dev',
+      state: 'pending',
+      description: 'rendering',
+    });
     await reporter.setCommitStatus(repo, {
       sha: commit,
       environment: 'dev',
@@ -40,7 +49,15 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     const calls = await admin.calls({ operationId: 'repos/create-commit-status' });
     expect(calls.map((call) => [call.status, call.requestBody])).toEqual([
       [201, { context: 'deploy/dev', state: 'pending', description: 'rendering', target_url: null }],
-      [201, { context: 'deploy/dev', state: 'success', description: 'applied 3 objects', target_url: 'https://gantry.example.com/releases/dev/7' }],
+      [
+        201,
+        {
+          context: 'deploy/dev',
+          state: 'success',
+          description: 'applied 3 objects',
+          target_url: 'https://gantry.example.com/releases/dev/7',
+        },
+      ],
     ]);
     expect(calls[0]!.path).toBe(`/repos/${repo.owner}/${repo.repo}/statuses/${commit}`);
     const { data } = await octokit.repos.getCombinedStatusForRef({ ...repo, ref: commit });
@@ -48,7 +65,12 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
   });
 
   it('posts nothing when a replay repeats the latest status of the context', async () => {
-    const input = { sha: sha(), environment: 'staging', state: 'failure' as const, description: 'rolled back to 1a2b3c4' };
+    const input = {
+      sha: sha(),
+      environment: 'staging',
+      state: 'failure' as const,
+      description: 'rolled back to 1a2b3c4',
+    };
 
     expect(await reporter.setCommitStatus(repo, input)).toBe('created');
     expect(await reporter.setCommitStatus(repo, input)).toBe('unchanged');
@@ -56,8 +78,29 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(1);
   });
 
+  it('drops a pending that arrives after the final status of the same context, and still posts a new outcome', async () => {
+    const commit = sha();
+    const input = { sha: commit, environment: 'dev', description: 'x' } as const;
+    await reporter.setCommitStatus(repo, { ...input, state: 'success', description: 'deployed' });
+
+    expect(await reporter.setCommitStatus(repo, { ...input, state: 'pending', description: 'deploying' })).toBe(
+      'unchanged',
+    );
+    expect(await reporter.setCommitStatus(repo, { ...input, state: 'failure', description: 'redeploy failed' })).toBe(
+      'created',
+    );
+
+    const calls = await admin.calls({ operationId: 'repos/create-commit-status' });
+    expect(calls.map((call) => (call.requestBody as { state: string }).state)).toEqual(['success', 'failure']);
+  });
+
   it('cuts a description to the 140 characters GitHub allows', async () => {
-    await reporter.setCommitStatus(repo, { sha: sha(), environment: 'dev', state: 'error', description: 'x'.repeat(500) });
+    await reporter.setCommitStatus(repo, {
+      sha: sha(),
+      environment: 'dev',
+      state: 'error',
+      description: 'x'.repeat(500),
+    });
 
     const [call] = await admin.calls({ operationId: 'repos/create-commit-status' });
     const description = (call!.requestBody as { description: string }).description;
@@ -68,13 +111,25 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
   it('creates a check run once and updates it on every later write with the same external id', async () => {
     const commit = sha();
     const base = { sha: commit, name: 'deploy/dev', externalId: `dev:${commit}`, title: 'Deploying to dev' };
-    const first = await reporter.upsertCheckRun(repo, { ...base, progress: { status: 'in_progress' }, summary: 'Rendering…' });
-    const done = { ...base, progress: { status: 'completed', conclusion: 'success' } as const, summary: '| created | 3 |', text: 'details' };
+    const first = await reporter.upsertCheckRun(repo, {
+      ...base,
+      progress: { status: 'in_progress' },
+      summary: 'Rendering…',
+    });
+    const done = {
+      ...base,
+      progress: { status: 'completed', conclusion: 'success' } as const,
+      summary: '| created | 3 |',
+      text: 'details',
+    };
     const second = await reporter.upsertCheckRun(repo, done);
     const replay = await reporter.upsertCheckRun(repo, done);
 
     expect(first.outcome).toBe('created');
-    expect([second, replay]).toEqual([{ id: first.id, outcome: 'updated' }, { id: first.id, outcome: 'updated' }]);
+    expect([second, replay]).toEqual([
+      { id: first.id, outcome: 'updated' },
+      { id: first.id, outcome: 'updated' },
+    ]);
     expect(await admin.calls({ operationId: 'checks/create' })).toHaveLength(1);
     const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
     expect(data.check_runs).toHaveLength(1);
@@ -84,6 +139,35 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
       conclusion: 'success',
       output: { title: 'Deploying to dev', summary: '| created | 3 |', text: 'details' },
     });
+  });
+
+  it('never reopens a completed check run: a late in_progress write is dropped, a later outcome still lands', async () => {
+    const commit = sha();
+    const base = { sha: commit, name: 'deploy/dev', externalId: `dev:${commit}`, title: 'dev' };
+    const done = await reporter.upsertCheckRun(repo, {
+      ...base,
+      progress: { status: 'completed', conclusion: 'success' },
+      summary: 'deployed',
+    });
+
+    const late = await reporter.upsertCheckRun(repo, {
+      ...base,
+      progress: { status: 'in_progress' },
+      summary: 'deploying',
+    });
+    const again = await reporter.upsertCheckRun(repo, {
+      ...base,
+      progress: { status: 'completed', conclusion: 'failure' },
+      summary: 'redeploy failed',
+    });
+
+    expect(late).toEqual({ id: done.id, outcome: 'unchanged' });
+    expect(again).toEqual({ id: done.id, outcome: 'updated' });
+    expect(await admin.calls({ operationId: 'checks/update' })).toHaveLength(1);
+    const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
+    expect(data.check_runs.map((run) => [run.status, run.conclusion, run.output.summary])).toEqual([
+      ['completed', 'failure', 'redeploy failed'],
+    ]);
   });
 
   it('keeps one check run per environment on the same commit', async () => {
