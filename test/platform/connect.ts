@@ -6,13 +6,17 @@ import { readState, type PlatformState } from './state.js';
 export function platform(): PlatformState {
   const file = process.env.GANTRY_PLATFORM_STATE;
   if (!file) {
-    throw new Error('no local platform: this test runs in the `platform` jest project, whose global setup starts it (GANTRY_SKIP_PLATFORM must be unset)');
+    throw new Error(
+      'no local platform: this test runs in the `platform` jest project, whose global setup starts it (GANTRY_SKIP_PLATFORM must be unset)',
+    );
   }
   return readState(file);
 }
 
 /** Requires one part of the platform, with a message saying it was not started. */
-export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git'>(part: K): NonNullable<PlatformState[K]> {
+export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git'>(
+  part: K,
+): NonNullable<PlatformState[K]> {
   const value = platform()[part];
   if (!value) throw new Error(`the local platform was started without ${part}`);
   return value as NonNullable<PlatformState[K]>;
@@ -27,7 +31,29 @@ export function kubeConfig(): KubeConfig {
 /** AWS SDK v3 client options for the emulator: an explicit endpoint and dummy credentials. */
 export function awsClientConfig() {
   const aws = need('aws');
-  return { endpoint: aws.endpoint, region: aws.region, credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey } };
+  return {
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
+  };
+}
+
+/**
+ * The standard AWS SDK environment for the emulator: AWS_ENDPOINT_URL plus dummy credentials and a region. Set in
+ * a process's environment, it makes SDK v3 clients built with no options at all talk to moto, which is how the
+ * pipeline's own services are pointed at it.
+ */
+export function awsEnv(): Record<
+  'AWS_ENDPOINT_URL' | 'AWS_REGION' | 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY',
+  string
+> {
+  const aws = need('aws');
+  return {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: aws.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+  };
 }
 
 /** A short unique name for per-test isolation (namespace, queue prefix, repository, ECR repository). */

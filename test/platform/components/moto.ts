@@ -6,10 +6,15 @@ import { requireExecutable } from '../tools.js';
 
 /**
  * moto in server mode: one endpoint emulating ECR, CodeBuild, S3, CloudWatch Logs and Cloud Map. AWS SDK v3
- * clients reach it through AWS_ENDPOINT_URL with dummy credentials (see Platform.awsEnv).
+ * clients reach it through AWS_ENDPOINT_URL with dummy credentials (connect.ts: awsEnv() for those variables,
+ * awsClientConfig() for explicit client options).
  */
 export async function startMoto(venv: string, stateDir: string): Promise<{ record: ComponentRecord; url: string }> {
-  const command = requireExecutable(join(venv, 'bin', 'moto_server'), 'moto_server', 'scripts/setup.sh (creates the moto virtualenv)');
+  const command = requireExecutable(
+    join(venv, 'bin', 'moto_server'),
+    'moto_server',
+    'scripts/setup.sh (creates the moto virtualenv)',
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const record = await startComponent({
