@@ -1,5 +1,6 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → planDelivery → a deploy job per environment (+ a `pending` report each)
+//   plan job    → planDelivery → a deploy job per environment (+ a `pending` report each); a plan that fails for
+//                 good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   deploy job  → deployEnvironment → a report job (a superseded job is reported by the queue layer)
 //   report job  → the commit status and check run on GitHub
 import { KubeConfig } from '@kubernetes/client-node';
@@ -9,6 +10,7 @@ import { pino, type Logger } from 'pino';
 import { GitMirror } from '../adapters/git/index.js';
 import { GitHubReporter } from '../adapters/github/index.js';
 import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { DeployError } from '../core/deploy-error.js';
 import {
   createPlanWorker,
   createRedisClient,
@@ -29,6 +31,7 @@ import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
+import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
@@ -93,7 +96,16 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   });
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
-    const decision = await planDelivery(planJobDelivery(job), { git }, { signal: ctx.signal, log: ctx.log });
+    const delivery = planJobDelivery(job);
+    let decision: PlanResult;
+    try {
+      decision = await planDelivery(delivery, { git }, { signal: ctx.signal, log: ctx.log });
+    } catch (error) {
+      // A terminal failure (an invalid env.yaml) ends the job for good; GitHub must hear of it, or only the log
+      // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.
+      if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
+      throw error;
+    }
     if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
     const deployJobs: string[] = [];
     for (const request of decision.requests) {
