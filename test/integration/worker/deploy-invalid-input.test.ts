@@ -79,6 +79,28 @@ describe('deployEnvironment: bad input fails at once with a reason, and nothing 
     expect((await kit.releases(repo.namespace).list()).map((release) => release.revision)).toEqual([1]);
   });
 
+  it('refuses a commit whose environment renders no objects: RenderFailed, and the last release is neither pruned nor replaced', async () => {
+    const before = await snapshot(kit, repo.namespace);
+    expect(before).toEqual(expect.arrayContaining([expect.stringMatching(/^Deployment\/catalog@/)]));
+    // A valid kustomization that lists nothing: applied, it would prune everything the last release left.
+    await repo.git.writeFiles({
+      'environments/dev/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${repo.namespace}\nresources: []\n`,
+    });
+    const sha = await repo.git.commitAndPush('an overlay that lists no resources');
+
+    const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+    expect(result).toMatchObject({ outcome: 'failed', reason: Reason.RenderFailed, sha });
+    expect(result.message).toContain('render of environments/dev produced no objects');
+    expect(result.message).toContain('it would prune everything');
+    expect(result.revision).toBeUndefined();
+    expect(result.changeSet).toBeUndefined();
+    expect(await snapshot(kit, repo.namespace)).toEqual(before);
+    const history = await kit.releases(repo.namespace).list();
+    expect(history.map((release) => [release.revision, release.outcome])).toEqual([[1, 'succeeded']]);
+    expect(history[0]?.commit).not.toBe(sha);
+  });
+
   it('refuses a commit whose env.yaml is invalid: InvalidConfig names the file and field', async () => {
     await repo.git.writeFiles({
       'environments/dev/env.yaml': `name: dev\nbranch: main\ncluster:\n  name: local\nnamespace: ${repo.namespace}\nrollout:\n  timeout: soon\n`,
