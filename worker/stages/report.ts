@@ -10,7 +10,7 @@ import { DEPLOY_STAGES, type Timings } from '../../core/release/release.js';
 import type { DeployResult } from './deploy/deploy-types.js';
 
 /** What the report stage needs of the GitHub adapter. */
-export type Reporter = Pick<GitHubReporter, 'setCommitStatus' | 'upsertCheckRun' | 'upsertPullRequestComment'>;
+export type Reporter = Pick<GitHubReporter, 'setCommitStatus' | 'upsertCheckRun'>;
 
 export interface ReportOptions {
   readonly signal?: AbortSignal;

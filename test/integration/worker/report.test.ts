@@ -2,21 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
-import { deployEnvironment, type DeployResult } from '../../../worker/stages/deploy-environment.js';
-import { previewPullRequest } from '../../../worker/stages/preview-pull-request.js';
+import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
 import { reportResult, reportStarted } from '../../../worker/stages/report.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
 import { need } from '../../platform/connect.js';
-import {
-  createTestRepo,
-  openWorkerKit,
-  pushRequest,
-  SILENT,
-  testContext,
-  type TestRepo,
-  type WorkerKit,
-} from './worker-test-kit.js';
 
 const sha = () => randomBytes(20).toString('hex');
 const deployment = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop-dev', name: 'catalog' };
@@ -178,58 +168,5 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
 
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ state: 'error' });
-  });
-
-  describe('previewPullRequest', () => {
-    let kit: WorkerKit;
-    let repo: TestRepo;
-
-    beforeAll(async () => {
-      kit = await openWorkerKit();
-      repo = await createTestRepo('worker-preview');
-    });
-    afterAll(async () => {
-      await kit.close([repo.namespace]);
-      await repo.git.cleanup();
-    });
-
-    it('diffs the head commit against the live environment, applies nothing, and keeps one comment up to date', async () => {
-      const baseSha = await repo.commit('catalog in dev');
-      await deployEnvironment(pushRequest(repo, baseSha), kit.deps, testContext());
-      const before = await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace });
-      const pull = (head: string): DeployRequest => ({
-        ...request(head, { mode: 'dry-run', ref: 'refs/pull/3/head' }),
-        repo: { owner, name: 'shop', cloneUrl: repo.git.cloneUrl },
-        trigger: { kind: 'pull_request', number: 3, headSha: head, baseRef: 'main', headRef: 'hello', fromFork: false },
-      });
-      const deps = { ...kit.deps, reporter };
-      const ctx = { signal: new AbortController().signal, log: SILENT };
-
-      const headSha = await repo.commit('say hello', { environment: 'dev-hello' });
-      const first = await previewPullRequest([pull(headSha)], deps, ctx);
-      const nextSha = await repo.commit('say hello again', { environment: 'dev-hello-again' });
-      const second = await previewPullRequest([pull(nextSha)], deps, ctx);
-
-      expect(first.results.map((r) => [r.outcome, r.mode])).toEqual([['succeeded', 'dry-run']]);
-      const actions = (first.results[0]?.changeSet?.entries ?? [])
-        .filter((e) => e.action !== 'unchanged')
-        .map((e) => `${e.action} ${e.ref.kind}`);
-      expect(actions.sort()).toEqual(['configured Deployment', 'created ConfigMap', 'deleted ConfigMap']);
-      expect(await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: repo.namespace })).toEqual(
-        before,
-      );
-      expect((await kit.releases(repo.namespace).list()).length).toBe(1);
-      expect([first.comment.outcome, second.comment.outcome]).toEqual(['created', 'updated']);
-      expect(second.comment.id).toBe(first.comment.id);
-      const [check] = await callsFor('checks/create');
-      expect(check?.requestBody).toMatchObject({
-        name: 'diff/dev',
-        external_id: `diff:dev:${headSha}`,
-        conclusion: 'success',
-      });
-      const comments = await callsFor('issues/update-comment');
-      expect((comments[0]?.requestBody as { body: string }).body).toContain(`what ${nextSha.slice(0, 7)} would change`);
-      expect(await callsFor('repos/create-commit-status')).toEqual([]);
-    });
   });
 });
