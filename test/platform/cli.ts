@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { currentPlatformFile } from './paths.js';
-import { startPlatform, stopPlatform } from './platform.js';
+import { releaseOwner, startPlatform, stopPlatform } from './platform.js';
 import { readState, writeState, type PlatformState } from './state.js';
 import { isAlive } from './supervise.js';
 import { describePlatform } from './describe.js';
@@ -18,13 +18,19 @@ async function up(foreground: boolean): Promise<void> {
   if (existsSync(pointer)) {
     const running = readState(pointer);
     if (running.components.some((c) => isAlive(c.pid))) {
-      throw new Error(`a platform is already running (state in ${running.stateDir}); run \`npm run platform -- down\` first`);
+      throw new Error(
+        `a platform is already running (state in ${running.stateDir}); run \`npm run platform -- down\` first`,
+      );
     }
     rmSync(pointer, { force: true });
   }
-  const state = await startPlatform({ ownerPid: foreground ? process.pid : undefined });
+  // Owned by this process while it starts, so a Ctrl-C or kill mid-start leaves nothing running (the watchdog stops
+  // it). Without --foreground it is released to outlive us, but only once the pointer file lets `down` find it.
+  const started = await startPlatform({ ownerPid: process.pid });
+  const state = foreground ? started : { ...started, ownerPid: undefined };
   mkdirSync(dirname(pointer), { recursive: true });
   writeState(pointer, state);
+  if (!foreground) releaseOwner(started);
   process.stdout.write(describePlatform(state));
   if (!foreground) return;
   process.stdout.write('\nRunning in the foreground: Ctrl-C stops everything.\n');

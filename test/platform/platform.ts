@@ -27,7 +27,10 @@ export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws',
 export interface StartOptions {
   /** Which services to start (default: all). */
   readonly parts?: readonly PlatformPart[];
-  /** Stop everything when this process exits, even by SIGKILL (a watchdog process polls it). */
+  /**
+   * Stop everything when this process exits, even by SIGKILL (a watchdog process polls it), until releaseOwner
+   * hands the platform over.
+   */
   readonly ownerPid?: number;
   /** Progress lines (default: stderr). */
   readonly log?: (line: string) => void;
@@ -52,7 +55,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const versions = readVersions();
   const stateDir = mkdtempSync(join(env.GANTRY_STATE_ROOT ?? tmpdir(), 'gantry-platform-'));
   const stateFile = stateFileOf(stateDir);
-  const state: PlatformState = { version: 1, stateDir, startedAt: new Date().toISOString(), ownerPid: options.ownerPid, components: [] };
+  const state: PlatformState = {
+    version: 1,
+    stateDir,
+    startedAt: new Date().toISOString(),
+    ownerPid: options.ownerPid,
+    components: [],
+  };
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   const started = (record: ComponentRecord) => {
@@ -69,24 +78,45 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     // Opt-in: an existing Redis (CI's service container, ElastiCache through a tunnel). Tests isolate themselves
     // by queue prefix, so sharing one is safe.
     if (env.GANTRY_REDIS_URL) state.redis = { url: env.GANTRY_REDIS_URL, external: true };
-    else tasks.push(startRedis(stateDir).then(({ record, endpoint }) => { started(record); state.redis = { url: endpoint.url, external: false }; }));
+    else
+      tasks.push(
+        startRedis(stateDir).then(({ record, endpoint }) => {
+          started(record);
+          state.redis = { url: endpoint.url, external: false };
+        }),
+      );
   }
   if (parts.has('aws')) {
-    tasks.push(startMoto(binaryDirs(versions, env).motoVenv, stateDir).then(({ record, url }) => {
-      started(record);
-      state.aws = { endpoint: url, region: 'us-east-1', accessKeyId: 'testing', secretAccessKey: 'testing' };
-    }));
+    tasks.push(
+      startMoto(binaryDirs(versions, env).motoVenv, stateDir).then(({ record, url }) => {
+        started(record);
+        state.aws = { endpoint: url, region: 'us-east-1', accessKeyId: 'testing', secretAccessKey: 'testing' };
+      }),
+    );
   }
-  if (parts.has('registry')) tasks.push(startRegistry(stateDir).then(({ record, host }) => { started(record); state.registry = { host }; }));
+  if (parts.has('registry'))
+    tasks.push(
+      startRegistry(stateDir).then(({ record, host }) => {
+        started(record);
+        state.registry = { host };
+      }),
+    );
   if (parts.has('github')) {
     const token = `ghp_local${randomBytes(16).toString('hex')}`;
-    tasks.push(startGitHubEmulator(stateDir, token).then(({ record, url }) => { started(record); state.github = { url, token }; }));
+    tasks.push(
+      startGitHubEmulator(stateDir, token).then(({ record, url }) => {
+        started(record);
+        state.github = { url, token };
+      }),
+    );
   }
   if (parts.has('kubernetes')) {
-    tasks.push(startKubernetes(stateDir, env, started).then((k) => {
-      state.kubernetes = k;
-      log(`${k.nodes.length} kwok nodes Ready after ${since()}`);
-    }));
+    tasks.push(
+      startKubernetes(stateDir, env, started).then((k) => {
+        state.kubernetes = k;
+        log(`${k.nodes.length} kwok nodes Ready after ${since()}`);
+      }),
+    );
   }
   if (parts.has('git')) {
     const root = join(stateDir, 'git');
@@ -100,7 +130,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     log(`start failed; stopping the ${state.components.length} component(s) already running`);
     await stopComponents(state.components);
     state.components = [];
-    writeState(stateFile, state);
+    // Nothing is left to guard: released, the watchdog exits instead of removing the logs the error points to.
+    writeState(stateFile, { ...state, ownerPid: undefined });
     const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
     throw new Error(`the local platform did not start:\n\n${reasons.join('\n\n')}\n\n(logs kept in ${stateDir})`);
   }
@@ -116,7 +147,8 @@ async function startKubernetes(
 ): Promise<NonNullable<PlatformState['kubernetes']>> {
   if (env.GANTRY_KUBECONFIG) {
     // Opt-in: use an existing cluster (kind, k3d, EKS) instead of starting a control plane.
-    if (!existsSync(env.GANTRY_KUBECONFIG)) throw new Error(`GANTRY_KUBECONFIG=${env.GANTRY_KUBECONFIG} does not exist`);
+    if (!existsSync(env.GANTRY_KUBECONFIG))
+      throw new Error(`GANTRY_KUBECONFIG=${env.GANTRY_KUBECONFIG} does not exist`);
     return { kubeconfig: env.GANTRY_KUBECONFIG, server: '(from kubeconfig)', external: true, nodes: [] };
   }
   const bins = resolveControlPlaneBinaries(readVersions(), env);
@@ -139,11 +171,18 @@ async function startKubernetes(
 }
 
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */
-const STOP_WAVES = [['kwok', 'kube-scheduler', 'kube-controller-manager', 'github-emulator', 'moto', 'registry', 'redis'], ['kube-apiserver'], ['etcd']];
+const STOP_WAVES = [
+  ['kwok', 'kube-scheduler', 'kube-controller-manager', 'github-emulator', 'moto', 'registry', 'redis'],
+  ['kube-apiserver'],
+  ['etcd'],
+];
 
 export async function stopComponents(components: readonly ComponentRecord[]): Promise<void> {
   const known = new Set(STOP_WAVES.flat());
-  const waves = [...STOP_WAVES.map((names) => components.filter((c) => names.includes(c.name))), components.filter((c) => !known.has(c.name))];
+  const waves = [
+    ...STOP_WAVES.map((names) => components.filter((c) => names.includes(c.name))),
+    components.filter((c) => !known.has(c.name)),
+  ];
   for (const wave of waves) await Promise.all(wave.map((c) => stopProcessGroup(c.pid)));
 }
 
@@ -151,8 +190,20 @@ export async function stopComponents(components: readonly ComponentRecord[]): Pr
 export async function stopPlatform(state: PlatformState, options: { keepState?: boolean } = {}): Promise<void> {
   await stopComponents(state.components);
   const alive = state.components.filter((c) => isAlive(c.pid));
-  if (alive.length > 0) throw new Error(`platform down: still running: ${alive.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`);
+  if (alive.length > 0)
+    throw new Error(`platform down: still running: ${alive.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`);
   if (!options.keepState) rmSync(state.stateDir, { recursive: true, force: true });
+}
+
+/**
+ * Lets a platform outlive the process that started it (`platform up` without --foreground). Its watchdog guarded
+ * the start, so that a start interrupted by Ctrl-C or a kill leaves nothing running; it stops watching once it
+ * reads the state file without an owner. Call it only once the platform can be found again (`down` needs it).
+ */
+export function releaseOwner(state: PlatformState): PlatformState {
+  const released: PlatformState = { ...state, ownerPid: undefined };
+  writeState(stateFileOf(state.stateDir), released);
+  return released;
 }
 
 function startWatchdog(ownerPid: number, stateFile: string, stateDir: string): void {

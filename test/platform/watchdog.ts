@@ -1,5 +1,6 @@
-// Stops a platform whose owner (a test run) has gone away without stopping it: killed, crashed or interrupted.
-// Usage: watchdog.ts <ownerPid> <stateFile> <stateDir>. Exits by itself once the platform is stopped or gone.
+// Stops a platform whose owner (a test run, or `platform up` while it starts) has gone away without stopping it:
+// killed, crashed or interrupted. Usage: watchdog.ts <ownerPid> <stateFile> <stateDir>. Exits by itself once the
+// platform is stopped or gone, or once the owner released it (releaseOwner: the state file names no owner).
 import { existsSync } from 'node:fs';
 import { stopPlatform } from './platform.js';
 import { readState } from './state.js';
@@ -17,6 +18,11 @@ const timer = setInterval(() => {
     clearInterval(timer); // stopped normally
     return;
   }
+  // Checked before the owner: a `platform up` that released the platform exits right after, and that is no loss.
+  if (ownerOf(stateFile) !== ownerPid) {
+    clearInterval(timer);
+    return;
+  }
   if (isAlive(ownerPid)) return;
   clearInterval(timer);
   // A component that was starting when the owner died is not in the state file yet: sweep for it first.
@@ -27,3 +33,11 @@ const timer = setInterval(() => {
       process.exitCode = 1;
     });
 }, 500);
+
+function ownerOf(file: string): number | undefined {
+  try {
+    return readState(file).ownerPid;
+  } catch {
+    return ownerPid; // unreadable for a moment: keep watching
+  }
+}
