@@ -32,6 +32,7 @@ import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespac
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
+import { trimHistory } from './deploy/trim-history.js';
 import { validateObjects } from './deploy/validate-objects.js';
 import { waitForHealth } from './deploy/wait-for-health.js';
 import { readEnvironment } from './read-environments.js';
@@ -144,6 +145,8 @@ async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Pr
   // 10. Failed: record it, and roll back to the last good release when the environment enables it.
   const failed = failure;
   const settled = await run.step('rollback', () => settleFailure(run, env, revision, failed));
+  // Trimmed after failures too: a run of them must not grow the history past its limit.
+  await trimHistory(run, env);
   return run.finish(settledResult(run, settled, failed, changeSet, revision));
 }
 
@@ -210,17 +213,15 @@ async function rollOut(
   return { kind: 'failed', failure: { reason: verdict.reason, message: verdict.message, ...(ref && { ref }) } };
 }
 
-/** Step 10 on success: the release is `succeeded` (the next rollback target), and old releases are pruned. */
+/** Step 10 on success: the release is `succeeded` (the next rollback target), and the history is trimmed. */
 async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, revision: number): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
-  const options = { signal: run.signal };
   await store.update(
     revision,
     { outcome: 'succeeded', finishedAt: new Date(run.deps.now()).toISOString(), timings: run.data.timings },
-    options,
+    { signal: run.signal },
   );
-  const pruned = await store.prune(env.history.limit, options);
-  if (pruned.length > 0) run.ctx.log.info({ revisions: pruned }, `removed ${pruned.length} old release record(s)`);
+  await trimHistory(run, env);
   const health = run.data.health;
   if (health === undefined)
     throw new Error('deploy succeeded without a health check: the rollout step must record one');

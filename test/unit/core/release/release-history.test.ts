@@ -1,8 +1,21 @@
-import { inventoryToPrune, lastGoodRelease, latestRelease, mergeInventories, nextRevision, releasesToKeep } from '../../../../core/release/release-history.js';
+import {
+  inventoryToPrune,
+  lastGoodRelease,
+  latestRelease,
+  mergeInventories,
+  nextRevision,
+  releasesToKeep,
+} from '../../../../core/release/release-history.js';
 import { ref } from '../kube-objects.js';
 import { release } from '../releases.js';
 
-const history = [release(1, 'succeeded'), release(2, 'succeeded'), release(3, 'rolled-back'), release(4, 'failed'), release(5, 'superseded')];
+const history = [
+  release(1, 'succeeded'),
+  release(2, 'succeeded'),
+  release(3, 'rolled-back'),
+  release(4, 'failed'),
+  release(5, 'superseded'),
+];
 
 describe('release history', () => {
   it('numbers the next attempt one above the highest revision, starting at 1', () => {
@@ -31,12 +44,44 @@ describe('release history', () => {
     expect(drop.map((r) => r.revision)).toEqual([3, 1]);
   });
 
+  it('trims a run of failures after the last good release to the newest N, plus that good release', () => {
+    const outcomes = ['failed', 'rollback-failed', 'superseded', 'failed'] as const;
+    let failures = [release(1, 'succeeded')];
+    for (let revision = 2; revision <= 12; revision += 1) {
+      failures = releasesToKeep(
+        [...failures, release(revision, outcomes[revision % outcomes.length] ?? 'failed')],
+        3,
+      ).keep;
+      expect(failures.length).toBeLessThanOrEqual(4);
+    }
+    expect(failures.map((r) => r.revision)).toEqual([12, 11, 10, 1]);
+    expect(lastGoodRelease(failures)?.revision).toBe(1);
+  });
+
+  it('lets an old good release go once a newer one is within the newest N', () => {
+    const { keep, drop } = releasesToKeep(
+      [
+        release(1, 'succeeded'),
+        release(2, 'failed'),
+        release(3, 'failed'),
+        release(4, 'succeeded', { kind: 'rollback' }),
+        release(5, 'failed'),
+      ],
+      2,
+    );
+    expect(keep.map((r) => r.revision)).toEqual([5, 4]);
+    expect(drop.map((r) => r.revision)).toEqual([3, 2, 1]);
+  });
+
   it('keeps at least the newest record, whatever the limit says', () => {
     expect(releasesToKeep([release(1, 'failed')], 0).keep).toHaveLength(1);
   });
 
   it('merges inventories, each object once, across API versions', () => {
-    const merged = mergeInventories([ref('apps/v1', 'Deployment', 'a'), ref('v1', 'Service', 'a')], [ref('apps/v1beta2', 'Deployment', 'a'), ref('v1', 'ConfigMap', 'b')]);
+    const merged = mergeInventories(
+      [ref('apps/v1', 'Deployment', 'a'), ref('v1', 'Service', 'a')],
+      [ref('apps/v1beta2', 'Deployment', 'a'), ref('v1', 'ConfigMap', 'b')],
+    );
     expect(merged.map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/a', 'Service/a', 'ConfigMap/b']);
   });
 
@@ -44,12 +89,20 @@ describe('release history', () => {
     const owned = [
       release(1, 'succeeded', { inventory: [ref('v1', 'ConfigMap', 'ancient')] }),
       release(2, 'succeeded', { inventory: [ref('apps/v1', 'Deployment', 'api'), ref('v1', 'Service', 'api')] }),
-      release(3, 'rolled-back', { inventory: [ref('apps/v1', 'Deployment', 'api'), ref('apps/v1', 'Deployment', 'worker')] }),
+      release(3, 'rolled-back', {
+        inventory: [ref('apps/v1', 'Deployment', 'api'), ref('apps/v1', 'Deployment', 'worker')],
+      }),
       release(4, 'deploying', { inventory: [ref('v1', 'ConfigMap', 'new')], finishedAt: undefined }),
     ];
-    expect(inventoryToPrune(owned).map((r) => `${r.kind}/${r.name}`).sort()).toEqual(['ConfigMap/new', 'Deployment/api', 'Deployment/worker', 'Service/api']);
+    expect(
+      inventoryToPrune(owned)
+        .map((r) => `${r.kind}/${r.name}`)
+        .sort(),
+    ).toEqual(['ConfigMap/new', 'Deployment/api', 'Deployment/worker', 'Service/api']);
     expect(inventoryToPrune(owned.slice(0, 2)).map((r) => r.name)).toEqual(['api', 'api']);
-    expect(inventoryToPrune([release(1, 'failed', { inventory: [ref('v1', 'ConfigMap', 'x')] })]).map((r) => r.name)).toEqual(['x']);
+    expect(
+      inventoryToPrune([release(1, 'failed', { inventory: [ref('v1', 'ConfigMap', 'x')] })]).map((r) => r.name),
+    ).toEqual(['x']);
     expect(inventoryToPrune([])).toEqual([]);
   });
 });
