@@ -55,7 +55,8 @@ function describe(report: DeployReport): string {
     case 'rolled-back':
       return `Failed (${reason}); rolled back to ${report.rolledBackTo ? shortSha(report.rolledBackTo.sha) : 'the last good release'}`;
     case 'rollback-failed':
-      return `ROLLBACK FAILED after ${reason}: the environment needs attention`;
+      // The reason is RollbackFailed itself; the message says what failed first and why the rollback did too.
+      return `ROLLBACK FAILED, the environment needs attention: ${report.failure?.message ?? reason}`;
     case 'superseded':
       return `Superseded by ${report.supersededBy ? shortSha(report.supersededBy) : 'a newer commit'}; not deployed on its own`;
   }
