@@ -74,7 +74,9 @@ export function changeSummary(changeSet: ChangeSet, tense: 'did' | 'would'): str
 }
 
 /** GitHub check run status and conclusion per outcome. A superseded commit's check is `skipped` (grey), not red. */
-export function checkRunState(outcome: ReportOutcome): { status: 'in_progress' } | { status: 'completed'; conclusion: 'success' | 'failure' | 'skipped' } {
+export function checkRunState(
+  outcome: ReportOutcome,
+): { status: 'in_progress' } | { status: 'completed'; conclusion: 'success' | 'failure' | 'skipped' } {
   switch (outcome) {
     case 'in-progress':
       return { status: 'in_progress' };
