@@ -1,0 +1,290 @@
+// The main job on the embedded local platform, as a newcomer sees it (`bash scripts/demo.sh`):
+//   1. the local platform (started, or the running one reused)
+//   2. a GitOps repository holding this checkout's apps/ and environments/, in a real bare git repository
+//   3. the webhook service and a worker, as their own processes (npm run webhook / npm run worker)
+//   4. a push to main delivered as a signed GitHub webhook: dev and staging deployed, GitHub statuses and checks
+//   5. a bad change in dev (pods that never become Ready): rolled back on its own, GitHub says so
+//   6. promotion: main's good commit pushed to `release`, which production follows
+//   7. `gantry status` and `gantry history` against the same cluster
+// Every step checks what it claims and stops with a message naming the log to read when it does not hold.
+// The webhook and worker are stopped at the end; the platform is left running for exploring.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Octokit } from '@octokit/rest';
+import { simpleGit } from 'simple-git';
+import { dispatch } from '../cli/dispatch.js';
+import { DiskFileSystem, renderKustomization } from '../kustomize/index.js';
+import { readEnvironments } from '../worker/stages/read-environments.js';
+import { createGitFixture, type FixtureFiles, type GitFixture } from '../test/platform/git-fixtures.js';
+import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../test/platform/github-emulator/index.js';
+import { currentPlatformFile, REPO_ROOT } from '../test/platform/paths.js';
+import { freePort } from '../test/platform/ports.js';
+import { readState, type PlatformState } from '../test/platform/state.js';
+import { isAlive } from '../test/platform/supervise.js';
+import { claimsIn, provisionVolumes } from './demo/provision-volumes.js';
+import { readFile } from 'node:fs/promises';
+
+const OWNER = 'acme';
+const STEPS = 7;
+const DEADLINE_MS = Number(process.env.GANTRY_DEMO_TIMEOUT_MS ?? 240_000);
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+let stepNo = 0;
+const step = (title: string) => say(`\n==> ${++stepNo}/${STEPS} ${title}`);
+
+class DemoError extends Error {}
+
+/** The platform recorded in .gantry/platform.json when every component is alive; else starts one. */
+function ensurePlatform(): PlatformState {
+  const pointer = process.env.GANTRY_PLATFORM_STATE ?? currentPlatformFile();
+  if (existsSync(pointer)) {
+    const state = readState(pointer);
+    if (state.components.every((c) => isAlive(c.pid))) {
+      say(`    reusing the running platform (state in ${state.stateDir})`);
+      return state;
+    }
+  }
+  const up = spawnSync(process.execPath, ['--import', 'tsx', 'test/platform/cli.ts', 'up'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  if (up.status !== 0) throw new DemoError('the local platform did not start (its messages are above)');
+  return readState(currentPlatformFile());
+}
+
+/** This checkout's apps/ and environments/, as git tracks them (or as they are on disk, outside git). */
+async function sampleContent(): Promise<FixtureFiles> {
+  const listed = await simpleGit(REPO_ROOT)
+    .raw(['ls-files', '--', 'apps', 'environments'])
+    .catch(() => '');
+  const paths = listed.split('\n').filter((path) => path && existsSync(join(REPO_ROOT, path)));
+  if (paths.length === 0) throw new DemoError(`no apps/ or environments/ found in ${REPO_ROOT}`);
+  const files: Record<string, string> = {};
+  for (const path of paths) files[path] = await readFile(join(REPO_ROOT, path), 'utf8');
+  return files;
+}
+
+/** One service process, its output appended to `log`; stopped with SIGTERM at the end. */
+function startService(name: string, script: string, env: NodeJS.ProcessEnv, log: string): ChildProcess {
+  const out = createWriteStream(log, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  child.once('exit', (code, signal) => {
+    if (!stopping) say(`    ${name} exited (${signal ?? `code ${code}`}); its log: ${log}`);
+  });
+  return child;
+}
+let stopping = false;
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, hint: string): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new DemoError(`${what}: not within ${DEADLINE_MS / 1000} s; read ${hint}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** The final `deploy/<env>` status of a commit (waits while it is pending or absent). */
+async function finalStatus(github: Octokit, repo: string, sha: string, env: string, hint: string) {
+  return until(
+    `deploy/${env} on ${sha.slice(0, 7)}`,
+    async () => {
+      const { data } = await github.repos.listCommitStatusesForRef({ owner: OWNER, repo, ref: sha, per_page: 100 });
+      const latest = data.filter((s) => s.context === `deploy/${env}`).sort((a, b) => b.id - a.id)[0];
+      return latest && latest.state !== 'pending' ? latest : undefined;
+    },
+    hint,
+  );
+}
+
+async function checkRunOf(github: Octokit, repo: string, sha: string, env: string) {
+  const { data } = await github.checks.listForRef({ owner: OWNER, repo, ref: sha });
+  return data.check_runs.find((run) => run.name === `deploy/${env}`);
+}
+
+async function main(): Promise<void> {
+  step('the local platform');
+  const state = ensurePlatform();
+  const { kubernetes, redis, github: gh, git: gitPart } = state;
+  if (!kubernetes || !redis || !gh || !gitPart)
+    throw new DemoError('the demo needs the platform with kubernetes, redis, github and git');
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubernetes.kubeconfig);
+  const github = new Octokit({ baseUrl: gh.url, auth: gh.token });
+
+  step("a GitOps repository: this checkout's apps/ and environments/");
+  const name = `shop-${randomBytes(3).toString('hex')}`;
+  const repo: GitFixture = await createGitFixture({ root: gitPart.root, name, initialFiles: await sampleContent() });
+  const first = await repo.headSha();
+  say(`    ${repo.originDir} (branch main at ${first.slice(0, 7)}), on GitHub as ${OWNER}/${name}`);
+  const environments = readEnvironments(new DiskFileSystem(repo.workDir)).map((loaded) => loaded.config);
+  for (const env of environments) say(`    environment ${env.name}: follows ${env.branch}, namespace ${env.namespace}`);
+  const claims = environments.flatMap((env) =>
+    claimsIn(renderKustomization(new DiskFileSystem(repo.workDir), `environments/${env.name}`).objects, env.namespace),
+  );
+  const volumes = await provisionVolumes(kc, claims);
+  say(
+    `    volumes: ${claims.length} claim(s) on the local platform's stand-in for the EBS CSI driver (${volumes.length} new PersistentVolume(s))`,
+  );
+
+  step('the webhook service and a worker (npm run webhook, npm run worker)');
+  const secret = randomBytes(20).toString('hex');
+  const port = await freePort();
+  const prefix = `demo-${name}`;
+  const webhookLog = join(state.stateDir, `demo-webhook-${name}.log`);
+  const workerLog = join(state.stateDir, `demo-worker-${name}.log`);
+  const logs = `${webhookLog} and ${workerLog}`;
+  const services = [
+    startService(
+      'webhook',
+      'webhook/main.ts',
+      { GANTRY_WEBHOOK_SECRET: secret, GANTRY_REDIS_URL: redis.url, PORT: String(port), GANTRY_QUEUE_PREFIX: prefix },
+      webhookLog,
+    ),
+    startService(
+      'worker',
+      'worker/main.ts',
+      {
+        GANTRY_REDIS_URL: redis.url,
+        GANTRY_QUEUE_PREFIX: prefix,
+        KUBECONFIG: kubernetes.kubeconfig,
+        GANTRY_GIT_CACHE: join(state.stateDir, `demo-mirrors-${name}`),
+        GANTRY_GITHUB_URL: gh.url,
+        GANTRY_GITHUB_TOKEN: gh.token,
+      },
+      workerLog,
+    ),
+  ];
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await until('the webhook ready', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), webhookLog);
+    say(`    webhook on ${url}/webhooks/github; logs: ${logs}`);
+
+    const push = async (ref: string, before: string, after: string) => {
+      const payload = buildPushPayload({
+        repository: { owner: OWNER, name, cloneUrl: repo.cloneUrl },
+        ref,
+        before,
+        after,
+      });
+      const delivery = await deliverWebhook({ url: `${url}/webhooks/github`, secret, event: 'push', payload });
+      if (delivery.status !== 202)
+        throw new DemoError(`the webhook answered ${delivery.status} ${delivery.body}; read ${webhookLog}`);
+      say(
+        `    signed push of ${ref.replace('refs/heads/', '')} @ ${after.slice(0, 7)} delivered: ${delivery.status} (delivery ${delivery.deliveryId})`,
+      );
+    };
+    const expectOutcome = async (sha: string, env: string, state: 'success' | 'failure', started: number) => {
+      const status = await finalStatus(github, name, sha, env, logs);
+      const run = await checkRunOf(github, name, sha, env);
+      say(
+        `    deploy/${env}: ${status.state}, "${status.description ?? ''}" after ${((Date.now() - started) / 1000).toFixed(1)} s; check run ${run?.conclusion ?? 'missing'}: ${run?.output.title ?? ''}`,
+      );
+      if (status.state !== state)
+        throw new DemoError(`deploy/${env} ended ${status.state}, expected ${state}; read ${workerLog}`);
+      return { status, run };
+    };
+    const following = (branch: string) => environments.filter((env) => env.branch === branch).map((env) => env.name);
+
+    step(`a push to main: ${following('main').join(' and ')} follow it`);
+    let started = Date.now();
+    await push('refs/heads/main', ZERO_SHA, first);
+    for (const env of following('main')) await expectOutcome(first, env, 'success', started);
+    const summary = (await checkRunOf(github, name, first, following('main')[0] ?? 'dev'))?.output.summary ?? '';
+    say(
+      summary
+        .split('\n')
+        .slice(0, 12)
+        .map((line) => `      | ${line}`)
+        .join('\n'),
+    );
+
+    step("a bad change in dev: storefront's new pods never become Ready");
+    const bad = await repo.commitAndPush(
+      'dev: storefront pods that never become Ready',
+      badRollout(await repo.git.show([`HEAD:environments/dev/kustomization.yaml`])),
+    );
+    started = Date.now();
+    await push('refs/heads/main', first, bad);
+    const { status } = await expectOutcome(bad, 'dev', 'failure', started);
+    if (!status.description?.includes(`rolled back to ${first.slice(0, 7)}`)) {
+      throw new DemoError(
+        `deploy/dev failed but does not say it rolled back to ${first.slice(0, 7)}; read ${workerLog}`,
+      );
+    }
+
+    step("promotion: main's last good commit pushed to release, which production follows");
+    await repo.git.push(['origin', `${first}:refs/heads/release`]);
+    started = Date.now();
+    await push('refs/heads/release', ZERO_SHA, first);
+    for (const env of following('release')) await expectOutcome(first, env, 'success', started);
+
+    step('gantry status and gantry history --env dev, against the same cluster');
+    const cli = ['--kubeconfig', kubernetes.kubeconfig, '--repo', repo.workDir];
+    const io = { stdout: (text: string) => process.stdout.write(text), stderr: () => undefined, cwd: repo.workDir };
+    if ((await dispatch(['status', ...cli], io)) !== 0) throw new DemoError('gantry status failed');
+    if ((await dispatch(['history', '--env', 'dev', ...cli], io)) !== 0) throw new DemoError('gantry history failed');
+  } finally {
+    stopping = true;
+    for (const service of services) service.kill('SIGTERM');
+    await Promise.all(
+      services.map(
+        (service) =>
+          new Promise((resolve) => (service.exitCode !== null ? resolve(null) : service.once('exit', resolve))),
+      ),
+    );
+  }
+
+  say(`\nDone. The platform keeps running; explore it:`);
+  say(`  export KUBECONFIG=${kubernetes.kubeconfig}`);
+  say(`  node --import tsx cli/main.ts status --repo ${repo.workDir}`);
+  say(`  node --import tsx cli/main.ts diff --env dev --repo ${repo.workDir}`);
+  say(`  GitHub emulator: ${gh.url}/repos/${OWNER}/${name}/commits/${first}/statuses`);
+  say(`  logs: ${logs}`);
+}
+
+/**
+ * The dev overlay with one more patch: storefront's pod template labelled `gantry.dev/simulate: never-ready` (the
+ * local platform's kwok stages keep such pods unready) and a 15 s progress deadline, so the rollout fails fast.
+ */
+function badRollout(kustomization: string): FixtureFiles {
+  const patch = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: storefront',
+    'spec:',
+    '  progressDeadlineSeconds: 15',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        gantry.dev/simulate: never-ready',
+    '',
+  ].join('\n');
+  if (!/^patches:\s*$/m.test(kustomization))
+    throw new DemoError('environments/dev/kustomization.yaml has no patches: list to extend');
+  return {
+    'environments/dev/patches/demo-never-ready.yaml': patch,
+    'environments/dev/kustomization.yaml': kustomization.replace(
+      /^patches:\s*$/m,
+      'patches:\n  - path: patches/demo-never-ready.yaml',
+    ),
+  };
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
