@@ -1,22 +1,38 @@
 import type { CommandIo } from './command-io.js';
-import { runApply } from './apply.js';
-import { runDiff } from './diff.js';
-import { runHistory } from './history.js';
-import { runRender } from './render.js';
-import { runRollback } from './rollback.js';
-import { runStatus } from './status.js';
 
 /** A `gantry` subcommand: takes its arguments and streams, returns the exit code. */
 export type Command = (args: readonly string[], io: CommandIo) => number | Promise<number>;
 
-/** The subcommands; each lives in its own file (cli/<name>.ts). Add new ones here. */
-export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
-  apply: { run: runApply, summary: 'deploy an environment at a commit, as the worker does (rolls back on failure)' },
-  diff: { run: runDiff, summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes' },
-  history: { run: runHistory, summary: "list an environment's releases recorded in the cluster" },
-  render: { run: runRender, summary: 'print the manifests of a kustomization (same bytes as kustomize build)' },
-  rollback: { run: runRollback, summary: "re-apply an earlier succeeded release's stored manifests" },
-  status: { run: runStatus, summary: 'per environment: last release, its outcome, live health of its workloads' },
+/**
+ * The subcommands; each lives in its own file (cli/<name>.ts) and is imported only when it runs: `gantry render`
+ * needs kustomize-ts alone, and loading the cluster commands' Kubernetes client and worker first tripled its start.
+ * Add new ones here.
+ */
+export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Command>; readonly summary: string }>> = {
+  apply: {
+    load: async () => (await import('./apply.js')).runApply,
+    summary: 'deploy an environment at a commit, as the worker does (rolls back on failure)',
+  },
+  diff: {
+    load: async () => (await import('./diff.js')).runDiff,
+    summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes',
+  },
+  history: {
+    load: async () => (await import('./history.js')).runHistory,
+    summary: "list an environment's releases recorded in the cluster",
+  },
+  render: {
+    load: async () => (await import('./render.js')).runRender,
+    summary: 'print the manifests of a kustomization (same bytes as kustomize build)',
+  },
+  rollback: {
+    load: async () => (await import('./rollback.js')).runRollback,
+    summary: "re-apply an earlier succeeded release's stored manifests",
+  },
+  status: {
+    load: async () => (await import('./status.js')).runStatus,
+    summary: 'per environment: last release, its outcome, live health of its workloads',
+  },
 };
 
 /** The top-level usage text. */
@@ -37,5 +53,6 @@ export async function dispatch(argv: readonly string[], io: CommandIo): Promise<
     io.stderr(`gantry: unknown command '${name}'\n\n${usage()}`);
     return 1;
   }
-  return command.run(args, io);
+  const run = await command.load();
+  return run(args, io);
 }
