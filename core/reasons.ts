@@ -73,6 +73,8 @@ export const Reason = {
   ReplicasUnavailable: 'ReplicasUnavailable',
   /** The controller could not create replicas (quota, admission), as its ReplicaFailure condition says. */
   ReplicaFailure: 'ReplicaFailure',
+  /** The apiserver rejects the pods the controller creates as invalid: no retry or wait can make them pass. */
+  PodRejected: 'PodRejected',
   /** `spec.paused` is true, so the new template will never roll out. */
   RolloutPaused: 'RolloutPaused',
   /** A container keeps crashing and restarting. */

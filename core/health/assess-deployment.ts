@@ -4,7 +4,8 @@ import { Reason } from '../reasons.js';
 import { podsFailure } from './assess-pod.js';
 import { currentDeploymentPods } from './current-pods.js';
 import type { HealthStatus, RelatedObjects } from './health-status.js';
-import { conditionsSchema, count, degraded, describeCondition, findCondition, healthy, metadataSchema, notObserved, progressing, readObject } from './health-status.js';
+import { replicaFailureHealth } from './replica-failure.js';
+import { conditionsSchema, count, degraded, findCondition, healthy, metadataSchema, notObserved, progressing, readObject } from './health-status.js';
 
 const deploymentSchema = z.looseObject({
   metadata: metadataSchema,
@@ -24,7 +25,8 @@ const deploymentSchema = z.looseObject({
  * A Deployment, by the rules of `kubectl rollout status` and kstatus: the controller has observed the latest
  * generation, every replica runs the new template, no old replica is left, every updated replica is available.
  * Fails fast, without waiting for a timeout, when the Progressing condition reports `ProgressDeadlineExceeded`,
- * when a pod of the new ReplicaSet cannot run (crash loop, image pull), or when the Deployment is paused.
+ * when a pod of the new ReplicaSet cannot run (crash loop, image pull), when the apiserver rejects its pods as
+ * invalid, or when the Deployment is paused.
  */
 export function assessDeployment(obj: KubeObject, related: RelatedObjects = {}): HealthStatus {
   const read = readObject(deploymentSchema, obj);
@@ -48,7 +50,7 @@ function replicaProgress(desired: number, status: { replicas?: number; updatedRe
   const updated = status.updatedReplicas ?? 0;
   const available = status.availableReplicas ?? 0;
   const replicaFailure = findCondition(status.conditions, 'ReplicaFailure');
-  if (replicaFailure?.status === 'True') return progressing(Reason.ReplicaFailure, `cannot create replicas: ${describeCondition(replicaFailure)}`);
+  if (replicaFailure?.status === 'True') return replicaFailureHealth(replicaFailure);
   if (updated < desired) return progressing(Reason.ReplicasUpdating, `${updated} of ${desired} replicas updated to the new template`);
   if (replicas > updated) return progressing(Reason.OldReplicasPending, `${replicas - updated} old replica${replicas - updated === 1 ? '' : 's'} pending termination`);
   if (available < updated) return progressing(Reason.ReplicasUnavailable, `${available} of ${updated} updated replicas available`);
