@@ -322,7 +322,7 @@ function costTable(): string[] {
 
 const ourPeak = Math.max(...steps.filter((s) => s.side === 'gantry').map((s) => s.peakMiB));
 const report = [
-  `Command: \`npm run bench:apply -- --runs ${runs}${apps === 250 ? '' : ` --apps ${apps}`}${profile ? ' --profile' : ''}${write ? ' --write' : ''}\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}; load average (1 min) at the start of each run: ${loads.join(', ')}. The machine is shared with other engineers' builds and tests, and the apiserver, etcd, controllers and both clients share its 2 cores.`,
+  `Command: \`npm run bench:apply -- --runs ${runs}${apps === 250 ? '' : ` --apps ${apps}`}${profile ? ' --profile' : ''}${write ? ' --write' : ''}\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}; load average (1 min) at the start of each run: ${loads.join(', ')}. Other work on the machine shows in that load average; the apiserver, etcd, controllers and both clients share its 2 cores.`,
   '',
   `Environment: ${apps * 4} objects in one namespace, ${apps} apps × (Deployment, Service, ConfigMap, Secret) as a platform team writes them (labels, probes, resources, security context, env from the ConfigMap and the Secret), one YAML file per app (bench/generate-environment.ts). Deployments have \`replicas: ${REPLICAS}\`, so the figures are the apply path alone: no pods are started whose scheduling and status updates would load the apiserver during the next step (the Deployment controller still makes a ReplicaSet per Deployment; each step waits for those before the next starts). "10 changed": 5 Deployments get a new image tag and their 5 ConfigMaps a new value.`,
   '',
