@@ -11,8 +11,12 @@ export const Reason = {
   InvalidConfig: 'InvalidConfig',
   /** kustomize could not render the environment. */
   RenderFailed: 'RenderFailed',
-  /** An image build failed. */
+  /** An image build failed (a RUN step, a Dockerfile error, a missing base image...). */
   BuildFailed: 'BuildFailed',
+  /** An image build ran past its timeout and was stopped. */
+  BuildTimedOut: 'BuildTimedOut',
+  /** A deploy cannot go on because a build it needs failed (the message names the app). */
+  BuildDependencyFailed: 'BuildDependencyFailed',
   /** The apiserver's dry-run rejected an object (400/422), so nothing was applied. */
   ValidationFailed: 'ValidationFailed',
   /** An object changes a field the apiserver never lets change (a Service's clusterIP, a Job's template...). */
@@ -43,6 +47,8 @@ export const Reason = {
   GitFetchFailed: 'GitFetchFailed',
   /** Redis did not answer. */
   QueueUnavailable: 'QueueUnavailable',
+  /** The image registry (ECR, the local registry) or the build service did not answer. */
+  RegistryUnavailable: 'RegistryUnavailable',
 
   // ── Rollout outcomes (terminal for the attempt; they lead to a rollback, not a retry) ──
   /** A Deployment's Progressing condition says the rollout stopped progressing. */
@@ -124,6 +130,7 @@ const RETRYABLE: ReadonlySet<Reason> = new Set<Reason>([
   Reason.Conflict,
   Reason.GitFetchFailed,
   Reason.QueueUnavailable,
+  Reason.RegistryUnavailable,
 ]);
 
 /** True when retrying the same step later may succeed (transient trouble); false when it is terminal. */
