@@ -52,7 +52,7 @@ async function main(root: string): Promise<number> {
     outcomes.push({
       file,
       error: outcome.error,
-      note: outcome.config ? `image ${outcome.config.image.repository}` : '',
+      note: outcome.config ? `image ${outcome.config.images.map((image) => image.repository).join(', ')}` : '',
     });
   }
 

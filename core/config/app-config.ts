@@ -28,11 +28,9 @@ const imageRepository = z
     ctx.addIssue({ code: 'custom', input: name, message: `${JSON.stringify(name)} ${hint}` });
   });
 
-const healthPath = z
-  .string()
-  .regex(/^\/[^\s?#]*$/, {
-    error: 'must be an HTTP path starting with "/" (for example /healthz), without spaces, query or fragment',
-  });
+const healthPath = z.string().regex(/^\/[^\s?#]*$/, {
+  error: 'must be an HTTP path starting with "/" (for example /healthz), without spaces, query or fragment',
+});
 
 const portSchema = z.strictObject({
   name: portName.describe('the port name the Service and the probes refer to, for example http'),
@@ -110,23 +108,57 @@ const autoscalingSchema = z
     }
   });
 
+const buildArgs = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a build argument name: letters, digits and _' }),
+    z.string().max(4_096),
+  )
+  .default({});
+
+const buildSchema = z.strictObject({
+  context: appRelativePath.default('.'),
+  dockerfile: appRelativePath.default('Dockerfile'),
+  watch: z.array(watchPattern).min(1).optional(),
+  buildArgs,
+});
+
+const imageSchema = z.strictObject({
+  name: serviceName('frontend').optional(),
+  repository: imageRepository.describe('the ECR repository name the image is pushed to, for example shop/frontend'),
+  context: appRelativePath.default('.'),
+  dockerfile: appRelativePath.optional(),
+  watch: z.array(watchPattern).min(1).optional(),
+  buildArgs,
+});
+
+/** The default watch list of an image built from `context`: the whole app for `.`, else the context directory. */
+function defaultWatch(context: string): readonly string[] {
+  const dir = context.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  return dir === '' || dir === '.' ? [...DEFAULT_WATCH] : [`${dir}/**`];
+}
+
 /** The zod schema of app.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseAppConfig}. */
 export const appConfigSchema = z
   .strictObject({
     name: serviceName('catalog').describe('the app name, the same as its directory under apps/ (for example catalog)'),
-    image: z.strictObject({
-      repository: imageRepository.describe('the ECR repository name the image is pushed to, for example shop/catalog'),
-    }),
-    build: z
+    // Two spellings of what to build: `image` + `build` for an app with one image (the common case), or `images`
+    // for an app that builds several from one repository (a Dockerfile per service under src/<service>/). The
+    // parsed model has only `images`, so nothing downstream cares which spelling a file used.
+    image: z
       .strictObject({
-        context: appRelativePath.default('.'),
-        dockerfile: appRelativePath.default('Dockerfile'),
-        watch: z
-          .array(watchPattern)
-          .min(1)
-          .default([...DEFAULT_WATCH]),
+        repository: imageRepository.describe(
+          'the ECR repository name the image is pushed to, for example shop/catalog',
+        ),
       })
-      .prefault({}),
+      .optional(),
+    build: buildSchema.optional(),
+    images: z
+      .array(imageSchema)
+      .min(1)
+      .max(50)
+      .superRefine(uniqueBy((image) => image.repository, 'the repository'))
+      .superRefine(uniqueBy((image) => image.name ?? image.repository, 'the image name'))
+      .optional(),
     ports: z
       .array(portSchema)
       .min(1)
@@ -145,6 +177,24 @@ export const appConfigSchema = z
     traffic: z.strictObject({ provider: z.enum(TRAFFIC_PROVIDERS).optional() }).prefault({}),
   })
   .superRefine((app, ctx) => {
+    if (app.images !== undefined && (app.image !== undefined || app.build !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['images'],
+        input: app.images,
+        message:
+          'is given together with image/build; use `image` + `build` for one image or `images` for several, not both',
+      });
+    }
+    if (app.images === undefined && app.image === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['image'],
+        input: undefined,
+        message:
+          "is missing: name the repository the app's image is pushed to (image.repository), or list several under images",
+      });
+    }
     const port = app.health.port;
     if (port !== undefined && !app.ports.some((candidate) => candidate.name === port)) {
       ctx.addIssue({
@@ -155,9 +205,33 @@ export const appConfigSchema = z
       });
     }
   })
-  .transform((app) => {
+  .transform(({ image, build, images, ...app }) => {
     const ports = app.ports.map((port) => ({ ...port, servicePort: port.servicePort ?? port.containerPort }));
-    return { ...app, ports, health: { ...app.health, port: app.health.port ?? (ports[0] as { name: string }).name } };
+    const single = {
+      repository: image?.repository ?? '',
+      context: build?.context ?? '.',
+      ...build,
+      dockerfile: build?.dockerfile,
+    };
+    const listed = images ?? [single];
+    const resolved: AppImage[] = listed.map((entry) => {
+      const context = entry.context ?? '.';
+      const dir = context.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+      return {
+        name: ('name' in entry ? entry.name : undefined) ?? entry.repository.split('/').pop() ?? entry.repository,
+        repository: entry.repository,
+        context,
+        dockerfile: entry.dockerfile ?? (dir === '' || dir === '.' ? 'Dockerfile' : `${dir}/Dockerfile`),
+        watch: entry.watch ?? defaultWatch(context),
+        buildArgs: entry.buildArgs ?? {},
+      };
+    });
+    return {
+      ...app,
+      images: resolved,
+      ports,
+      health: { ...app.health, port: app.health.port ?? (ports[0] as { name: string }).name },
+    };
   });
 
 /**
@@ -168,18 +242,11 @@ export const appConfigSchema = z
 export interface AppConfig {
   /** The app's name: its directory under `apps/`, and the name of its Deployment, Service and ServiceAccount. Required. */
   readonly name: string;
-  readonly image: {
-    /** ECR repository name (`shop/catalog`), without registry or tag: the build pushes there, and the base's image name is this too, so the `images:` transformer can pin it. Required. */
-    readonly repository: string;
-  };
-  readonly build: {
-    /** Docker build context, relative to the app directory. Default `.`. */
-    readonly context: string;
-    /** Dockerfile, relative to the app directory. Default `Dockerfile`. */
-    readonly dockerfile: string;
-    /** Globs relative to the app directory whose change triggers a rebuild; `!` excludes. Default {@link DEFAULT_WATCH}. */
-    readonly watch: readonly string[];
-  };
+  /**
+   * The images the app builds, at least one: from `images`, or the one that `image` + `build` describe. Each is
+   * decided (content tag), built and pinned on its own.
+   */
+  readonly images: readonly AppImage[];
   /** The ports the app serves, the first being the main one (probes, traffic routing). At least one. */
   readonly ports: readonly AppPort[];
   readonly health: {
@@ -198,6 +265,22 @@ export interface AppConfig {
     /** Pins the app to one traffic provider. Default: the environment's `traffic.provider`. */
     readonly provider?: TrafficProvider;
   };
+}
+
+/** One image an app builds. Paths are relative to the app directory. */
+export interface AppImage {
+  /** Names the image within the app (check runs, logs). Default: the last segment of `repository`. */
+  readonly name: string;
+  /** ECR repository name (`shop/catalog`), without registry or tag: the build pushes there, and the base's image name is this too, so the `images:` transformer can pin it. Required. */
+  readonly repository: string;
+  /** Docker build context. Default `.`. */
+  readonly context: string;
+  /** The Dockerfile. Default `Dockerfile` for the context `.`, else `<context>/Dockerfile`. */
+  readonly dockerfile: string;
+  /** Globs whose change triggers a rebuild; `!` excludes. Default {@link DEFAULT_WATCH} for the context `.`, else `<context>/**`. */
+  readonly watch: readonly string[];
+  /** `--build-arg` values. Default none. */
+  readonly buildArgs: Readonly<Record<string, string>>;
 }
 
 export interface AppPort {

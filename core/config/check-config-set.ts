@@ -29,7 +29,13 @@ export function checkConfigSet(
 
   checkNamesMatchDirectories(apps, 'apps', report);
   checkNamesMatchDirectories(environments, 'environments', report);
-  checkUnique(apps, (app) => app.image.repository, 'image.repository', 'pushes to the same repository', report);
+  checkUnique(
+    apps.flatMap(({ file, config }) => config.images.map((image) => ({ file, config: image }))),
+    (image) => image.repository,
+    'image.repository',
+    'pushes to the same repository',
+    report,
+  );
   checkUnique(
     environments,
     (env) => `${env.cluster.name}/${env.cluster.context}/${env.namespace}`,

@@ -51,12 +51,80 @@ describe('parseAppConfig', () => {
       'apps/web/app.yaml',
       parse,
     );
-    expect(app.build).toEqual({ context: '.', dockerfile: 'Dockerfile', watch: [...DEFAULT_WATCH] });
+    expect(app.images).toEqual([
+      {
+        name: 'web',
+        repository: 'shop/web',
+        context: '.',
+        dockerfile: 'Dockerfile',
+        watch: [...DEFAULT_WATCH],
+        buildArgs: {},
+      },
+    ]);
     expect(app.ports[0]).toEqual({ name: 'http', containerPort: 3000, servicePort: 3000, protocol: 'http' });
     expect(app.health).toEqual({ port: 'http', liveness: '/healthz', readiness: '/readyz' });
     expect(app.autoscaling).toBeUndefined();
     expect(app.canary).toBeUndefined();
     expect(app.traffic).toEqual({});
+  });
+
+  it('reads several images from one app, each with defaults drawn from its context', () => {
+    const app = parseAppConfig(
+      [
+        'name: boutique',
+        'images:',
+        '  - repository: boutique/frontend',
+        '    context: src/frontend',
+        '  - name: cart',
+        '    repository: boutique/cartservice',
+        '    context: src/cartservice/src',
+        '    dockerfile: src/cartservice/src/Dockerfile.debian',
+        '    watch: [src/cartservice/**]',
+        '    buildArgs: { DOTNET_VERSION: "8.0" }',
+        'ports: [{ name: http, containerPort: 8080 }]',
+      ].join('\n'),
+      'apps/boutique/app.yaml',
+      parse,
+    );
+    expect(app.images).toEqual([
+      {
+        name: 'frontend',
+        repository: 'boutique/frontend',
+        context: 'src/frontend',
+        dockerfile: 'src/frontend/Dockerfile',
+        watch: ['src/frontend/**'],
+        buildArgs: {},
+      },
+      {
+        name: 'cart',
+        repository: 'boutique/cartservice',
+        context: 'src/cartservice/src',
+        dockerfile: 'src/cartservice/src/Dockerfile.debian',
+        watch: ['src/cartservice/**'],
+        buildArgs: { DOTNET_VERSION: '8.0' },
+      },
+    ]);
+  });
+
+  it.each([
+    ['both spellings', 'image: { repository: shop/web }\nimages: [{ repository: shop/api }]', 'images', 'not both'],
+    ['neither spelling', '', 'image', 'is missing'],
+    [
+      'two images pushing to one repository',
+      'images: [{ repository: shop/web }, { repository: shop/web, name: other }]',
+      'images',
+      'repository',
+    ],
+  ])('refuses %s', (_, fields, path, message) => {
+    const text = `name: web\n${fields}\nports: [{ name: http, containerPort: 3000 }]\n`;
+    expect(() => parseAppConfig(text, 'apps/web/app.yaml', parse)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining(message) }),
+    );
+    try {
+      parseAppConfig(text, 'apps/web/app.yaml', parse);
+    } catch (error) {
+      expect(String((error as Error).message)).toContain(path);
+    }
   });
 
   it('fills in every default of an empty autoscaling or canary section', () => {

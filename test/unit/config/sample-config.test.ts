@@ -62,6 +62,6 @@ describe('the sample app.yaml and env.yaml files', () => {
 
   it('leave orders without autoscaling, since its volume attaches to one pod', () => {
     expect(appNamed('orders').autoscaling).toBeUndefined();
-    expect(appNamed('orders').build.watch).toEqual(['**', '!base/**', '!app.yaml']);
+    expect(appNamed('orders').images[0]?.watch).toEqual(['**', '!base/**', '!app.yaml']);
   });
 });

@@ -119,7 +119,7 @@ describe('each app base agrees with its app.yaml', () => {
     const container = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === name);
 
     it("names its image after image.repository, so an environment's images: entry pins it", () => {
-      expect(container.image).toBe(app.image.repository);
+      expect(container.image).toBe(app.images[0]?.repository);
     });
 
     it('exposes the ports of app.yaml on the container and the Service', () => {
