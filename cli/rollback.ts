@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { pino } from 'pino';
 import { NULL_SHA, type DeployRequest } from '../core/deploy/deploy-request.js';
-import { releaseKind, type Release } from '../core/release/release.js';
+import { releaseKind } from '../core/release/release.js';
 import { Reason } from '../core/reasons.js';
 import type { FailedAttempt } from '../core/rollback/decide-rollback.js';
 import { DeployRun } from '../worker/stages/deploy/deploy-run.js';
@@ -11,6 +11,7 @@ import type { CommitSource, DeployStep } from '../worker/stages/deploy/deploy-ty
 import { rollBack } from '../worker/stages/deploy/roll-back.js';
 import { memoryProgress } from '../worker/stages/stage-context.js';
 import type { CommandIo } from './command-io.js';
+import { COMMIT_PREFIX, pickTarget } from './rollback-target.js';
 import {
   environmentOnDisk,
   openScope,
@@ -36,16 +37,6 @@ const NO_GIT: CommitSource = {
   },
 };
 
-/** The release to go back to, or a message saying why there is none. */
-export function pickTarget(releases: readonly Release[], to: string | undefined): Release | string {
-  const [current, ...older] = releases;
-  if (current === undefined) return 'no releases recorded';
-  const candidates = (to === undefined ? older : releases).filter((r) => r.outcome === 'succeeded');
-  const target = to === undefined ? candidates[0] : candidates.find((r) => r.commit.startsWith(to.toLowerCase()));
-  if (target !== undefined) return target;
-  return to === undefined ? 'no succeeded release before the current one' : `no succeeded release of commit ${to}`;
-}
-
 /** `gantry rollback --env E [--to SHA]`: exit 0 when the chosen release is back and healthy, else 1. */
 export async function runRollback(args: readonly string[], io: CommandIo): Promise<number> {
   try {
@@ -55,12 +46,14 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       return 0;
     }
     if (parsed.env === undefined) throw new UsageError(`--env is required\n\n${ROLLBACK_USAGE}`);
+    if (parsed.to !== undefined && !COMMIT_PREFIX.test(parsed.to))
+      throw new UsageError(`--to ${parsed.to} is not a commit: give its SHA or a prefix of 4 to 40 hex digits`);
     const scope = openScope(parsed, io);
     try {
       const env = environmentOnDisk(scope.root, parsed.env);
       const store = releaseStoreFor(scope.cluster, env);
       const releases = await store.list();
-      const chosen = pickTarget(releases, parsed.to);
+      const chosen = pickTarget(releases, parsed.to, env.history.limit);
       const current = releases[0];
       if (typeof chosen === 'string' || current === undefined)
         throw new Error(`environment ${env.name}: ${typeof chosen === 'string' ? chosen : 'no releases recorded'}`);

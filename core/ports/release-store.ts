@@ -6,8 +6,10 @@ import type { Release } from '../release/release.js';
 /** A release to record: the store assigns the revision (or finds the one this deployId already has). */
 export type ReleaseDraft = Omit<Release, 'revision' | 'environment'>;
 
-/** The fields an update may change: how the attempt ended, and when. */
-export type ReleaseUpdate = Partial<Pick<Release, 'outcome' | 'reason' | 'message' | 'finishedAt' | 'timings'>>;
+/** The fields an update may change: how the attempt ended, and when it was last found still in place. */
+export type ReleaseUpdate = Partial<
+  Pick<Release, 'outcome' | 'reason' | 'message' | 'finishedAt' | 'timings' | 'verifiedAt'>
+>;
 
 /** A release with the manifests it applied: all a rollback needs. */
 export interface StoredRelease {
@@ -22,7 +24,7 @@ export interface StoredRelease {
 export interface ReleaseStore {
   /** Records a release with its manifests; idempotent per `deployId`. Returns it with its revision. */
   record(draft: ReleaseDraft, manifests: readonly KubeObject[], options?: { signal?: AbortSignal }): Promise<Release>;
-  /** Changes a release's outcome (and reason, message, finish time, timings). */
+  /** Changes a release's outcome (and reason, message, finish time, timings), or its verified time. */
   update(revision: number, update: ReleaseUpdate, options?: { signal?: AbortSignal }): Promise<Release>;
   /** Every release, newest first, without manifests. */
   list(options?: { signal?: AbortSignal }): Promise<readonly Release[]>;

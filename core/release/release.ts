@@ -73,6 +73,12 @@ export const releaseSchema = z
     startedAt: z.string().min(1),
     /** ISO 8601; absent while `deploying`. */
     finishedAt: z.string().min(1).optional(),
+    /**
+     * ISO 8601: when a later deploy last found this release's manifests in place and changed nothing. Such a deploy
+     * (a redelivery, `gantry apply` of the same commit) records no release of its own, so the history keeps the
+     * releases that differ, and only this time moves.
+     */
+    verifiedAt: z.string().min(1).optional(),
     /** Milliseconds per deploy step (`render`, `apply`, `rollout`...). */
     timings: z.record(z.string(), z.number().min(0)).readonly().optional(),
   })

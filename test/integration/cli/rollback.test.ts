@@ -34,7 +34,9 @@ describe('gantry rollback: an earlier release re-applied from the release store'
     const run = await runIn(repo, runRollback, ['--env', 'dev', '--to', 'deadbeef']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Error: environment dev: no succeeded release of commit deadbeef');
+    expect(run.stderr).toContain(
+      'Error: environment dev: no release of commit deadbeef in the history (revisions 1–2, none trimmed): it was never deployed to dev',
+    );
     expect((await kit.releases(repo.namespace).list()).map((r) => r.revision)).toEqual([2, 1]);
   });
 
