@@ -25,7 +25,7 @@ export const HISTORY_COLUMNS = ['revision', 'commit', 'outcome', 'started', 'fin
 export function historyRow(release: Release): string[] {
   const why = [
     release.reason,
-    release.rollbackOf === undefined ? undefined : `rollback of revision ${release.rollbackOf}`,
+    release.rollbackOf === undefined ? undefined : `rolled back to revision ${release.rollbackOf}`,
   ]
     .filter((part) => part !== undefined)
     .join('; ');

@@ -25,7 +25,7 @@ export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kube
 
 Puts environment E back to an earlier succeeded release: its stored manifests (never a re-render of its commit)
 are re-applied, what the current release added is pruned, and the workloads are awaited, exactly as the worker's
-automatic rollback does. The rollback is recorded as a release of its own ("rollback of revision N").
+automatic rollback does. The rollback is recorded as a release of its own ("rolled back to revision N").
 --to picks the newest succeeded release whose commit starts with SHA; without it, the newest succeeded release
 older than the current one. Exit code 0 when the environment is back and healthy, else 1.
 `;

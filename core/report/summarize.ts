@@ -68,7 +68,7 @@ function banner(report: DeployReport): string {
   const target = report.rolledBackTo;
   switch (report.outcome) {
     case 'rolled-back':
-      return `> [!WARNING]\n> Rolled back to ${target ? `${code(shortSha(target.sha))} (revision ${target.revision})` : 'the last good release'}: the environment runs the last good release again.`;
+      return `> [!WARNING]\n> Rolled back to ${target ? `revision ${target.revision} (${code(shortSha(target.sha))})` : 'the last good release'}: the environment runs the last good release again.`;
     case 'rollback-failed':
       return '> [!CAUTION]\n> **The automatic rollback failed.** The environment is in neither release\'s state and needs a person: check `gantry history` and `gantry status`, then `gantry rollback`.';
     case 'superseded':
