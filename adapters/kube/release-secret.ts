@@ -3,13 +3,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeployError } from '../../core/deploy-error.js';
 import type { KubeObject } from '../../core/kube/object.js';
+import { ENVIRONMENT_LABEL } from '../../core/kube/pipeline-metadata.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
 import { Reason } from '../../core/reasons.js';
 import { releaseSchema, type Release } from '../../core/release/release.js';
 
 export const RELEASE_SECRET_TYPE = 'gantry.dev/release.v1';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const ENVIRONMENT_LABEL = 'gantry.dev/environment';
 export const REVISION_LABEL = 'gantry.dev/revision';
 export const OUTCOME_LABEL = 'gantry.dev/outcome';
 export const MANAGED_BY = 'gantry';
