@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { NULL_SHA, type DeployRequest } from '../core/deploy/deploy-request.js';
 import { releaseKind } from '../core/release/release.js';
 import { Reason } from '../core/reasons.js';
@@ -11,6 +11,7 @@ import type { CommitSource, DeployStep } from '../worker/stages/deploy/deploy-ty
 import { rollBack } from '../worker/stages/deploy/roll-back.js';
 import { memoryProgress } from '../worker/stages/stage-context.js';
 import type { CommandIo } from './command-io.js';
+import { reportRollback, rollbackReporting, type RollbackDone, type RollbackReporting } from './report-rollback.js';
 import { COMMIT_PREFIX, pickTarget } from './rollback-target.js';
 import {
   environmentOnDisk,
@@ -38,7 +39,11 @@ const NO_GIT: CommitSource = {
 };
 
 /** `gantry rollback --env E [--to SHA]`: exit 0 when the chosen release is back and healthy, else 1. */
-export async function runRollback(args: readonly string[], io: CommandIo): Promise<number> {
+export async function runRollback(
+  args: readonly string[],
+  io: CommandIo,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   try {
     const parsed = parseClusterArgs(args, ['--env', '--to', '--kubeconfig', '--repo']);
     if (parsed.help) {
@@ -98,6 +103,8 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       };
       const settled = await rollBack(run, env, attempt, current.inventory, target);
       io.stdout(`environment ${env.name}: ${settled.outcome}: ${settled.message}\n`);
+      const done = { environment: env.name, from: current, to: chosen, settled, timings: run.data.timings };
+      await tellGitHub(rollbackReporting(processEnv, scope.root), done, log, io);
       if (settled.outcome === 'rolled-back') return 0;
       io.stderr(`Error: environment ${env.name}: ${settled.reason}: ${settled.message}\n`);
       return 1;
@@ -106,5 +113,18 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
     }
   } catch (error) {
     return reportError(io, 'rollback', error);
+  }
+}
+
+/** Reports the rollback on GitHub when it is configured; either way, says on stderr whether GitHub was told. */
+async function tellGitHub(reporting: RollbackReporting | string, done: RollbackDone, log: Logger, io: CommandIo) {
+  if (typeof reporting === 'string') {
+    io.stderr(`GitHub was not told: ${reporting}\n`);
+    return;
+  }
+  try {
+    for (const line of await reportRollback(reporting, done, log)) io.stderr(`GitHub: ${line}\n`);
+  } catch (error) {
+    io.stderr(`GitHub was not told: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }
