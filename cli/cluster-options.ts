@@ -28,7 +28,13 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const VALUE_FLAGS = { '--env': 'env', '--kubeconfig': 'kubeconfig', '--repo': 'repo', '--ref': 'ref', '--to': 'to' } as const;
+const VALUE_FLAGS = {
+  '--env': 'env',
+  '--kubeconfig': 'kubeconfig',
+  '--repo': 'repo',
+  '--ref': 'ref',
+  '--to': 'to',
+} as const;
 
 /** Parses `--flag value` and `--flag=value`; anything else is a UsageError naming it. */
 export function parseClusterArgs(args: readonly string[], allowed: readonly (keyof typeof VALUE_FLAGS)[]): ClusterArgs {
@@ -63,15 +69,6 @@ export function repositoryRoot(dir: string): string {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' }).trim();
   } catch (error) {
     throw new Error(`${dir}: not inside a git repository`, { cause: error });
-  }
-}
-
-/** The full sha `ref` names in the repository (a branch, tag, abbreviation or HEAD). */
-export function resolveCommit(root: string, ref: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
-  } catch (error) {
-    throw new Error(`${ref}: no such commit in ${root}`, { cause: error });
   }
 }
 
