@@ -69,18 +69,6 @@ export function repositoryRoot(dir: string): string {
   }
 }
 
-/** The full sha `ref` names in the repository (a branch, tag, abbreviation or HEAD). */
-export function resolveCommit(root: string, ref: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-      cwd: root,
-      encoding: 'utf8',
-    }).trim();
-  } catch (error) {
-    throw new Error(`${ref}: no such commit in ${root}`, { cause: error });
-  }
-}
-
 /** A cluster connection and the repository, opened once per command; `close()` ends the connection pool. */
 export interface CommandScope {
   readonly root: string;

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { AppConfig } from '../core/config/app-config.js';
+import { checkRenderNamespace } from '../core/config/check-render-namespace.js';
 import { parseAppConfig } from '../core/config/app-config.js';
 import type { LoadedConfig } from '../core/config/check-config-set.js';
 import { checkConfigSet } from '../core/config/check-config-set.js';
@@ -13,6 +14,8 @@ import { ConfigError } from '../core/config/config-error.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { parseEnvConfig } from '../core/config/env-config.js';
 import type { YamlParser } from '../core/config/parse-config-file.js';
+import type { KubeObject } from '../core/kube/object.js';
+import { DiskFileSystem, FileSystemError, KustomizeError, renderKustomization } from '../kustomize/index.js';
 
 /** YAML as the pipeline reads config: one document, no duplicate keys, and warnings (unknown tags) are errors too. */
 const parseYaml: YamlParser = (text) => {
@@ -104,28 +107,34 @@ function attempt<T>(file: string, parse: () => T): { config?: T; error?: ConfigE
   }
 }
 
-/** The overlay must deploy where env.yaml says; the pipeline trusts env.yaml for namespaces, previews and pruning. */
+/**
+ * The overlay must deploy where env.yaml says; the pipeline trusts env.yaml for namespaces, previews and pruning.
+ * Rendered with kustomize-ts and checked by core's check, the one the deploy stage runs before applying anything.
+ */
 async function checkOverlayNamespace(root: string, name: string, env: EnvConfig): Promise<ConfigError | undefined> {
   const file = `environments/${name}/env.yaml`;
-  const overlay = `environments/${name}/kustomization.yaml`;
-  const text = await readOptional(join(root, overlay));
-  if (text === undefined)
+  const overlay = `environments/${name}`;
+  if ((await readOptional(join(root, overlay, 'kustomization.yaml'))) === undefined)
     return new ConfigError(file, [
-      { path: '', message: `has no ${overlay} next to it; an environment is an overlay plus env.yaml` },
+      {
+        path: '',
+        message: `has no ${overlay}/kustomization.yaml next to it; an environment is an overlay plus env.yaml`,
+      },
     ]);
-  let namespace: unknown;
+  let objects: readonly KubeObject[];
   try {
-    namespace = (parseYaml(text) as { namespace?: unknown } | null)?.namespace;
+    objects = renderKustomization(new DiskFileSystem(root), overlay).objects as readonly KubeObject[];
   } catch (cause) {
-    return new ConfigError(overlay, [{ path: '', message: `is not valid YAML: ${String(cause)}` }], { cause });
+    if (!(cause instanceof KustomizeError || cause instanceof FileSystemError)) throw cause;
+    return new ConfigError(
+      `${overlay}/kustomization.yaml`,
+      [{ path: '', message: `does not render: ${cause.message}` }],
+      {
+        cause,
+      },
+    );
   }
-  if (namespace === env.namespace) return undefined;
-  return new ConfigError(file, [
-    {
-      path: 'namespace',
-      message: `is "${env.namespace}" but ${overlay} sets namespace: ${JSON.stringify(namespace ?? null)}; make them the same`,
-    },
-  ]);
+  return checkRenderNamespace(objects, env.namespace, { envFile: file, overlay });
 }
 
 async function directories(root: string, folder: string): Promise<string[]> {

@@ -83,8 +83,9 @@ describe('scripts/check-config.ts', () => {
     const { code, stderr } = await checkConfig(root);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging/kustomization.yaml sets namespace: "shop-stage"',
+      'environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging renders ',
     );
+    expect(stderr).toContain('into "shop-stage": Namespace/shop-stage,');
   });
 
   it('exits 1 when files clash with each other', async () => {
