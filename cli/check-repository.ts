@@ -1,12 +1,13 @@
 // Everything `gantry check` verifies in a repository of apps and environments, read through kustomize-ts's
 // file-system port (a directory on disk here; a commit's tree works the same): each app.yaml and env.yaml on its
-// own, each app's base rendered and held against its app.yaml, each environment's overlay rendered, and the files
-// as a set. Nothing is printed here; check.ts does that.
+// own, each app's base rendered and held against its app.yaml, each environment's overlay rendered and kept in its
+// namespace (core's check-render-namespace.ts, which the deploy stage runs too), and the files as a set. Nothing is printed here; check.ts does that.
 import { parseDocument } from 'yaml';
 import type { AppConfig } from '../core/config/app-config.js';
 import { defaultAppConfig, parseAppConfig } from '../core/config/app-config.js';
 import { APPS_DIR, appPaths, KUSTOMIZATION_FILES } from '../core/config/app-layout.js';
 import { checkAppBase } from '../core/config/check-app-base.js';
+import { checkRenderNamespace } from '../core/config/check-render-namespace.js';
 import type { LoadedConfig } from '../core/config/check-config-set.js';
 import { checkConfigSet } from '../core/config/check-config-set.js';
 import { ConfigError } from '../core/config/config-error.js';
@@ -15,8 +16,7 @@ import { parseEnvConfig } from '../core/config/env-config.js';
 import type { YamlParser } from '../core/config/parse-config-file.js';
 import type { KubeObject } from '../core/kube/object.js';
 import type { FileSystem } from '../kustomize/index.js';
-import { KustomizeError, renderKustomization } from '../kustomize/index.js';
-import { checkOverlayNamespace } from './check-overlay-namespace.js';
+import { FileSystemError, KustomizeError, renderKustomization } from '../kustomize/index.js';
 
 /** The verdict on one app, environment, or directory that is neither. */
 export interface CheckResult {
@@ -100,9 +100,17 @@ function checkEnvironment(tree: FileSystem, name: string, loaded: LoadedConfig<E
   const parsed = attempt(() => parseEnvConfig(readText(tree, file), file, parseStrictYaml));
   const env = parsed.value;
   if (env === undefined) return failed(file, [parsed.error as ConfigError]);
-  const namespaceError = checkOverlayNamespace(tree, name, env, parseStrictYaml);
-  const rendered = namespaceError ? {} : render(tree, `environments/${name}`);
-  const errors = [namespaceError, rendered.error].filter((error) => error !== undefined);
+  const overlay = `environments/${name}`;
+  if (!KUSTOMIZATION_FILES.some((kustomization) => tree.kind(`${overlay}/${kustomization}`) === 'file')) {
+    const message = `has no ${overlay}/kustomization.yaml next to it; an environment is an overlay plus env.yaml`;
+    return failed(file, [new ConfigError(file, [{ path: '', message }])]);
+  }
+  // The same check the deploy stage runs on its render before applying anything.
+  const rendered = render(tree, overlay);
+  const errors = [
+    rendered.error,
+    rendered.value && checkRenderNamespace(rendered.value, env.namespace, { envFile: file, overlay }),
+  ].filter((error) => error !== undefined);
   if (errors.length > 0) return failed(file, errors);
   loaded.push({ file, config: env });
   return {
@@ -124,17 +132,21 @@ function describeApp(app: AppConfig, hasConfig: boolean): string {
   return `${builds}; ${describes}`;
 }
 
-/** Renders a kustomization; a failure becomes a ConfigError on the kustomization file and field to fix. */
+/** Renders a kustomization; a failure becomes a ConfigError on the kustomization file (and field) to fix. */
 function render(tree: FileSystem, dir: string): { value?: KubeObject[]; error?: ConfigError } {
   try {
     return { value: renderKustomization(tree, dir).objects as unknown as KubeObject[] };
   } catch (error) {
-    if (!(error instanceof KustomizeError)) throw error;
-    return {
-      error: new ConfigError(error.file, [{ path: error.field ?? '', message: `does not render: ${error.detail}` }], {
-        cause: error,
-      }),
-    };
+    if (error instanceof KustomizeError) {
+      const issue = { path: error.field ?? '', message: `does not render: ${error.detail}` };
+      return { error: new ConfigError(error.file, [issue], { cause: error }) };
+    }
+    // A file the port refuses (outside the repository, too large) before kustomize-ts can name the field.
+    if (error instanceof FileSystemError) {
+      const issue = { path: '', message: `does not render: ${error.message}` };
+      return { error: new ConfigError(`${dir}/kustomization.yaml`, [issue], { cause: error }) };
+    }
+    throw error;
   }
 }
 

@@ -150,14 +150,15 @@ describe('gantry check', () => {
     expect(stderr).toContain('environments/dev/env.yaml: is not valid YAML');
   });
 
-  it('refuses an overlay whose namespace differs from env.yaml', async () => {
+  it("refuses an overlay that renders objects outside env.yaml's namespace", async () => {
     await copySamples();
     await edit('environments/staging/kustomization.yaml', 'namespace: shop-staging', 'namespace: shop-stage');
     const { code, stderr } = await check(root, root);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging/kustomization.yaml sets namespace: "shop-stage"',
+      'environments/staging/env.yaml: namespace: is "shop-staging" but environments/staging renders ',
     );
+    expect(stderr).toContain('into "shop-stage": Namespace/shop-stage,');
   });
 
   it('refuses files that clash with each other, on the file to edit', async () => {
