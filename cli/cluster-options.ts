@@ -3,8 +3,7 @@
 // `openEnvironment`, so every command names its inputs the same way and fails the same way.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { KubeClusters, KubeReleaseStore, type KubeCluster } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { ReleaseStore } from '../core/ports/release-store.js';
 import { DiskFileSystem } from '../kustomize/index.js';
@@ -15,6 +14,8 @@ import type { CommandIo } from './command-io.js';
 export interface ClusterArgs {
   readonly env?: string;
   readonly kubeconfig?: string;
+  /** The kubeconfig context to use instead of the one env.yaml names. */
+  readonly context?: string;
   /** The repository directory; default: the git work tree holding the working directory. */
   readonly repo?: string;
   readonly ref?: string;
@@ -30,6 +31,7 @@ export class UsageError extends Error {
 
 const VALUE_FLAGS = {
   '--env': 'env',
+  '--context': 'context',
   '--kubeconfig': 'kubeconfig',
   '--repo': 'repo',
   '--ref': 'ref',
@@ -55,14 +57,6 @@ export function parseClusterArgs(args: readonly string[], allowed: readonly (key
   return out;
 }
 
-/** `--kubeconfig`, else KUBECONFIG, else client-node's default lookup (~/.kube/config, in-cluster). */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path !== undefined) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 /** The git work tree holding `dir` (`git rev-parse --show-toplevel`). */
 export function repositoryRoot(dir: string): string {
   try {
@@ -72,17 +66,31 @@ export function repositoryRoot(dir: string): string {
   }
 }
 
-/** A cluster connection and the repository, opened once per command; `close()` ends the connection pool. */
+/** The repository and the clusters, opened once per command; `close()` ends every connection pool. */
 export interface CommandScope {
   readonly root: string;
-  readonly cluster: KubeCluster;
+  /**
+   * The cluster of an environment: `--context` when given, else the one its env.yaml names (as in the worker).
+   *
+   * @throws DeployError naming the context and the kubeconfig when the kubeconfig lacks it
+   */
+  clusterFor(env: EnvConfig): KubeCluster;
   close(): void;
 }
 
+/**
+ * Opens the repository and the kubeconfig (`--kubeconfig`, else client-node's default lookup: KUBECONFIG,
+ * ~/.kube/config, in-cluster); clusters are connected when a command first needs one.
+ */
 export function openScope(args: ClusterArgs, io: CommandIo): CommandScope {
   const root = repositoryRoot(resolve(io.cwd, args.repo ?? '.'));
-  const cluster = new KubeCluster(loadKubeConfig(args.kubeconfig ?? process.env['KUBECONFIG']));
-  return { root, cluster, close: () => cluster.close() };
+  const clusters = KubeClusters.load(args.kubeconfig);
+  return {
+    root,
+    clusterFor: (env) =>
+      clusters.forCluster(args.context === undefined ? env.cluster : { ...env.cluster, context: args.context }),
+    close: () => clusters.close(),
+  };
 }
 
 /** The environment `name` as the working tree's environments/<name>/env.yaml defines it. */
@@ -95,9 +103,9 @@ export function environmentsOnDisk(root: string): EnvConfig[] {
   return readEnvironments(new DiskFileSystem(root)).map((loaded) => loaded.config);
 }
 
-/** The environment's release history in the cluster. */
-export function releaseStoreFor(cluster: KubeCluster, env: EnvConfig): ReleaseStore {
-  return new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace });
+/** The environment's release history in its cluster. */
+export function releaseStoreFor(scope: CommandScope, env: EnvConfig): ReleaseStore {
+  return new KubeReleaseStore(scope.clusterFor(env), { environment: env.name, namespace: env.namespace });
 }
 
 /** `Error: message` and the causes' messages, for stderr; exit code 1. */

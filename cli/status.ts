@@ -14,7 +14,7 @@ import {
 } from './cluster-options.js';
 import { textTable } from './text-table.js';
 
-export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--repo DIR]
+export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 For each environment of the repository in DIR (or only E): its last release (revision, commit, outcome) and the
 live health of the workloads that release applied (Deployments, StatefulSets, DaemonSets, Jobs; the same rules the
@@ -33,10 +33,10 @@ interface EnvironmentStatus {
 
 async function statusOf(scope: CommandScope, env: EnvConfig): Promise<EnvironmentStatus> {
   try {
-    const [last] = await releaseStoreFor(scope.cluster, env).list();
+    const [last] = await releaseStoreFor(scope, env).list();
     if (last === undefined) return { row: [env.name, env.namespace, '-', '-', 'never deployed', '-'], unhealthy: [] };
     const signal = new AbortController().signal;
-    const health = aggregateHealth(await checkHealth(last.inventory.filter(isWorkload), scope.cluster, signal));
+    const health = aggregateHealth(await checkHealth(last.inventory.filter(isWorkload), scope.clusterFor(env), signal));
     const summary = `${health.status} (${health.counts.Healthy}/${Object.values(health.counts).reduce((a, b) => a + b, 0)})`;
     return {
       row: [env.name, env.namespace, String(last.revision), last.commit.slice(0, 12), last.outcome, summary],
@@ -50,7 +50,7 @@ async function statusOf(scope: CommandScope, env: EnvConfig): Promise<Environmen
 /** `gantry status [--env E]`: one row per environment on stdout, unhealthy workloads after it. */
 export async function runStatus(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(STATUS_USAGE);
       return 0;
