@@ -7,7 +7,7 @@ import { KubeClusters, KubeReleaseStore, type KubeCluster } from '../adapters/ku
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { ReleaseStore } from '../core/ports/release-store.js';
 import { DiskFileSystem } from '../kustomize/index.js';
-import { readEnvironment, readEnvironments } from '../worker/stages/read-environments.js';
+import { readEnvironment } from '../worker/stages/read-environments.js';
 import type { CommandIo } from './command-io.js';
 
 /** The flags the cluster commands understand; each command says which it requires. */
@@ -79,12 +79,12 @@ export interface CommandScope {
 }
 
 /**
- * Opens the repository and the kubeconfig (`--kubeconfig`, else client-node's default lookup: KUBECONFIG,
- * ~/.kube/config, in-cluster); clusters are connected when a command first needs one.
+ * Opens the repository and the kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config, else in-cluster;
+ * none: "no kubeconfig found"); clusters are connected when a command first needs one.
  */
 export function openScope(args: ClusterArgs, io: CommandIo): CommandScope {
   const root = repositoryRoot(resolve(io.cwd, args.repo ?? '.'));
-  const clusters = KubeClusters.load(args.kubeconfig);
+  const clusters = KubeClusters.load(args.kubeconfig ?? process.env['KUBECONFIG']);
   return {
     root,
     clusterFor: (env) =>
@@ -98,11 +98,6 @@ export function environmentOnDisk(root: string, name: string): EnvConfig {
   return readEnvironment(new DiskFileSystem(root), name);
 }
 
-/** Every environment of the working tree, by name (an invalid env.yaml fails the whole set, as in the worker). */
-export function environmentsOnDisk(root: string): EnvConfig[] {
-  return readEnvironments(new DiskFileSystem(root)).map((loaded) => loaded.config);
-}
-
 /** The environment's release history in its cluster. */
 export function releaseStoreFor(scope: CommandScope, env: EnvConfig): ReleaseStore {
   return new KubeReleaseStore(scope.clusterFor(env), { environment: env.name, namespace: env.namespace });
@@ -114,9 +109,22 @@ export function reportError(io: CommandIo, command: string, error: unknown): num
     io.stderr(`gantry ${command}: ${error.message}\n`);
     return 1;
   }
-  const parts: string[] = [];
-  for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined)
-    parts.push(e instanceof Error ? e.message : String(e));
-  io.stderr(`Error: ${parts.join(': ')}\n`);
+  io.stderr(`Error: ${errorText(error)}\n`);
   return 1;
+}
+
+/**
+ * An error's message followed by its causes' messages, `: `-joined, each said once: a wrapper that already quotes
+ * its cause (the kube adapter's `cluster unreachable: <cause>`, an invalid-config list whose cause is its first
+ * entry) would otherwise print the same clause twice.
+ */
+export function errorText(error: unknown): string {
+  let text = '';
+  let depth = 0;
+  for (let e: unknown = error; e !== undefined && depth < 4; e = e instanceof Error ? e.cause : undefined, depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (text.includes(message)) continue;
+    text = text === '' ? message : `${text}: ${message}`;
+  }
+  return text;
 }

@@ -1,5 +1,6 @@
 // One worker (or one CLI command) serving environments on several clusters: a KubeCluster per kubeconfig context,
 // built on first use and reused, chosen by what env.yaml's `cluster` names.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -7,6 +8,7 @@ import type { EnvConfig } from '../../core/config/env-config.js';
 import { DeployError } from '../../core/deploy-error.js';
 import { Reason } from '../../core/reasons.js';
 import { KubeCluster, type KubeClusterOptions } from './cluster.js';
+import { loadKubeConfig } from './load-kubeconfig.js';
 
 /** What env.yaml says about where an environment runs (core/config/env-config.ts). */
 export type ClusterTarget = EnvConfig['cluster'];
@@ -29,18 +31,16 @@ export class KubeClusters {
   ) {}
 
   /**
-   * Loads `path`, else what client-node's default lookup finds (KUBECONFIG, then ~/.kube/config, then the
-   * in-cluster service account).
+   * Loads the kubeconfig file `path` (the caller's flag or KUBECONFIG), else ~/.kube/config, else the in-cluster
+   * service account ({@link loadKubeConfig}).
+   *
+   * @throws KubeconfigNotFoundError when nothing is found; an Error naming `path` when it cannot be read
    */
   static load(path: string | undefined, options: KubeClusterOptions = {}): KubeClusters {
-    const kc = new KubeConfig();
-    if (path !== undefined) {
-      kc.loadFromFile(path);
-      return new KubeClusters(kc, path, options);
-    }
-    kc.loadFromDefault();
-    const found = process.env['KUBECONFIG'] || join(homedir(), '.kube', 'config');
-    return new KubeClusters(kc, `${found} (default lookup)`, options);
+    const kc = loadKubeConfig(path);
+    const home = join(process.env['HOME'] ?? homedir(), '.kube', 'config');
+    const source = path ?? (existsSync(home) ? home : 'of the in-cluster service account');
+    return new KubeClusters(kc, source, options);
   }
 
   /**
