@@ -103,6 +103,6 @@ describe('gantry diff and apply: the local repository against the real apiserver
     const run = await runIn(repo, runDiff, ['--env', 'dev', '--ref', 'no-such-branch']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('no-such-branch: no such commit');
+    expect(run.stderr).toContain('--ref no-such-branch: no branch, remote-tracking branch, tag or commit of that name');
   });
 });
