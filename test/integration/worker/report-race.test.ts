@@ -76,7 +76,8 @@ describe('a pending report that comes back after the outcome (report job retried
         (call) => call.path.startsWith(`/repos/${repo.owner}/${repo.repo}/`) && call.method !== 'GET',
       );
       expect(writes.every((call) => call.status < 300)).toBe(true);
-      expect(writes.map((call) => call.operationId)).toEqual(['repos/create-commit-status', 'checks/create']);
+      // The check run first, then the status that people and tools wait on.
+      expect(writes.map((call) => call.operationId)).toEqual(['checks/create', 'repos/create-commit-status']);
     },
   );
 
