@@ -95,6 +95,21 @@ export async function publishReport(
   const repo = repoOf(request);
   const call = { signal: options.signal };
   const { state, description } = commitStatus(report);
+  const { title, summary } = summarize(report);
+  // The check run first: once the status says how it ended, the check run that says why is already there.
+  const checkRun = await reporter.upsertCheckRun(
+    repo,
+    {
+      sha: request.sha,
+      name: statusContext(report),
+      externalId: checkRunExternalId(request),
+      progress: checkRunState(report.outcome),
+      title,
+      summary,
+      ...(options.detailsUrl && { detailsUrl: options.detailsUrl }),
+    },
+    call,
+  );
   const status =
     request.mode === 'apply'
       ? await reporter.setCommitStatus(
@@ -109,20 +124,6 @@ export async function publishReport(
           call,
         )
       : undefined;
-  const { title, summary } = summarize(report);
-  const checkRun = await reporter.upsertCheckRun(
-    repo,
-    {
-      sha: request.sha,
-      name: statusContext(report),
-      externalId: checkRunExternalId(request),
-      progress: checkRunState(report.outcome),
-      title,
-      summary,
-      ...(options.detailsUrl && { detailsUrl: options.detailsUrl }),
-    },
-    call,
-  );
   return { ...(status && { status }), checkRun };
 }
 
