@@ -148,13 +148,7 @@ async function waitApplied(waiting: readonly { index: number; env: Env; accepted
 }
 
 async function deliver(before: string, after: string): Promise<number> {
-  const delivery = await deliverPush(
-    pipeline,
-    { git, namespace: namespaces.dev, commit: () => Promise.reject(new Error('unused')) },
-    repoName,
-    before,
-    after,
-  );
+  const delivery = await deliverPush(pipeline, { git }, repoName, before, after);
   const acceptedAt = performance.now();
   if (delivery.status !== 202) throw new Error(`bench:push: the webhook answered ${delivery.status}`);
   return acceptedAt;

@@ -88,9 +88,12 @@ const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
 };
 
 /**
- * Writes one report job to GitHub: the commit status (apply requests only; a dry run has no `deploy/<env>` status)
- * and the check run identified by `<env>:<sha>`. Both writes are idempotent, so a retried job changes nothing twice.
+ * Writes one report job to GitHub: the check run identified by `<env>:<sha>`, then the commit status (apply requests
+ * only; a dry run has no `deploy/<env>` status). Both writes are idempotent, so a retried job changes nothing twice.
  * The check run's title is the status line: the job carries no separate title.
+ *
+ * The check run goes first because the status is what people and tools wait on (branch protection, `gantry`'s own
+ * e2e tests): once `deploy/<env>` says `failure`, the check run that says why is already there.
  *
  * A `pending` job that runs after the outcome was written (it failed, backed off, and came back late) changes
  * nothing: the adapter never moves a final status back to `pending` nor reopens a completed check run.
@@ -103,14 +106,6 @@ export async function publishReportJob(
   const { request } = job;
   const repo = repoOf(request);
   const call = { signal: ctx.signal };
-  // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
-  const state = job.state === 'superseded' ? 'error' : job.state;
-  if (request.mode === 'apply')
-    await reporter.setCommitStatus(
-      repo,
-      { sha: request.sha, environment: request.environment, state, description: job.description },
-      call,
-    );
   const context = statusContext({ environment: request.environment, mode: request.mode, target: request.target });
   const checkRun = await reporter.upsertCheckRun(
     repo,
@@ -124,8 +119,25 @@ export async function publishReportJob(
     },
     call,
   );
-  if (job.state === 'pending' && checkRun.outcome === 'unchanged')
-    ctx.log.info({ state: job.state, context }, 'the outcome is already on GitHub; kept it over this late pending');
-  else ctx.log.info({ state: job.state, context }, `reported ${job.state} to GitHub`);
+  // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
+  const state = job.state === 'superseded' ? 'error' : job.state;
+  const status =
+    request.mode === 'apply'
+      ? await reporter.setCommitStatus(
+          repo,
+          { sha: request.sha, environment: request.environment, state, description: job.description },
+          call,
+        )
+      : undefined;
+  // The job's logger already carries `state`; the line says what reached GitHub.
+  const writes = { checkRun: checkRun.outcome, ...(status && { status }) };
+  const wrote = checkRun.outcome !== 'unchanged' || (status !== undefined && status !== 'unchanged');
+  if (!wrote && job.state === 'pending')
+    ctx.log.info(
+      { context, writes },
+      'nothing written: the outcome is already on GitHub; kept it over this late pending',
+    );
+  else if (!wrote) ctx.log.info({ context, writes }, `nothing written: GitHub already shows ${job.state}`);
+  else ctx.log.info({ context, writes }, `reported ${job.state} to GitHub`);
   return { state: job.state };
 }

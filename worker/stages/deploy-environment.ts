@@ -35,7 +35,7 @@ import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
 import { trimHistory } from './deploy/trim-history.js';
 import { validateObjects } from './deploy/validate-objects.js';
-import { waitForHealth } from './deploy/wait-for-health.js';
+import { waitForHealth, waitLogger } from './deploy/wait-for-health.js';
 import { readEnvironment } from './read-environments.js';
 
 export type { DeployContext } from './deploy/deploy-run.js';
@@ -204,7 +204,7 @@ async function rollOut(
       () => ({ pruned: true }),
     );
   // 9. Wait for the health of what was applied; Degraded fails fast, the env's rollout timeout bounds the rest.
-  const onWait = (health: { message: string }) => run.ctx.log.debug({ health: health.message }, 'waiting for health');
+  const onWait = waitLogger(run.ctx.log, now);
   const { verdict, health } = await run.step(
     'rollout',
     () =>
