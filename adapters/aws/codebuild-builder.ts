@@ -104,7 +104,7 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
     const timedOut = stoppedAtTimeout || ended.buildStatus === 'TIMED_OUT';
     const reason = timedOut ? Reason.BuildTimedOut : Reason.BuildFailed;
     const message = timedOut
-      ? `${object} ran past its timeout of ${Math.round(request.timeoutMs / 1000)} s and was stopped`
+      ? `${object} ran past its timeout of ${request.timeoutMs / 1000} s and was stopped`
       : ended.buildStatus === 'SUCCEEDED'
         ? `${object} succeeded but the tag is not in ECR: the buildspec did not push it`
         : `${object} ended ${ended.buildStatus ?? 'without a status'}${detail ? `: ${detail}` : ''}`;
