@@ -10,6 +10,7 @@ import { Reason } from '../../core/reasons.js';
 import { readLogTail } from './build-log-tail.js';
 import { BUILDSPEC_VERSION, ensureProject, startBuild } from './codebuild-project.js';
 import { ensureRepository, findImageDigest } from './ecr-repository.js';
+import { findRunningBuild } from './find-running-build.js';
 import { DEFAULT_POLL_PACE, followBuild, phaseFailure, type PollPace } from './follow-build.js';
 import type { CodeBuildConfig } from './read-codebuild-config.js';
 import { uploadContext } from './upload-context.js';
@@ -67,22 +68,28 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
     }
     const contextKey = await uploadContext(s3, config.artifactBucket, await request.context(), signal);
     const project = await ensureProject(codebuild, config, request.repository, signal);
-    const started = await startBuild(
-      codebuild,
-      {
-        project,
-        bucket: config.artifactBucket,
-        contextKey,
-        repositoryUri,
-        tag: request.tag,
-        dockerfile: request.dockerfile,
-        buildArgs: request.buildArgs,
-        timeoutMs: request.timeoutMs,
-      },
-      signal,
-    );
+    const running = await findRunningBuild(codebuild, project, repositoryUri, request.tag, signal);
+    const started =
+      running ??
+      (await startBuild(
+        codebuild,
+        {
+          project,
+          bucket: config.artifactBucket,
+          contextKey,
+          repositoryUri,
+          tag: request.tag,
+          dockerfile: request.dockerfile,
+          buildArgs: request.buildArgs,
+          timeoutMs: request.timeoutMs,
+        },
+        signal,
+      ));
     const id = started.id ?? '';
-    logger.info({ ...fields, buildId: id, project }, 'CodeBuild build started');
+    logger.info(
+      { ...fields, buildId: id, project },
+      running ? 'following the CodeBuild build already running for this tag' : 'CodeBuild build started',
+    );
     const { build: ended, stoppedAtTimeout } = await followBuild(codebuild, id, deadline, pace, signal);
     logger.info({ ...fields, buildId: id, status: ended.buildStatus }, 'CodeBuild build ended');
     // Read ECR whatever the status: a build that failed pushing because another build of the same content pushed the

@@ -5,7 +5,8 @@
 //      BatchGetBuilds flips every build to SUCCEEDED and nothing is pushed. Here a started build stays IN_PROGRESS
 //      until the test ends it: `succeed` pushes an image manifest to moto's ECR (what the buildspec's docker push
 //      does), `fail` writes log lines to moto's CloudWatch Logs and records a failed BUILD phase. StopBuild reaches
-//      moto and the build then reads STOPPED (moto itself would flip it back to SUCCEEDED on the next read).
+//      moto and the build then reads STOPPED (moto itself would flip it back to SUCCEEDED on the next read). A
+//      build's environment lists its StartBuild overrides, as CodeBuild's does (moto answers a fixed one).
 //   3. works around one moto validation real CodeBuild does not have (withSourceLocation below).
 // Every other request, and every request it lets through, is answered by moto.
 import { createHash } from 'node:crypto';
@@ -54,6 +55,8 @@ export interface AwsFaultProxy {
   failNext(operation: string, count: number, error: InjectedAwsError): void;
   /** Ends build `id` as the buildspec would on success: its image is pushed to moto's ECR. Returns ECR's digest. */
   succeed(id: string): Promise<string>;
+  /** Pushes a simulated image as `repositoryUri:tag` to moto's ECR (what any build's docker push does). Returns ECR's digest. */
+  push(repositoryUri: string, tag: string): Promise<string>;
   /** Ends build `id` FAILED in its BUILD phase, with `logLines` in its CloudWatch Logs stream. */
   fail(id: string, logLines: readonly string[], message: string): Promise<void>;
   close(): Promise<void>;
@@ -182,6 +185,15 @@ export async function startAwsFaultProxy(
           }),
         },
       ];
+      // moto answers a fixed environment; CodeBuild lists the variables the build runs with, overrides included.
+      build.environment = {
+        ...(build.environment as object),
+        environmentVariables: Object.entries(simulated.variables).map(([name, value]) => ({
+          name,
+          value,
+          type: 'PLAINTEXT',
+        })),
+      };
       build.logs = { groupName: `/aws/codebuild/${simulated.project}`, streamName: simulated.id.split(':')[1] };
     }
     return answer;
@@ -189,6 +201,22 @@ export async function startAwsFaultProxy(
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+
+  async function push(repositoryUri: string, tag: string): Promise<string> {
+    const manifest = simulatedManifest(`${repositoryUri}:${tag}`);
+    const pushed = await ecr.send(
+      new PutImageCommand({
+        repositoryName: repositoryUri.slice(repositoryUri.indexOf('/') + 1),
+        imageTag: tag,
+        imageManifest: manifest,
+        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+      }),
+    );
+    // The digest as ECR computed it (moto hashes its own serialisation of the manifest).
+    const digest = pushed.image?.imageId?.imageDigest;
+    if (!digest) throw new Error(`moto returned no digest for ${repositoryUri}:${tag}`);
+    return digest;
+  }
 
   function known(id: string): SimulatedBuild {
     const build = builds.get(id);
@@ -203,22 +231,11 @@ export async function startAwsFaultProxy(
     failNext: (operation, count, error) => {
       pending.set(operation, { count, error });
     },
+    push,
     async succeed(id) {
       const build = known(id);
-      const uri = build.variables.IMAGE_REPOSITORY ?? '';
-      const manifest = simulatedManifest(`${uri}:${build.variables.IMAGE_TAG ?? ''}`);
-      const pushed = await ecr.send(
-        new PutImageCommand({
-          repositoryName: uri.slice(uri.indexOf('/') + 1),
-          imageTag: build.variables.IMAGE_TAG,
-          imageManifest: manifest,
-          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
-        }),
-      );
+      const digest = await push(build.variables.IMAGE_REPOSITORY ?? '', build.variables.IMAGE_TAG ?? '');
       build.status = 'SUCCEEDED';
-      // The digest as ECR computed it (moto hashes its own serialisation of the manifest).
-      const digest = pushed.image?.imageId?.imageDigest;
-      if (!digest) throw new Error(`moto returned no digest for ${uri}`);
       return digest;
     },
     async fail(id, logLines, message) {

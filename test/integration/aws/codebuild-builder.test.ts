@@ -114,4 +114,27 @@ describe('the CodeBuild → ECR builder against moto', () => {
     );
     expect(started).toHaveLength(2);
   });
+
+  it('follows the build already running for a tag instead of starting a second one (a replayed job)', async () => {
+    const request = buildRequest();
+    const first = kit.builder().build(request);
+    const id = await waitFor('the first StartBuild', () => startedBuildId(kit.proxy, request.tag));
+    // The job is replayed on another worker (the first one was killed, say) while the build still runs.
+    const callsBefore = kit.proxy.calls.length;
+    const said: string[] = [];
+    const logger = {
+      info: (_: object, message: string) => said.push(message),
+      warn: (_: object, message: string) => said.push(message),
+    };
+    const replayed = kit.builder({ logger }).build(request);
+    await waitFor('the replay to follow the running build', () =>
+      said.includes('following the CodeBuild build already running for this tag'),
+    );
+    const digest = await kit.proxy.succeed(id);
+
+    await expect(replayed).resolves.toMatchObject({ tag: request.tag, digest });
+    await expect(first).resolves.toMatchObject({ tag: request.tag, digest });
+    expect([...kit.proxy.builds.values()].filter((b) => b.variables.IMAGE_TAG === request.tag)).toHaveLength(1);
+    expect(kit.proxy.calls.slice(callsBefore).map((call) => call.operation)).not.toContain('StartBuild');
+  });
 });
