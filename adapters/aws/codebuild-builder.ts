@@ -52,6 +52,19 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
   const registryId = config.accountId;
   const registryHost = `${config.accountId}.dkr.ecr.${config.region}.amazonaws.com`;
 
+  // Each repository is set up once per process; a failed setup is forgotten so the next build tries again. The
+  // setup is shared by concurrent builds, so one job's abort signal must not cancel it for the others.
+  const repositories = new Map<string, Promise<string>>();
+  function repositoryUri(name: string): Promise<string> {
+    let pending = repositories.get(name);
+    if (!pending) {
+      pending = ensureRepository(ecr, registryId, name);
+      pending.catch(() => repositories.delete(name));
+      repositories.set(name, pending);
+    }
+    return pending;
+  }
+
   async function find(repository: string, tag: string, signal?: AbortSignal): Promise<BuiltImage | undefined> {
     const digest = await findImageDigest(ecr, registryId, repository, tag, signal);
     return digest ? { repository: `${registryHost}/${repository}`, tag, digest } : undefined;
@@ -60,7 +73,8 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
   async function build(request: BuildRequest, signal?: AbortSignal): Promise<BuiltImage> {
     const fields = { app: request.app, repository: request.repository, tag: request.tag };
     const deadline = Date.now() + request.timeoutMs;
-    const repositoryUri = await ensureRepository(ecr, registryId, request.repository, signal);
+    signal?.throwIfAborted();
+    const uri = await repositoryUri(request.repository);
     const existing = await find(request.repository, request.tag, signal);
     if (existing) {
       logger.info({ ...fields, digest: existing.digest }, 'image already in ECR; no build');
@@ -68,7 +82,7 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
     }
     const contextKey = await uploadContext(s3, config.artifactBucket, await request.context(), signal);
     const project = await ensureProject(codebuild, config, request.repository, signal);
-    const running = await findRunningBuild(codebuild, project, repositoryUri, request.tag, signal);
+    const running = await findRunningBuild(codebuild, project, uri, request.tag, signal);
     const started =
       running ??
       (await startBuild(
@@ -77,11 +91,12 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
           project,
           bucket: config.artifactBucket,
           contextKey,
-          repositoryUri,
+          repositoryUri: uri,
           tag: request.tag,
           dockerfile: request.dockerfile,
           buildArgs: request.buildArgs,
           timeoutMs: request.timeoutMs,
+          maxTimeoutMinutes: config.buildTimeoutMinutes,
         },
         signal,
       ));

@@ -105,6 +105,8 @@ export interface BuildStart {
   readonly dockerfile: string;
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** The configured CodeBuild timeout, the most a build may be given. */
+  readonly maxTimeoutMinutes: number;
 }
 
 /**
@@ -137,8 +139,12 @@ export async function startBuild(codebuild: CodeBuildClient, start: BuildStart, 
         projectName: start.project,
         idempotencyToken: idempotencyToken(start.repositoryUri, start.tag),
         environmentVariablesOverride: variables,
-        // CodeBuild's own stop, a little after ours, for when no worker is left to stop it (5 minutes at least).
-        timeoutInMinutesOverride: Math.min(2160, Math.max(5, Math.ceil(start.timeoutMs / 60_000) + 1)),
+        // CodeBuild's own stop, a little after ours, for when no worker is left to stop it: at least CodeBuild's
+        // minimum of 5 minutes, at most the configured timeout.
+        timeoutInMinutesOverride: Math.min(
+          start.maxTimeoutMinutes,
+          Math.max(5, Math.ceil(start.timeoutMs / 60_000) + 1),
+        ),
       }),
       { abortSignal: signal },
     ),
