@@ -3,13 +3,12 @@
 //                 good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   deploy job  → deployEnvironment → a report job (a superseded job is reported by the queue layer)
 //   report job  → the commit status and check run on GitHub
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { GitMirror } from '../adapters/git/index.js';
 import { GitHubReporter } from '../adapters/github/index.js';
-import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { KubeCluster, KubeReleaseStore, loadKubeConfig } from '../adapters/kube/index.js';
 import { DeployError } from '../core/deploy-error.js';
 import {
   createPlanWorker,
@@ -71,9 +70,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const log = overrides.log ?? pino({ level: config.logLevel satisfies LogLevel, base: { service: 'gantry-worker' } });
   const prefix = queuePrefix(config.queuePrefix);
   const reporter = new GitHubReporter(config.github, { logger: log.child({ adapter: 'github' }) });
-  const kc = new KubeConfig();
-  if (config.kubeconfig === undefined) kc.loadFromDefault();
-  else kc.loadFromFile(config.kubeconfig);
+  const kc = loadKubeConfig(config.kubeconfig);
   const cluster = new KubeCluster(kc);
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
   const deps: DeployDeps = {

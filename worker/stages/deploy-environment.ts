@@ -89,7 +89,7 @@ async function prepare(run: DeployRun): Promise<Prepared> {
     return { env: readEnvironment(tree, request.environment), tree };
   });
   // 2. Render environments/<env> with kustomize-ts; errors name the file and field; an empty render fails.
-  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env.name)));
+  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env)));
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
