@@ -111,7 +111,9 @@ export interface BuildStart {
 
 /**
  * Starts a build. The idempotency token is derived from repository and tag, so StartBuild replayed within
- * CodeBuild's token lifetime (5 minutes) returns the build already started instead of starting a second one.
+ * CodeBuild's token lifetime (5 minutes) returns the build already started instead of starting a second one. The
+ * timeout is part of it too: it is the one parameter that may differ between two requests for the same content,
+ * and CodeBuild refuses a token reused with other parameters.
  */
 export async function startBuild(codebuild: CodeBuildClient, start: BuildStart, signal?: AbortSignal): Promise<Build> {
   const object = `CodeBuild project ${start.project}`;
@@ -133,11 +135,14 @@ export async function startBuild(codebuild: CodeBuildClient, start: BuildStart, 
       type: 'PLAINTEXT' as const,
     })),
   ];
+  // CodeBuild's own stop, a little after ours, for when no worker is left to stop it: at least CodeBuild's minimum
+  // of 5 minutes, at most the configured timeout.
+  const timeoutMinutes = Math.min(start.maxTimeoutMinutes, Math.max(5, Math.ceil(start.timeoutMs / 60_000) + 1));
   const started = await callAws(object, 'codebuild:StartBuild', () =>
     codebuild.send(
       new StartBuildCommand({
         projectName: start.project,
-        idempotencyToken: idempotencyToken(start.repositoryUri, start.tag),
+        idempotencyToken: idempotencyToken(start.repositoryUri, start.tag, timeoutMinutes),
         environmentVariablesOverride: variables,
         // CodeBuild's own stop, a little after ours, for when no worker is left to stop it: at least CodeBuild's
         // minimum of 5 minutes, at most the configured timeout.
@@ -154,7 +159,7 @@ export async function startBuild(codebuild: CodeBuildClient, start: BuildStart, 
   return started.build;
 }
 
-/** The StartBuild idempotency token for `repositoryUri:tag` (a hex SHA-256, within CodeBuild's 64 characters). */
-export function idempotencyToken(repositoryUri: string, tag: string): string {
-  return createHash('sha256').update(`${repositoryUri}:${tag}`).digest('hex');
+/** The StartBuild idempotency token for `repositoryUri:tag` built with `timeoutMinutes` (a hex SHA-256). */
+export function idempotencyToken(repositoryUri: string, tag: string, timeoutMinutes: number): string {
+  return createHash('sha256').update(`${repositoryUri}:${tag}:${timeoutMinutes}`).digest('hex');
 }

@@ -16,6 +16,9 @@ export interface PollPace {
 /** The default pace: 2 s, growing to 15 s. */
 export const DEFAULT_POLL_PACE: PollPace = { initialMs: 2_000, maxMs: 15_000 };
 
+/** How long a stopped build may take to report its end before we give up following it (StopBuild is asynchronous). */
+export const STOP_GRACE_MS = 120_000;
+
 /** How a followed build ended. `stoppedAtTimeout`: we stopped it because it ran past the request's timeout. */
 export interface FollowedBuild {
   readonly build: Build;
@@ -24,8 +27,9 @@ export interface FollowedBuild {
 
 /**
  * Polls build `id` until CodeBuild says it is complete. Past `deadline` (epoch ms) it stops the build (StopBuild)
- * and keeps polling until CodeBuild reports it ended, so the caller never leaves a build running behind a
- * BuildTimedOut. An abort stops the following, not the build: another job may still need it.
+ * and keeps polling until CodeBuild reports it ended (for at most {@link STOP_GRACE_MS}), so the caller does not
+ * leave a build running behind a BuildTimedOut. An abort stops the following, not the build: another job may still
+ * need it.
  */
 export async function followBuild(
   codebuild: CodeBuildClient,
@@ -37,6 +41,7 @@ export async function followBuild(
   const object = `CodeBuild build ${id}`;
   let waitMs = pace.initialMs;
   let stopped = false;
+  let stoppedAt = 0;
   for (;;) {
     signal?.throwIfAborted();
     const answer = await callAws(object, 'codebuild:BatchGetBuilds', () =>
@@ -45,12 +50,14 @@ export async function followBuild(
     const build = answer.builds?.find((candidate) => candidate.id === id);
     if (!build)
       throw new DeployError(Reason.NotFound, `${object} is not known to CodeBuild (deleted with its project?)`);
-    if (isComplete(build)) return { build, stoppedAtTimeout: stopped };
+    if (isComplete(build) || (stopped && Date.now() - stoppedAt > STOP_GRACE_MS))
+      return { build, stoppedAtTimeout: stopped };
     if (!stopped && Date.now() >= deadline) {
       await callAws(object, 'codebuild:StopBuild', () =>
         codebuild.send(new StopBuildCommand({ id }), { abortSignal: signal }),
       );
       stopped = true;
+      stoppedAt = Date.now();
       waitMs = pace.initialMs;
     }
     const untilDeadline = stopped ? waitMs : Math.max(0, deadline - Date.now());

@@ -67,7 +67,7 @@ describe('the CodeBuild → ECR builder against moto', () => {
       DOCKERFILE: 'Dockerfile',
       GANTRY_BUILD_ARG_BASE: request.buildArgs.BASE,
     });
-    expect(started.idempotencyToken).toBe(idempotencyToken(started.variables.IMAGE_REPOSITORY!, request.tag));
+    expect(started.idempotencyToken).toBe(idempotencyToken(started.variables.IMAGE_REPOSITORY!, request.tag, 5));
     await expect(builder.find(request.repository, request.tag)).resolves.toEqual({
       repository: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${request.repository}`,
       tag: request.tag,
