@@ -136,7 +136,17 @@ export function createCodeBuildBuilder(config: CodeBuildConfig, options: CodeBui
 
   return {
     fingerprint: `codebuild:LINUX_CONTAINER:${config.image}:buildspec-${BUILDSPEC_VERSION}`,
-    find,
-    build,
+    find: (repository, tag, signal) => withAbortReason(find(repository, tag, signal), signal),
+    build: (request, signal) => withAbortReason(build(request, signal), signal),
   };
+}
+
+// The SDK rejects an aborted call with its own "Request aborted"; the caller gets the reason it aborted with.
+async function withAbortReason<T>(pending: Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw error;
+  }
 }

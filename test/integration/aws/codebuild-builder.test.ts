@@ -137,4 +137,18 @@ describe('the CodeBuild → ECR builder against moto', () => {
     expect([...kit.proxy.builds.values()].filter((b) => b.variables.IMAGE_TAG === request.tag)).toHaveLength(1);
     expect(kit.proxy.calls.slice(callsBefore).map((call) => call.operation)).not.toContain('StartBuild');
   });
+
+  it('stops following when its job is cancelled, and leaves the build running for the jobs that still need it', async () => {
+    const request = buildRequest();
+    const cancel = new AbortController();
+    const building = kit.builder().build(request, cancel.signal);
+    const id = await waitFor('StartBuild', () => startedBuildId(kit.proxy, request.tag));
+    cancel.abort(new Error('superseded by a newer commit'));
+
+    await expect(building).rejects.toThrow('superseded by a newer commit');
+    expect(
+      kit.proxy.calls.filter((call) => call.operation === 'StopBuild').map((call) => call.body),
+    ).not.toContainEqual({ id });
+    expect(kit.proxy.builds.get(id)?.status).toBe('IN_PROGRESS');
+  });
 });
