@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
     load: async () => (await import('./rollback.js')).runRollback,
     summary: "re-apply an earlier succeeded release's stored manifests",
   },
+  'send-delivery': {
+    load: async () => (await import('./send-delivery.js')).runSendDelivery,
+    summary: 'send a signed push or pull_request delivery to a webhook URL (setting up, testing, replaying)',
+  },
   status: {
     load: async () => (await import('./status.js')).runStatus,
     summary: 'per environment: last release, its outcome, live health of its workloads',
@@ -41,7 +45,7 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
 
 /** The top-level usage text. */
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
   return `Usage: gantry <command> [arguments]\n\nCommands:\n${lines.join('\n')}\n\nRun \`gantry <command> --help\` for a command's usage.\n`;
 }
 

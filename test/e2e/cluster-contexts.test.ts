@@ -18,7 +18,14 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 const REAL = 'gantry-real';
 const ABSENT = 'arn:aws:eks:us-east-1:123456789012:cluster/prod-eks';
@@ -100,8 +107,8 @@ describe('env.yaml cluster.context decides the cluster, through the whole pipeli
     expect(deployment?.['status']).toMatchObject({ availableReplicas: 2 });
 
     // lost: the check run names the context and the kubeconfig; nothing was created, applied or recorded.
-    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-    const summary = data.check_runs.find((run) => run.name === 'deploy/lost')?.output.summary ?? '';
+    const runs = await completedCheckRuns(pipeline.github, name, sha, [`deploy/${ENV}`, 'deploy/lost']);
+    const summary = runs.find((run) => run.name === 'deploy/lost')?.output.summary ?? '';
     expect(summary).toContain('InvalidConfig');
     expect(summary).toContain(ABSENT);
     expect(summary).toContain(kubeconfig);

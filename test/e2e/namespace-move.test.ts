@@ -13,7 +13,14 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 /** `Kind/name@resourceVersion` of what the deploy made in `namespace`: equal before and after means untouched. */
 async function snapshot(kit: WorkerKit, namespace: string): Promise<string[]> {
@@ -74,8 +81,8 @@ describe('a push that moves the overlay to another namespace, through the whole 
       60_000,
     );
     expect(states).toContain('failure');
-    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: second });
-    const summary = data.check_runs.find((run) => run.name === `deploy/${ENV}`)?.output.summary ?? '';
+    const runs = await completedCheckRuns(pipeline.github, name, second, [`deploy/${ENV}`]);
+    const summary = runs.find((run) => run.name === `deploy/${ENV}`)?.output.summary ?? '';
     expect(summary).toContain('InvalidConfig');
     expect(summary).toContain(repo.namespace);
     expect(summary).toContain(`Deployment/${moved}/catalog`);
