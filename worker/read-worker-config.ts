@@ -22,7 +22,28 @@ export interface WorkerConfig {
   readonly github: GitHubConfigInput;
   /** `GANTRY_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
+  /** The build stage; absent (`GANTRY_BUILDER` unset or `none`): deploys run the images the manifests name. */
+  readonly build?: BuildConfig;
 }
+
+/** Builders the worker can be given (`GANTRY_BUILDER`). */
+export type BuilderKind = 'local' | 'codebuild';
+
+/** How images are built. The chosen builder reads its own settings (registry, region…) at start. */
+export interface BuildConfig {
+  /** `GANTRY_BUILDER`: `local` (buildah → an OCI registry) or `codebuild` (CodeBuild → ECR). */
+  readonly builder: BuilderKind;
+  /** `GANTRY_BUILD_CONCURRENCY`: build jobs this process runs at once, independent of deploys. Default 2. */
+  readonly concurrency: number;
+  /** `GANTRY_BUILD_TIMEOUT_SECONDS`: a build running longer is stopped (BuildTimedOut). Default 1,800 s. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Builders this version of the worker contains. A builder listed in {@link BuilderKind} but not here is refused at
+ * start with a message saying so, never accepted and ignored.
+ */
+export const AVAILABLE_BUILDERS: readonly BuilderKind[] = [];
 
 /** The environment is not a usable configuration; the message lists each variable at fault and what to set. */
 export class WorkerConfigError extends Error {
@@ -60,6 +81,15 @@ const schema = z.object({
   GANTRY_GITHUB_APP_ID: optionalText,
   GANTRY_GITHUB_APP_PRIVATE_KEY: optionalText,
   GANTRY_GITHUB_APP_INSTALLATION_ID: optionalText,
+  GANTRY_BUILDER: z
+    .enum(['none', 'local', 'codebuild'], { error: 'must be none, local (buildah) or codebuild' })
+    .default('none'),
+  GANTRY_BUILD_CONCURRENCY: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,2}$/.test(value), {
+    error: 'must be a whole number from 1 to 999 (build jobs at once in this process)',
+  }),
+  GANTRY_BUILD_TIMEOUT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
+    error: 'must be a whole number of seconds, at least 1, for example 1800',
+  }),
   GANTRY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -92,7 +122,24 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
     github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
     logLevel: vars.GANTRY_LOG_LEVEL,
+    ...buildConfig(vars),
   });
+}
+
+function buildConfig(vars: z.output<typeof schema>): { build?: BuildConfig } {
+  const builder = vars.GANTRY_BUILDER;
+  if (builder === 'none') return {};
+  if (!AVAILABLE_BUILDERS.includes(builder))
+    throw new WorkerConfigError([
+      `GANTRY_BUILDER is ${builder}, which is not supported yet: this worker has no ${builder === 'local' ? 'buildah' : 'CodeBuild'} builder; leave GANTRY_BUILDER unset (deploys then run the images the manifests name)`,
+    ]);
+  return {
+    build: {
+      builder,
+      concurrency: Number(vars.GANTRY_BUILD_CONCURRENCY ?? '2'),
+      timeoutMs: Number(vars.GANTRY_BUILD_TIMEOUT_SECONDS ?? '1800') * 1_000,
+    },
+  };
 }
 
 function githubAuth(vars: z.output<typeof schema>): GitHubConfigInput['auth'] {

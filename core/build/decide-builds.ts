@@ -30,6 +30,8 @@ export interface ImageSource {
   /** The Dockerfile's path inside the context. */
   readonly dockerfile: string;
   readonly buildArgs: Readonly<Record<string, string>>;
+  /** How many images the app builds (reports name the image only when there are several). */
+  readonly imagesOfApp: number;
 }
 
 /**
@@ -98,6 +100,7 @@ function imageSource(
     context,
     dockerfile: inContext,
     buildArgs: image.buildArgs,
+    imagesOfApp: app.config.images.length,
   };
 }
 

@@ -35,7 +35,9 @@ import { settleFailure } from './deploy/settle-failure.js';
 import { trimHistory } from './deploy/trim-history.js';
 import { validateObjects } from './deploy/validate-objects.js';
 import { waitForHealth } from './deploy/wait-for-health.js';
-import { readEnvironment } from './read-environments.js';
+import { ENVIRONMENTS_DIR, readEnvironment } from './read-environments.js';
+import { pinnedTree } from './build/pinned-tree.js';
+import type { ImagePin } from '../../core/build/image-pins.js';
 
 export type { DeployContext } from './deploy/deploy-run.js';
 export type { DeployDeps, DeployResult } from './deploy/deploy-types.js';
@@ -59,12 +61,13 @@ export async function deployEnvironment(
   request: DeployRequest,
   deps: DeployDeps,
   ctx: DeployContext,
+  pins: readonly ImagePin[] = [],
 ): Promise<DeployResult> {
   const run = new DeployRun(request, deps, ctx);
   if (run.data.result) return run.data.result;
   let prepared: Prepared;
   try {
-    prepared = await prepare(run);
+    prepared = await prepare(run, pins);
   } catch (error) {
     const terminal = asTerminal(error);
     if (terminal === undefined) throw error;
@@ -74,8 +77,11 @@ export async function deployEnvironment(
   return deploy(run, prepared);
 }
 
-/** Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). */
-async function prepare(run: DeployRun): Promise<Prepared> {
+/**
+ * Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). `pins` are the
+ * images the build stage produced for this commit, rendered by digest.
+ */
+async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepared> {
   const { request, deps, signal } = run;
   if (request.target.kind === 'preview')
     throw new DeployError(
@@ -88,8 +94,11 @@ async function prepare(run: DeployRun): Promise<Prepared> {
     const tree = await repo.treeAt(request.sha, { signal });
     return { env: readEnvironment(tree, request.environment), tree };
   });
-  // 2. Render environments/<env> with kustomize-ts; errors name the file and field; an empty render fails.
-  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env.name)));
+  // 2. Render environments/<env> with kustomize-ts, built images pinned by digest; errors name the file and field;
+  //    an empty render fails.
+  const objects = await run.step('render', () =>
+    prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env.name)),
+  );
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).

@@ -50,4 +50,21 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
       expect.stringContaining('not both'),
     ]);
   });
+
+  it('runs without a build stage unless GANTRY_BUILDER names a builder', () => {
+    expect(readWorkerConfig({ GANTRY_GITHUB_TOKEN: 't' }).build).toBeUndefined();
+    expect(readWorkerConfig({ GANTRY_GITHUB_TOKEN: 't', GANTRY_BUILDER: 'none' }).build).toBeUndefined();
+  });
+
+  it('refuses a builder this worker does not contain, and bad build settings, naming the variable', () => {
+    expect(problems({ GANTRY_GITHUB_TOKEN: 't', GANTRY_BUILDER: 'docker' })).toEqual([
+      expect.stringMatching(/^GANTRY_BUILDER must be none, local \(buildah\) or codebuild/),
+    ]);
+    expect(
+      problems({ GANTRY_GITHUB_TOKEN: 't', GANTRY_BUILD_CONCURRENCY: '0', GANTRY_BUILD_TIMEOUT_SECONDS: 'x' }),
+    ).toEqual([
+      expect.stringMatching(/^GANTRY_BUILD_CONCURRENCY /),
+      expect.stringMatching(/^GANTRY_BUILD_TIMEOUT_SECONDS /),
+    ]);
+  });
 });

@@ -50,6 +50,7 @@ describe('decideImages', () => {
       context: 'apps/catalog',
       dockerfile: 'Dockerfile',
       buildArgs: {},
+      imagesOfApp: 1,
     });
   });
 
