@@ -1,6 +1,13 @@
-import type { Release } from '../core/ports/release-store.js';
+import type { Release } from '../core/release/release.js';
 import type { CommandIo } from './command-io.js';
-import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
+import {
+  environmentOnDisk,
+  openScope,
+  parseClusterArgs,
+  releaseStoreFor,
+  reportError,
+  UsageError,
+} from './cluster-options.js';
 import { textTable } from './text-table.js';
 
 export const HISTORY_USAGE = `Usage: gantry history --env E [--kubeconfig FILE] [--repo DIR]
@@ -13,7 +20,10 @@ finish times, and why a release failed. The environment's namespace comes from e
 
 /** One release as a table row; a rollback says which revision it restored. */
 export function historyRow(release: Release): string[] {
-  const why = [release.reason, release.rollbackOf === undefined ? undefined : `rollback of revision ${release.rollbackOf}`]
+  const why = [
+    release.reason,
+    release.rollbackOf === undefined ? undefined : `rollback of revision ${release.rollbackOf}`,
+  ]
     .filter((part) => part !== undefined)
     .join('; ');
   return [
@@ -38,11 +48,16 @@ export async function runHistory(args: readonly string[], io: CommandIo): Promis
     const scope = openScope(parsed, io);
     try {
       const env = environmentOnDisk(scope.root, parsed.env);
-      const releases = await releaseStoreFor(scope.cluster, env).list().catch((error: unknown) => {
-        throw new Error(`environment ${env.name}: reading releases in namespace ${env.namespace}`, { cause: error });
-      });
+      const releases = await releaseStoreFor(scope.cluster, env)
+        .list()
+        .catch((error: unknown) => {
+          throw new Error(`environment ${env.name}: reading releases in namespace ${env.namespace}`, { cause: error });
+        });
       if (releases.length === 0) io.stderr(`environment ${env.name}: no releases in namespace ${env.namespace}\n`);
-      else io.stdout(textTable(['revision', 'commit', 'outcome', 'started', 'finished', 'reason'], releases.map(historyRow)));
+      else
+        io.stdout(
+          textTable(['revision', 'commit', 'outcome', 'started', 'finished', 'reason'], releases.map(historyRow)),
+        );
       return 0;
     } finally {
       scope.close();

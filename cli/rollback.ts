@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { pino } from 'pino';
 import { NULL_SHA, type DeployRequest } from '../core/deploy/deploy-request.js';
-import type { Release } from '../core/ports/release-store.js';
+import { releaseKind, type Release } from '../core/release/release.js';
 import { Reason } from '../core/reasons.js';
 import type { FailedAttempt } from '../core/rollback/decide-rollback.js';
 import { DeployRun } from '../worker/stages/deploy/deploy-run.js';
@@ -11,7 +11,14 @@ import type { CommitSource, DeployStep } from '../worker/stages/deploy/deploy-ty
 import { rollBack } from '../worker/stages/deploy/roll-back.js';
 import { memoryProgress } from '../worker/stages/stage-context.js';
 import type { CommandIo } from './command-io.js';
-import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
+import {
+  environmentOnDisk,
+  openScope,
+  parseClusterArgs,
+  releaseStoreFor,
+  reportError,
+  UsageError,
+} from './cluster-options.js';
 
 export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kubeconfig FILE] [--repo DIR]
 
@@ -59,7 +66,9 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
         throw new Error(`environment ${env.name}: ${typeof chosen === 'string' ? chosen : 'no releases recorded'}`);
       const target = await store.get(chosen.revision);
       if (target === undefined) throw new Error(`environment ${env.name}: release ${chosen.revision} disappeared`);
-      io.stderr(`rollback ${env.name}: from revision ${current.revision} to revision ${chosen.revision} (${chosen.commit.slice(0, 12)})\n`);
+      io.stderr(
+        `rollback ${env.name}: from revision ${current.revision} to revision ${chosen.revision} (${chosen.commit.slice(0, 12)})\n`,
+      );
 
       const request: DeployRequest = {
         deliveryId: `cli-${randomUUID()}`,
@@ -73,9 +82,12 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
         target: { kind: 'environment' },
         requestedAt: new Date().toISOString(),
       };
-      const log = pino({ level: process.env['GANTRY_LOG_LEVEL'] ?? 'warn', base: { environment: env.name } }, {
-        write: (line: string) => io.stderr(line),
-      });
+      const log = pino(
+        { level: process.env['GANTRY_LOG_LEVEL'] ?? 'warn', base: { environment: env.name } },
+        {
+          write: (line: string) => io.stderr(line),
+        },
+      );
       const run = new DeployRun(
         request,
         { git: NO_GIT, cluster: scope.cluster, releaseStore: () => store },
@@ -83,7 +95,7 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       );
       // The current release is what is being undone: the worker's rollback reads it as the failed attempt.
       const attempt: FailedAttempt = {
-        kind: current.rollbackOf === undefined ? 'deploy' : 'rollback',
+        kind: releaseKind(current),
         revision: current.revision,
         sha: current.commit,
         manifestDigest: current.manifestDigest,

@@ -15,7 +15,7 @@ import type { KubeObject } from '../../core/kube/object.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
-import { toInventory } from '../../adapters/kube/inventory.js';
+import { toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import {
