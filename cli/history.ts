@@ -13,7 +13,7 @@ import { textTable } from './text-table.js';
 export const HISTORY_USAGE = `Usage: gantry history --env E [--kubeconfig FILE] [--repo DIR]
 
 Lists environment E's releases as the cluster records them, newest first: revision, commit, outcome, start and
-finish times, and why a release failed. The environment's namespace comes from environments/E/env.yaml in DIR
+finish times, why a release failed, and the built images it pinned (repository@digest). The environment's namespace comes from environments/E/env.yaml in DIR
 (default: the git repository holding the current directory). The cluster is the kubeconfig's current context
 (--kubeconfig, else KUBECONFIG, else ~/.kube/config).
 `;
@@ -33,6 +33,7 @@ export function historyRow(release: Release): string[] {
     release.startedAt,
     release.finishedAt ?? '-',
     why === '' ? '-' : why,
+    release.images?.map((image) => image.reference).join(' ') ?? '-',
   ];
 }
 
@@ -56,7 +57,10 @@ export async function runHistory(args: readonly string[], io: CommandIo): Promis
       if (releases.length === 0) io.stderr(`environment ${env.name}: no releases in namespace ${env.namespace}\n`);
       else
         io.stdout(
-          textTable(['revision', 'commit', 'outcome', 'started', 'finished', 'reason'], releases.map(historyRow)),
+          textTable(
+            ['revision', 'commit', 'outcome', 'started', 'finished', 'reason', 'images'],
+            releases.map(historyRow),
+          ),
         );
       return 0;
     } finally {

@@ -37,7 +37,7 @@ import { validateObjects } from './deploy/validate-objects.js';
 import { waitForHealth } from './deploy/wait-for-health.js';
 import { ENVIRONMENTS_DIR, readEnvironment } from './read-environments.js';
 import { pinnedTree } from './build/pinned-tree.js';
-import type { ImagePin } from '../../core/build/image-pins.js';
+import { pinnedReference, type ImagePin } from '../../core/build/image-pins.js';
 
 export type { DeployContext } from './deploy/deploy-run.js';
 export type { DeployDeps, DeployResult } from './deploy/deploy-types.js';
@@ -74,7 +74,7 @@ export async function deployEnvironment(
     return run.finish(failedEarly(run, terminal, run.data.changeSet));
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
-  return deploy(run, prepared);
+  return deploy(run, prepared, pins);
 }
 
 /**
@@ -127,14 +127,18 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
 }
 
 /** Steps 6–10. */
-async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Promise<DeployResult> {
+async function deploy(
+  run: DeployRun,
+  { env, objects, changeSet }: Prepared,
+  pins: readonly ImagePin[],
+): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
   // 6. Record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).
   const revision =
     run.data.revision ??
     (await run.step(
       'record',
-      () => recordDeploying(run, store, objects, changeSet),
+      () => recordDeploying(run, store, objects, changeSet, pins),
       (revision) => ({ revision }),
     ));
   const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
@@ -165,13 +169,16 @@ async function recordDeploying(
   store: ReleaseStore,
   objects: readonly KubeObject[],
   changeSet: ChangeSet,
+  pins: readonly ImagePin[],
 ): Promise<number> {
+  const images = pins.map((pin) => ({ name: pin.name, reference: pinnedReference(pin) }));
   const draft = {
     deployId: run.deployId,
     commit: run.request.sha,
     manifestDigest: manifestDigest(objects),
     inventory: toInventory(newInventory(changeSet)),
     outcome: 'deploying' as const,
+    ...(images.length > 0 && { images }),
     startedAt: run.data.startedAt,
   };
   return (await store.record(draft, objects, { signal: run.signal })).revision;

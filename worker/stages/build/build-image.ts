@@ -6,7 +6,7 @@ import { DeployError } from '../../../core/deploy-error.js';
 import type { BuildFailure, BuiltImage, ImageBuilder } from '../../../core/ports/image-builder.js';
 import { Reason } from '../../../core/reasons.js';
 import { describeBuild, type BuildReport } from '../../../core/report/build-report.js';
-import type { Reporter } from '../report.js';
+import type { GitHubReporter } from '../../../adapters/github/index.js';
 
 /** The git adapter's mirror, as far as building reads it. */
 export interface ContextSource {
@@ -20,7 +20,7 @@ export interface ContextSource {
 export interface BuildDeps {
   readonly git: ContextSource;
   readonly builder: ImageBuilder;
-  readonly reporter: Pick<Reporter, 'upsertCheckRun'>;
+  readonly reporter: Pick<GitHubReporter, 'upsertCheckRun'>;
   /** Stop a build after this long (BuildTimedOut). */
   readonly timeoutMs: number;
   /** Default `Date.now`. */
