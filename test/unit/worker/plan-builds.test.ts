@@ -80,8 +80,15 @@ describe('planBuilds on the sample repository', () => {
     expect(await tagsOf(changed)).toEqual(await tagsOf(SAMPLE));
   });
 
-  it('an environment whose render fails needs nothing (the deploy reports the render error)', async () => {
-    const broken = { ...SAMPLE, 'environments/dev/kustomization.yaml': 'resources: [missing]\n' };
+  it('reaches only the apps the overlay references, through bases of bases too, and none for a broken overlay', async () => {
+    const narrowed = {
+      ...SAMPLE,
+      'environments/dev/kustomization.yaml': 'resources:\n  - ../shared\n',
+      'environments/shared/kustomization.yaml': 'resources:\n  - ../../apps/catalog/base\n  - https://example.com/x\n',
+    };
+    const needs = await planBuilds(listed(narrowed), ['dev', 'staging'], registry());
+    expect(needs.get('dev')?.map((need) => need.source.app)).toEqual(['catalog']);
+    const broken = { ...SAMPLE, 'environments/dev/kustomization.yaml': 'resources: [missing\n' };
     expect((await planBuilds(listed(broken), ['dev'], registry())).get('dev')).toEqual([]);
   });
 });

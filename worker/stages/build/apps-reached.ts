@@ -1,50 +1,67 @@
-// Which apps an environment deploys: the apps whose directory its render reads. Exact whatever the overlay's shape
-// (resources, components, a base reached through another base), because kustomize-ts itself follows the references.
-import { APPS_DIR, type CommitApp } from '../../../core/build/decide-builds.js';
-import type { EntryKind, FileSystem } from '../../../kustomize/fs/file-system.js';
-import { renderEnvironment } from '../deploy/render-environment.js';
+// Which apps an environment deploys: the apps whose directory its kustomization reaches through `resources`,
+// `components` and `bases`, followed transitively (a base reached through another base counts). Only kustomization
+// files are read, not the resources themselves: rendering 200 apps to learn this cost a second, this costs
+// milliseconds (bench/decide-builds.ts).
+import { parse as parseYaml } from 'yaml';
+import { APPS_DIR, joinInside, type CommitApp } from '../../../core/build/decide-builds.js';
+import type { FileSystem } from '../../../kustomize/fs/file-system.js';
+import { ENVIRONMENTS_DIR } from '../read-environments.js';
+
+const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const REFERENCE_FIELDS = ['resources', 'components', 'bases'] as const;
 
 /**
- * The apps among `apps` that environment `name`'s render reads files of. A render that fails reaches none: the
- * deploy renders again and reports the error there, with nothing built for it.
+ * The apps among `apps` that environment `name` reaches. A kustomization that cannot be read or parsed is skipped
+ * here: the deploy renders the environment and reports that error itself.
  */
 export function appsReached(tree: FileSystem, name: string, apps: readonly CommitApp[]): CommitApp[] {
-  const recording = new RecordingFileSystem(tree);
+  const reached = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (dir: string): void => {
+    let real: string;
+    try {
+      real = tree.realPath(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    markApp(real, reached);
+    for (const reference of references(tree, real)) {
+      const target = joinInside(real, reference);
+      if (target === undefined) continue;
+      if (tree.kind(target) === 'directory') visit(target);
+      else if (tree.kind(target) === 'file') markApp(target, reached);
+    }
+  };
+  visit(`${ENVIRONMENTS_DIR}/${name}`);
+  return apps.filter((app) => reached.has(app.dir));
+}
+
+/** The local paths a kustomization's reference fields name (remote URLs are never an app of this repository). */
+function references(tree: FileSystem, dir: string): string[] {
+  const file = KUSTOMIZATION_FILE_NAMES.map((n) => `${dir}/${n}`).find((path) => tree.kind(path) === 'file');
+  if (file === undefined) return [];
+  let spec: unknown;
   try {
-    renderEnvironment(recording, name);
+    spec = parseYaml(new TextDecoder().decode(tree.readFile(file)));
   } catch {
     return [];
   }
-  return apps.filter((app) => recording.readUnder(`${app.dir}/`));
+  if (typeof spec !== 'object' || spec === null) return [];
+  const found: string[] = [];
+  for (const field of REFERENCE_FIELDS) {
+    const list = (spec as Record<string, unknown>)[field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list)
+      if (typeof entry === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) found.push(entry);
+  }
+  return found;
 }
 
-/** A file system that remembers which real paths were read through it. */
-class RecordingFileSystem implements FileSystem {
-  private readonly read = new Set<string>();
-
-  constructor(private readonly inner: FileSystem) {}
-
-  readUnder(prefix: string): boolean {
-    for (const path of this.read) if (path.startsWith(prefix)) return true;
-    return false;
-  }
-
-  kind(path: string): EntryKind {
-    return this.inner.kind(path);
-  }
-
-  readFile(path: string): Uint8Array {
-    const bytes = this.inner.readFile(path);
-    const real = this.inner.realPath(path);
-    if (real.startsWith(`${APPS_DIR}/`)) this.read.add(real);
-    return bytes;
-  }
-
-  readDir(path: string): readonly string[] {
-    return this.inner.readDir(path);
-  }
-
-  realPath(path: string): string {
-    return this.inner.realPath(path);
-  }
+/** Records `apps/<name>` when `path` lies under it. */
+function markApp(path: string, reached: Set<string>): void {
+  if (!path.startsWith(`${APPS_DIR}/`)) return;
+  const end = path.indexOf('/', APPS_DIR.length + 1);
+  reached.add(end < 0 ? path : path.slice(0, end));
 }
