@@ -61,7 +61,7 @@ describe('the OCI registry (Debian docker-registry)', () => {
 });
 
 describe('the local base image', () => {
-  it('is in the registry at start: a Debian bookworm root file system with Debian's Node.js 18', async () => {
+  it('is in the registry at start: a Debian bookworm root file system with Node.js 18 from Debian', async () => {
     const { host, baseImage } = need('registry');
     expect(baseImage).toBe(`${host}/gantry/base/node:18-bookworm`);
     const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', '--config', `docker://${baseImage}`]);
