@@ -1,7 +1,8 @@
 import { formatRef } from '../core/kube/object.js';
 import type { CommandIo } from './command-io.js';
 import { changeTable } from './change-table.js';
-import { openScope, parseClusterArgs, reportError, resolveCommit, UsageError } from './cluster-options.js';
+import { openScope, parseClusterArgs, reportError, UsageError } from './cluster-options.js';
+import { resolveRef } from '../adapters/git/index.js';
 import { deployLocally } from './local-deploy.js';
 
 export const APPLY_USAGE = `Usage: gantry apply --env E [--ref REF] [--kubeconfig FILE] [--repo DIR]
@@ -23,7 +24,7 @@ export async function runApply(args: readonly string[], io: CommandIo): Promise<
     if (parsed.env === undefined) throw new UsageError(`--env is required\n\n${APPLY_USAGE}`);
     const scope = openScope(parsed, io);
     try {
-      const sha = resolveCommit(scope.root, parsed.ref ?? 'HEAD');
+      const sha = await resolveRef(scope.root, parsed.ref ?? 'HEAD');
       const result = await deployLocally(scope, io, {
         command: 'apply',
         environment: parsed.env,
@@ -35,7 +36,9 @@ export async function runApply(args: readonly string[], io: CommandIo): Promise<
       io.stdout(`environment ${result.environment}: ${result.outcome}${revision}: ${result.message}\n`);
       if (result.outcome === 'succeeded') return 0;
       const blamed = result.ref === undefined ? '' : ` ${formatRef(result.ref)}:`;
-      io.stderr(`Error: environment ${result.environment}:${blamed} ${result.reason ?? result.outcome}: ${result.message}\n`);
+      io.stderr(
+        `Error: environment ${result.environment}:${blamed} ${result.reason ?? result.outcome}: ${result.message}\n`,
+      );
       return 1;
     } finally {
       scope.close();

@@ -7,13 +7,12 @@
 //   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
 //                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
 //   report job  → the commit status and check run on GitHub
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { GitMirror } from '../adapters/git/index.js';
 import { GitHubReporter } from '../adapters/github/index.js';
-import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { KubeCluster, KubeReleaseStore, loadKubeConfig } from '../adapters/kube/index.js';
 import { DeployError } from '../core/deploy-error.js';
 import {
   BuildGate,
@@ -31,6 +30,8 @@ import {
   type WorkerSettings,
 } from '../adapters/queue/index.js';
 import type { JobsOptions } from 'bullmq';
+import { createCodeBuildBuilder } from '../adapters/aws/index.js';
+import { createBuildahBuilder } from '../adapters/registry/index.js';
 import type { ImageBuilder } from '../core/ports/image-builder.js';
 import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.js';
 import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
@@ -81,9 +82,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const log = overrides.log ?? pino({ level: config.logLevel satisfies LogLevel, base: { service: 'gantry-worker' } });
   const prefix = queuePrefix(config.queuePrefix);
   const reporter = new GitHubReporter(config.github, { logger: log.child({ adapter: 'github' }) });
-  const kc = new KubeConfig();
-  if (config.kubeconfig === undefined) kc.loadFromDefault();
-  else kc.loadFromFile(config.kubeconfig);
+  const kc = loadKubeConfig(config.kubeconfig);
   const cluster = new KubeCluster(kc);
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
   const deps: DeployDeps = {
@@ -104,7 +103,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     log,
     ...(overrides.jobOptions && { jobOptions: overrides.jobOptions }),
   });
-  const builder = config.build && (await createBuilder(config.build));
+  const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
@@ -218,12 +217,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   };
 }
 
-/**
- * The builder `config` names. Only builders this version contains get here (read-worker-config refuses the
- * others), so reaching the end is a bug.
- */
-async function createBuilder(config: BuildConfig): Promise<ImageBuilder> {
-  throw new Error(`builder ${config.builder} is not part of this worker; read-worker-config should have refused it`);
+/** The builder `config` names, with its logs under the worker's. */
+async function createBuilder(config: BuildConfig, log: Logger): Promise<ImageBuilder> {
+  if (config.builder === 'local') return createBuildahBuilder(config.local);
+  return createCodeBuildBuilder(config.codebuild, { logger: log.child({ adapter: 'aws' }) });
 }
 
 function logRedisErrors(client: Redis, log: Logger, role: string): void {

@@ -4,6 +4,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitHubConfigInput } from '../adapters/github/index.js';
+import { KubeconfigNotFoundError, loadKubeConfig } from '../adapters/kube/index.js';
+import { CodeBuildConfigError, readCodeBuildConfig, type CodeBuildConfig } from '../adapters/aws/index.js';
+import { BuildahConfigError, readBuildahConfig, type BuildahConfig } from '../adapters/registry/index.js';
 
 /** Pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,24 +29,19 @@ export interface WorkerConfig {
   readonly build?: BuildConfig;
 }
 
-/** Builders the worker can be given (`GANTRY_BUILDER`). */
-export type BuilderKind = 'local' | 'codebuild';
-
-/** How images are built. The chosen builder reads its own settings (registry, region…) at start. */
-export interface BuildConfig {
-  /** `GANTRY_BUILDER`: `local` (buildah → an OCI registry) or `codebuild` (CodeBuild → ECR). */
-  readonly builder: BuilderKind;
+/**
+ * How images are built: `GANTRY_BUILDER=local` (buildah → an OCI registry, adapters/registry/ reads its own
+ * variables) or `codebuild` (CodeBuild → ECR, adapters/aws/), with the stage's own settings.
+ */
+export type BuildConfig = (
+  | { readonly builder: 'local'; readonly local: BuildahConfig }
+  | { readonly builder: 'codebuild'; readonly codebuild: CodeBuildConfig }
+) & {
   /** `GANTRY_BUILD_CONCURRENCY`: build jobs this process runs at once, independent of deploys. Default 2. */
   readonly concurrency: number;
   /** `GANTRY_BUILD_TIMEOUT_SECONDS`: a build running longer is stopped (BuildTimedOut). Default 1,800 s. */
   readonly timeoutMs: number;
-}
-
-/**
- * Builders this version of the worker contains. A builder listed in {@link BuilderKind} but not here is refused at
- * start with a message saying so, never accepted and ignored.
- */
-export const AVAILABLE_BUILDERS: readonly BuilderKind[] = [];
+};
 
 /** The environment is not a usable configuration; the message lists each variable at fault and what to set. */
 export class WorkerConfigError extends Error {
@@ -110,59 +108,85 @@ const APP_VARIABLES = [
  * @throws WorkerConfigError naming each variable at fault
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // Every problem at once: a first start should not reveal them one per attempt.
   const parsed = schema.safeParse(env);
-  if (!parsed.success)
-    throw new WorkerConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const github = githubAuth(env);
+  if (!('type' in github)) problems.push(...github.problems);
+  const kubeconfig = optionalText.parse(env['KUBECONFIG']);
+  if (kubeconfig === undefined) problems.push(...defaultKubeconfigProblems(env));
+  const build = parsed.success ? buildConfig(parsed.data, env) : {};
+  if ('problems' in build) problems.push(...build.problems);
+  if (!parsed.success || !('type' in github) || 'problems' in build || problems.length > 0)
+    throw new WorkerConfigError(problems);
   const vars = parsed.data;
-  const github = githubAuth(vars);
   return Object.freeze({
     redisUrl: vars.GANTRY_REDIS_URL,
     queuePrefix: vars.GANTRY_QUEUE_PREFIX,
-    ...(vars.KUBECONFIG !== undefined && { kubeconfig: vars.KUBECONFIG }),
+    ...(kubeconfig !== undefined && { kubeconfig }),
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
     github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
     logLevel: vars.GANTRY_LOG_LEVEL,
-    ...buildConfig(vars),
+    ...build,
   });
 }
 
-function buildConfig(vars: z.output<typeof schema>): { build?: BuildConfig } {
-  const builder = vars.GANTRY_BUILDER;
-  if (builder === 'none') return {};
-  if (!AVAILABLE_BUILDERS.includes(builder))
-    throw new WorkerConfigError([
-      `GANTRY_BUILDER is ${builder}, which is not supported yet: this worker has no ${builder === 'local' ? 'buildah' : 'CodeBuild'} builder; leave GANTRY_BUILDER unset (deploys then run the images the manifests name)`,
-    ]);
-  return {
-    build: {
-      builder,
-      concurrency: Number(vars.GANTRY_BUILD_CONCURRENCY ?? '2'),
-      timeoutMs: Number(vars.GANTRY_BUILD_TIMEOUT_SECONDS ?? '1800') * 1_000,
-    },
+/** The build stage's settings, and the chosen builder's own (each builder reads and checks its variables). */
+function buildConfig(
+  vars: z.output<typeof schema>,
+  env: NodeJS.ProcessEnv,
+): { build?: BuildConfig } | { problems: readonly string[] } {
+  if (vars.GANTRY_BUILDER === 'none') return {};
+  const stage = {
+    concurrency: Number(vars.GANTRY_BUILD_CONCURRENCY ?? '2'),
+    timeoutMs: Number(vars.GANTRY_BUILD_TIMEOUT_SECONDS ?? '1800') * 1_000,
   };
+  try {
+    if (vars.GANTRY_BUILDER === 'local')
+      return { build: { builder: 'local', local: readBuildahConfig(env), ...stage } };
+    return { build: { builder: 'codebuild', codebuild: readCodeBuildConfig(env), ...stage } };
+  } catch (error) {
+    if (error instanceof BuildahConfigError || error instanceof CodeBuildConfigError)
+      return { problems: error.problems.map((problem) => `GANTRY_BUILDER=${vars.GANTRY_BUILDER}: ${problem}`) };
+    throw error;
+  }
 }
 
-function githubAuth(vars: z.output<typeof schema>): GitHubConfigInput['auth'] {
-  const app = APP_VARIABLES.filter((name) => vars[name] !== undefined);
-  if (vars.GANTRY_GITHUB_TOKEN !== undefined && app.length > 0)
-    throw new WorkerConfigError([
-      `GANTRY_GITHUB_TOKEN and ${app.join(', ')} are both set: set the token or the App, not both`,
-    ]);
-  if (vars.GANTRY_GITHUB_TOKEN !== undefined) return { type: 'token', token: vars.GANTRY_GITHUB_TOKEN };
+/** KUBECONFIG unset: the default lookup must find one, or the first deploy would fail instead of the start. */
+function defaultKubeconfigProblems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadKubeConfig(undefined, env);
+    return [];
+  } catch (error) {
+    if (error instanceof KubeconfigNotFoundError) return [`KUBECONFIG is not set, and ${error.message}`];
+    return [`KUBECONFIG is not set, and the default kubeconfig could not be read: ${String(error)}`];
+  }
+}
+
+/** The GitHub credentials, read from the raw variables so they are checked even when another variable is bad. */
+function githubAuth(env: NodeJS.ProcessEnv): GitHubConfigInput['auth'] | { problems: string[] } {
+  const value = (name: string) => optionalText.parse(env[name]);
+  const token = value('GANTRY_GITHUB_TOKEN');
+  const app = APP_VARIABLES.filter((name) => value(name) !== undefined);
+  if (token !== undefined && app.length > 0)
+    return { problems: [`GANTRY_GITHUB_TOKEN and ${app.join(', ')} are both set: set the token or the App, not both`] };
+  if (token !== undefined) return { type: 'token', token };
   if (app.length === 0)
-    throw new WorkerConfigError([
-      'GANTRY_GITHUB_TOKEN is not set: set it to a token allowed to write statuses and checks, or set GANTRY_GITHUB_APP_ID, GANTRY_GITHUB_APP_PRIVATE_KEY and GANTRY_GITHUB_APP_INSTALLATION_ID',
-    ]);
-  const missing = APP_VARIABLES.filter((name) => vars[name] === undefined);
+    return {
+      problems: [
+        'GANTRY_GITHUB_TOKEN is not set: set it to a token allowed to write statuses and checks, or set GANTRY_GITHUB_APP_ID, GANTRY_GITHUB_APP_PRIVATE_KEY and GANTRY_GITHUB_APP_INSTALLATION_ID',
+      ],
+    };
+  const missing = APP_VARIABLES.filter((name) => value(name) === undefined);
   if (missing.length > 0)
-    throw new WorkerConfigError(
-      missing.map((name) => `${name} is not set: a GitHub App needs all three GANTRY_GITHUB_APP_* variables`),
-    );
+    return {
+      problems: missing.map((name) => `${name} is not set: a GitHub App needs all three GANTRY_GITHUB_APP_* variables`),
+    };
   return {
     type: 'app',
-    appId: vars.GANTRY_GITHUB_APP_ID ?? '',
-    privateKey: vars.GANTRY_GITHUB_APP_PRIVATE_KEY ?? '',
-    installationId: vars.GANTRY_GITHUB_APP_INSTALLATION_ID ?? '',
+    appId: value('GANTRY_GITHUB_APP_ID') ?? '',
+    privateKey: value('GANTRY_GITHUB_APP_PRIVATE_KEY') ?? '',
+    installationId: value('GANTRY_GITHUB_APP_INSTALLATION_ID') ?? '',
   };
 }
 

@@ -11,4 +11,5 @@ export {
   type GitReadFailure,
 } from './errors.js';
 export { maskCredentials } from './mask-credentials.js';
+export { resolveRef } from './resolve-ref.js';
 export type { BackoffOptions } from './retry-with-backoff.js';

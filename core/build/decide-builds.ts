@@ -2,13 +2,11 @@
 // the commit's git tree listing alone (no work tree). Whether a tag must be built is the registry's answer
 // (ImageBuilder.find); this file only says what each tag is.
 import type { AppConfig, AppImage } from '../config/app-config.js';
+import { APPS_DIR } from '../config/app-layout.js';
 import { globToRegExp } from '../config/watch-patterns.js';
 import { DeployError } from '../deploy-error.js';
 import { Reason } from '../reasons.js';
 import { contentTag, type TreeBlob } from './content-tag.js';
-
-/** Where the apps live in a repository: `apps/<name>/app.yaml`. */
-export const APPS_DIR = 'apps';
 
 /** An app of the commit: its directory and its parsed app.yaml. */
 export interface CommitApp {

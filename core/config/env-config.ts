@@ -1,8 +1,8 @@
 // env.yaml: what the pipeline needs to know about one environment beyond its overlay: which branch it follows,
 // where it runs, and how careful a deploy there is. Field reference with defaults: environments/README.md.
 import { z } from 'zod';
-import type { TrafficProvider } from './app-config.js';
-import { TRAFFIC_PROVIDERS } from './app-config.js';
+import type { TrafficProvider } from './app-workload.js';
+import { TRAFFIC_PROVIDERS } from './app-workload.js';
 import type { DeepReadonly } from './deep-freeze.js';
 import { branchName, dnsLabel, duration } from './fields.js';
 import type { YamlParser } from './parse-config-file.js';

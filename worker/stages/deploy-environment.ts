@@ -97,7 +97,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   // 2. Render environments/<env> with kustomize-ts, built images pinned by digest; errors name the file and field;
   //    an empty render fails.
   const objects = await run.step('render', () =>
-    prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env.name)),
+    prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env)),
   );
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };

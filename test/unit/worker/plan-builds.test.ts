@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BuiltImage } from '../../../core/ports/image-builder.js';
 import { renderEnvironment } from '../../../worker/stages/deploy/render-environment.js';
+import { readEnvironment } from '../../../worker/stages/read-environments.js';
 import { pinnedTree } from '../../../worker/stages/build/pinned-tree.js';
 import { planBuilds, type ListedTree } from '../../../worker/stages/build/plan-builds.js';
 import { MemoryFileSystem } from '../../../kustomize/fs/memory-file-system.js';
@@ -98,8 +99,8 @@ describe('pinnedTree', () => {
     const tree = new MemoryFileSystem(SAMPLE);
     const digest = `sha256:${'a'.repeat(64)}`;
     const pins = [{ name: 'shop/catalog', repository: '127.0.0.1:5000/shop/catalog', tag: 'src-1', digest }];
-    const plain = renderEnvironment(tree, 'dev');
-    const pinned = renderEnvironment(pinnedTree(tree, 'environments/dev', pins), 'dev');
+    const plain = renderEnvironment(tree, readEnvironment(tree, 'dev'));
+    const pinned = renderEnvironment(pinnedTree(tree, 'environments/dev', pins), readEnvironment(tree, 'dev'));
     const image = (objects: typeof plain) =>
       (
         objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'catalog') as unknown as {
@@ -112,6 +113,6 @@ describe('pinnedTree', () => {
       objects.filter((o) => !(o.kind === 'Deployment' && o.metadata.name === 'catalog'));
     expect(others(pinned)).toEqual(others(plain));
     // The commit's own tree is untouched: a plain render still shows the overlay's placeholder.
-    expect(image(renderEnvironment(tree, 'dev'))).toBe(image(plain));
+    expect(image(renderEnvironment(tree, readEnvironment(tree, 'dev')))).toBe(image(plain));
   });
 });

@@ -3,11 +3,11 @@
 // files are read, not the resources themselves: rendering 200 apps to learn this cost a second, this costs
 // milliseconds (bench/decide-builds.ts).
 import { parse as parseYaml } from 'yaml';
-import { APPS_DIR, joinInside, type CommitApp } from '../../../core/build/decide-builds.js';
+import { joinInside, type CommitApp } from '../../../core/build/decide-builds.js';
+import { APPS_DIR, KUSTOMIZATION_FILES } from '../../../core/config/app-layout.js';
 import type { FileSystem } from '../../../kustomize/fs/file-system.js';
 import { ENVIRONMENTS_DIR } from '../read-environments.js';
 
-const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const REFERENCE_FIELDS = ['resources', 'components', 'bases'] as const;
 
 /**
@@ -40,7 +40,7 @@ export function appsReached(tree: FileSystem, name: string, apps: readonly Commi
 
 /** The local paths a kustomization's reference fields name (remote URLs are never an app of this repository). */
 function references(tree: FileSystem, dir: string): string[] {
-  const file = KUSTOMIZATION_FILE_NAMES.map((n) => `${dir}/${n}`).find((path) => tree.kind(path) === 'file');
+  const file = KUSTOMIZATION_FILES.map((n) => `${dir}/${n}`).find((path) => tree.kind(path) === 'file');
   if (file === undefined) return [];
   let spec: unknown;
   try {

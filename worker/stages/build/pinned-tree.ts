@@ -2,11 +2,10 @@
 // kustomization carrying `images` entries that pin every built image by digest (core/build/image-pins.ts).
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { pinImages, type ImagePin, type KustomizeImage } from '../../../core/build/image-pins.js';
+import { KUSTOMIZATION_FILES } from '../../../core/config/app-layout.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import { Reason } from '../../../core/reasons.js';
 import type { EntryKind, FileSystem } from '../../../kustomize/fs/file-system.js';
-
-const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /**
  * `tree` with the kustomization of directory `dir` rewritten to pin `pins`; `tree` itself when there is nothing
@@ -16,7 +15,7 @@ const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Ku
  */
 export function pinnedTree(tree: FileSystem, dir: string, pins: readonly ImagePin[]): FileSystem {
   if (pins.length === 0) return tree;
-  const file = KUSTOMIZATION_FILE_NAMES.map((name) => `${dir}/${name}`).find((path) => tree.kind(path) === 'file');
+  const file = KUSTOMIZATION_FILES.map((name) => `${dir}/${name}`).find((path) => tree.kind(path) === 'file');
   if (file === undefined) return tree;
   const document: unknown = parseYaml(new TextDecoder().decode(tree.readFile(file)));
   if (typeof document !== 'object' || document === null || Array.isArray(document))

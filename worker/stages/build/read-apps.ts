@@ -2,7 +2,8 @@
 import { parse as parseYaml } from 'yaml';
 import { parseAppConfig, type AppConfig } from '../../../core/config/app-config.js';
 import { ConfigError } from '../../../core/config/config-error.js';
-import { APPS_DIR, type CommitApp } from '../../../core/build/decide-builds.js';
+import type { CommitApp } from '../../../core/build/decide-builds.js';
+import { APPS_DIR } from '../../../core/config/app-layout.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import { Reason } from '../../../core/reasons.js';
 import type { FileSystem } from '../../../kustomize/fs/file-system.js';
