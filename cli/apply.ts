@@ -5,7 +5,7 @@ import { openScope, parseClusterArgs, reportError, UsageError } from './cluster-
 import { resolveRef } from '../adapters/git/index.js';
 import { deployLocally } from './local-deploy.js';
 
-export const APPLY_USAGE = `Usage: gantry apply --env E [--ref REF] [--kubeconfig FILE] [--repo DIR]
+export const APPLY_USAGE = `Usage: gantry apply --env E [--ref REF] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Deploys environments/E at commit REF (default HEAD) of the repository in DIR exactly as the worker does: render,
 validate (server-side dry run), record a release, apply, prune, wait for health, and roll back automatically when
@@ -16,7 +16,7 @@ Progress goes to stderr, the change table and outcome to stdout. Exit code 0 whe
 /** `gantry apply --env E [--ref REF]`: exit 0 when the environment ends healthy on the commit, else 1. */
 export async function runApply(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(APPLY_USAGE);
       return 0;

@@ -3,8 +3,7 @@
 // `openEnvironment`, so every command names its inputs the same way and fails the same way.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeCluster, KubeReleaseStore, loadKubeConfig as loadKubeConfigOrFail } from '../adapters/kube/index.js';
+import { KubeClusters, KubeReleaseStore, type KubeCluster } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { ReleaseStore } from '../core/ports/release-store.js';
 import { DiskFileSystem } from '../kustomize/index.js';
@@ -15,6 +14,8 @@ import type { CommandIo } from './command-io.js';
 export interface ClusterArgs {
   readonly env?: string;
   readonly kubeconfig?: string;
+  /** The kubeconfig context to use instead of the one env.yaml names. */
+  readonly context?: string;
   /** The repository directory; default: the git work tree holding the working directory. */
   readonly repo?: string;
   readonly ref?: string;
@@ -30,6 +31,7 @@ export class UsageError extends Error {
 
 const VALUE_FLAGS = {
   '--env': 'env',
+  '--context': 'context',
   '--kubeconfig': 'kubeconfig',
   '--repo': 'repo',
   '--ref': 'ref',
@@ -55,11 +57,6 @@ export function parseClusterArgs(args: readonly string[], allowed: readonly (key
   return out;
 }
 
-/** `--kubeconfig`, else KUBECONFIG, else the default lookup (~/.kube/config, in-cluster); none: "no kubeconfig found". */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  return loadKubeConfigOrFail(path);
-}
-
 /** The git work tree holding `dir` (`git rev-parse --show-toplevel`). */
 export function repositoryRoot(dir: string): string {
   try {
@@ -69,17 +66,31 @@ export function repositoryRoot(dir: string): string {
   }
 }
 
-/** A cluster connection and the repository, opened once per command; `close()` ends the connection pool. */
+/** The repository and the clusters, opened once per command; `close()` ends every connection pool. */
 export interface CommandScope {
   readonly root: string;
-  readonly cluster: KubeCluster;
+  /**
+   * The cluster of an environment: `--context` when given, else the one its env.yaml names (as in the worker).
+   *
+   * @throws DeployError naming the context and the kubeconfig when the kubeconfig lacks it
+   */
+  clusterFor(env: EnvConfig): KubeCluster;
   close(): void;
 }
 
+/**
+ * Opens the repository and the kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config, else in-cluster;
+ * none: "no kubeconfig found"); clusters are connected when a command first needs one.
+ */
 export function openScope(args: ClusterArgs, io: CommandIo): CommandScope {
   const root = repositoryRoot(resolve(io.cwd, args.repo ?? '.'));
-  const cluster = new KubeCluster(loadKubeConfig(args.kubeconfig ?? process.env['KUBECONFIG']));
-  return { root, cluster, close: () => cluster.close() };
+  const clusters = KubeClusters.load(args.kubeconfig ?? process.env['KUBECONFIG']);
+  return {
+    root,
+    clusterFor: (env) =>
+      clusters.forCluster(args.context === undefined ? env.cluster : { ...env.cluster, context: args.context }),
+    close: () => clusters.close(),
+  };
 }
 
 /** The environment `name` as the working tree's environments/<name>/env.yaml defines it. */
@@ -87,9 +98,9 @@ export function environmentOnDisk(root: string, name: string): EnvConfig {
   return readEnvironment(new DiskFileSystem(root), name);
 }
 
-/** The environment's release history in the cluster. */
-export function releaseStoreFor(cluster: KubeCluster, env: EnvConfig): ReleaseStore {
-  return new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace });
+/** The environment's release history in its cluster. */
+export function releaseStoreFor(scope: CommandScope, env: EnvConfig): ReleaseStore {
+  return new KubeReleaseStore(scope.clusterFor(env), { environment: env.name, namespace: env.namespace });
 }
 
 /** `Error: message` and the causes' messages, for stderr; exit code 1. */

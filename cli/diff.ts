@@ -4,7 +4,7 @@ import { openScope, parseClusterArgs, reportError, UsageError } from './cluster-
 import { resolveRef } from '../adapters/git/index.js';
 import { deployLocally } from './local-deploy.js';
 
-export const DIFF_USAGE = `Usage: gantry diff --env E [--ref REF] [--kubeconfig FILE] [--repo DIR]
+export const DIFF_USAGE = `Usage: gantry diff --env E [--ref REF] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Renders environments/E and shows what applying it would change in the cluster, object by object (server-side
 dry run, nothing applied). Without --ref the files on disk are rendered (uncommitted changes included); with
@@ -17,7 +17,7 @@ for "changes"; gantry keeps 1 for errors so scripts can tell the two apart.
 /** `gantry diff --env E [--ref REF]`: the change table on stdout; exit 0 (none), 2 (changes) or 1 (error). */
 export async function runDiff(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(DIFF_USAGE);
       return 0;

@@ -18,7 +18,7 @@ import {
 } from './cluster-options.js';
 import { textTable } from './text-table.js';
 
-export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--repo DIR]
+export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 For each environment of the repository in DIR (or only E): its last release (revision, commit, outcome) and the
 live health of every object of that release the deploy waits on, by the same rules (workloads, LoadBalancer
@@ -36,11 +36,13 @@ interface EnvironmentStatus {
 
 async function statusOf(scope: CommandScope, env: EnvConfig): Promise<EnvironmentStatus> {
   try {
-    const [last] = await releaseStoreFor(scope.cluster, env).list();
+    const [last] = await releaseStoreFor(scope, env).list();
     if (last === undefined)
       return { env, row: [env.name, env.namespace, '-', '-', 'never deployed', '-'], unhealthy: [] };
     const signal = new AbortController().signal;
-    const health = aggregateHealth(await checkHealth(last.inventory.filter(needsHealthWait), scope.cluster, signal));
+    const health = aggregateHealth(
+      await checkHealth(last.inventory.filter(needsHealthWait), scope.clusterFor(env), signal),
+    );
     const summary = `${health.status} (${health.counts.Healthy}/${Object.values(health.counts).reduce((a, b) => a + b, 0)})`;
     return {
       env,
@@ -90,7 +92,7 @@ function environmentNames(root: string): string[] {
 /** `gantry status [--env E]`: one row per environment on stdout, unhealthy objects after it. */
 export async function runStatus(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(STATUS_USAGE);
       return 0;

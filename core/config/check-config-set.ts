@@ -32,7 +32,7 @@ export function checkConfigSet(
   checkUniqueImages(apps, report);
   checkUnique(
     environments,
-    (env) => `${env.cluster.name}/${env.cluster.context}/${env.namespace}`,
+    (env) => `${env.cluster.name}/${env.cluster.context ?? ''}/${env.namespace}`,
     'namespace',
     'deploys to the same namespace of the same cluster, so each would prune the other',
     report,
