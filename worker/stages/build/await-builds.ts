@@ -32,7 +32,8 @@ export async function awaitBuilds(
   const state = await gate.check(builds, `${deployQueueName(request.environment)}|${ctx.jobId}`);
   if (state.kind === 'ready') return { kind: 'ready', pins: state.images.map(pinOf) };
   if (state.kind === 'waiting') {
-    ctx.log.info({ builds: state.pending.map((ref) => ref.tag) }, `waiting for ${waitingFor(state.pending)}`);
+    // Debug: it repeats at every check, and the `deploy/<env>` pending status already says it.
+    ctx.log.debug({ builds: state.pending.map((ref) => ref.tag) }, `waiting for ${waitingFor(state.pending)}`);
     return ctx.sleepUntil(now() + BUILD_RECHECK_MS);
   }
   const message = state.failed
