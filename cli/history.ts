@@ -13,14 +13,15 @@ import { textTable } from './text-table.js';
 export const HISTORY_USAGE = `Usage: gantry history --env E [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Lists environment E's releases as the cluster records them, newest first: revision, commit, outcome, start and
-finish times, when a later deploy that changed nothing last found it in place (verified), and why a release failed.
-The environment's namespace comes from environments/E/env.yaml in DIR (default: the git repository holding the
-current directory). The cluster is the one env.yaml's cluster.context names (--context overrides it) in the
-kubeconfig (--kubeconfig, else KUBECONFIG, else ~/.kube/config).
+finish times, when a later deploy that changed nothing last found it in place (verified), why a release
+failed, and the built images it pinned (repository@digest). The environment's namespace comes from
+environments/E/env.yaml in DIR (default: the git repository holding the current directory). The cluster is the
+one env.yaml's cluster.context names (--context overrides it) in the kubeconfig (--kubeconfig, else KUBECONFIG,
+else ~/.kube/config).
 `;
 
 /** The history table's columns. */
-export const HISTORY_COLUMNS = ['revision', 'commit', 'outcome', 'started', 'finished', 'verified', 'reason'];
+export const HISTORY_COLUMNS = ['revision', 'commit', 'outcome', 'started', 'finished', 'verified', 'reason', 'images'];
 
 /** One release as a table row (the columns of {@link HISTORY_COLUMNS}); a rollback says which revision it restored. */
 export function historyRow(release: Release): string[] {
@@ -38,6 +39,7 @@ export function historyRow(release: Release): string[] {
     release.finishedAt ?? '-',
     release.verifiedAt ?? '-',
     why === '' ? '-' : why,
+    release.images?.map((image) => image.reference).join(' ') ?? '-',
   ];
 }
 

@@ -2,17 +2,19 @@
 //   1. the local platform (started, or the running one reused)
 //   2. a GitOps repository holding this checkout's apps/ and environments/, in a real bare git repository
 //   3. the webhook service and a worker, as their own processes (npm run webhook / npm run worker)
-//   4. a push to main delivered as a signed GitHub webhook: dev and staging deployed, GitHub statuses and checks
-//   5. a bad change in dev (pods that never become Ready): rolled back on its own, GitHub says so
-//   6. promotion: main's good commit pushed to `release`, which production follows
-//   7. `gantry status` and `gantry history` against the same cluster
+//   4. a push to main delivered as a signed GitHub webhook: each app's image built (buildah → the platform's
+//      registry), dev and staging deployed by digest, GitHub statuses and checks
+//   5. a change to apps/catalog/src: catalog alone is built and runs by digest in dev and staging (skopeo inspect)
+//   6. a bad change in dev (pods that never become Ready): rolled back on its own, GitHub says so
+//   7. promotion: main's good commit pushed to `release`, which production follows (nothing to build)
+//   8. `gantry status` and `gantry history` against the same cluster
 // Every step checks what it claims and stops with a message naming the log to read when it does not hold.
 // The webhook and worker are stopped at the end; the platform is left running for exploring.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
 import { simpleGit } from 'simple-git';
 import { dispatch } from '../cli/dispatch.js';
@@ -28,8 +30,9 @@ import { claimsIn, provisionVolumes } from './demo/provision-volumes.js';
 import { readFile } from 'node:fs/promises';
 
 const OWNER = 'acme';
-const STEPS = 7;
-const DEADLINE_MS = Number(process.env.GANTRY_DEMO_TIMEOUT_MS ?? 240_000);
+const STEPS = 8;
+// The first push builds every app's image from a cold layer cache: minutes on a loaded two-core machine.
+const DEADLINE_MS = Number(process.env.GANTRY_DEMO_TIMEOUT_MS ?? 600_000);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let stepNo = 0;
@@ -115,9 +118,11 @@ async function checkRunOf(github: Octokit, repo: string, sha: string, env: strin
 async function main(): Promise<void> {
   step('the local platform');
   const state = ensurePlatform();
-  const { kubernetes, redis, github: gh, git: gitPart } = state;
-  if (!kubernetes || !redis || !gh || !gitPart)
-    throw new DemoError('the demo needs the platform with kubernetes, redis, github and git');
+  const { kubernetes, redis, github: gh, git: gitPart, registry } = state;
+  if (!kubernetes || !redis || !gh || !gitPart || !registry?.baseImage)
+    throw new DemoError(
+      'the demo needs the platform with kubernetes, redis, github, git and the registry with its base image',
+    );
   const kc = new KubeConfig();
   kc.loadFromFile(kubernetes.kubeconfig);
   const github = new Octokit({ baseUrl: gh.url, auth: gh.token });
@@ -161,6 +166,9 @@ async function main(): Promise<void> {
         GANTRY_GIT_CACHE: join(state.stateDir, `demo-mirrors-${name}`),
         GANTRY_GITHUB_URL: gh.url,
         GANTRY_GITHUB_TOKEN: gh.token,
+        GANTRY_BUILDER: 'local',
+        GANTRY_REGISTRY: registry.host,
+        GANTRY_BUILD_BASE_IMAGE: registry.baseImage,
       },
       workerLog,
     ),
@@ -209,17 +217,48 @@ async function main(): Promise<void> {
         .join('\n'),
     );
 
+    step('a change to apps/catalog/src: catalog alone is built, and runs by digest');
+    const items = await repo.git.show([`HEAD:apps/catalog/src/items.js`]);
+    const changed = await repo.commitAndPush('catalog: a source change', {
+      'apps/catalog/src/items.js': `${items}\n// changed by the demo: a new image for catalog, and for no other app\n`,
+    });
+    started = Date.now();
+    await push('refs/heads/main', first, changed);
+    for (const env of following('main')) await expectOutcome(changed, env, 'success', started);
+    const built = (await github.checks.listForRef({ owner: OWNER, repo: name, ref: changed })).data.check_runs
+      .filter((run) => run.name.startsWith('build/'))
+      .map((run) => `${run.name} ${run.conclusion ?? run.status}`);
+    say(`    built on ${changed.slice(0, 7)}: ${built.join(', ') || 'nothing'}`);
+    if (built.join() !== 'build/catalog success')
+      throw new DemoError(`expected build/catalog alone; read ${workerLog}`);
+    const apps = kc.makeApiClient(AppsV1Api);
+    let reference = '';
+    for (const env of environments.filter((e) => e.branch === 'main')) {
+      const deployment = await apps.readNamespacedDeployment({ name: 'catalog', namespace: env.namespace });
+      reference = deployment.spec?.template.spec?.containers[0]?.image ?? '';
+      say(`    ${env.name}: catalog runs ${reference}`);
+      if (!reference.includes('@sha256:')) throw new DemoError(`catalog in ${env.name} is not pinned by digest`);
+    }
+    const inspect = spawnSync('skopeo', ['inspect', '--tls-verify=false', `docker://${reference}`], {
+      encoding: 'utf8',
+    });
+    if (inspect.status !== 0) throw new DemoError(`skopeo inspect ${reference} failed: ${inspect.stderr}`);
+    const image = JSON.parse(inspect.stdout) as { Digest: string; Layers: string[]; Created?: string };
+    say(`    skopeo inspect ${reference}:`);
+    say(`      | Digest: ${image.Digest}`);
+    say(`      | Layers: ${image.Layers.length} (${image.Layers.map((layer) => layer.slice(7, 19)).join(', ')})`);
+
     step("a bad change in dev: storefront's new pods never become Ready");
     const bad = await repo.commitAndPush(
       'dev: storefront pods that never become Ready',
       badRollout(await repo.git.show([`HEAD:environments/dev/kustomization.yaml`])),
     );
     started = Date.now();
-    await push('refs/heads/main', first, bad);
+    await push('refs/heads/main', changed, bad);
     const { status } = await expectOutcome(bad, 'dev', 'failure', started);
-    if (!status.description?.includes(`rolled back to ${first.slice(0, 7)}`)) {
+    if (!status.description?.includes(`rolled back to ${changed.slice(0, 7)}`)) {
       throw new DemoError(
-        `deploy/dev failed but does not say it rolled back to ${first.slice(0, 7)}; read ${workerLog}`,
+        `deploy/dev failed but does not say it rolled back to ${changed.slice(0, 7)}; read ${workerLog}`,
       );
     }
 

@@ -1,7 +1,11 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → planDelivery → a deploy job per environment (+ a `pending` report each); a plan that fails for
-//                 good (invalid env.yaml) is reported on GitHub as `deploy/plan`
-//   deploy job  → deployEnvironment → a report job (a superseded job is reported by the queue layer)
+//   plan job    → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
+//                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
+//                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
+//   build job   → buildImage → the image pinned by digest, and the `build/<app>` check run; the deploys waiting
+//                 for it are promoted
+//   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
+//                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
 //   report job  → the commit status and check run on GitHub
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,6 +16,8 @@ import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
 import {
+  BuildGate,
+  createBuildWorker,
   createPlanWorker,
   createRedisClient,
   createReportWorker,
@@ -25,7 +31,13 @@ import {
   type WorkerSettings,
 } from '../adapters/queue/index.js';
 import type { JobsOptions } from 'bullmq';
-import type { LogLevel, WorkerConfig } from './read-worker-config.js';
+import { createCodeBuildBuilder } from '../adapters/aws/index.js';
+import { createBuildahBuilder } from '../adapters/registry/index.js';
+import type { ImageBuilder } from '../core/ports/image-builder.js';
+import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.js';
+import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
+import { buildImage } from './stages/build/build-image.js';
+import { enqueueBuilds } from './stages/build/enqueue-builds.js';
 import { publishReportJob, pendingReport, resultReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
@@ -41,7 +53,7 @@ export interface WorkerOverrides {
   /** Lock and stalled-check timings of every queue worker. */
   readonly settings?: Omit<WorkerSettings, 'concurrency'>;
   /** Backoffs of the jobs this worker adds (tests use short ones). */
-  readonly jobOptions?: { readonly deploy?: JobsOptions; readonly report?: JobsOptions };
+  readonly jobOptions?: { readonly deploy?: JobsOptions; readonly report?: JobsOptions; readonly build?: JobsOptions };
   readonly healthPolling?: HealthPolling;
 }
 
@@ -94,6 +106,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     log,
     ...(overrides.jobOptions && { jobOptions: overrides.jobOptions }),
   });
+  const builder = config.build && (await createBuilder(config.build, log));
+  const gate = new BuildGate(producer, prefix, log);
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
@@ -107,12 +121,24 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       throw error;
     }
     if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
+    // Builds first, so a deploy job never names a build that was not added.
+    const builds = builder
+      ? await enqueueBuilds(decision.requests, { git, builder, queues }, ctx.signal).catch(async (error: unknown) => {
+          if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
+          throw error;
+        })
+      : undefined;
     const deployJobs: string[] = [];
     for (const request of decision.requests) {
       // Each add is idempotent by job id, so a plan job retried halfway adds nothing twice.
-      const { jobId, queue } = await queues.enqueueDeploy(request, job.sequence);
+      const needs = builds?.get(request) ?? [];
+      const { jobId, queue } = await queues.enqueueDeploy(request, job.sequence, needs);
       deployJobs.push(`${queue}/${jobId}`);
-      await queues.enqueueReport(pendingReport(request, job.sequence));
+      const pending = pendingReport(request, job.sequence);
+      const unbuilt = needs.filter((need) => 'jobId' in need);
+      await queues.enqueueReport(
+        unbuilt.length === 0 ? pending : { ...pending, description: `waiting for ${waitingFor(unbuilt)}` },
+      );
     }
     return { decision: decision.kind, deployJobs };
   };
@@ -121,7 +147,17 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     job: DeployJob,
     ctx: JobContext,
   ): Promise<Pick<DeployResult, 'outcome' | 'message' | 'revision'>> => {
-    const result = await deployEnvironment(job.request, deps, stageContextFor(ctx, isDeployStep, parseDeployProgress));
+    // 0. Every image this commit needs is built (the job sleeps until then); a failed build fails the deploy.
+    const builds = await awaitBuilds(job.request, job.builds, gate, ctx);
+    const result =
+      builds.kind === 'failed'
+        ? builds.result
+        : await deployEnvironment(
+            job.request,
+            deps,
+            stageContextFor(ctx, isDeployStep, parseDeployProgress),
+            builds.pins,
+          );
     await queues.enqueueReport(resultReport(job.request, job.sequence, result));
     return {
       outcome: result.outcome,
@@ -142,6 +178,18 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       settings: { ...settings, concurrency: 1 },
     }),
   ];
+  if (builder && config.build)
+    workers.push(
+      createBuildWorker({
+        connection: consumer,
+        prefix,
+        gate,
+        log,
+        settings: { ...settings, concurrency: config.build.concurrency },
+        processor: (job, ctx) =>
+          buildImage(job, { git, builder, reporter, timeoutMs: config.build?.timeoutMs ?? 0 }, ctx),
+      }),
+    );
   const pool = new DeployWorkerPool({
     connection: consumer,
     prefix,
@@ -159,7 +207,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     close() {
       closing ??= (async () => {
         await Promise.all([pool.close(), ...workers.map((worker) => worker.close())]);
-        await queues.close();
+        await Promise.all([queues.close(), gate.close()]);
         await Promise.all([
           producer.quit().catch(() => producer.disconnect()),
           consumer.quit().catch(() => consumer.disconnect()),
@@ -170,6 +218,12 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       return closing;
     },
   };
+}
+
+/** The builder `config` names, with its logs under the worker's. */
+async function createBuilder(config: BuildConfig, log: Logger): Promise<ImageBuilder> {
+  if (config.builder === 'local') return createBuildahBuilder(config.local);
+  return createCodeBuildBuilder(config.codebuild, { logger: log.child({ adapter: 'aws' }) });
 }
 
 function logRedisErrors(client: Redis, log: Logger, role: string): void {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitHubConfigInput } from '../adapters/github/index.js';
 import { KubeconfigNotFoundError, loadKubeConfig } from '../adapters/kube/index.js';
+import { CodeBuildConfigError, readCodeBuildConfig, type CodeBuildConfig } from '../adapters/aws/index.js';
+import { BuildahConfigError, readBuildahConfig, type BuildahConfig } from '../adapters/registry/index.js';
 
 /** Pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -23,7 +25,23 @@ export interface WorkerConfig {
   readonly github: GitHubConfigInput;
   /** `GANTRY_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
+  /** The build stage; absent (`GANTRY_BUILDER` unset or `none`): deploys run the images the manifests name. */
+  readonly build?: BuildConfig;
 }
+
+/**
+ * How images are built: `GANTRY_BUILDER=local` (buildah → an OCI registry, adapters/registry/ reads its own
+ * variables) or `codebuild` (CodeBuild → ECR, adapters/aws/), with the stage's own settings.
+ */
+export type BuildConfig = (
+  | { readonly builder: 'local'; readonly local: BuildahConfig }
+  | { readonly builder: 'codebuild'; readonly codebuild: CodeBuildConfig }
+) & {
+  /** `GANTRY_BUILD_CONCURRENCY`: build jobs this process runs at once, independent of deploys. Default 2. */
+  readonly concurrency: number;
+  /** `GANTRY_BUILD_TIMEOUT_SECONDS`: a build running longer is stopped (BuildTimedOut). Default 1,800 s. */
+  readonly timeoutMs: number;
+};
 
 /** The environment is not a usable configuration; the message lists each variable at fault and what to set. */
 export class WorkerConfigError extends Error {
@@ -61,6 +79,15 @@ const schema = z.object({
   GANTRY_GITHUB_APP_ID: optionalText,
   GANTRY_GITHUB_APP_PRIVATE_KEY: optionalText,
   GANTRY_GITHUB_APP_INSTALLATION_ID: optionalText,
+  GANTRY_BUILDER: z
+    .enum(['none', 'local', 'codebuild'], { error: 'must be none, local (buildah) or codebuild' })
+    .default('none'),
+  GANTRY_BUILD_CONCURRENCY: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,2}$/.test(value), {
+    error: 'must be a whole number from 1 to 999 (build jobs at once in this process)',
+  }),
+  GANTRY_BUILD_TIMEOUT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
+    error: 'must be a whole number of seconds, at least 1, for example 1800',
+  }),
   GANTRY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -88,7 +115,10 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (!('type' in github)) problems.push(...github.problems);
   const kubeconfig = optionalText.parse(env['KUBECONFIG']);
   if (kubeconfig === undefined) problems.push(...defaultKubeconfigProblems(env));
-  if (!parsed.success || !('type' in github) || problems.length > 0) throw new WorkerConfigError(problems);
+  const build = parsed.success ? buildConfig(parsed.data, env) : {};
+  if ('problems' in build) problems.push(...build.problems);
+  if (!parsed.success || !('type' in github) || 'problems' in build || problems.length > 0)
+    throw new WorkerConfigError(problems);
   const vars = parsed.data;
   return Object.freeze({
     redisUrl: vars.GANTRY_REDIS_URL,
@@ -97,7 +127,29 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
     github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
     logLevel: vars.GANTRY_LOG_LEVEL,
+    ...build,
   });
+}
+
+/** The build stage's settings, and the chosen builder's own (each builder reads and checks its variables). */
+function buildConfig(
+  vars: z.output<typeof schema>,
+  env: NodeJS.ProcessEnv,
+): { build?: BuildConfig } | { problems: readonly string[] } {
+  if (vars.GANTRY_BUILDER === 'none') return {};
+  const stage = {
+    concurrency: Number(vars.GANTRY_BUILD_CONCURRENCY ?? '2'),
+    timeoutMs: Number(vars.GANTRY_BUILD_TIMEOUT_SECONDS ?? '1800') * 1_000,
+  };
+  try {
+    if (vars.GANTRY_BUILDER === 'local')
+      return { build: { builder: 'local', local: readBuildahConfig(env), ...stage } };
+    return { build: { builder: 'codebuild', codebuild: readCodeBuildConfig(env), ...stage } };
+  } catch (error) {
+    if (error instanceof BuildahConfigError || error instanceof CodeBuildConfigError)
+      return { problems: error.problems.map((problem) => `GANTRY_BUILDER=${vars.GANTRY_BUILDER}: ${problem}`) };
+    throw error;
+  }
 }
 
 /** KUBECONFIG unset: the default lookup must find one, or the first deploy would fail instead of the start. */

@@ -28,12 +28,12 @@ export class GitTreeFileSystem implements FileSystem {
   private readonly nodes = new Map<string, TreeNode>([['', { kind: 'directory', names: new Set() }]]);
 
   /**
-   * @param entries the commit's tree, as `git ls-tree -r -l` lists it
+   * @param entries the commit's tree, as `git ls-tree -r -l` lists it (kept: the build stage hashes their ids)
    * @param blobs blob contents by object id; files over `maxFileBytes` may be missing (they read as `too-large`)
    */
   constructor(
     readonly sha: string,
-    entries: readonly TreeEntry[],
+    readonly entries: readonly TreeEntry[],
     blobs: ReadonlyMap<string, Uint8Array | undefined>,
     private readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
   ) {
@@ -42,7 +42,10 @@ export class GitTreeFileSystem implements FileSystem {
 
   /** Every regular file and symlink path in the tree, sorted. */
   paths(): string[] {
-    return [...this.nodes].filter(([, node]) => node.kind !== 'directory').map(([path]) => path).sort();
+    return [...this.nodes]
+      .filter(([, node]) => node.kind !== 'directory')
+      .map(([path]) => path)
+      .sort();
   }
 
   kind(path: string): EntryKind {
@@ -86,7 +89,8 @@ export class GitTreeFileSystem implements FileSystem {
 
   private add(entry: TreeEntry, bytes: Uint8Array | undefined): void {
     if (entry.type === 'commit') this.link(entry.path, { kind: 'directory', names: new Set() });
-    else if (entry.mode === '120000') this.link(entry.path, { kind: 'symlink', target: new TextDecoder().decode(bytes) });
+    else if (entry.mode === '120000')
+      this.link(entry.path, { kind: 'symlink', target: new TextDecoder().decode(bytes) });
     else this.link(entry.path, { kind: 'file', size: entry.size ?? bytes?.byteLength ?? 0, bytes });
   }
 
@@ -120,7 +124,11 @@ export class GitTreeFileSystem implements FileSystem {
       const joined = target.startsWith('/') ? undefined : joinRelative(dirOf(at), target);
       const next = joined === undefined ? undefined : normalizeRelative(rest === '' ? joined : `${joined}/${rest}`);
       if (next === undefined) {
-        throw new FileSystemError('outside-root', path, `${path}: symlink ${at} -> ${target} points outside the repository`);
+        throw new FileSystemError(
+          'outside-root',
+          path,
+          `${path}: symlink ${at} -> ${target} points outside the repository`,
+        );
       }
       pending = next;
     }
@@ -134,7 +142,8 @@ export class GitTreeFileSystem implements FileSystem {
       current = current === '' ? segments[i]! : `${current}/${segments[i]}`;
       const node = this.nodes.get(current);
       if (node === undefined) return {};
-      if (node.kind === 'symlink') return { link: { at: current, target: node.target, rest: segments.slice(i + 1).join('/') } };
+      if (node.kind === 'symlink')
+        return { link: { at: current, target: node.target, rest: segments.slice(i + 1).join('/') } };
       if (node.kind === 'file' && i < segments.length - 1) return {};
     }
     return { resolved: current };

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../kustomize/fs/file-system.js';
 import { normalizeRelative } from '../../kustomize/fs/paths.js';
 import { GitReadError } from './errors.js';
 import { GitTreeFileSystem } from './git-tree-file-system.js';
+import { archiveContext } from './archive-context.js';
 import { listTree, objectType, readObjects, runRead } from './read-objects.js';
 
 /** Options for the reads of a {@link MirrorRepository}. */
@@ -60,11 +61,23 @@ export class MirrorRepository {
   async changedPaths(fromSha: string | undefined, toSha: string, options: ReadOptions = {}): Promise<string[]> {
     await this.requireCommit(toSha, options.signal);
     if (fromSha === undefined || ZERO_SHA.test(fromSha)) {
-      return splitZ(await runRead(this.gitDir, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', toSha], options.signal));
+      return splitZ(
+        await runRead(this.gitDir, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', toSha], options.signal),
+      );
     }
     await this.requireCommit(fromSha, options.signal);
     const args = ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-commit-id', fromSha, toSha];
     return splitZ(await runRead(this.gitDir, args, options.signal));
+  }
+
+  /**
+   * Directory `dir` of commit `sha` as a tar archive (a build context), from git objects.
+   *
+   * @throws DeployError InvalidConfig for a symlink leaving the repository or a missing directory
+   */
+  async archive(sha: string, dir: string, options: ReadOptions = {}): Promise<Buffer> {
+    await this.requireCommit(sha, options.signal);
+    return archiveContext(this.gitDir, sha, dir, options.signal);
   }
 
   /** The bytes of the file at `path` in commit `sha` (a symlink reads as its target, as `git show` does). */
@@ -76,8 +89,10 @@ export class MirrorRepository {
     }
     const spec = `${sha}:${rel}`;
     const type = await objectType(this.gitDir, spec, options.signal);
-    if (type === undefined) throw new GitReadError('not-found', `${rel}: no such file at ${sha.slice(0, 12)} in ${this.url}`);
-    if (type !== 'blob') throw new GitReadError('not-a-file', `${rel}: not a file at ${sha.slice(0, 12)} (it is a ${type})`);
+    if (type === undefined)
+      throw new GitReadError('not-found', `${rel}: no such file at ${sha.slice(0, 12)} in ${this.url}`);
+    if (type !== 'blob')
+      throw new GitReadError('not-a-file', `${rel}: not a file at ${sha.slice(0, 12)} (it is a ${type})`);
     const bytes = (await readObjects(this.gitDir, [spec], options.signal)).get(spec);
     if (bytes === undefined) throw new GitReadError('not-found', `${rel}: no such file at ${sha.slice(0, 12)}`);
     return bytes;

@@ -1,6 +1,7 @@
 // The payload of a `deploy.<env>` job, and the "lane" that decides which jobs can supersede which.
 import { z } from 'zod';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
+import { buildRefSchema } from './build-job.js';
 import { deployRequestSchema } from './deploy-request-schema.js';
 
 /** A deploy job as stored in Redis. */
@@ -8,6 +9,8 @@ export const deployJobSchema = z.object({
   request: deployRequestSchema,
   /** The delivery's acceptance order (see PlanJob.sequence): within a lane, the highest one wins. */
   sequence: z.number().int().positive(),
+  /** The images the environment runs from this commit's builds; the deploy waits until each is built. */
+  builds: z.array(buildRefSchema).optional(),
 });
 
 /** One environment to bring to one commit, in acceptance order. */

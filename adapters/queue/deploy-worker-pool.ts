@@ -113,8 +113,8 @@ export class DeployWorkerPool<R> {
     const processor = this.latestWins(queue);
     const worker = new Worker(
       name,
-      (job, _token, signal) =>
-        runJob(job, signal, deployJobSchema, processor, log, (data) => ({ deliveryId: data.request.deliveryId, env: environment, sha: data.request.sha, lane: laneOf(data.request) })),
+      (job, token, signal) =>
+        runJob(job, signal, deployJobSchema, processor, log, (data) => ({ deliveryId: data.request.deliveryId, env: environment, sha: data.request.sha, lane: laneOf(data.request) }), token),
       workerOptions(connection, prefix, { ...this.options.settings, concurrency: 1 }),
     );
     logWorkerEvents(worker, log);

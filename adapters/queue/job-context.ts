@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -27,6 +27,11 @@ export interface JobContext {
   readonly resumeFrom: JobProgress | undefined;
   /** Records progress in Redis; resolves once stored, so record a step *before* starting the next. */
   progress(progress: JobProgress): Promise<void>;
+  /**
+   * Ends this run without finishing the job: it sleeps in `delayed` (holding no slot of its queue) until `untilMs`
+   * or until something promotes it, then runs again from its recorded progress. Always throws; let it propagate.
+   */
+  sleepUntil(untilMs: number): Promise<never>;
 }
 
 /** The progress stored in a job, when it is one we wrote. */
@@ -36,7 +41,7 @@ export function readProgress(job: Pick<Job, 'progress'>): JobProgress | undefine
 }
 
 /** A {@link JobContext} for a BullMQ job. */
-export function contextFor(job: Job, signal: AbortSignal, log: Logger): JobContext {
+export function contextFor(job: Job, signal: AbortSignal, log: Logger, token?: string): JobContext {
   return {
     jobId: job.id ?? '',
     signal,
@@ -46,5 +51,10 @@ export function contextFor(job: Job, signal: AbortSignal, log: Logger): JobConte
     maxAttempts: job.opts.attempts ?? 1,
     resumeFrom: readProgress(job),
     progress: (progress) => job.updateProgress(progress),
+    sleepUntil: async (untilMs) => {
+      await job.moveToDelayed(untilMs, token);
+      // BullMQ's signal that the processor moved its job itself: no completion, no failure, no attempt used.
+      throw new DelayedError();
+    },
   };
 }

@@ -32,3 +32,14 @@ export const REPORT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 24 * HOUR_S },
   removeOnFail: { age: 7 * 24 * HOUR_S },
 };
+
+/**
+ * Build jobs: retried for registry and builder outages (a build that failed on its own is terminal and not
+ * retried). Kept as long as deploy jobs, since a waiting deploy reads the image from the finished build job.
+ */
+export const BUILD_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000, jitter: 0.2 },
+  removeOnComplete: { age: 7 * 24 * HOUR_S, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * HOUR_S, count: 5_000 },
+};

@@ -3,11 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
+import { buildJobId, type BuildJob, type BuildRef } from './build-job.js';
 import { deployJobId, laneOf, type DeployJob } from './deploy-job.js';
 import { QueueUnavailableError, withDeadline } from './errors.js';
-import { DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS } from './job-options.js';
+import { BUILD_JOB_OPTIONS, DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS } from './job-options.js';
 import { toPlanJob } from './plan-job.js';
-import { deployQueueName, pipelineKeys, PLAN_QUEUE, REPORT_QUEUE, type PipelineKeys } from './queue-names.js';
+import { BUILD_QUEUE, deployQueueName, pipelineKeys, PLAN_QUEUE, REPORT_QUEUE, type PipelineKeys } from './queue-names.js';
 import { reportJobId, type ReportJob } from './report-job.js';
 
 /** Options of {@link PipelineQueues}. */
@@ -19,7 +20,7 @@ export interface PipelineQueuesOptions {
   /** The longest an enqueue may take before it counts as "Redis unavailable". Default 2,000 ms. */
   readonly deadlineMs?: number;
   /** Overrides of the job options in job-options.ts (tests use short backoffs). */
-  readonly jobOptions?: { readonly plan?: JobsOptions; readonly deploy?: JobsOptions; readonly report?: JobsOptions };
+  readonly jobOptions?: { readonly plan?: JobsOptions; readonly deploy?: JobsOptions; readonly report?: JobsOptions; readonly build?: JobsOptions };
   readonly log?: Logger;
 }
 
@@ -79,8 +80,18 @@ export class PipelineQueues {
    * Adds a deploy job to the request's environment queue and records it as the newest of its lane, so older jobs
    * of the lane still waiting complete as superseded. `sequence` is the plan job's (the delivery's acceptance order).
    */
-  async enqueueDeploy(request: DeployRequest, sequence: number): Promise<{ readonly jobId: string; readonly queue: string }> {
-    return withDeadline(this.addDeploy(request, sequence), this.deadlineMs, 'enqueueing the deploy job');
+  async enqueueDeploy(request: DeployRequest, sequence: number, builds?: readonly BuildRef[]): Promise<{ readonly jobId: string; readonly queue: string }> {
+    return withDeadline(this.addDeploy(request, sequence, builds), this.deadlineMs, 'enqueueing the deploy job');
+  }
+
+  /**
+   * Adds the build of one image at one content tag, once: the job id is the repository and tag, so every commit and
+   * environment needing that content shares one job. A build of that tag that failed for good is retried (the
+   * failure may have been the registry or the builder, and someone asked again); a waiting, running or finished one
+   * is left alone. Returns the job id deploys wait for.
+   */
+  async enqueueBuild(build: BuildJob): Promise<{ readonly jobId: string; readonly status: 'added' | 'exists' | 'retried' }> {
+    return withDeadline(this.addBuild(build), this.deadlineMs, 'enqueueing the build job');
   }
 
   /** Adds a report job; the same request, sequence and state are one job. */
@@ -126,12 +137,25 @@ export class PipelineQueues {
     return { status: 'accepted', jobId, sequence };
   }
 
-  private async addDeploy(request: DeployRequest, sequence: number): Promise<{ jobId: string; queue: string }> {
+  private async addBuild(build: BuildJob): Promise<{ jobId: string; status: 'added' | 'exists' | 'retried' }> {
+    const queue = await this.ready(BUILD_QUEUE);
+    const jobId = buildJobId(build.repository, build.tag);
+    const existing = await queue.getJob(jobId);
+    if (existing) {
+      if ((await existing.getState()) !== 'failed') return { jobId, status: 'exists' };
+      await existing.retry('failed');
+      return { jobId, status: 'retried' };
+    }
+    await queue.add(`${build.app}/${build.image}`, build, { ...BUILD_JOB_OPTIONS, ...this.options.jobOptions?.build, jobId });
+    return { jobId, status: 'added' };
+  }
+
+  private async addDeploy(request: DeployRequest, sequence: number, builds?: readonly BuildRef[]): Promise<{ jobId: string; queue: string }> {
     const environment = request.environment;
     const queue = await this.deployQueue(environment);
     const lane = laneOf(request);
     const jobId = deployJobId(lane, sequence);
-    const data: DeployJob = { request, sequence };
+    const data: DeployJob = { request, sequence, ...(builds && builds.length > 0 && { builds: [...builds] }) };
     await queue.add(lane, data, { ...DEPLOY_JOB_OPTIONS, ...this.options.jobOptions?.deploy, jobId });
     // After the add, not before: a crash in between leaves the newer job un-announced (an older waiting job may
     // still deploy first, in order), never an announced job that does not exist (which would skip a deploy).

@@ -8,6 +8,8 @@
 export const PLAN_QUEUE = 'plan';
 /** The queue of GitHub reports (statuses, check runs), retried independently of the deploy that caused them. */
 export const REPORT_QUEUE = 'report';
+/** The queue of image builds, one job per repository and content tag, with its own concurrency. */
+export const BUILD_QUEUE = 'build';
 
 const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** env.yaml names are DNS labels; anything else would not be a name we created. */
@@ -44,6 +46,8 @@ export interface PipelineKeys {
   readonly environments: string;
   /** ZSET per environment: lane → the highest sequence enqueued or started in that lane. */
   latest(environment: string): string;
+  /** SET per build job: the deploy jobs (`<queue>|<job id>`) waiting for it, promoted when it finishes. */
+  buildWaiters(buildJobId: string): string;
 }
 
 /** The pipeline's own keys under a BullMQ prefix (`{gantry}`). */
@@ -53,5 +57,6 @@ export function pipelineKeys(prefix: string): PipelineKeys {
     sequence: `${base}:sequence`,
     environments: `${base}:environments`,
     latest: (environment) => `${base}:latest:${environment}`,
+    buildWaiters: (buildJobId) => `${base}:build-waiters:${buildJobId}`,
   };
 }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidJobDataError } from './errors.js';
@@ -27,7 +27,7 @@ export function parseJobData<T>(schema: z.ZodType<T>, job: Job): T {
  * last attempt, a transient fault we did not foresee heals.
  */
 export function toBullFailure(error: unknown): Error {
-  if (error instanceof UnrecoverableError) return error;
+  if (error instanceof UnrecoverableError || error instanceof DelayedError) return error;
   if (isTerminal(error)) {
     const reason = typeof error.reason === 'string' ? `${error.reason}: ` : '';
     return new UnrecoverableError(`${reason}${error.message}`);
@@ -53,10 +53,11 @@ export async function runJob<T, R>(
   processor: JobProcessor<T, R>,
   log: Logger,
   bindings: (data: T) => LogBindings,
+  token?: string,
 ): Promise<R> {
   const data = parseJobData(schema, job);
   const jobLog = log.child({ queue: job.queueName, jobId: job.id, ...bindings(data) });
-  const ctx = contextFor(job, signal ?? new AbortController().signal, jobLog);
+  const ctx = contextFor(job, signal ?? new AbortController().signal, jobLog, token);
   try {
     return await processor(data, ctx);
   } catch (error) {

@@ -79,6 +79,15 @@ export const releaseSchema = z
      * releases that differ, and only this time moves.
      */
     verifiedAt: z.string().min(1).optional(),
+    /**
+     * The images the build stage pinned into these manifests, by the name the manifests use (`shop/catalog`) and
+     * the reference that ran (`<registry>/shop/catalog@sha256:…`). Absent when nothing was built or pinned. A
+     * rollback copies them from the release it restores, whose stored manifests already carry them.
+     */
+    images: z
+      .array(z.strictObject({ name: z.string().min(1), reference: z.string().min(1) }).readonly())
+      .readonly()
+      .optional(),
     /** Milliseconds per deploy step (`render`, `apply`, `rollout`...). */
     timings: z.record(z.string(), z.number().min(0)).readonly().optional(),
   })

@@ -1,6 +1,7 @@
 // The README's first command runs scripts/demo.ts; this runs it against the test run's platform, so the demo a
-// newcomer sees is proved end to end on every CI run: the repository's own apps/ and environments/ deployed through
-// the webhook and worker processes, a bad change in dev rolled back, a promotion to production, and the CLI's view.
+// newcomer sees is proved end to end on every CI run: the repository's own apps/ and environments/ built and deployed
+// through the webhook and worker processes, a catalog source change built alone and run by digest, a bad change in
+// dev rolled back, a promotion to production, and the CLI's view.
 // The demo checks each of its claims and exits 1 (naming the log to read) when one does not hold.
 import { spawn } from 'node:child_process';
 import { Octokit } from '@octokit/rest';
@@ -11,7 +12,7 @@ function runDemo(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, GANTRY_DEMO_TIMEOUT_MS: '180000' },
+      env: { ...process.env, GANTRY_DEMO_TIMEOUT_MS: '600000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -29,6 +30,9 @@ describe('the demo (bash scripts/demo.sh runs scripts/demo.ts)', () => {
     expect({ code, tail: output.slice(-3000) }).toEqual({ code: 0, tail: expect.any(String) });
     expect(output).toMatch(/deploy\/dev: success/);
     expect(output).toMatch(/deploy\/staging: success/);
+    expect(output).toMatch(/built on [0-9a-f]{7}: build\/catalog success$/m);
+    expect(output).toMatch(/^ {4}dev: catalog runs \S+\/shop\/catalog@sha256:[0-9a-f]{64}$/m);
+    expect(output).toMatch(/^ {6}\| Layers: \d+ /m);
     expect(output).toMatch(/deploy\/dev: failure, "Failed \([A-Za-z]+\); rolled back to [0-9a-f]{7}"/);
     expect(output).toMatch(/deploy\/production: success/);
     expect(output).toMatch(/^dev +shop-dev +\d+ +[0-9a-f]{12} +succeeded +Healthy/m);
@@ -44,5 +48,5 @@ describe('the demo (bash scripts/demo.sh runs scripts/demo.ts)', () => {
       'deploy/staging': 'success',
       'deploy/production': 'success',
     });
-  }, 420_000);
+  }, 1_200_000);
 });

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { createRedisClient } from '../../adapters/queue/index.js';
 import { queuePrefix } from '../../adapters/queue/queue-names.js';
 import { startWorker, type RunningWorker } from '../../worker/compose.js';
+import type { BuildConfig } from '../../worker/read-worker-config.js';
 import { need, uniqueName } from '../platform/connect.js';
 import { buildPushPayload, deliverWebhook, type WebhookDelivery } from '../platform/github-emulator/index.js';
 import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
@@ -28,6 +29,8 @@ export interface Pipeline {
 export interface PipelineOptions {
   /** The worker's kubeconfig file. Default: the platform's admin kubeconfig. */
   readonly kubeconfig?: string;
+  /** The build stage (GANTRY_BUILDER and its settings). Default: none, deploys run the images the manifests name. */
+  readonly build?: BuildConfig;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -48,6 +51,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       gitCacheDir,
       github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
       logLevel: 'silent',
+      ...(options.build && { build: options.build }),
     },
     {
       log: pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),

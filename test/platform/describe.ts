@@ -10,12 +10,23 @@ export function describePlatform(state: PlatformState, alive?: (pid: number) => 
   }
   lines.push('', 'How to reach it');
   if (state.kubernetes) {
-    lines.push(`  Kubernetes      export KUBECONFIG=${state.kubernetes.kubeconfig}   (apiserver ${state.kubernetes.server})`);
-    if (state.kubernetes.nodes.length) lines.push(`                  nodes: ${state.kubernetes.nodes.join(', ')} (kwok, zones us-east-1a/b/c)`);
+    lines.push(
+      `  Kubernetes      export KUBECONFIG=${state.kubernetes.kubeconfig}   (apiserver ${state.kubernetes.server})`,
+    );
+    if (state.kubernetes.nodes.length)
+      lines.push(`                  nodes: ${state.kubernetes.nodes.join(', ')} (kwok, zones us-east-1a/b/c)`);
   }
   if (state.redis) lines.push(`  Redis           ${state.redis.url}`);
-  if (state.aws) lines.push(`  AWS (moto)      AWS_ENDPOINT_URL=${state.aws.endpoint} AWS_REGION=${state.aws.region} AWS_ACCESS_KEY_ID=${state.aws.accessKeyId} AWS_SECRET_ACCESS_KEY=<any>`);
-  if (state.registry) lines.push(`  OCI registry    ${state.registry.host}   (skopeo inspect --tls-verify=false docker://${state.registry.host}/<repo>:<tag>)`);
+  if (state.aws)
+    lines.push(
+      `  AWS (moto)      AWS_ENDPOINT_URL=${state.aws.endpoint} AWS_REGION=${state.aws.region} AWS_ACCESS_KEY_ID=${state.aws.accessKeyId} AWS_SECRET_ACCESS_KEY=<any>`,
+    );
+  if (state.registry) {
+    lines.push(
+      `  OCI registry    ${state.registry.host}   (skopeo inspect --tls-verify=false docker://${state.registry.host}/<repo>:<tag>)`,
+    );
+    lines.push(`                  base image: ${state.registry.baseImage}   (GANTRY_BUILD_BASE_IMAGE)`);
+  }
   if (state.github) lines.push(`  GitHub (emul.)  ${state.github.url}   (token in ${state.stateDir}/platform.json)`);
   if (state.git) lines.push(`  git repos       ${state.git.root}`);
   lines.push('');

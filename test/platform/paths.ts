@@ -7,7 +7,8 @@ import type { PlatformVersions } from './versions.js';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /**
- * Cache for everything slow to make: Go-built binaries and the AWS emulator's virtualenv, keyed by version.
+ * Cache for everything slow to make: Go-built binaries, the AWS emulator's virtualenv and the base image, keyed by
+ * version.
  * Outside the repository so a fresh clone (CI) reuses it; override with GANTRY_CACHE.
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,6 +24,8 @@ export function binaryDirs(versions: PlatformVersions, env: NodeJS.ProcessEnv = 
     kwok: join(bin, `kwok-${versions.KWOK_VERSION}`),
     kustomize: join(bin, `kustomize-${versions.KUSTOMIZE_VERSION}`),
     motoVenv: join(cacheDir(env), `venv-moto-${versions.MOTO_VERSION}`),
+    /** The base image's OCI layout and its `ref` file (bin/build-base-image.sh). */
+    baseImage: join(cacheDir(env), `base-image-${versions.BASE_IMAGE_SUITE}-${versions.BASE_IMAGE_REVISION}`),
   } as const;
 }
 

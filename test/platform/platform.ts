@@ -97,9 +97,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   }
   if (parts.has('registry'))
     tasks.push(
-      startRegistry(stateDir).then(({ record, host }) => {
+      startRegistry(stateDir, binaryDirs(versions, env).baseImage).then(({ record, host, baseImage }) => {
         started(record);
-        state.registry = { host };
+        state.registry = { host, baseImage };
       }),
     );
   if (parts.has('github')) {

@@ -18,8 +18,14 @@ export interface PlatformState {
     readonly external: boolean;
     readonly nodes: readonly string[];
   };
-  aws?: { readonly endpoint: string; readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string };
-  registry?: { readonly host: string };
+  aws?: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+  };
+  /** `baseImage`: the local base image pushed at start (`<host>/gantry/base/node:18-bookworm`). */
+  registry?: { readonly host: string; readonly baseImage: string };
   github?: { readonly url: string; readonly token: string };
   git?: { readonly root: string };
 }

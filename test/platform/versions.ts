@@ -8,9 +8,21 @@ export interface PlatformVersions {
   readonly KWOK_VERSION: string;
   readonly KUSTOMIZE_VERSION: string;
   readonly MOTO_VERSION: string;
+  /** Debian suite of the local base image (bin/build-base-image.sh). */
+  readonly BASE_IMAGE_SUITE: string;
+  /** Bumped to rebuild the base image (new Debian security updates). */
+  readonly BASE_IMAGE_REVISION: string;
 }
 
-const REQUIRED = ['KUBERNETES_VERSION', 'ETCD_VERSION', 'KWOK_VERSION', 'KUSTOMIZE_VERSION', 'MOTO_VERSION'] as const;
+const REQUIRED = [
+  'KUBERNETES_VERSION',
+  'ETCD_VERSION',
+  'KWOK_VERSION',
+  'KUSTOMIZE_VERSION',
+  'MOTO_VERSION',
+  'BASE_IMAGE_SUITE',
+  'BASE_IMAGE_REVISION',
+] as const;
 
 /** Parses versions.env (KEY=value lines, # comments); the same file the bash build script sources. */
 export function readVersions(file = fileURLToPath(new URL('./versions.env', import.meta.url))): PlatformVersions {

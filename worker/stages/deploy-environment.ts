@@ -36,7 +36,9 @@ import { settleFailure } from './deploy/settle-failure.js';
 import { trimHistory } from './deploy/trim-history.js';
 import { validateObjects } from './deploy/validate-objects.js';
 import { waitForHealth, waitLogger } from './deploy/wait-for-health.js';
-import { readEnvironment } from './read-environments.js';
+import { ENVIRONMENTS_DIR, readEnvironment } from './read-environments.js';
+import { pinnedTree } from './build/pinned-tree.js';
+import { pinnedReference, type ImagePin } from '../../core/build/image-pins.js';
 
 export type { DeployContext } from './deploy/deploy-run.js';
 export type { DeployDeps, DeployResult } from './deploy/deploy-types.js';
@@ -60,23 +62,27 @@ export async function deployEnvironment(
   request: DeployRequest,
   deps: DeployDeps,
   ctx: DeployContext,
+  pins: readonly ImagePin[] = [],
 ): Promise<DeployResult> {
   const run = new DeployRun(request, deps, ctx);
   if (run.data.result) return run.data.result;
   let prepared: Prepared;
   try {
-    prepared = await prepare(run);
+    prepared = await prepare(run, pins);
   } catch (error) {
     const terminal = asTerminal(error);
     if (terminal === undefined) throw error;
     return run.finish(failedEarly(run, terminal, run.data.changeSet));
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
-  return deploy(run, prepared);
+  return deploy(run, prepared, pins);
 }
 
-/** Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). */
-async function prepare(run: DeployRun): Promise<Prepared> {
+/**
+ * Steps 1–5: nothing in the environment changes yet (except a missing namespace, created empty). `pins` are the
+ * images the build stage produced for this commit, rendered by digest.
+ */
+async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepared> {
   const { request, deps, signal } = run;
   if (request.target.kind === 'preview')
     throw new DeployError(
@@ -91,8 +97,11 @@ async function prepare(run: DeployRun): Promise<Prepared> {
     const env = readEnvironment(tree, request.environment);
     return { env, tree, cluster: deps.clusterFor(env) };
   });
-  // 2. Render environments/<env> with kustomize-ts; errors name the file and field; an empty render fails.
-  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env)));
+  // 2. Render environments/<env> with kustomize-ts, built images pinned by digest; errors name the file and field;
+  //    an empty render fails.
+  const objects = await run.step('render', () =>
+    prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env)),
+  );
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
@@ -121,7 +130,11 @@ async function prepare(run: DeployRun): Promise<Prepared> {
 }
 
 /** Steps 6–10. */
-async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Promise<DeployResult> {
+async function deploy(
+  run: DeployRun,
+  { env, objects, changeSet }: Prepared,
+  pins: readonly ImagePin[],
+): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
   // 6. A deploy that changes nothing repeats the current release: that one is re-verified, nothing new recorded.
   if (run.data.revision === undefined) {
@@ -133,7 +146,7 @@ async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Pr
     run.data.revision ??
     (await run.step(
       'record',
-      () => recordDeploying(run, store, objects, changeSet),
+      () => recordDeploying(run, store, objects, changeSet, pins),
       (revision) => ({ revision }),
     ));
   const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
@@ -164,13 +177,16 @@ async function recordDeploying(
   store: ReleaseStore,
   objects: readonly KubeObject[],
   changeSet: ChangeSet,
+  pins: readonly ImagePin[],
 ): Promise<number> {
+  const images = pins.map((pin) => ({ name: pin.name, reference: pinnedReference(pin) }));
   const draft = {
     deployId: run.deployId,
     commit: run.request.sha,
     manifestDigest: manifestDigest(objects),
     inventory: toInventory(newInventory(changeSet)),
     outcome: 'deploying' as const,
+    ...(images.length > 0 && { images }),
     startedAt: run.data.startedAt,
   };
   return (await store.record(draft, objects, { signal: run.signal })).revision;

@@ -85,4 +85,45 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
       rmSync(home, { recursive: true });
     }
   });
+
+  const base = { GANTRY_GITHUB_TOKEN: 't', KUBECONFIG: '/k/config' };
+
+  it('runs without a build stage unless GANTRY_BUILDER names a builder', () => {
+    expect(readWorkerConfig(base).build).toBeUndefined();
+    expect(readWorkerConfig({ ...base, GANTRY_BUILDER: 'none' }).build).toBeUndefined();
+  });
+
+  it("reads the local builder's settings with the stage's own", () => {
+    const config = readWorkerConfig({
+      ...base,
+      GANTRY_BUILDER: 'local',
+      GANTRY_REGISTRY: '127.0.0.1:5000',
+      GANTRY_BUILD_BASE_IMAGE: '127.0.0.1:5000/gantry/base/node:18-bookworm',
+      GANTRY_BUILD_CONCURRENCY: '3',
+      GANTRY_BUILD_TIMEOUT_SECONDS: '600',
+    });
+    expect(config.build).toMatchObject({
+      builder: 'local',
+      local: { registry: '127.0.0.1:5000', baseImage: '127.0.0.1:5000/gantry/base/node:18-bookworm' },
+      concurrency: 3,
+      timeoutMs: 600_000,
+    });
+  });
+
+  it("names the builder's missing settings, an unknown builder and bad build settings", () => {
+    expect(problems({ ...base, GANTRY_BUILDER: 'local' })).toEqual([
+      expect.stringMatching(/^GANTRY_BUILDER=local: GANTRY_REGISTRY is not set/),
+      expect.stringMatching(/^GANTRY_BUILDER=local: GANTRY_BUILD_BASE_IMAGE is not set/),
+    ]);
+    expect(problems({ ...base, GANTRY_BUILDER: 'codebuild' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^GANTRY_BUILDER=codebuild: GANTRY_AWS_ACCOUNT_ID /)]),
+    );
+    expect(problems({ ...base, GANTRY_BUILDER: 'docker' })).toEqual([
+      expect.stringMatching(/^GANTRY_BUILDER must be none, local \(buildah\) or codebuild/),
+    ]);
+    expect(problems({ ...base, GANTRY_BUILD_CONCURRENCY: '0', GANTRY_BUILD_TIMEOUT_SECONDS: 'x' })).toEqual([
+      expect.stringMatching(/^GANTRY_BUILD_CONCURRENCY /),
+      expect.stringMatching(/^GANTRY_BUILD_TIMEOUT_SECONDS /),
+    ]);
+  });
 });

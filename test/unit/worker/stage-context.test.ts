@@ -17,6 +17,7 @@ function jobContext(resumeFrom: JobProgress | undefined): JobContext & { stored:
     resumeFrom,
     stored,
     progress: async (progress) => void stored.push(progress),
+    sleepUntil: () => Promise.reject(new Error('a deploy without builds never sleeps')),
   };
 }
 

@@ -43,6 +43,7 @@ export async function rollBack(
     inventory: good.inventory,
     outcome: 'deploying' as const,
     rollbackOf: good.revision,
+    ...(good.images && { images: good.images }),
     startedAt: new Date(run.deps.now()).toISOString(),
   };
   const record = await store.record(draft, target.manifests, { signal: run.signal });

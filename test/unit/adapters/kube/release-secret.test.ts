@@ -45,8 +45,18 @@ describe('release Secrets', () => {
     );
   });
 
+  it('keeps the image references a release pinned', () => {
+    const images = [{ name: 'shop/catalog', reference: `127.0.0.1:5000/shop/catalog@sha256:${'c'.repeat(64)}` }];
+    const pinned = { ...release(4, 'succeeded'), images };
+
+    expect(readRelease(releaseSecret(pinned, 'shop', pack([])))).toEqual(pinned);
+  });
+
   it("keeps fields it does not know when read for an update, so an older worker never strips a newer one's", () => {
-    const newer = { ...release(2, 'deploying'), images: [{ name: 'catalog', ref: 'registry/catalog@sha256:ab' }] };
+    const newer = {
+      ...release(2, 'deploying'),
+      attestations: [{ name: 'catalog', ref: 'registry/catalog@sha256:ab' }],
+    };
     const secret = releaseSecret(newer, 'shop', pack([]));
 
     expect(readStoredRecord(secret)).toEqual(newer);
