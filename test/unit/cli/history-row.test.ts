@@ -21,7 +21,7 @@ describe('gantry history rows', () => {
     expect(row[HISTORY_COLUMNS.indexOf('reason')]).toBe('rolled back to revision 5');
   });
 
-  it('gives the reason of a failed release, its verified time, and a dash for what is absent', () => {
+  it('gives the reason of a failed release, its verified time, and its pinned images, and a dash for what is absent', () => {
     const failed = historyRow(release({ outcome: 'rolled-back', reason: 'ProgressDeadlineExceeded' }));
     const verified = historyRow(release({ verifiedAt: '2026-12-02T08:00:00.000Z' }));
 
@@ -33,7 +33,13 @@ describe('gantry history rows', () => {
       '2026-12-01T10:01:00.000Z',
       '-',
       'ProgressDeadlineExceeded',
+      '-',
     ]);
+    expect(
+      historyRow(release({ images: [{ name: 'shop/catalog', reference: 'r/shop/catalog@sha256:ab' }] }))[
+        HISTORY_COLUMNS.indexOf('images')
+      ],
+    ).toBe('r/shop/catalog@sha256:ab');
     expect(verified[HISTORY_COLUMNS.indexOf('verified')]).toBe('2026-12-02T08:00:00.000Z');
     expect(verified[HISTORY_COLUMNS.indexOf('reason')]).toBe('-');
   });
