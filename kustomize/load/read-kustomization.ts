@@ -43,7 +43,7 @@ export function readKustomization(loader: FileLoader): Kustomization {
 export function parseKustomization(text: string, file: string): Kustomization {
   let docs;
   try {
-    docs = parseYamlDocuments(text, { dialect: 'go-yaml-v2' });
+    docs = parseYamlDocuments(text, { dialect: 'go-yaml-v2', lastDuplicateKeyWins: true });
   } catch (error) {
     if (error instanceof YamlError) {
       throw new KustomizeError('invalid-kustomization', { file }, `invalid Kustomization: ${error.message}`, {

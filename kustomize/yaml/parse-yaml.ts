@@ -1,4 +1,5 @@
-import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { type Alias, Composer, type Document, isAlias, isMap, isScalar, isSeq, Parser, type YAMLError } from 'yaml';
+import { LenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
 
@@ -30,6 +31,12 @@ export interface ParseYamlOptions {
    * GetAnnotations does before it writes them back as strings.
    */
   readonly annotationsAsText?: boolean;
+  /**
+   * Let a later duplicate key in a mapping replace an earlier one, as kustomize's reading of kustomization files
+   * (go-yaml v2 through sigs.k8s.io/yaml) does; by default a duplicate key is an error, as go-yaml v3 makes it when
+   * kustomize reads resources.
+   */
+  readonly lastDuplicateKeyWins?: boolean;
 }
 
 const DEFAULT_MAX_ALIAS_NODES = 100_000;
@@ -51,7 +58,7 @@ const CORE_TAGS: Record<string, string> = {
  * `<<` merge keys (as kustomize does when it reads a file). Empty documents are dropped.
  */
 export function parseYamlDocuments(text: string, options: ParseYamlOptions = {}): JsonValue[] {
-  return convertYamlAst(parseYamlAst(text), options);
+  return convertYamlAst(parseYamlAst(text, options), options);
 }
 
 /** YAML text parsed once, to be converted with one or more dialects ({@link convertYamlAst}). */
@@ -60,21 +67,39 @@ export interface YamlAst {
 }
 
 /** Parses YAML text into documents, refusing what go-yaml's reader refuses. */
-export function parseYamlAst(text: string): YamlAst {
+export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'lastDuplicateKeyWins'> = {}): YamlAst {
   const bad = DISALLOWED.exec(text);
   if (bad !== null) {
     const code = (bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0');
     throw new YamlError('syntax', `yaml: control characters are not allowed (U+${code} at offset ${bad.index})`);
   }
-  // Pretty (line/column) messages cost a quarter of the parse; they are only built when there is an error.
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  if (list.some((doc) => doc.errors.length > 0)) {
-    const pretty = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true });
-    const error = (Array.isArray(pretty) ? pretty : [pretty]).flatMap((doc) => doc.errors)[0];
-    throw new YamlError('syntax', error?.message ?? 'invalid YAML');
-  }
+  const list = composeDocuments(text, options.lastDuplicateKeyWins !== true);
+  const error = list.flatMap((doc) => doc.errors)[0];
+  if (error !== undefined) throw new YamlError('syntax', withPosition(text, error));
   return { docs: list };
+}
+
+/** The error's message with the line and column it points at, and that line with a caret under the column. */
+function withPosition(text: string, error: YAMLError): string {
+  const offset = error.pos[0];
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(0, lineStart).split('\n').length;
+  const column = offset - lineStart + 1;
+  const source = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).replace(/\r$/, '');
+  return `${error.message} at line ${line}, column ${column}:\n\n${source}\n${' '.repeat(column - 1)}^\n`;
+}
+
+/** `parseAllDocuments` with go-yaml's lexing of quoted scalars ({@link LenientLexer}). */
+function composeDocuments(text: string, uniqueKeys: boolean): Document.Parsed[] {
+  const parser = new Parser();
+  const lexer = new LenientLexer();
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys });
+  function* tokens(): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
+    for (const lexeme of lexer.lex(text)) yield* parser.next(lexeme);
+    yield* parser.end();
+  }
+  return Array.from(composer.compose(tokens()));
 }
 
 /** Converts parsed documents to JSON values with a dialect's scalar rules; empty documents are dropped. */
@@ -155,7 +180,10 @@ class Converter {
     if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return text;
     const resolved = resolvePlainScalar(text, this.dialect);
     if (wanted !== undefined && resolved.tag !== wanted && !(wanted === 'float' && resolved.tag === 'int')) {
-      throw new YamlError('bad-tag', `yaml: cannot decode !!${resolved.tag} \`${text}\` as a !!${wanted}${where(offset)}`);
+      throw new YamlError(
+        'bad-tag',
+        `yaml: cannot decode !!${resolved.tag} \`${text}\` as a !!${wanted}${where(offset)}`,
+      );
     }
     // kustomize re-encodes flow collections before decoding them, quoting any scalar with a ':' in it, so a
     // timestamp with a time of day inside `[...]` or `{...}` stays the text it was.
@@ -181,14 +209,17 @@ class Converter {
     }
     // Merge keys fill in what the mapping does not set itself; earlier sources win over later ones.
     for (const merge of merges.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
-      if (!isJsonObject(merge)) throw new YamlError('syntax', 'yaml: map merge requires map or sequence of maps as the value');
+      if (!isJsonObject(merge))
+        throw new YamlError('syntax', 'yaml: map merge requires map or sequence of maps as the value');
       for (const [k, v] of Object.entries(merge)) if (!Object.hasOwn(out, k)) setKey(out, k, v);
     }
     return out;
   }
 
   private inAnnotations(): boolean {
-    return this.annotationsAsText && this.keys.length === 3 && this.keys[0] === 'metadata' && this.keys[1] === 'annotations';
+    return (
+      this.annotationsAsText && this.keys.length === 3 && this.keys[0] === 'metadata' && this.keys[1] === 'annotations'
+    );
   }
 
   /** go-yaml's `Node.Value`: a scalar's text, `''` for a collection or an empty value. */
@@ -210,7 +241,8 @@ class Converter {
 
 /** Sets a key without letting `__proto__` reach the prototype chain. */
 function setKey(obj: JsonObject, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 

@@ -50,7 +50,9 @@ export function resolvePlainScalar(text: string, dialect: YamlDialect): Resolved
   const known = COMMON.get(text) ?? (dialect === 'go-yaml-v2' ? YAML11_BOOLS.get(text) : undefined);
   if (known !== undefined) return known;
   if (hint === 'dot') {
-    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? { tag: 'float', value: Number(text) } : { tag: 'str', value: text };
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)
+      ? { tag: 'float', value: Number(text) }
+      : { tag: 'str', value: text };
   }
   if (hint === 'map') return { tag: 'str', value: text };
   const timestamp = parseYamlTimestamp(text);

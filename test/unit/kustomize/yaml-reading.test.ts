@@ -110,6 +110,19 @@ describe('parseYamlDocuments', () => {
     expect(() => parseYamlDocuments('a: 1\na: 2\n')).toThrow(YamlError);
   });
 
+  it('lets the last duplicate key win when asked, as kustomization files are read', () => {
+    expect(parseYamlDocuments('a: 1\na: 2\n', { lastDuplicateKeyWins: true })).toEqual([{ a: 2 }]);
+  });
+
+  it('reads quoted scalars whose continuation lines sit at or left of the key, as go-yaml does', () => {
+    const text = "m:\n  n:\n    s: 'one\n    two\n  three ''q''\nfour'\n    d: \"x\n  y\\\n  z\"\n    e: 1\n";
+    expect(parseYamlDocuments(text)).toEqual([{ m: { n: { s: "one two three 'q' four", d: 'x yz', e: 1 } } }]);
+  });
+
+  it('still ends a quoted scalar at a document marker, with the line and column of the missing quote', () => {
+    expect(() => parseYamlDocuments("a: 'x\n--- y'\n")).toThrow(/Missing closing 'quote at line 1, column 6/);
+  });
+
   it('keeps an explicit !!str as a string and checks !!int', () => {
     expect(parseYamlDocuments('a: !!str 12\nb: !!int "13"\n')).toEqual([{ a: '12', b: 13 }]);
     expect(() => parseYamlDocuments('a: !!int abc\n')).toThrow(/cannot decode/);
