@@ -10,6 +10,7 @@ import { startEtcd } from './components/etcd.js';
 import { startGitHubEmulator } from './components/github.js';
 import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
+import { startImageGate, strictImages } from './components/image-gate.js';
 import { startKwok } from './components/kwok.js';
 import { startLoadBalancerController } from './components/load-balancers.js';
 import { startMoto } from './components/moto.js';
@@ -126,6 +127,22 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   }
 
   const results = await Promise.allSettled(tasks);
+  const strict = strictImages(env);
+  if (strict && state.kubernetes && !state.kubernetes.external && state.registry) {
+    // Needs both the apiserver and the registry, so it starts last; until it runs, kwok starts no pod.
+    const { kubeconfig } = state.kubernetes;
+    const { host } = state.registry;
+    results.push(
+      ...(await Promise.allSettled([startImageGate(stateDir, kubeconfig, host, strict.allow).then(started)])),
+    );
+  } else if (strict) {
+    results.push({
+      status: 'rejected',
+      reason: new Error(
+        'GANTRY_STRICT_IMAGES=1 needs the kubernetes and registry parts of the local platform (not GANTRY_KUBECONFIG)',
+      ),
+    });
+  }
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {
     log(`start failed; stopping the ${state.components.length} component(s) already running`);
@@ -164,7 +181,7 @@ async function startKubernetes(
   const [kcm, scheduler, kwok, loadBalancers] = await Promise.all([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
-    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig),
+    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages(env) !== undefined),
     startLoadBalancerController(stateDir, kubeconfig),
   ]);
   [kcm, scheduler, kwok, loadBalancers].forEach(started);
@@ -175,6 +192,7 @@ async function startKubernetes(
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */
 const STOP_WAVES = [
   [
+    'image-gate',
     'kwok',
     'kube-scheduler',
     'kube-controller-manager',

@@ -12,12 +12,17 @@ export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 export const SIMULATE_LABEL = 'gantry.dev/simulate';
 
 const OWN_STAGES = fileURLToPath(new URL('../kwok/gantry-stages.yaml', import.meta.url));
+const IMAGE_PULL_STAGES = fileURLToPath(new URL('../kwok/image-pull-stages.yaml', import.meta.url));
+/** Written by the image gate (image-gate/) on every pod when images are strict: `ok` or `missing`. */
+const IMAGE_CHECKED_OK = { key: '.metadata.annotations["gantry.dev/image-check"]', operator: 'In', values: ['ok'] };
 
 /**
  * Combines kwok's upstream "fast" stages with ours. kwok chooses at random among stages that match, so the
- * upstream pod-ready stage gets one more selector: it must not match a pod labelled to never become ready.
+ * upstream pod-ready stage gets one more selector: it must not match a pod labelled to never become ready. With
+ * `strictImages`, the stages that start a Pending pod wait for the image gate's `ok`, and a `missing` pod goes to
+ * ImagePullBackOff instead (kwok/image-pull-stages.yaml).
  */
-export function composeStages(upstreamFile: string, ownFile = OWN_STAGES): string {
+export function composeStages(upstreamFile: string, ownFile = OWN_STAGES, strictImages = false): string {
   type Stage = { metadata?: { name?: string }; spec?: { selector?: { matchExpressions?: unknown[] } } };
   const upstream = parseAllDocuments(readFileSync(upstreamFile, 'utf8')).map((d) => d.toJSON() as Stage);
   const podReady = upstream.find((s) => s?.metadata?.name === 'pod-ready');
@@ -29,13 +34,25 @@ export function composeStages(upstreamFile: string, ownFile = OWN_STAGES): strin
     operator: 'NotIn',
     values: ['never-ready'],
   });
-  return [...upstream.map((s) => stringify(s)), readFileSync(ownFile, 'utf8')].join('---\n');
+  if (!strictImages) return [...upstream.map((s) => stringify(s)), readFileSync(ownFile, 'utf8')].join('---\n');
+  podReady.spec.selector.matchExpressions.push(IMAGE_CHECKED_OK);
+  const own = parseAllDocuments(readFileSync(ownFile, 'utf8')).map((d) => d.toJSON() as Stage);
+  for (const stage of own) {
+    if (stage?.metadata?.name === 'gantry-pod-never-ready') stage.spec?.selector?.matchExpressions?.push(IMAGE_CHECKED_OK);
+  }
+  return [...upstream, ...own].map((s) => stringify(s)).concat(readFileSync(IMAGE_PULL_STAGES, 'utf8')).join('---\n');
 }
 
 /** kwok, managing only the nodes annotated `kwok.x-k8s.io/node=fake`. */
-export async function startKwok(binary: string, upstreamStages: string, stateDir: string, kubeconfig: string): Promise<ComponentRecord> {
+export async function startKwok(
+  binary: string,
+  upstreamStages: string,
+  stateDir: string,
+  kubeconfig: string,
+  strictImages = false,
+): Promise<ComponentRecord> {
   const stagesFile = join(stateDir, 'kwok-stages.yaml');
-  writeFileSync(stagesFile, composeStages(upstreamStages));
+  writeFileSync(stagesFile, composeStages(upstreamStages, OWN_STAGES, strictImages));
   const port = await freePort();
   return startComponent({
     name: 'kwok',
