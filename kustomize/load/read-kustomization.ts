@@ -2,6 +2,7 @@ import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import { isJsonObject } from '../yaml/json-value.js';
 import { PatchError, ReplacementError } from '../patch/index.js';
+import { describePath } from '../fs/file-system.js';
 import { isRemote, remoteRefusal, type FileLoader } from './file-loader.js';
 import { KustomizationSchema, type KustomizationFile } from './kustomization-schema.js';
 
@@ -21,7 +22,7 @@ export interface Kustomization {
 /** Finds, parses and validates the kustomization file in a loader's directory. */
 export function readKustomization(loader: FileLoader): Kustomization {
   const present = KUSTOMIZATION_FILE_NAMES.filter((name) => loader.kindOf(name) === 'file');
-  const dirLabel = loader.root === '' ? '.' : loader.root;
+  const dirLabel = describePath(loader.fs, loader.root);
   // Failures, not located errors: the kustomization that names this directory (under resources: or components:)
   // is where the fault is, so the caller's `at(field)` locates them; at the top level the directory itself is named.
   if (present.length === 0) {
