@@ -55,7 +55,8 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
     // No kustomization names this directory, so a missing or ambiguous kustomization file is located at the directory.
     return locate(error, root === '' ? '.' : root, undefined);
   }
-  const map = target.accumulate(new ResMap());
+  const map = new ResMap();
+  const config = target.accumulate(map);
   const file = target.kustomization.file;
   const step = <T>(field: string, fn: () => T): T => {
     try {
@@ -65,7 +66,7 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
     }
   };
   step('configMapGenerator/secretGenerator (name hashes)', () => addContentHashes(map));
-  step('(name references)', () => transformNameReferences(map));
+  step('(name references)', () => transformNameReferences(map, config.nameReference));
   const kept = map.resources.filter((r) => !isLocalConfig(r));
   const sorted = step('sortOptions', () => sortResources(kept, target.kustomization.spec.sortOptions));
   if ((target.kustomization.spec.buildMetadata ?? []).includes('managedByLabel')) {

@@ -13,6 +13,13 @@ import {
   applyReplacementsField,
 } from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
+import {
+  DEFAULT_TRANSFORMER_CONFIG,
+  EMPTY_TRANSFORMER_CONFIG,
+  mergeTransformerConfigs,
+  parseTransformerConfig,
+  type TransformerConfig,
+} from '../transform/transformer-config.js';
 import { YamlError } from '../yaml/parse-yaml.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
@@ -38,20 +45,41 @@ export class BuildTarget {
     return this.kustomization.file;
   }
 
-  /** Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component). */
-  accumulate(map: ResMap): ResMap {
+  /**
+   * Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component) and returns
+   * the transformer configuration accumulated with it: `config` (the parent's, for a Component), merged with every
+   * base's and this kustomization's own `configurations:`, as kustomize's accumulator carries it upwards.
+   */
+  accumulate(map: ResMap, config: TransformerConfig = EMPTY_TRANSFORMER_CONFIG): TransformerConfig {
     const spec = this.kustomization.spec;
+    let acc = config;
     // Legacy `bases` are folded into the resource list; an error still names the field the user wrote.
     const own = (spec.resources ?? []).length;
     this.kustomization.resources.forEach((path, i) =>
-      this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => this.accumulateResource(map, path)),
+      this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => {
+        acc = this.accumulateResource(map, path, acc);
+      }),
     );
+    acc = this.at('configurations', () => mergeTransformerConfigs(acc, this.ownTransformerConfig()));
     this.runGenerators(map);
     (spec.components ?? []).forEach((path, i) =>
-      this.at(`components[${i}]`, () => this.accumulateComponent(map, path)),
+      this.at(`components[${i}]`, () => {
+        acc = this.accumulateComponent(map, path, acc);
+      }),
     );
-    this.runTransformers(map);
-    return map;
+    this.runTransformers(map, acc);
+    return acc;
+  }
+
+  /** kustomize's defaults merged with this kustomization's `configurations:` files, in order. */
+  private ownTransformerConfig(): TransformerConfig {
+    return (this.kustomization.spec.configurations ?? []).reduce(
+      (config, path, i) =>
+        this.at(`configurations[${i}]`, () =>
+          mergeTransformerConfigs(config, parseTransformerConfig(this.loader.loadText(path), path)),
+        ),
+      DEFAULT_TRANSFORMER_CONFIG,
+    );
   }
 
   /** Runs `fn`, turning any lower-level failure into a KustomizeError located at `field` of this kustomization. */
@@ -63,7 +91,7 @@ export class BuildTarget {
     }
   }
 
-  private accumulateResource(map: ResMap, path: string): void {
+  private accumulateResource(map: ResMap, path: string, config: TransformerConfig): TransformerConfig {
     const kind = this.loader.kindOf(path);
     if (kind === 'missing')
       throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
@@ -81,7 +109,7 @@ export class BuildTarget {
         throw error;
       }
       map.appendAll(resources);
-      return;
+      return config;
     }
     const child = BuildTarget.at(this.loader.child(path));
     if (child.kustomization.kind === 'Component') {
@@ -91,11 +119,13 @@ export class BuildTarget {
         `expected kind != 'Component' for path '${path}' (a component belongs in components:, not resources:)`,
       );
     }
-    const childMap = child.accumulate(new ResMap());
+    const childMap = new ResMap();
+    const childConfig = child.accumulate(childMap);
     map.appendAll(childMap.resources);
+    return mergeTransformerConfigs(config, childConfig);
   }
 
-  private accumulateComponent(map: ResMap, path: string): void {
+  private accumulateComponent(map: ResMap, path: string, config: TransformerConfig): TransformerConfig {
     if (this.loader.kindOf(path) === 'file') {
       throw new KustomizeFailure('invalid-kustomization', `component '${path}' must be a directory`);
     }
@@ -107,7 +137,7 @@ export class BuildTarget {
         `expected kind 'Component' for path '${path}' but got '${child.kustomization.kind}'`,
       );
     }
-    child.accumulate(map);
+    return child.accumulate(map, config);
   }
 
   private runGenerators(map: ResMap): void {
@@ -124,16 +154,18 @@ export class BuildTarget {
     run('Secret', 'secretGenerator', spec.secretGenerator ?? []);
   }
 
-  private runTransformers(map: ResMap): void {
+  private runTransformers(map: ResMap, config: TransformerConfig): void {
     const spec = this.kustomization.spec;
     const ctx = { map, loader: this.loader };
     if ((spec.patchesStrategicMerge ?? []).length > 0) {
       this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
     }
     (spec.patches ?? []).forEach((patch, i) => this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch)));
-    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? ''));
-    if (spec.namePrefix) this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? ''));
-    if (spec.nameSuffix) this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? ''));
+    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
+    if (spec.namePrefix)
+      this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? '', config.namePrefix));
+    if (spec.nameSuffix)
+      this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? '', config.nameSuffix));
     const labels: LabelsEntry[] = (spec.labels ?? []).map((l) => ({
       pairs: l.pairs ?? {},
       includeSelectors: l.includeSelectors ?? false,
@@ -147,17 +179,21 @@ export class BuildTarget {
         kind: f.kind ?? '',
       })),
     }));
-    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}));
+    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}, config));
     if (spec.commonAnnotations)
-      this.at('commonAnnotations', () => transformAnnotations(map, spec.commonAnnotations ?? {}));
+      this.at('commonAnnotations', () =>
+        transformAnnotations(map, spec.commonAnnotations ?? {}, config.commonAnnotations),
+      );
     (spec.patchesJson6902 ?? []).forEach((patch, i) =>
       this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)),
     );
-    (spec.replicas ?? []).forEach((rule, i) => this.at(`replicas[${i}]`, () => transformReplicas(map, rule)));
+    (spec.replicas ?? []).forEach((rule, i) =>
+      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas)),
+    );
     this.kustomization.images.forEach((rule, i) =>
       this.at(
         this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags',
-        () => transformImages(map, [rule]),
+        () => transformImages(map, [rule], config.images),
       ),
     );
     if ((spec.replacements ?? []).length > 0) {

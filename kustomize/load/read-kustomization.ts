@@ -113,7 +113,6 @@ const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
   ['transformers', 'transformer plugins (KRM functions, exec and Go plugins)'],
   ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
   ['openapi', 'custom OpenAPI schemas'],
-  ['configurations', 'custom transformer configurations'],
   ['crds', 'CRD-derived name references'],
   ['vars', 'vars (deprecated in kustomize v5; use replacements)'],
 ];

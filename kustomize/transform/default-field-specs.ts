@@ -46,7 +46,12 @@ export const COMMON_LABEL_SPECS: readonly FieldSpec[] = [
   { path: 'spec/jobTemplate/spec/selector/matchLabels', create: false, group: 'batch', kind: 'CronJob' },
   { path: 'spec/selector/matchLabels', create: false, group: 'policy', kind: 'PodDisruptionBudget' },
   { path: 'spec/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { path: 'spec/ingress/from/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  {
+    path: 'spec/ingress/from/podSelector/matchLabels',
+    create: false,
+    group: 'networking.k8s.io',
+    kind: 'NetworkPolicy',
+  },
   { path: 'spec/egress/to/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   ...METADATA_LABEL_SPECS,
   ...VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,

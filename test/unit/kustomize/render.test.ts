@@ -159,7 +159,6 @@ describe('renderKustomization', () => {
     refused('plugin transformers', 'transformers:\n- t.yaml\n', 'transformers'),
     refused('plugin generators', 'generators:\n- g.yaml\n', 'generators'),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
-    refused('custom transformer configurations', 'configurations:\n- c.yaml\n', 'configurations'),
     refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
     refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi'),
     refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),
