@@ -13,6 +13,8 @@ import {
   applyReplacementsField,
 } from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
+import { runBuiltinGenerator, runBuiltinTransformer } from '../transform/builtin-plugins.js';
+import type { Resource } from '../resource/resource.js';
 import {
   DEFAULT_TRANSFORMER_CONFIG,
   EMPTY_TRANSFORMER_CONFIG,
@@ -152,6 +154,39 @@ export class BuildTarget {
     };
     run('ConfigMap', 'configMapGenerator', spec.configMapGenerator ?? []);
     run('Secret', 'secretGenerator', spec.secretGenerator ?? []);
+    for (const { config, field } of this.pluginConfigs('generators')) {
+      this.at(field, () => absorbGenerated(map, runBuiltinGenerator(this.loader, config)));
+    }
+  }
+
+  /**
+   * The plugin configs a `generators:` or `transformers:` list names, as kustomize collects them: entries that parse
+   * as objects are inline configs and come first; the others are files or kustomization directories, accumulated
+   * like resources (a directory's output is its list of configs).
+   */
+  private pluginConfigs(list: 'generators' | 'transformers'): { config: Resource; field: string }[] {
+    const entries = this.kustomization.spec[list] ?? [];
+    const inline: { config: Resource; field: string }[] = [];
+    const paths: { path: string; field: string }[] = [];
+    entries.forEach((entry, i) => {
+      const field = `${list}[${i}]`;
+      let configs: Resource[] | undefined;
+      try {
+        configs = readResources(entry);
+      } catch {
+        configs = undefined;
+      }
+      if (configs === undefined || configs.length === 0) paths.push({ path: entry, field });
+      else inline.push(...configs.map((config) => ({ config, field })));
+    });
+    const fromPaths = paths.flatMap(({ path, field }) =>
+      this.at(field, () => {
+        const configs = new ResMap();
+        this.accumulateResource(configs, path, EMPTY_TRANSFORMER_CONFIG);
+        return configs.resources.map((config) => ({ config, field }));
+      }),
+    );
+    return [...inline, ...fromPaths];
   }
 
   private runTransformers(map: ResMap, config: TransformerConfig): void {
@@ -198,6 +233,9 @@ export class BuildTarget {
     );
     if ((spec.replacements ?? []).length > 0) {
       this.at('replacements', () => applyReplacementsField(ctx, spec.replacements ?? []));
+    }
+    for (const { config, field } of this.pluginConfigs('transformers')) {
+      this.at(field, () => runBuiltinTransformer(map, this.loader, config));
     }
   }
 }

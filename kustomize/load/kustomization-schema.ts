@@ -24,7 +24,7 @@ export const SelectorSchema = z.strictObject({
   annotationSelector: str,
 });
 
-const PatchSchema = z.strictObject({
+export const PatchSchema = z.strictObject({
   path: str,
   patch: str,
   target: SelectorSchema.nullish(),
@@ -38,7 +38,7 @@ const GeneratorOptionsSchema = z.strictObject({
   immutable: bool,
 });
 
-const generatorFields = {
+export const generatorFields = {
   namespace: str,
   name: str,
   behavior: str,
@@ -56,7 +56,7 @@ const FieldOptionsSchema = z.strictObject({
   create: bool,
 });
 
-const ReplacementSchema = z.strictObject({
+export const ReplacementSchema = z.strictObject({
   path: str,
   source: z
     .strictObject({
@@ -80,7 +80,7 @@ const ReplacementSchema = z.strictObject({
     .nullish(),
 });
 
-const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
+export const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
 
 const VarSchema = z.strictObject({
   name: z.string(),

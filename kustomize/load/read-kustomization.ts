@@ -109,8 +109,6 @@ const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
   ['helmCharts', 'helm chart inflation'],
   ['helmChartInflationGenerator', 'helm chart inflation'],
   ['helmGlobals', 'helm chart inflation'],
-  ['generators', 'generator plugins (KRM functions, exec and Go plugins)'],
-  ['transformers', 'transformer plugins (KRM functions, exec and Go plugins)'],
   ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
   ['openapi', 'custom OpenAPI schemas'],
   ['crds', 'CRD-derived name references'],
