@@ -12,6 +12,7 @@ import { applyFieldSpec, setEntry } from './transform/field-spec.js';
 import { contentHash } from './transform/generators/content-hash.js';
 import { transformNameReferences } from './transform/name-reference.js';
 import { sortResources } from './transform/sort-resources.js';
+import { resolveVars } from './transform/vars.js';
 import type { JsonObject } from './yaml/json-value.js';
 
 /** The kustomize release whose output kustomize-ts reproduces (and names in `managedByLabel`). */
@@ -56,7 +57,7 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
     return locate(error, root === '' ? '.' : root, undefined);
   }
   const map = new ResMap();
-  const config = target.accumulate(map);
+  const { config, vars } = target.accumulate(map);
   const file = target.kustomization.file;
   const step = <T>(field: string, fn: () => T): T => {
     try {
@@ -67,6 +68,7 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
   };
   step('configMapGenerator/secretGenerator (name hashes)', () => addContentHashes(map));
   step('(name references)', () => transformNameReferences(map, config.nameReference));
+  step('vars', () => resolveVars(map, vars, config.varReference));
   const kept = map.resources.filter((r) => !isLocalConfig(r));
   const sorted = step('sortOptions', () => sortResources(kept, target.kustomization.spec.sortOptions));
   if ((target.kustomization.spec.buildMetadata ?? []).includes('managedByLabel')) {

@@ -22,10 +22,23 @@ import {
   parseTransformerConfig,
   type TransformerConfig,
 } from '../transform/transformer-config.js';
+import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
 import { YamlError } from '../yaml/parse-yaml.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
+
+/** What building a kustomization carries upwards besides resources (the rest of kustomize's ResAccumulator). */
+export interface Accumulated {
+  readonly config: TransformerConfig;
+  readonly vars: readonly Var[];
+}
+
+const NOTHING_ACCUMULATED: Accumulated = { config: EMPTY_TRANSFORMER_CONFIG, vars: [] };
+
+function mergeAccumulated(a: Accumulated, b: Accumulated): Accumulated {
+  return { config: mergeTransformerConfigs(a.config, b.config), vars: mergeVarLists(a.vars, b.vars) };
+}
 
 /**
  * One kustomization being built (kustomize's KustTarget): it accumulates its resources (files, and the output of
@@ -49,12 +62,13 @@ export class BuildTarget {
 
   /**
    * Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component) and returns
-   * the transformer configuration accumulated with it: `config` (the parent's, for a Component), merged with every
-   * base's and this kustomization's own `configurations:`, as kustomize's accumulator carries it upwards.
+   * the transformer configuration and vars accumulated with it: `inherited` (the parent's, for a Component), merged
+   * with every base's and this kustomization's own `configurations:` and `vars:`, as kustomize's accumulator carries
+   * them upwards.
    */
-  accumulate(map: ResMap, config: TransformerConfig = EMPTY_TRANSFORMER_CONFIG): TransformerConfig {
+  accumulate(map: ResMap, inherited: Accumulated = NOTHING_ACCUMULATED): Accumulated {
     const spec = this.kustomization.spec;
-    let acc = config;
+    let acc = inherited;
     // Legacy `bases` are folded into the resource list; an error still names the field the user wrote.
     const own = (spec.resources ?? []).length;
     this.kustomization.resources.forEach((path, i) =>
@@ -62,15 +76,18 @@ export class BuildTarget {
         acc = this.accumulateResource(map, path, acc);
       }),
     );
-    acc = this.at('configurations', () => mergeTransformerConfigs(acc, this.ownTransformerConfig()));
+    acc = {
+      ...acc,
+      config: this.at('configurations', () => mergeTransformerConfigs(acc.config, this.ownTransformerConfig())),
+    };
     this.runGenerators(map);
     (spec.components ?? []).forEach((path, i) =>
       this.at(`components[${i}]`, () => {
         acc = this.accumulateComponent(map, path, acc);
       }),
     );
-    this.runTransformers(map, acc);
-    return acc;
+    this.runTransformers(map, acc.config);
+    return { ...acc, vars: this.at('vars', () => mergeVars(map, acc.vars, spec.vars ?? [])) };
   }
 
   /** kustomize's defaults merged with this kustomization's `configurations:` files, in order. */
@@ -93,7 +110,7 @@ export class BuildTarget {
     }
   }
 
-  private accumulateResource(map: ResMap, path: string, config: TransformerConfig): TransformerConfig {
+  private accumulateResource(map: ResMap, path: string, acc: Accumulated): Accumulated {
     const kind = this.loader.kindOf(path);
     if (kind === 'missing')
       throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
@@ -111,7 +128,7 @@ export class BuildTarget {
         throw error;
       }
       map.appendAll(resources);
-      return config;
+      return acc;
     }
     const child = BuildTarget.at(this.loader.child(path));
     if (child.kustomization.kind === 'Component') {
@@ -122,12 +139,12 @@ export class BuildTarget {
       );
     }
     const childMap = new ResMap();
-    const childConfig = child.accumulate(childMap);
+    const childAcc = child.accumulate(childMap);
     map.appendAll(childMap.resources);
-    return mergeTransformerConfigs(config, childConfig);
+    return mergeAccumulated(acc, childAcc);
   }
 
-  private accumulateComponent(map: ResMap, path: string, config: TransformerConfig): TransformerConfig {
+  private accumulateComponent(map: ResMap, path: string, acc: Accumulated): Accumulated {
     if (this.loader.kindOf(path) === 'file') {
       throw new KustomizeFailure('invalid-kustomization', `component '${path}' must be a directory`);
     }
@@ -139,7 +156,7 @@ export class BuildTarget {
         `expected kind 'Component' for path '${path}' but got '${child.kustomization.kind}'`,
       );
     }
-    return child.accumulate(map, config);
+    return child.accumulate(map, acc);
   }
 
   private runGenerators(map: ResMap): void {
@@ -182,7 +199,7 @@ export class BuildTarget {
     const fromPaths = paths.flatMap(({ path, field }) =>
       this.at(field, () => {
         const configs = new ResMap();
-        this.accumulateResource(configs, path, EMPTY_TRANSFORMER_CONFIG);
+        this.accumulateResource(configs, path, NOTHING_ACCUMULATED);
         return configs.resources.map((config) => ({ config, field }));
       }),
     );

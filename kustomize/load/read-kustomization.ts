@@ -112,7 +112,6 @@ const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
   ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
   ['openapi', 'custom OpenAPI schemas'],
   ['crds', 'CRD-derived name references'],
-  ['vars', 'vars (deprecated in kustomize v5; use replacements)'],
 ];
 
 function refuseUnsupported(spec: KustomizationFile, file: string): void {

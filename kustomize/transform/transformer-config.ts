@@ -11,6 +11,7 @@ import {
   NAMESPACE_SPECS,
   NAME_SPECS,
   REPLICA_SPECS,
+  VAR_REFERENCE_SPECS,
 } from './default-field-specs.js';
 import type { FieldSpec } from './field-spec.js';
 import { NAME_REFERENCES, type NameBackReference } from './name-reference-specs.js';
@@ -32,7 +33,7 @@ export interface TransformerConfig {
   readonly images: readonly FieldSpec[];
   readonly replicas: readonly FieldSpec[];
   readonly nameReference: readonly NameBackReference[];
-  /** Only `vars` read these (fields where `$(VAR)` is substituted). */
+  /** The fields where `vars` replace `$(NAME)`. */
   readonly varReference: readonly FieldSpec[];
 }
 
@@ -63,7 +64,7 @@ export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = {
   images: IMAGE_SPECS,
   replicas: REPLICA_SPECS,
   nameReference: NAME_REFERENCES,
-  varReference: [],
+  varReference: VAR_REFERENCE_SPECS,
 };
 
 const fsList = z.array(FieldSpecSchema).nullish();
