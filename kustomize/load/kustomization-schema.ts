@@ -85,7 +85,9 @@ export const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: 
 const VarSchema = z.strictObject({
   name: z.string(),
   objref: z.strictObject({ ...gvkFields, apiVersion: str, name: z.string(), namespace: str }),
-  fieldref: z.strictObject({ fieldPath: str }).nullish(),
+  // kustomize decodes with Go's encoding/json, which matches field names case-insensitively; kubebuilder's scaffolds
+  // write `fieldpath`.
+  fieldref: z.strictObject({ fieldPath: str, fieldpath: str }).nullish(),
 });
 
 /** The kustomization.yaml / Component document. */

@@ -38,7 +38,7 @@ function toVar(spec: VarSpec): Var {
     gvk: { group: gv.group, version: gv.version, kind: ref.kind ?? '' },
     objName: ref.name,
     namespace: ref.namespace ?? '',
-    fieldPath: spec.fieldref?.fieldPath || DEFAULT_FIELD_PATH,
+    fieldPath: spec.fieldref?.fieldPath || spec.fieldref?.fieldpath || DEFAULT_FIELD_PATH,
   };
 }
 
@@ -69,7 +69,7 @@ export function mergeVars(map: ResMap, accumulated: readonly Var[], specs: reado
     if (matches.length > 1) {
       throw new KustomizeFailure(
         'invalid-kustomization',
-        `found ${matches.length} resId matches for var ${describeVar(v, spec.fieldref?.fieldPath ?? '')} (unable to disambiguate)`,
+        `found ${matches.length} resId matches for var ${describeVar(v, spec.fieldref?.fieldPath || spec.fieldref?.fieldpath || '')} (unable to disambiguate)`,
       );
     }
     const [match] = matches;
