@@ -52,6 +52,7 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
   let target: BuildTarget;
   try {
     target = BuildTarget.at(FileLoader.at(fs, root, options.loadRestrictor));
+    if ((target.kustomization.spec.buildMetadata ?? []).includes('originAnnotations')) target.origin = '';
   } catch (error) {
     // No kustomization names this directory, so a missing or ambiguous kustomization file is located at the directory.
     return locate(error, root === '' ? '.' : root, undefined);

@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import { KustomizeError, KustomizeFailure } from '../errors.js';
+import { baseOf } from '../fs/paths.js';
 import { ResMap } from '../resource/res-map.js';
 import { absorbGenerated } from '../transform/generators/absorb-generated.js';
 import { generate, mergeGeneratorOptions, type GeneratedKind } from '../transform/generators/generate.js';
@@ -34,6 +36,9 @@ export interface Accumulated {
   readonly vars: readonly Var[];
 }
 
+/** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+
 const NOTHING_ACCUMULATED: Accumulated = { config: EMPTY_TRANSFORMER_CONFIG, vars: [] };
 
 function mergeAccumulated(a: Accumulated, b: Accumulated): Accumulated {
@@ -54,6 +59,28 @@ export class BuildTarget {
   /** Reads the kustomization in a loader's directory. */
   static at(loader: FileLoader): BuildTarget {
     return new BuildTarget(loader, readKustomization(loader));
+  }
+
+  /**
+   * Where this kustomization's directory lies relative to the top one, when `buildMetadata: [originAnnotations]`
+   * asks for each resource's origin (kustomize's `config.kubernetes.io/origin`); undefined when nobody asked.
+   */
+  origin: string | undefined;
+
+  /** A base or component directory, tracking origins when this kustomization does. */
+  private childTarget(path: string): BuildTarget {
+    const child = BuildTarget.at(this.loader.child(path));
+    if (this.origin !== undefined) child.origin = posix.join(this.origin, path);
+    return child;
+  }
+
+  /** Records where resources came from, unless they already say (kustomize's AddOriginAnnotation). */
+  private annotateOrigin(resources: readonly Resource[], origin: string): void {
+    for (const r of resources) {
+      const annotations = r.getAnnotations();
+      if (annotations[ORIGIN_ANNOTATION] === undefined)
+        r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
+    }
   }
 
   private get file(): string {
@@ -127,10 +154,11 @@ export class BuildTarget {
         }
         throw error;
       }
+      if (this.origin !== undefined) this.annotateOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
       map.appendAll(resources);
       return acc;
     }
-    const child = BuildTarget.at(this.loader.child(path));
+    const child = this.childTarget(path);
     if (child.kustomization.kind === 'Component') {
       throw new KustomizeError(
         'invalid-kustomization',
@@ -148,7 +176,7 @@ export class BuildTarget {
     if (this.loader.kindOf(path) === 'file') {
       throw new KustomizeFailure('invalid-kustomization', `component '${path}' must be a directory`);
     }
-    const child = BuildTarget.at(this.loader.child(path));
+    const child = this.childTarget(path);
     if (child.kustomization.kind !== 'Component') {
       throw new KustomizeError(
         'invalid-kustomization',
@@ -165,7 +193,16 @@ export class BuildTarget {
       list.forEach((args, i) =>
         this.at(`${field}[${i}]`, () => {
           const options = mergeGeneratorOptions(args.options, spec.generatorOptions);
-          absorbGenerated(map, generate(kind, { ...args, options }, this.loader));
+          const generated = generate(kind, { ...args, options }, this.loader);
+          if (this.origin !== undefined) {
+            const file = posix.join(this.origin, baseOf(this.file));
+            const by = `${kind}Generator`;
+            this.annotateOrigin(
+              [generated],
+              `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${by}\n`,
+            );
+          }
+          absorbGenerated(map, generated);
         }),
       );
     };

@@ -122,7 +122,7 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts`);
   }
   for (const option of spec.buildMetadata ?? []) {
-    if (option !== 'managedByLabel') {
+    if (option !== 'managedByLabel' && option !== 'originAnnotations') {
       throw new KustomizeError(
         'not-supported',
         { file, field: 'buildMetadata' },
