@@ -209,8 +209,23 @@ export class BuildTarget {
     run('ConfigMap', 'configMapGenerator', spec.configMapGenerator ?? []);
     run('Secret', 'secretGenerator', spec.secretGenerator ?? []);
     for (const { config, field } of this.pluginConfigs('generators')) {
-      this.at(field, () => absorbGenerated(map, runBuiltinGenerator(this.loader, config)));
+      this.at(field, () => {
+        const generated = runBuiltinGenerator(this.loader, config);
+        if (this.origin !== undefined) this.annotateOrigin([generated], this.pluginOrigin(config));
+        absorbGenerated(map, generated);
+      });
     }
+  }
+
+  /** The origin of what a plugin config made: the file holding the config (this kustomization, when inline). */
+  private pluginOrigin(config: Resource): string {
+    const own = /^path: (.*)$/m.exec(config.getAnnotations()[ORIGIN_ANNOTATION] ?? '')?.[1];
+    const configuredIn = own ?? posix.join(this.origin ?? '', baseOf(this.file));
+    const namespace = config.namespace ? `\n  namespace: ${config.namespace}` : '';
+    return (
+      `configuredIn: ${configuredIn}\nconfiguredBy:\n  apiVersion: ${config.apiVersion}\n  kind: ${config.kind}\n` +
+      `  name: ${config.name}${namespace}\n`
+    );
   }
 
   /**
