@@ -1,10 +1,11 @@
 import { formatRef } from '../core/kube/object.js';
 import type { CommandIo } from './command-io.js';
 import { changeTable } from './change-table.js';
-import { openScope, parseClusterArgs, reportError, resolveCommit, UsageError } from './cluster-options.js';
+import { openScope, parseClusterArgs, reportError, UsageError } from './cluster-options.js';
+import { resolveRef } from '../adapters/git/index.js';
 import { deployLocally } from './local-deploy.js';
 
-export const APPLY_USAGE = `Usage: gantry apply --env E [--ref REF] [--kubeconfig FILE] [--repo DIR]
+export const APPLY_USAGE = `Usage: gantry apply --env E [--ref REF] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Deploys environments/E at commit REF (default HEAD) of the repository in DIR exactly as the worker does: render,
 validate (server-side dry run), record a release, apply, prune, wait for health, and roll back automatically when
@@ -15,7 +16,7 @@ Progress goes to stderr, the change table and outcome to stdout. Exit code 0 whe
 /** `gantry apply --env E [--ref REF]`: exit 0 when the environment ends healthy on the commit, else 1. */
 export async function runApply(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--ref', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(APPLY_USAGE);
       return 0;
@@ -23,7 +24,7 @@ export async function runApply(args: readonly string[], io: CommandIo): Promise<
     if (parsed.env === undefined) throw new UsageError(`--env is required\n\n${APPLY_USAGE}`);
     const scope = openScope(parsed, io);
     try {
-      const sha = resolveCommit(scope.root, parsed.ref ?? 'HEAD');
+      const sha = await resolveRef(scope.root, parsed.ref ?? 'HEAD');
       const result = await deployLocally(scope, io, {
         command: 'apply',
         environment: parsed.env,
@@ -35,7 +36,9 @@ export async function runApply(args: readonly string[], io: CommandIo): Promise<
       io.stdout(`environment ${result.environment}: ${result.outcome}${revision}: ${result.message}\n`);
       if (result.outcome === 'succeeded') return 0;
       const blamed = result.ref === undefined ? '' : ` ${formatRef(result.ref)}:`;
-      io.stderr(`Error: environment ${result.environment}:${blamed} ${result.reason ?? result.outcome}: ${result.message}\n`);
+      io.stderr(
+        `Error: environment ${result.environment}:${blamed} ${result.reason ?? result.outcome}: ${result.message}\n`,
+      );
       return 1;
     } finally {
       scope.close();

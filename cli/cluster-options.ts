@@ -3,18 +3,19 @@
 // `openEnvironment`, so every command names its inputs the same way and fails the same way.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { KubeClusters, KubeReleaseStore, type KubeCluster } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { ReleaseStore } from '../core/ports/release-store.js';
 import { DiskFileSystem } from '../kustomize/index.js';
-import { readEnvironment, readEnvironments } from '../worker/stages/read-environments.js';
+import { readEnvironment } from '../worker/stages/read-environments.js';
 import type { CommandIo } from './command-io.js';
 
 /** The flags the cluster commands understand; each command says which it requires. */
 export interface ClusterArgs {
   readonly env?: string;
   readonly kubeconfig?: string;
+  /** The kubeconfig context to use instead of the one env.yaml names. */
+  readonly context?: string;
   /** The repository directory; default: the git work tree holding the working directory. */
   readonly repo?: string;
   readonly ref?: string;
@@ -28,7 +29,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const VALUE_FLAGS = { '--env': 'env', '--kubeconfig': 'kubeconfig', '--repo': 'repo', '--ref': 'ref', '--to': 'to' } as const;
+const VALUE_FLAGS = {
+  '--env': 'env',
+  '--context': 'context',
+  '--kubeconfig': 'kubeconfig',
+  '--repo': 'repo',
+  '--ref': 'ref',
+  '--to': 'to',
+} as const;
 
 /** Parses `--flag value` and `--flag=value`; anything else is a UsageError naming it. */
 export function parseClusterArgs(args: readonly string[], allowed: readonly (keyof typeof VALUE_FLAGS)[]): ClusterArgs {
@@ -49,14 +57,6 @@ export function parseClusterArgs(args: readonly string[], allowed: readonly (key
   return out;
 }
 
-/** `--kubeconfig`, else KUBECONFIG, else client-node's default lookup (~/.kube/config, in-cluster). */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path !== undefined) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 /** The git work tree holding `dir` (`git rev-parse --show-toplevel`). */
 export function repositoryRoot(dir: string): string {
   try {
@@ -66,26 +66,31 @@ export function repositoryRoot(dir: string): string {
   }
 }
 
-/** The full sha `ref` names in the repository (a branch, tag, abbreviation or HEAD). */
-export function resolveCommit(root: string, ref: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
-  } catch (error) {
-    throw new Error(`${ref}: no such commit in ${root}`, { cause: error });
-  }
-}
-
-/** A cluster connection and the repository, opened once per command; `close()` ends the connection pool. */
+/** The repository and the clusters, opened once per command; `close()` ends every connection pool. */
 export interface CommandScope {
   readonly root: string;
-  readonly cluster: KubeCluster;
+  /**
+   * The cluster of an environment: `--context` when given, else the one its env.yaml names (as in the worker).
+   *
+   * @throws DeployError naming the context and the kubeconfig when the kubeconfig lacks it
+   */
+  clusterFor(env: EnvConfig): KubeCluster;
   close(): void;
 }
 
+/**
+ * Opens the repository and the kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config, else in-cluster;
+ * none: "no kubeconfig found"); clusters are connected when a command first needs one.
+ */
 export function openScope(args: ClusterArgs, io: CommandIo): CommandScope {
   const root = repositoryRoot(resolve(io.cwd, args.repo ?? '.'));
-  const cluster = new KubeCluster(loadKubeConfig(args.kubeconfig ?? process.env['KUBECONFIG']));
-  return { root, cluster, close: () => cluster.close() };
+  const clusters = KubeClusters.load(args.kubeconfig ?? process.env['KUBECONFIG']);
+  return {
+    root,
+    clusterFor: (env) =>
+      clusters.forCluster(args.context === undefined ? env.cluster : { ...env.cluster, context: args.context }),
+    close: () => clusters.close(),
+  };
 }
 
 /** The environment `name` as the working tree's environments/<name>/env.yaml defines it. */
@@ -93,14 +98,9 @@ export function environmentOnDisk(root: string, name: string): EnvConfig {
   return readEnvironment(new DiskFileSystem(root), name);
 }
 
-/** Every environment of the working tree, by name (an invalid env.yaml fails the whole set, as in the worker). */
-export function environmentsOnDisk(root: string): EnvConfig[] {
-  return readEnvironments(new DiskFileSystem(root)).map((loaded) => loaded.config);
-}
-
-/** The environment's release history in the cluster. */
-export function releaseStoreFor(cluster: KubeCluster, env: EnvConfig): ReleaseStore {
-  return new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace });
+/** The environment's release history in its cluster. */
+export function releaseStoreFor(scope: CommandScope, env: EnvConfig): ReleaseStore {
+  return new KubeReleaseStore(scope.clusterFor(env), { environment: env.name, namespace: env.namespace });
 }
 
 /** `Error: message` and the causes' messages, for stderr; exit code 1. */
@@ -109,9 +109,22 @@ export function reportError(io: CommandIo, command: string, error: unknown): num
     io.stderr(`gantry ${command}: ${error.message}\n`);
     return 1;
   }
-  const parts: string[] = [];
-  for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined)
-    parts.push(e instanceof Error ? e.message : String(e));
-  io.stderr(`Error: ${parts.join(': ')}\n`);
+  io.stderr(`Error: ${errorText(error)}\n`);
   return 1;
+}
+
+/**
+ * An error's message followed by its causes' messages, `: `-joined, each said once: a wrapper that already quotes
+ * its cause (the kube adapter's `cluster unreachable: <cause>`, an invalid-config list whose cause is its first
+ * entry) would otherwise print the same clause twice.
+ */
+export function errorText(error: unknown): string {
+  let text = '';
+  let depth = 0;
+  for (let e: unknown = error; e !== undefined && depth < 4; e = e instanceof Error ? e.cause : undefined, depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (text.includes(message)) continue;
+    text = text === '' ? message : `${text}: ${message}`;
+  }
+  return text;
 }

@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
     load: async () => (await import('./apply.js')).runApply,
     summary: 'deploy an environment at a commit, as the worker does (rolls back on failure)',
   },
+  check: {
+    load: async () => (await import('./check.js')).runCheck,
+    summary: "check a repository's app.yaml and env.yaml files against each other and the bases they describe",
+  },
   diff: {
     load: async () => (await import('./diff.js')).runDiff,
     summary: 'show what applying an environment would change (server-side dry run); exit 2 on changes',

@@ -3,12 +3,12 @@ import type { CommandIo } from './command-io.js';
 import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
 import { textTable } from './text-table.js';
 
-export const HISTORY_USAGE = `Usage: gantry history --env E [--kubeconfig FILE] [--repo DIR]
+export const HISTORY_USAGE = `Usage: gantry history --env E [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Lists environment E's releases as the cluster records them, newest first: revision, commit, outcome, start and
 finish times, and why a release failed. The environment's namespace comes from environments/E/env.yaml in DIR
-(default: the git repository holding the current directory). The cluster is the kubeconfig's current context
-(--kubeconfig, else KUBECONFIG, else ~/.kube/config).
+(default: the git repository holding the current directory). The cluster is the one env.yaml's cluster.context
+names (--context overrides it) in the kubeconfig (--kubeconfig, else KUBECONFIG, else ~/.kube/config).
 `;
 
 /** One release as a table row; a rollback says which revision it restored. */
@@ -29,7 +29,7 @@ export function historyRow(release: Release): string[] {
 /** `gantry history --env E`: the release table on stdout, exit 0; or an error naming the environment, exit 1. */
 export async function runHistory(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(HISTORY_USAGE);
       return 0;
@@ -38,7 +38,7 @@ export async function runHistory(args: readonly string[], io: CommandIo): Promis
     const scope = openScope(parsed, io);
     try {
       const env = environmentOnDisk(scope.root, parsed.env);
-      const releases = await releaseStoreFor(scope.cluster, env).list().catch((error: unknown) => {
+      const releases = await releaseStoreFor(scope, env).list().catch((error: unknown) => {
         throw new Error(`environment ${env.name}: reading releases in namespace ${env.namespace}`, { cause: error });
       });
       if (releases.length === 0) io.stderr(`environment ${env.name}: no releases in namespace ${env.namespace}\n`);

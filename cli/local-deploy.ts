@@ -51,7 +51,7 @@ export async function deployLocally(
     { write: (line: string) => io.stderr(line) },
   );
   const git: CommitSource = options.source.kind === 'commit' ? new GitMirror({ cacheDir }) : workingTree(scope.root);
-  const deps: DeployDeps = { git, cluster: scope.cluster, releaseStore: (env) => releaseStoreFor(scope.cluster, env) };
+  const deps: DeployDeps = { git, clusterFor: scope.clusterFor, releaseStore: (env) => releaseStoreFor(scope, env) };
   const sha = options.source.kind === 'commit' ? options.source.sha : options.source.headSha;
   const request: DeployRequest = {
     deliveryId: `cli-${randomUUID()}`,

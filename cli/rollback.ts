@@ -13,7 +13,7 @@ import { memoryProgress } from '../worker/stages/stage-context.js';
 import type { CommandIo } from './command-io.js';
 import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
 
-export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kubeconfig FILE] [--repo DIR]
+export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Puts environment E back to an earlier succeeded release: its stored manifests (never a re-render of its commit)
 are re-applied, what the current release added is pruned, and the workloads are awaited, exactly as the worker's
@@ -42,7 +42,7 @@ export function pickTarget(releases: readonly Release[], to: string | undefined)
 /** `gantry rollback --env E [--to SHA]`: exit 0 when the chosen release is back and healthy, else 1. */
 export async function runRollback(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--to', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--to', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(ROLLBACK_USAGE);
       return 0;
@@ -51,7 +51,7 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
     const scope = openScope(parsed, io);
     try {
       const env = environmentOnDisk(scope.root, parsed.env);
-      const store = releaseStoreFor(scope.cluster, env);
+      const store = releaseStoreFor(scope, env);
       const releases = await store.list();
       const chosen = pickTarget(releases, parsed.to);
       const current = releases[0];
@@ -78,7 +78,7 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       });
       const run = new DeployRun(
         request,
-        { git: NO_GIT, cluster: scope.cluster, releaseStore: () => store },
+        { git: NO_GIT, clusterFor: scope.clusterFor, releaseStore: () => store },
         { signal: new AbortController().signal, log, progress: memoryProgress<DeployStep, DeployProgress>() },
       );
       // The current release is what is being undone: the worker's rollback reads it as the failed attempt.

@@ -1,11 +1,15 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { aggregateHealth, type ObjectHealth } from '../core/health/aggregate-health.js';
-import { formatRef, type ObjectRef } from '../core/kube/object.js';
+import { needsHealthWait } from '../core/health/health-kinds.js';
+import { formatRef } from '../core/kube/object.js';
 import { checkHealth } from '../worker/stages/deploy/wait-for-health.js';
+import { ENVIRONMENTS_DIR, envFile } from '../worker/stages/read-environments.js';
 import type { CommandIo } from './command-io.js';
 import {
   environmentOnDisk,
-  environmentsOnDisk,
+  errorText,
   openScope,
   parseClusterArgs,
   releaseStoreFor,
@@ -14,31 +18,34 @@ import {
 } from './cluster-options.js';
 import { textTable } from './text-table.js';
 
-export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--repo DIR]
+export const STATUS_USAGE = `Usage: gantry status [--env E] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 For each environment of the repository in DIR (or only E): its last release (revision, commit, outcome) and the
-live health of the workloads that release applied (Deployments, StatefulSets, DaemonSets, Jobs; the same rules the
-deploy waits with). Objects that are not healthy are listed below the table with the reason.
-Exit code 0 when the state was read (whatever the health), 1 on an error.
+live health of every object of that release the deploy waits on, by the same rules (workloads, LoadBalancer
+Services, autoscalers, volume claims...; not ConfigMaps, Secrets and other kinds that have no status). Objects
+that are not healthy are listed below the table with the reason. An environment whose env.yaml is invalid is
+reported on stderr and left out of the table; the others are still shown.
+Exit code 0 when every environment was read (whatever the health), 1 when one could not be.
 `;
 
-/** The kinds whose health is read through their rollout (ReplicaSets and pods), as the deploy's wait does. */
-const WORKLOADS: ReadonlySet<string> = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job']);
-const isWorkload = (ref: ObjectRef) => WORKLOADS.has(`${ref.group}/${ref.kind}`);
-
 interface EnvironmentStatus {
+  readonly env: EnvConfig;
   readonly row: string[];
   readonly unhealthy: readonly ObjectHealth[];
 }
 
 async function statusOf(scope: CommandScope, env: EnvConfig): Promise<EnvironmentStatus> {
   try {
-    const [last] = await releaseStoreFor(scope.cluster, env).list();
-    if (last === undefined) return { row: [env.name, env.namespace, '-', '-', 'never deployed', '-'], unhealthy: [] };
+    const [last] = await releaseStoreFor(scope, env).list();
+    if (last === undefined)
+      return { env, row: [env.name, env.namespace, '-', '-', 'never deployed', '-'], unhealthy: [] };
     const signal = new AbortController().signal;
-    const health = aggregateHealth(await checkHealth(last.inventory.filter(isWorkload), scope.cluster, signal));
+    const health = aggregateHealth(
+      await checkHealth(last.inventory.filter(needsHealthWait), scope.clusterFor(env), signal),
+    );
     const summary = `${health.status} (${health.counts.Healthy}/${Object.values(health.counts).reduce((a, b) => a + b, 0)})`;
     return {
+      env,
       row: [env.name, env.namespace, String(last.revision), last.commit.slice(0, 12), last.outcome, summary],
       unhealthy: health.unhealthy,
     };
@@ -47,29 +54,69 @@ async function statusOf(scope: CommandScope, env: EnvConfig): Promise<Environmen
   }
 }
 
-/** `gantry status [--env E]`: one row per environment on stdout, unhealthy workloads after it. */
+/** The environments to show, and the messages of those whose env.yaml could not be read. */
+interface Selection {
+  readonly envs: readonly EnvConfig[];
+  readonly problems: readonly string[];
+}
+
+/**
+ * Each environment on its own: one broken env.yaml must not hide the state of the others (the worker refuses the
+ * whole set, because it deploys; status only reads).
+ */
+function selectEnvironments(root: string, only: string | undefined): Selection {
+  const names = only !== undefined ? [only] : environmentNames(root);
+  const envs: EnvConfig[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    try {
+      envs.push(environmentOnDisk(root, name));
+    } catch (error) {
+      problems.push(errorText(error));
+    }
+  }
+  return { envs, problems };
+}
+
+function environmentNames(root: string): string[] {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return entries.filter((name) => existsSync(join(root, envFile(name))));
+}
+
+/** `gantry status [--env E]`: one row per environment on stdout, unhealthy objects after it. */
 export async function runStatus(args: readonly string[], io: CommandIo): Promise<number> {
   try {
-    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--repo']);
+    const parsed = parseClusterArgs(args, ['--env', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
       io.stdout(STATUS_USAGE);
       return 0;
     }
     const scope = openScope(parsed, io);
     try {
-      const envs = parsed.env === undefined ? environmentsOnDisk(scope.root) : [environmentOnDisk(scope.root, parsed.env)];
+      const { envs, problems } = selectEnvironments(scope.root, parsed.env);
+      for (const problem of problems) io.stderr(`Error: ${problem}\n`);
+      if (envs.length === 0 && problems.length > 0) return 1;
       const statuses: EnvironmentStatus[] = [];
       for (const env of envs) {
-        io.stderr(`status ${env.name}: reading releases and workloads in ${env.namespace}\n`);
+        io.stderr(`status ${env.name}: reading releases and health in ${env.namespace}\n`);
         statuses.push(await statusOf(scope, env));
       }
       io.stdout(
-        textTable(['environment', 'namespace', 'revision', 'commit', 'outcome', 'health'], statuses.map((s) => s.row)),
+        textTable(
+          ['environment', 'namespace', 'revision', 'commit', 'outcome', 'health'],
+          statuses.map((s) => s.row),
+        ),
       );
-      for (const [index, status] of statuses.entries())
-        for (const { ref, health } of status.unhealthy)
-          io.stdout(`  ${envs[index]?.name}: ${formatRef(ref)}: ${health.status} ${health.reason}: ${health.message}\n`);
-      return 0;
+      for (const { env, unhealthy } of statuses)
+        for (const { ref, health } of unhealthy)
+          io.stdout(`  ${env.name}: ${formatRef(ref)}: ${health.status} ${health.reason}: ${health.message}\n`);
+      return problems.length > 0 ? 1 : 0;
     } finally {
       scope.close();
     }

@@ -5,7 +5,7 @@ import { isUsableDeliveryId } from '../adapters/queue/pipeline-queues.js';
 import { parsePayload, payloadFormat } from './parse-payload.js';
 import { readBody } from './read-body.js';
 import { routeEvent } from './route-event.js';
-import { verifySignature } from './verify-signature.js';
+import { signatureProblem, verifySignature } from './verify-signature.js';
 import { declaredLength, header, json, type WebhookRequest, type WebhookResponse } from './webhook-http.js';
 
 /** What handling a delivery needs. */
@@ -22,9 +22,17 @@ export interface DeliveryDeps {
  * nothing from an unverified body is parsed or logged.
  */
 export async function handleDelivery(request: WebhookRequest, deps: DeliveryDeps): Promise<WebhookResponse> {
-  const claimed = { deliveryId: header(request.headers, 'x-github-delivery'), event: header(request.headers, 'x-github-event') };
+  const claimed = {
+    deliveryId: header(request.headers, 'x-github-delivery'),
+    event: header(request.headers, 'x-github-event'),
+  };
   const format = payloadFormat(header(request.headers, 'content-type'));
-  if (!format) return json(415, { error: 'content type must be application/json or application/x-www-form-urlencoded' }, { closeConnection: true });
+  if (!format)
+    return json(
+      415,
+      { error: 'content type must be application/json or application/x-www-form-urlencoded' },
+      { closeConnection: true },
+    );
 
   const read = await readBody(request.body, deps.maxBodyBytes, declaredLength(request.headers));
   if (read.kind === 'too-large') {
@@ -33,8 +41,9 @@ export async function handleDelivery(request: WebhookRequest, deps: DeliveryDeps
   }
   const signature = await verifySignature(deps.secret, read.body, header(request.headers, 'x-hub-signature-256'));
   if (signature !== 'valid') {
-    deps.log.warn({ ...claimed, signature }, `refused a delivery: X-Hub-Signature-256 is ${signature}`);
-    return json(401, { error: `signature ${signature}: X-Hub-Signature-256 must be the HMAC-SHA256 of the body with the webhook secret` });
+    const problem = signatureProblem(signature);
+    deps.log.warn({ ...claimed, signature }, `refused a delivery: ${problem}`);
+    return json(401, { error: `${problem}: it must be the HMAC-SHA256 of the body with the webhook secret` });
   }
   const { deliveryId, event } = claimed;
   if (!event || !deliveryId || !isUsableDeliveryId(deliveryId)) {
@@ -72,7 +81,11 @@ async function enqueue(delivery: GitHubDelivery, log: Logger, deps: DeliveryDeps
     result = await deps.enqueuePlan(delivery);
   } catch (error) {
     log.error({ err: error }, 'could not store the delivery; answered 503 so GitHub shows it failed (redeliver it)');
-    return json(503, { error: 'the queue is unavailable; nothing was stored, redeliver later' }, { headers: { 'retry-after': '5' } });
+    return json(
+      503,
+      { error: 'the queue is unavailable; nothing was stored, redeliver later' },
+      { headers: { 'retry-after': '5' } },
+    );
   }
   if (result.status === 'duplicate') {
     log.info('redelivery of an accepted delivery: nothing to do');
@@ -95,5 +108,8 @@ function summarize(payload: Record<string, unknown>): Record<string, string | nu
 }
 
 function field(value: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }

@@ -3,13 +3,13 @@
 //                 good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   deploy job  → deployEnvironment → a report job (a superseded job is reported by the queue layer)
 //   report job  → the commit status and check run on GitHub
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { GitMirror } from '../adapters/git/index.js';
 import { GitHubReporter } from '../adapters/github/index.js';
-import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
+import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
+import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
 import {
   createPlanWorker,
@@ -71,15 +71,15 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const log = overrides.log ?? pino({ level: config.logLevel satisfies LogLevel, base: { service: 'gantry-worker' } });
   const prefix = queuePrefix(config.queuePrefix);
   const reporter = new GitHubReporter(config.github, { logger: log.child({ adapter: 'github' }) });
-  const kc = new KubeConfig();
-  if (config.kubeconfig === undefined) kc.loadFromDefault();
-  else kc.loadFromFile(config.kubeconfig);
-  const cluster = new KubeCluster(kc);
+  // One client per kubeconfig context, built when an environment first names it: env.yaml's `cluster` decides
+  // where each environment goes, whatever context is current.
+  const clusters = KubeClusters.load(config.kubeconfig);
+  const clusterFor = (env: EnvConfig) => clusters.forCluster(env.cluster);
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
   const deps: DeployDeps = {
     git,
-    cluster,
-    releaseStore: (env) => new KubeReleaseStore(cluster, { environment: env.name, namespace: env.namespace }),
+    clusterFor,
+    releaseStore: (env) => new KubeReleaseStore(clusterFor(env), { environment: env.name, namespace: env.namespace }),
     ...(overrides.healthPolling && { healthPolling: overrides.healthPolling }),
   };
 
@@ -164,7 +164,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
           producer.quit().catch(() => producer.disconnect()),
           consumer.quit().catch(() => consumer.disconnect()),
         ]);
-        cluster.close();
+        clusters.close();
         log.info('worker stopped');
       })();
       return closing;

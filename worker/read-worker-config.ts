@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitHubConfigInput } from '../adapters/github/index.js';
+import { KubeconfigNotFoundError, loadKubeConfig } from '../adapters/kube/index.js';
 
 /** Pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -80,42 +81,60 @@ const APP_VARIABLES = [
  * @throws WorkerConfigError naming each variable at fault
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // Every problem at once: a first start should not reveal them one per attempt.
   const parsed = schema.safeParse(env);
-  if (!parsed.success)
-    throw new WorkerConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const github = githubAuth(env);
+  if (!('type' in github)) problems.push(...github.problems);
+  const kubeconfig = optionalText.parse(env['KUBECONFIG']);
+  if (kubeconfig === undefined) problems.push(...defaultKubeconfigProblems(env));
+  if (!parsed.success || !('type' in github) || problems.length > 0) throw new WorkerConfigError(problems);
   const vars = parsed.data;
-  const github = githubAuth(vars);
   return Object.freeze({
     redisUrl: vars.GANTRY_REDIS_URL,
     queuePrefix: vars.GANTRY_QUEUE_PREFIX,
-    ...(vars.KUBECONFIG !== undefined && { kubeconfig: vars.KUBECONFIG }),
+    ...(kubeconfig !== undefined && { kubeconfig }),
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
     github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
     logLevel: vars.GANTRY_LOG_LEVEL,
   });
 }
 
-function githubAuth(vars: z.output<typeof schema>): GitHubConfigInput['auth'] {
-  const app = APP_VARIABLES.filter((name) => vars[name] !== undefined);
-  if (vars.GANTRY_GITHUB_TOKEN !== undefined && app.length > 0)
-    throw new WorkerConfigError([
-      `GANTRY_GITHUB_TOKEN and ${app.join(', ')} are both set: set the token or the App, not both`,
-    ]);
-  if (vars.GANTRY_GITHUB_TOKEN !== undefined) return { type: 'token', token: vars.GANTRY_GITHUB_TOKEN };
+/** KUBECONFIG unset: the default lookup must find one, or the first deploy would fail instead of the start. */
+function defaultKubeconfigProblems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadKubeConfig(undefined, env);
+    return [];
+  } catch (error) {
+    if (error instanceof KubeconfigNotFoundError) return [`KUBECONFIG is not set, and ${error.message}`];
+    return [`KUBECONFIG is not set, and the default kubeconfig could not be read: ${String(error)}`];
+  }
+}
+
+/** The GitHub credentials, read from the raw variables so they are checked even when another variable is bad. */
+function githubAuth(env: NodeJS.ProcessEnv): GitHubConfigInput['auth'] | { problems: string[] } {
+  const value = (name: string) => optionalText.parse(env[name]);
+  const token = value('GANTRY_GITHUB_TOKEN');
+  const app = APP_VARIABLES.filter((name) => value(name) !== undefined);
+  if (token !== undefined && app.length > 0)
+    return { problems: [`GANTRY_GITHUB_TOKEN and ${app.join(', ')} are both set: set the token or the App, not both`] };
+  if (token !== undefined) return { type: 'token', token };
   if (app.length === 0)
-    throw new WorkerConfigError([
-      'GANTRY_GITHUB_TOKEN is not set: set it to a token allowed to write statuses and checks, or set GANTRY_GITHUB_APP_ID, GANTRY_GITHUB_APP_PRIVATE_KEY and GANTRY_GITHUB_APP_INSTALLATION_ID',
-    ]);
-  const missing = APP_VARIABLES.filter((name) => vars[name] === undefined);
+    return {
+      problems: [
+        'GANTRY_GITHUB_TOKEN is not set: set it to a token allowed to write statuses and checks, or set GANTRY_GITHUB_APP_ID, GANTRY_GITHUB_APP_PRIVATE_KEY and GANTRY_GITHUB_APP_INSTALLATION_ID',
+      ],
+    };
+  const missing = APP_VARIABLES.filter((name) => value(name) === undefined);
   if (missing.length > 0)
-    throw new WorkerConfigError(
-      missing.map((name) => `${name} is not set: a GitHub App needs all three GANTRY_GITHUB_APP_* variables`),
-    );
+    return {
+      problems: missing.map((name) => `${name} is not set: a GitHub App needs all three GANTRY_GITHUB_APP_* variables`),
+    };
   return {
     type: 'app',
-    appId: vars.GANTRY_GITHUB_APP_ID ?? '',
-    privateKey: vars.GANTRY_GITHUB_APP_PRIVATE_KEY ?? '',
-    installationId: vars.GANTRY_GITHUB_APP_INSTALLATION_ID ?? '',
+    appId: value('GANTRY_GITHUB_APP_ID') ?? '',
+    privateKey: value('GANTRY_GITHUB_APP_PRIVATE_KEY') ?? '',
+    installationId: value('GANTRY_GITHUB_APP_INSTALLATION_ID') ?? '',
   };
 }
 

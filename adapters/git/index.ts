@@ -4,4 +4,5 @@ export { MirrorRepository, type ReadOptions, type TreeOptions } from './mirror-r
 export { GitTreeFileSystem } from './git-tree-file-system.js';
 export { GitFetchError, GitReadError, UnknownCommitError, type GitFetchFailure, type GitReadFailure } from './errors.js';
 export { maskCredentials } from './mask-credentials.js';
+export { resolveRef } from './resolve-ref.js';
 export type { BackoffOptions } from './retry-with-backoff.js';

@@ -10,7 +10,11 @@ import {
   type DeploymentStatusInput,
 } from './deployment.js';
 import { parseGitHubConfig, type GitHubConfig, type GitHubConfigInput } from './github-config.js';
-import { upsertPullRequestComment, type PullRequestCommentInput, type PullRequestCommentResult } from './pull-request-comment.js';
+import {
+  upsertPullRequestComment,
+  type PullRequestCommentInput,
+  type PullRequestCommentResult,
+} from './pull-request-comment.js';
 import { atCommit, type CallOptions, type RepoRef, type WriteOutcome } from './repo-ref.js';
 import { withGitHubRetries, type GitHubLogger } from './with-github-retries.js';
 
@@ -38,7 +42,10 @@ export class GitHubReporter {
   private readonly logger: GitHubLogger;
 
   /** @throws {GitHubConfigError} when `config` is unusable, naming each field */
-  constructor(config: GitHubConfigInput, private readonly options: GitHubReporterOptions = {}) {
+  constructor(
+    config: GitHubConfigInput,
+    private readonly options: GitHubReporterOptions = {},
+  ) {
     this.config = parseGitHubConfig(config);
     this.octokit = createOctokit(this.config);
     this.logger = options.logger ?? SILENT;
@@ -57,7 +64,11 @@ export class GitHubReporter {
   }
 
   /** Keeps one marked comment on the pull request up to date. */
-  upsertPullRequestComment(repo: RepoRef, input: PullRequestCommentInput, options: CallOptions = {}): Promise<PullRequestCommentResult> {
+  upsertPullRequestComment(
+    repo: RepoRef,
+    input: PullRequestCommentInput,
+    options: CallOptions = {},
+  ): Promise<PullRequestCommentResult> {
     const operation = `write the preview comment on ${repo.owner}/${repo.repo}#${input.pullNumber}`;
     return this.call(operation, options, (signal) => upsertPullRequestComment(this.octokit, repo, input, signal));
   }
@@ -69,12 +80,20 @@ export class GitHubReporter {
   }
 
   /** Adds a deployment status (in_progress, success, failure, error, inactive...) unless it is already the latest. */
-  setDeploymentStatus(repo: RepoRef, input: DeploymentStatusInput, options: CallOptions = {}): Promise<Exclude<WriteOutcome, 'updated'>> {
+  setDeploymentStatus(
+    repo: RepoRef,
+    input: DeploymentStatusInput,
+    options: CallOptions = {},
+  ): Promise<Exclude<WriteOutcome, 'updated'>> {
     const operation = `set deployment ${input.deploymentId} of ${repo.owner}/${repo.repo} to ${input.state}`;
     return this.call(operation, options, (signal) => setDeploymentStatus(this.octokit, repo, input, signal));
   }
 
-  private async call<T>(operation: string, options: CallOptions, run: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T extends WriteOutcome | { readonly outcome: WriteOutcome }>(
+    operation: string,
+    options: CallOptions,
+    run: (signal?: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const { attempts, maxWaitMs } = this.config.retry;
     const { signal } = options;
     const result = await withGitHubRetries(operation, () => run(signal), {
@@ -84,7 +103,19 @@ export class GitHubReporter {
       logger: this.logger,
       initialDelayMs: this.options.initialRetryDelayMs,
     });
-    this.logger.info({ operation }, 'GitHub updated');
+    const outcome = writeOutcomeOf(result);
+    this.logger.info({ operation, outcome }, WRITE_LOG[outcome]);
     return result;
   }
+}
+
+/** The log line of each outcome: it says whether a write reached GitHub, not only that the call returned. */
+const WRITE_LOG: Readonly<Record<WriteOutcome, string>> = {
+  created: 'GitHub write done: created',
+  updated: 'GitHub write done: updated',
+  unchanged: 'GitHub write skipped: GitHub already shows it',
+};
+
+function writeOutcomeOf(result: WriteOutcome | { readonly outcome: WriteOutcome }): WriteOutcome {
+  return typeof result === 'string' ? result : result.outcome;
 }

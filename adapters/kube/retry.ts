@@ -1,5 +1,6 @@
 // Backoff for the errors a retry can cure (ClusterError.retryable), and only those.
 import { ClusterError } from '../../core/ports/cluster-error.js';
+import { onAbort } from './on-abort.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. Default 4. */
@@ -37,14 +38,14 @@ export function delayFor(err: ClusterError, attempt: number, policy: RetryPolicy
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms);
+    const unsubscribe = signal === undefined ? () => {} : onAbort(signal, aborted);
     function done() {
-      signal?.removeEventListener('abort', aborted);
+      unsubscribe();
       resolve();
     }
     function aborted() {
       clearTimeout(timer);
       reject(signal?.reason);
     }
-    signal?.addEventListener('abort', aborted, { once: true });
   });
 }

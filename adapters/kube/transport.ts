@@ -9,6 +9,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import https from 'node:https';
+import { onAbort } from './on-abort.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -62,11 +63,21 @@ export class KubeTransport {
     await this.kc.applyToHTTPSOptions(auth);
     const agent = this.agentFor(auth);
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: http.OutgoingHttpHeaders = { ...(auth.headers as http.OutgoingHttpHeaders), Accept: 'application/json' };
-    if (body) Object.assign(headers, { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': body.length });
+    const headers: http.OutgoingHttpHeaders = {
+      ...(auth.headers as http.OutgoingHttpHeaders),
+      Accept: 'application/json',
+    };
+    if (body)
+      Object.assign(headers, { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': body.length });
     const url = this.urlFor(req);
-    const options: https.RequestOptions = { method: req.method, headers, agent, auth: auth.auth, signal: req.signal, timeout: this.timeoutMs };
-    return send(url, options, body);
+    const options: https.RequestOptions = {
+      method: req.method,
+      headers,
+      agent,
+      auth: auth.auth,
+      timeout: this.timeoutMs,
+    };
+    return send(url, options, body, req.signal);
   }
 
   /** Closes the pooled connections (idle ones at once). */
@@ -77,7 +88,8 @@ export class KubeTransport {
 
   private urlFor(req: KubeRequest): URL {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + req.path, this.server);
-    for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(req.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, value);
     return url;
   }
 
@@ -87,7 +99,16 @@ export class KubeTransport {
     this.agent =
       this.server.protocol === 'http:'
         ? new http.Agent(pool)
-        : new https.Agent({ ...pool, ca: auth.ca, cert: auth.cert, key: auth.key, pfx: auth.pfx, passphrase: auth.passphrase, rejectUnauthorized: auth.rejectUnauthorized, servername: auth.servername });
+        : new https.Agent({
+            ...pool,
+            ca: auth.ca,
+            cert: auth.cert,
+            key: auth.key,
+            pfx: auth.pfx,
+            passphrase: auth.passphrase,
+            rejectUnauthorized: auth.rejectUnauthorized,
+            servername: auth.servername,
+          });
     return this.agent;
   }
 }
@@ -98,18 +119,47 @@ export class RequestTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-function send(url: URL, options: https.RequestOptions, body: Buffer | undefined): Promise<KubeResponse> {
+/**
+ * One request. The caller's signal is not handed to `http.request` (one listener per request in flight on a signal
+ * shared by a dozen concurrent requests): the request subscribes through {@link onAbort} and is destroyed with the
+ * signal's reason, as `http.request({ signal })` would.
+ */
+function send(
+  url: URL,
+  options: https.RequestOptions,
+  body: Buffer | undefined,
+  signal: AbortSignal | undefined,
+): Promise<KubeResponse> {
   const lib = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const req = lib.request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseBody(Buffer.concat(chunks), res.headers['content-type']) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: parseBody(Buffer.concat(chunks), res.headers['content-type']),
+        }),
+      );
     });
     req.on('timeout', () => req.destroy(new RequestTimeoutError(`no response within ${options.timeout} ms`)));
     req.on('error', reject);
+    if (signal !== undefined)
+      req.on(
+        'close',
+        onAbort(signal, () => req.destroy(abortError(signal))),
+      );
     req.end(body);
+  });
+}
+
+/** What `http.request({ signal })` destroys a request with; errors.ts turns it into the signal's reason. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
   });
 }
 

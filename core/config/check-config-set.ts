@@ -29,16 +29,10 @@ export function checkConfigSet(
 
   checkNamesMatchDirectories(apps, 'apps', report);
   checkNamesMatchDirectories(environments, 'environments', report);
-  checkUnique(
-    apps.flatMap(({ file, config }) => config.images.map((image) => ({ file, config: image }))),
-    (image) => image.repository,
-    'image.repository',
-    'pushes to the same repository',
-    report,
-  );
+  checkUniqueImages(apps, report);
   checkUnique(
     environments,
-    (env) => `${env.cluster.name}/${env.cluster.context}/${env.namespace}`,
+    (env) => `${env.cluster.name}/${env.cluster.context ?? ''}/${env.namespace}`,
     'namespace',
     'deploys to the same namespace of the same cluster, so each would prune the other',
     report,
@@ -86,6 +80,23 @@ function checkUnique<T>(
   }
 }
 
+/** Two apps pushing to one repository would overwrite each other's tags. */
+function checkUniqueImages(apps: readonly LoadedConfig<AppConfig>[], report: Report): void {
+  const first = new Map<string, string>();
+  for (const { file, config } of apps) {
+    config.images.forEach((image, index) => {
+      const owner = first.get(image.repository);
+      if (owner === undefined) first.set(image.repository, file);
+      else
+        report(
+          file,
+          `${image.field ?? `images[${index}]`}.repository`,
+          `pushes to the same repository as ${owner}; choose another`,
+        );
+    });
+  }
+}
+
 function checkPreviews(environments: readonly LoadedConfig<EnvConfig>[], report: Report): void {
   const byBranch = new Map<string, string>();
   for (const { file, config } of environments) {
@@ -124,25 +135,28 @@ function checkCanaries(
 ): void {
   for (const env of environments) {
     for (const app of apps) {
-      const rollout = resolveRollout(app.config, env.config);
-      if (rollout.kind === 'unroutable') {
-        const what =
-          rollout.missing === 'traffic.gateway'
-            ? 'the Gateway its HTTPRoutes attach to ({ name, namespace })'
-            : 'the App Mesh mesh name';
-        report(
-          env.file,
-          rollout.missing,
-          `is required: ${app.file} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${what}`,
-        );
-      } else if (rollout.kind === 'canary') {
-        const minimum = minimumCanaryDuration(rollout.canary);
-        if (minimum >= env.config.rollout.timeout) {
+      for (const workload of app.config.workloads) {
+        const rollout = resolveRollout(workload, env.config);
+        const what = `${app.file} (${workload.kind}/${workload.name})`;
+        if (rollout.kind === 'unroutable') {
+          const needed =
+            rollout.missing === 'traffic.gateway'
+              ? 'the Gateway its HTTPRoutes attach to ({ name, namespace })'
+              : 'the App Mesh mesh name';
           report(
             env.file,
-            'rollout.timeout',
-            `(${formatDuration(env.config.rollout.timeout)}) is not longer than the canary of ${app.file} (its pauses alone take ${formatDuration(minimum)}); raise the timeout or shorten the pauses`,
+            rollout.missing,
+            `is required: ${what} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${needed}`,
           );
+        } else if (rollout.kind === 'canary') {
+          const minimum = minimumCanaryDuration(rollout.canary);
+          if (minimum >= env.config.rollout.timeout) {
+            report(
+              env.file,
+              'rollout.timeout',
+              `(${formatDuration(env.config.rollout.timeout)}) is not longer than the canary of ${what} (its pauses alone take ${formatDuration(minimum)}); raise the timeout or shorten the pauses`,
+            );
+          }
         }
       }
     }

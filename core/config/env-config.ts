@@ -1,8 +1,8 @@
 // env.yaml: what the pipeline needs to know about one environment beyond its overlay: which branch it follows,
 // where it runs, and how careful a deploy there is. Field reference with defaults: environments/README.md.
 import { z } from 'zod';
-import type { TrafficProvider } from './app-config.js';
-import { TRAFFIC_PROVIDERS } from './app-config.js';
+import type { TrafficProvider } from './app-workload.js';
+import { TRAFFIC_PROVIDERS } from './app-workload.js';
 import type { DeepReadonly } from './deep-freeze.js';
 import { branchName, dnsLabel, duration } from './fields.js';
 import type { YamlParser } from './parse-config-file.js';
@@ -11,7 +11,10 @@ import { parseConfigFile } from './parse-config-file.js';
 /** `canary`: apps with a `canary` section go through its steps; the others roll as their Deployment says. `rolling`: every app rolls as its Deployment says. */
 export type RolloutStrategy = 'canary' | 'rolling';
 
-/** The cluster name that means the local platform (`npm run platform`) instead of an EKS cluster. */
+/**
+ * The cluster name that means "the cluster the kubeconfig's current context reaches" (the local platform, kind, a
+ * worker running in the cluster it deploys to), like Argo CD's `in-cluster`. Any other name is a cluster of its own.
+ */
 export const LOCAL_CLUSTER = 'local';
 
 const MINUTE = 60_000;
@@ -25,9 +28,19 @@ const clusterSchema = z
         error: `must be an EKS cluster name (letters, digits, "-" and "_"), or ${LOCAL_CLUSTER} for the local platform`,
       })
       .describe(`the EKS cluster name, or ${LOCAL_CLUSTER} for the local platform`),
-    context: z.string().min(1).optional(),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the kubeconfig context that reaches the cluster; default: the context named like the cluster'),
   })
-  .transform((cluster) => ({ name: cluster.name, context: cluster.context ?? cluster.name }));
+  // As Argo CD names a destination cluster after the kubeconfig context it was added from: a cluster is reached
+  // through the context of its name, so an environment never lands on whatever context happens to be current.
+  // Only `local` without a context means the current one.
+  .transform((cluster) => {
+    const context = cluster.context ?? (cluster.name === LOCAL_CLUSTER ? undefined : cluster.name);
+    return { name: cluster.name, ...(context !== undefined && { context }) };
+  });
 
 /** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
 export const envConfigSchema = z
@@ -107,8 +120,11 @@ export interface EnvConfig {
   readonly cluster: {
     /** The EKS cluster name, or {@link LOCAL_CLUSTER} for the local platform. Required. */
     readonly name: string;
-    /** The kubeconfig context that reaches it. Default: `name`. */
-    readonly context: string;
+    /**
+     * The kubeconfig context that reaches it. Default: the context named `name`; for {@link LOCAL_CLUSTER},
+     * absent, which means the kubeconfig's current context.
+     */
+    readonly context?: string;
   };
   /** The namespace the overlay's objects go to; the overlay's `namespace:` must be the same. Required. */
   readonly namespace: string;

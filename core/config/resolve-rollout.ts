@@ -1,4 +1,4 @@
-import type { AppCanary, AppConfig, TrafficProvider } from './app-config.js';
+import type { AppCanary, AppWorkload, TrafficProvider } from './app-workload.js';
 import type { EnvConfig } from './env-config.js';
 
 /** Where a canary's traffic weights are set. */
@@ -7,7 +7,7 @@ export type CanaryRoute =
   | { readonly provider: 'appmesh'; readonly mesh: string };
 
 /**
- * How one app is rolled out in one environment.
+ * How one workload of an app is rolled out in one environment.
  * - `deployment`: apply and wait; the Deployment's own strategy (RollingUpdate, Recreate) does the work.
  * - `canary`: step the traffic through `route` as `canary` says.
  * - `unroutable`: the app should be canaried but the environment lacks what its provider needs; a config error
@@ -22,24 +22,24 @@ export type ResolvedRollout =
       readonly missing: 'traffic.gateway' | 'traffic.mesh';
     };
 
-/** The app's pinned provider, else the environment's. */
-export function trafficProviderFor(app: AppConfig, env: EnvConfig): TrafficProvider {
-  return app.traffic.provider ?? env.traffic.provider;
+/** The workload's pinned provider, else the environment's. */
+export function trafficProviderFor(workload: AppWorkload, env: EnvConfig): TrafficProvider {
+  return workload.traffic.provider ?? env.traffic.provider;
 }
 
-/** Combines an app's canary settings with an environment's strategy and traffic settings. */
-export function resolveRollout(app: AppConfig, env: EnvConfig): ResolvedRollout {
+/** Combines a workload's canary settings (from its app.yaml) with an environment's strategy and traffic settings. */
+export function resolveRollout(workload: AppWorkload, env: EnvConfig): ResolvedRollout {
   if (env.rollout.strategy === 'rolling') return { kind: 'deployment', because: 'environment-rolls' };
-  if (!app.canary) return { kind: 'deployment', because: 'app-has-no-canary' };
-  const provider = trafficProviderFor(app, env);
+  if (!workload.canary) return { kind: 'deployment', because: 'app-has-no-canary' };
+  const provider = trafficProviderFor(workload, env);
   switch (provider) {
     case 'gateway-api':
       return env.traffic.gateway
-        ? { kind: 'canary', canary: app.canary, route: { provider, gateway: env.traffic.gateway } }
+        ? { kind: 'canary', canary: workload.canary, route: { provider, gateway: env.traffic.gateway } }
         : { kind: 'unroutable', provider, missing: 'traffic.gateway' };
     case 'appmesh':
       return env.traffic.mesh
-        ? { kind: 'canary', canary: app.canary, route: { provider, mesh: env.traffic.mesh } }
+        ? { kind: 'canary', canary: workload.canary, route: { provider, mesh: env.traffic.mesh } }
         : { kind: 'unroutable', provider, missing: 'traffic.mesh' };
   }
 }

@@ -24,7 +24,13 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(): Promise<Pipeline> {
+/** How a pipeline differs from the default one. */
+export interface PipelineOptions {
+  /** The worker's kubeconfig file. Default: the platform's admin kubeconfig. */
+  readonly kubeconfig?: string;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const redis = need('redis');
   const github = need('github');
   const kube = need('kubernetes');
@@ -38,7 +44,7 @@ export async function startPipeline(): Promise<Pipeline> {
     {
       redisUrl: redis.url,
       queuePrefix: namespace,
-      kubeconfig: kube.kubeconfig,
+      kubeconfig: options.kubeconfig ?? kube.kubeconfig,
       gitCacheDir,
       github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
       logLevel: 'silent',

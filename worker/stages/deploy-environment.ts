@@ -82,22 +82,24 @@ async function prepare(run: DeployRun): Promise<Prepared> {
       Reason.InvalidConfig,
       `preview namespaces (${request.target.namespace}) are not deployed yet; see worker/README.md`,
     );
-  // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout).
-  const { env, tree } = await run.step('config', async () => {
+  // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout), and find the cluster it
+  //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster.
+  const { env, tree, cluster } = await run.step('config', async () => {
     const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
     const tree = await repo.treeAt(request.sha, { signal });
-    return { env: readEnvironment(tree, request.environment), tree };
+    const env = readEnvironment(tree, request.environment);
+    return { env, tree, cluster: deps.clusterFor(env) };
   });
   // 2. Render environments/<env> with kustomize-ts; errors name the file and field; an empty render fails.
-  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env.name)));
+  const objects = await run.step('render', () => prepareForApply(renderEnvironment(tree, env)));
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
   if (request.mode === 'apply')
-    await run.step('namespace', () => ensureEnvironmentNamespace(deps.cluster, env, deps.fieldManager, signal));
+    await run.step('namespace', () => ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
   // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
   const validation = await run.step('validate', () =>
-    validateObjects(objects, deps.cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
+    validateObjects(objects, cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
   );
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
   const changeSet = await run.step(
@@ -108,7 +110,7 @@ async function prepare(run: DeployRun): Promise<Prepared> {
         validation,
         env,
         store: deps.releaseStore(env),
-        cluster: deps.cluster,
+        cluster,
         secretSalt: deps.secretSalt,
         signal,
       }),
@@ -175,7 +177,8 @@ async function rollOut(
   objects: readonly KubeObject[],
   changeSet: ChangeSet,
 ): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
-  const { cluster, fieldManager, healthPolling, now } = run.deps;
+  const { fieldManager, healthPolling, now } = run.deps;
+  const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
   // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
   await run.step('apply', () =>

@@ -1,6 +1,13 @@
 import { runApply } from '../../../cli/apply.js';
 import { runDiff } from '../../../cli/diff.js';
-import { createTestRepo, liveByName, openWorkerKit, overlayFiles, type TestRepo, type WorkerKit } from '../worker/worker-test-kit.js';
+import {
+  createTestRepo,
+  liveByName,
+  openWorkerKit,
+  overlayFiles,
+  type TestRepo,
+  type WorkerKit,
+} from '../worker/worker-test-kit.js';
 import { runIn } from './cli-test-kit.js';
 
 /** `action kind name` of each table row (field-change lines left out), generated-name hashes masked. */
@@ -92,6 +99,6 @@ describe('gantry diff and apply: the local repository against the real apiserver
     const run = await runIn(repo, runDiff, ['--env', 'dev', '--ref', 'no-such-branch']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('no-such-branch: no such commit');
+    expect(run.stderr).toContain('--ref no-such-branch: no branch, remote-tracking branch, tag or commit of that name');
   });
 });

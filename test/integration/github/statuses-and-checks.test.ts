@@ -64,6 +64,28 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     expect(data.statuses.map((status) => [status.context, status.state])).toEqual([['deploy/dev', 'success']]);
   });
 
+  it('logs a write as done only when GitHub received it, and a replay as skipped', async () => {
+    const lines: { fields: object; message: string }[] = [];
+    const logged = new GitHubReporter(
+      { baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } },
+      { logger: { info: (fields, message) => lines.push({ fields, message }), warn: () => {} } },
+    );
+    const input = { sha: sha(), environment: 'dev', state: 'failure' as const, description: 'rolled back' };
+
+    await logged.setCommitStatus(repo, input);
+    await logged.setCommitStatus(repo, input);
+
+    expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(1);
+    expect(lines).toEqual([
+      { fields: expect.objectContaining({ outcome: 'created' }), message: 'GitHub write done: created' },
+      {
+        fields: expect.objectContaining({ outcome: 'unchanged' }),
+        message: 'GitHub write skipped: GitHub already shows it',
+      },
+    ]);
+    expect(lines.map((line) => line.message).join('\n')).not.toContain('GitHub updated');
+  });
+
   it('posts nothing when a replay repeats the latest status of the context', async () => {
     const input = {
       sha: sha(),

@@ -1,7 +1,14 @@
 import { Queue } from 'bullmq';
 import { planJobSchema } from '../../../adapters/queue/plan-job.js';
 import { PLAN_QUEUE } from '../../../adapters/queue/queue-names.js';
-import { buildPingPayload, buildPullRequestPayload, buildPushPayload, deliverWebhook, signWebhookBody, ZERO_SHA } from '../../platform/github-emulator/index.js';
+import {
+  buildPingPayload,
+  buildPullRequestPayload,
+  buildPushPayload,
+  deliverWebhook,
+  signWebhookBody,
+  ZERO_SHA,
+} from '../../platform/github-emulator/index.js';
 import { openRedisKit, sha, type RedisKit } from '../queue/queue-test-kit.js';
 import { postRaw, SECRET, startWebhook, type RunningWebhook } from './webhook-test-kit.js';
 
@@ -13,7 +20,11 @@ describe('POST /webhooks/github', () => {
   let webhook: RunningWebhook;
   let plan: Queue;
 
-  const deliver = (event: string, payload: Record<string, unknown>, extra: { deliveryId?: string; secret?: string } = {}) =>
+  const deliver = (
+    event: string,
+    payload: Record<string, unknown>,
+    extra: { deliveryId?: string; secret?: string } = {},
+  ) =>
     deliverWebhook({ url: webhook.url, secret: extra.secret ?? SECRET, event, payload, deliveryId: extra.deliveryId });
   const jobCount = async () => (await plan.getJobs(['wait', 'active', 'completed', 'failed', 'delayed'])).length;
   /** A signed raw body, as GitHub would send it. */
@@ -46,7 +57,12 @@ describe('POST /webhooks/github', () => {
     expect(job).toMatchObject({
       event: 'push',
       deliveryId: answer.deliveryId,
-      payload: { ref: 'refs/heads/main', before: sha(1), after: sha(2), repository: { full_name: 'octo-org/shop', clone_url: repository.cloneUrl } },
+      payload: {
+        ref: 'refs/heads/main',
+        before: sha(1),
+        after: sha(2),
+        repository: { full_name: 'octo-org/shop', clone_url: repository.cloneUrl },
+      },
     });
     expect(Date.now() - Date.parse(job.receivedAt)).toBeLessThan(10_000);
   });
@@ -71,7 +87,13 @@ describe('POST /webhooks/github', () => {
     const tampered = await postRaw(webhook.url, body.replace(sha(4), sha(5)), signed(body, 'push'));
 
     expect([forged.status, missing.status, tampered.status]).toEqual([401, 401, 401]);
-    expect(JSON.parse(missing.body).error).toMatch(/^signature missing/);
+    expect(JSON.parse(missing.body).error).toMatch(/^X-Hub-Signature-256 is missing: /);
+    expect(JSON.parse(forged.body).error).toMatch(/^X-Hub-Signature-256 does not match the body /);
+    // The log line says what was wrong in plain words ("is mismatch" read as a typo).
+    expect(
+      webhook.logs.filter((line) => line.includes('refused a delivery: X-Hub-Signature-256 does not match the body')),
+    ).toHaveLength(2);
+    expect(webhook.logs.join('\n')).not.toContain('is mismatch');
     expect(await jobCount()).toBe(count);
   });
 
@@ -110,14 +132,39 @@ describe('POST /webhooks/github', () => {
     const answer = await postRaw(webhook.url, body, headers);
 
     expect(answer.status).toBe(202);
-    expect(planJobSchema.parse((await plan.getJob(headers['x-github-delivery']))?.data)).toMatchObject({ event: 'push', payload: { after: sha(7) } });
+    expect(planJobSchema.parse((await plan.getJob(headers['x-github-delivery']))?.data)).toMatchObject({
+      event: 'push',
+      payload: { after: sha(7) },
+    });
   });
 
   it.each([
     ['a tag push', 'push', () => push(sha(8), 'refs/tags/v1.0.0'), 'tag'],
-    ['a branch deletion', 'push', () => buildPushPayload({ repository, ref: 'refs/heads/old', before: sha(8), after: ZERO_SHA }), 'branch-deleted'],
-    ['a pull request label change', 'pull_request', () => buildPullRequestPayload({ repository, action: 'labeled', number: 3, head: { ref: 'f', sha: sha(9) }, base: { ref: 'main', sha: sha(8) } }), 'pull-request-action'],
-    ['an event the pipeline does not use', 'issues', () => ({ action: 'opened', repository: push(sha(1))['repository'] }), 'unsupported-event'],
+    [
+      'a branch deletion',
+      'push',
+      () => buildPushPayload({ repository, ref: 'refs/heads/old', before: sha(8), after: ZERO_SHA }),
+      'branch-deleted',
+    ],
+    [
+      'a pull request label change',
+      'pull_request',
+      () =>
+        buildPullRequestPayload({
+          repository,
+          action: 'labeled',
+          number: 3,
+          head: { ref: 'f', sha: sha(9) },
+          base: { ref: 'main', sha: sha(8) },
+        }),
+      'pull-request-action',
+    ],
+    [
+      'an event the pipeline does not use',
+      'issues',
+      () => ({ action: 'opened', repository: push(sha(1))['repository'] }),
+      'unsupported-event',
+    ],
   ] as const)('acknowledges %s with 202, stores nothing and logs why', async (_what, event, payload, reason) => {
     const count = await jobCount();
     const answer = await deliver(event, payload());
@@ -125,31 +172,64 @@ describe('POST /webhooks/github', () => {
     expect(answer.status).toBe(202);
     expect(JSON.parse(answer.body)).toMatchObject({ ignored: reason });
     expect(await jobCount()).toBe(count);
-    const line = webhook.logs.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry['deliveryId'] === answer.deliveryId);
+    const line = webhook.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry['deliveryId'] === answer.deliveryId);
     expect(line).toMatchObject({ event, reason, msg: expect.stringMatching(/^ignored: /) });
   });
 
   it('stores a plan job for an opened pull request', async () => {
-    const answer = await deliver('pull_request', buildPullRequestPayload({ repository, action: 'opened', number: 4, head: { ref: 'f', sha: sha(10) }, base: { ref: 'main', sha: sha(9) } }));
+    const answer = await deliver(
+      'pull_request',
+      buildPullRequestPayload({
+        repository,
+        action: 'opened',
+        number: 4,
+        head: { ref: 'f', sha: sha(10) },
+        base: { ref: 'main', sha: sha(9) },
+      }),
+    );
 
     expect(answer.status).toBe(202);
-    expect(planJobSchema.parse((await plan.getJob(answer.deliveryId))?.data)).toMatchObject({ event: 'pull_request', payload: { number: 4, action: 'opened' } });
+    expect(planJobSchema.parse((await plan.getJob(answer.deliveryId))?.data)).toMatchObject({
+      event: 'pull_request',
+      payload: { number: 4, action: 'opened' },
+    });
   });
 
   it('answers a ping with 200 and logs the hook id and zen', async () => {
     const answer = await deliver('ping', buildPingPayload({ repository, hookId: 4242 }));
 
     expect(answer.status).toBe(200);
-    const line = webhook.logs.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry['deliveryId'] === answer.deliveryId);
+    const line = webhook.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry['deliveryId'] === answer.deliveryId);
     expect(line).toMatchObject({ hookId: 4242, zen: expect.any(String), msg: 'ping: the webhook is set up' });
   });
 
   it('logs every delivery with its id, event, repository, ref and commit, and never the secret or the body', async () => {
-    const payload = buildPushPayload({ repository, ref: 'refs/heads/main', before: sha(1), after: sha(11), commits: [{ id: sha(11), message: 'a distinctive commit message' }] });
+    const payload = buildPushPayload({
+      repository,
+      ref: 'refs/heads/main',
+      before: sha(1),
+      after: sha(11),
+      commits: [{ id: sha(11), message: 'a distinctive commit message' }],
+    });
     const answer = await deliver('push', payload);
-    const lines = webhook.logs.filter((text) => text.includes(answer.deliveryId)).map((text) => JSON.parse(text) as Record<string, unknown>);
+    const lines = webhook.logs
+      .filter((text) => text.includes(answer.deliveryId))
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
 
-    expect(lines).toContainEqual(expect.objectContaining({ deliveryId: answer.deliveryId, event: 'push', repo: 'octo-org/shop', ref: 'refs/heads/main', sha: sha(11), msg: 'accepted: plan job stored' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        deliveryId: answer.deliveryId,
+        event: 'push',
+        repo: 'octo-org/shop',
+        ref: 'refs/heads/main',
+        sha: sha(11),
+        msg: 'accepted: plan job stored',
+      }),
+    );
     const all = webhook.logs.join('\n');
     expect(all).not.toContain(SECRET);
     expect(all).not.toContain('a distinctive commit message');

@@ -47,7 +47,7 @@ describe('deployEnvironment: a run cut short resumes from its recorded progress'
   beforeAll(async () => {
     const base = await openWorkerKit();
     watched = new WatchedCluster(base.cluster);
-    kit = { ...base, deps: { ...base.deps, cluster: watched, releaseStore: base.deps.releaseStore } };
+    kit = { ...base, deps: { ...base.deps, clusterFor: () => watched, releaseStore: base.deps.releaseStore } };
     repo = await createTestRepo('worker-resume');
   });
   afterAll(async () => {

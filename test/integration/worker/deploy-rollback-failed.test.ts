@@ -160,7 +160,7 @@ describe('deployEnvironment: a rollback that fails is reported loudly and not tr
 
   it(`retries a rollback that fails for a transient reason at most ${MAX_ROLLBACK_TRIES} times, then settles as rollback-failed`, async () => {
     const flaky = new FlakyApplyCluster(kit.cluster);
-    const deps = { ...kit.deps, cluster: flaky };
+    const deps = { ...kit.deps, clusterFor: () => flaky };
     const repo = await newRepo();
     const goodSha = await repo.commit('catalog in dev');
     expect((await deployEnvironment(pushRequest(repo, goodSha), deps, testContext())).outcome).toBe('succeeded');

@@ -128,7 +128,7 @@ export async function openWorkerKit(overrides: { cluster?: Cluster } = {}): Prom
   const releases = (namespace: string) => new KubeReleaseStore(cluster, { environment: ENV, namespace });
   const deps: DeployDeps = {
     git: new GitMirror({ cacheDir }),
-    cluster: overrides.cluster ?? cluster,
+    clusterFor: () => overrides.cluster ?? cluster,
     releaseStore: (env) =>
       new KubeReleaseStore(overrides.cluster ?? cluster, { environment: env.name, namespace: env.namespace }),
     healthPolling: { initialMs: 200, maxMs: 1_000 },

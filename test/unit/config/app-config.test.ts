@@ -35,14 +35,17 @@ describe('parseAppConfig', () => {
   it('reads a complete app.yaml, with durations in milliseconds', () => {
     const app = parseObject(validApp());
     expect(app.name).toBe('catalog');
-    expect(app.ports).toEqual([{ name: 'http', containerPort: 8080, servicePort: 80, protocol: 'http' }]);
-    expect(app.canary?.steps).toEqual([
+    const [workload] = app.workloads;
+    expect(app.workloads).toHaveLength(1);
+    expect(workload).toMatchObject({ name: 'catalog', kind: 'Deployment', field: '' });
+    expect(workload?.ports).toEqual([{ name: 'http', containerPort: 8080, servicePort: 80, protocol: 'http' }]);
+    expect(workload?.canary?.steps).toEqual([
       { weight: 10, pause: 60_000 },
       { weight: 50, pause: 60_000 },
       { weight: 80, pause: 60_000 },
     ]);
-    expect(app.canary?.interval).toBe(30_000);
-    expect(app.canary?.analysis.maxLatencyP99).toBe(500);
+    expect(workload?.canary?.interval).toBe(30_000);
+    expect(workload?.canary?.analysis.maxLatencyP99).toBe(500);
   });
 
   it('fills in the documented defaults for a minimal app.yaml', () => {
@@ -59,13 +62,73 @@ describe('parseAppConfig', () => {
         dockerfile: 'Dockerfile',
         watch: [...DEFAULT_WATCH],
         buildArgs: {},
+        field: 'image',
       },
     ]);
-    expect(app.ports[0]).toEqual({ name: 'http', containerPort: 3000, servicePort: 3000, protocol: 'http' });
-    expect(app.health).toEqual({ port: 'http', liveness: '/healthz', readiness: '/readyz' });
-    expect(app.autoscaling).toBeUndefined();
-    expect(app.canary).toBeUndefined();
-    expect(app.traffic).toEqual({});
+    expect(app.workloads).toEqual([
+      {
+        name: 'web',
+        kind: 'Deployment',
+        field: '',
+        ports: [{ name: 'http', containerPort: 3000, servicePort: 3000, protocol: 'http' }],
+        traffic: {},
+      },
+    ]);
+  });
+
+  it('takes the name from the directory, and an app.yaml that only builds describes no workload', () => {
+    const app = parseAppConfig('image: { repository: shop/web }\n', 'apps/web/app.yaml', parse);
+    expect(app.name).toBe('web');
+    expect(app.images.map((image) => image.repository)).toEqual(['shop/web']);
+    expect(app.workloads).toEqual([]);
+  });
+
+  it('describes workloads only, for an app that builds nothing (a third-party base)', () => {
+    const app = parseAppConfig(
+      'workloads: [{ name: frontend, container: server, ports: [{ name: http, containerPort: 8080 }] }]\n',
+      'apps/boutique/app.yaml',
+      parse,
+    );
+    expect(app.images).toEqual([]);
+    expect(app.workloads.map((workload) => [workload.name, workload.container, workload.field])).toEqual([
+      ['frontend', 'server', 'workloads[0]'],
+    ]);
+  });
+
+  it('reads several workloads, each with its own ports, probes, autoscaling and canary', () => {
+    const app = parseAppConfig(
+      [
+        'workloads:',
+        '  - name: frontend',
+        '    ports: [{ name: http, containerPort: 8080, servicePort: 80 }]',
+        '    health: { liveness: /_healthz, readiness: /_healthz }',
+        '    autoscaling: { minReplicas: 1, maxReplicas: 4 }',
+        '    canary: {}',
+        '  - name: cart',
+        '    kind: StatefulSet',
+        '    ports: [{ name: grpc, containerPort: 7070, protocol: grpc }]',
+        '    traffic: { provider: appmesh }',
+      ].join('\n'),
+      'apps/boutique/app.yaml',
+      parse,
+    );
+    const [frontend, cart] = app.workloads;
+    expect(frontend).toMatchObject({
+      name: 'frontend',
+      kind: 'Deployment',
+      field: 'workloads[0]',
+      health: { port: 'http', liveness: '/_healthz', readiness: '/_healthz' },
+      autoscaling: { minReplicas: 1, maxReplicas: 4, targetCPUUtilization: 70 },
+      traffic: {},
+    });
+    expect(frontend?.canary?.steps).toHaveLength(3);
+    expect(cart).toEqual({
+      name: 'cart',
+      kind: 'StatefulSet',
+      field: 'workloads[1]',
+      ports: [{ name: 'grpc', containerPort: 7070, servicePort: 7070, protocol: 'grpc' }],
+      traffic: { provider: 'appmesh' },
+    });
   });
 
   it('reads several images from one app, each with defaults drawn from its context', () => {
@@ -94,6 +157,7 @@ describe('parseAppConfig', () => {
         dockerfile: 'src/frontend/Dockerfile',
         watch: ['src/frontend/**'],
         buildArgs: {},
+        field: 'images[0]',
       },
       {
         name: 'cart',
@@ -102,13 +166,26 @@ describe('parseAppConfig', () => {
         dockerfile: 'src/cartservice/src/Dockerfile.debian',
         watch: ['src/cartservice/**'],
         buildArgs: { DOTNET_VERSION: '8.0' },
+        field: 'images[1]',
       },
     ]);
   });
 
   it.each([
     ['both spellings', 'image: { repository: shop/web }\nimages: [{ repository: shop/api }]', 'images', 'not both'],
-    ['neither spelling', '', 'image', 'is missing'],
+    ['build without an image', 'build: { context: . }', 'build', 'add image.repository'],
+    [
+      'workloads together with top-level workload fields',
+      'workloads: [{ name: web }]',
+      'workloads',
+      'is given together with ports at the top of the file',
+    ],
+    [
+      'two entries for one workload',
+      'images: [{ repository: shop/web }]\nworkloads: [{ name: web }, { name: web, kind: Deployment }]',
+      'workloads[1]',
+      'repeats the workload',
+    ],
     [
       'two images pushing to one repository',
       'images: [{ repository: shop/web }, { repository: shop/web, name: other }]',
@@ -133,8 +210,8 @@ describe('parseAppConfig', () => {
       'apps/web/app.yaml',
       parse,
     );
-    expect(app.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 70 });
-    expect(app.canary).toEqual({
+    expect(app.workloads[0]?.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 70 });
+    expect(app.workloads[0]?.canary).toEqual({
       steps: [
         { weight: 10, pause: 60_000 },
         { weight: 25, pause: 60_000 },
@@ -148,9 +225,9 @@ describe('parseAppConfig', () => {
   it('returns a deeply frozen config', () => {
     const app = parseObject(validApp());
     expect(Object.isFrozen(app)).toBe(true);
-    expect(Object.isFrozen(app.canary?.steps[0])).toBe(true);
+    expect(Object.isFrozen(app.workloads[0]?.canary?.steps[0])).toBe(true);
     expect(() => {
-      (app.ports as unknown as { containerPort: number }[])[0]!.containerPort = 1;
+      (app.workloads[0]?.ports as unknown as { containerPort: number }[])[0]!.containerPort = 1;
     }).toThrow(TypeError);
   });
 
@@ -186,7 +263,6 @@ describe('parseAppConfig', () => {
       'ports[0].port',
       'the fields allowed here are name, containerPort, servicePort, protocol',
     ],
-    ['a missing name', (app) => delete app.name, 'name', 'is required: the app name'],
     ['a missing image repository', (app) => (app.image = {}), 'image.repository', 'is required'],
     ['an app name that cannot be a Service name', (app) => (app.name = '1catalog'), 'name', 'DNS-1035'],
     ['an image repository with a tag', (app) => (app.image.repository = 'shop/catalog:1.2'), 'image.repository', 'tag'],
@@ -221,7 +297,26 @@ describe('parseAppConfig', () => {
       'leaves the app directory',
     ],
     ['an empty watch list', (app) => (app.build.watch = []), 'build.watch', 'at least 1 entry'],
-    ['no ports', (app) => (app.ports = []), 'ports', 'at least 1 entry'],
+    ['an empty ports list', (app) => (app.ports = []), 'ports', 'at least 1 entry'],
+    ['a canary without ports', (app) => delete app.ports, 'canary', 'needs ports'],
+    [
+      'health without ports',
+      (app) => ((app.ports = undefined), (app.canary = undefined)),
+      'health',
+      'needs a port to probe',
+    ],
+    [
+      'autoscaling on a DaemonSet',
+      (app) => (app.workloads = [{ name: 'agent', kind: 'DaemonSet', autoscaling: {} }]),
+      'workloads[0].autoscaling',
+      'cannot be autoscaled',
+    ],
+    [
+      'a workload kind that runs no pods from a template',
+      (app) => (app.workloads = [{ name: 'x', kind: 'Job' }]),
+      'workloads[0].kind',
+      'one of "Deployment", "StatefulSet", "DaemonSet"',
+    ],
     [
       'a port number out of range',
       (app) => (app.ports[0].containerPort = 70_000),

@@ -72,6 +72,22 @@ describe('checkConfigSet', () => {
     ]);
   });
 
+  it("names the entry of images that repeats another app's repository", () => {
+    const images = { images: [{ repository: 'shop/web' }, { repository: 'shop/catalog' }] };
+    expect(problems([app('catalog'), app('web', { image: undefined, ...images })], [])).toEqual([
+      'apps/web/app.yaml: images[1].repository: pushes to the same repository as apps/catalog/app.yaml; choose another',
+    ]);
+  });
+
+  it('checks the canary of each workload an app.yaml lists', () => {
+    const workloads = [{ name: 'frontend', ports: [{ name: 'http', containerPort: 8080 }], canary }, { name: 'cart' }];
+    expect(
+      problems([app('boutique', { ports: undefined, workloads })], [env('staging', { rollout: { timeout: '4m' } })]),
+    ).toEqual([
+      'environments/staging/env.yaml: rollout.timeout: (4m) is not longer than the canary of apps/boutique/app.yaml (Deployment/frontend) (its pauses alone take 4m); raise the timeout or shorten the pauses',
+    ]);
+  });
+
   it('rejects two environments sharing a namespace on one cluster', () => {
     expect(problems([], [env('dev'), env('qa', { namespace: 'shop-dev' })])).toEqual([
       expect.stringMatching(
@@ -112,7 +128,7 @@ describe('checkConfigSet', () => {
 
   it('requires a Gateway where a canary goes through Gateway API', () => {
     expect(problems([app('catalog', { canary })], [env('staging', { traffic: { mesh: 'shop' } })])).toEqual([
-      'environments/staging/env.yaml: traffic.gateway: is required: apps/catalog/app.yaml is canaried through gateway-api here; add traffic.gateway, the Gateway its HTTPRoutes attach to ({ name, namespace })',
+      'environments/staging/env.yaml: traffic.gateway: is required: apps/catalog/app.yaml (Deployment/catalog) is canaried through gateway-api here; add traffic.gateway, the Gateway its HTTPRoutes attach to ({ name, namespace })',
     ]);
   });
 
@@ -124,14 +140,14 @@ describe('checkConfigSet', () => {
       ),
     ).toEqual([
       expect.stringMatching(
-        /^environments\/staging\/env\.yaml: traffic\.mesh: is required: apps\/storefront\/app\.yaml is canaried through appmesh here/,
+        /^environments\/staging\/env\.yaml: traffic\.mesh: is required: apps\/storefront\/app\.yaml \(Deployment\/storefront\) is canaried through appmesh here/,
       ),
     ]);
   });
 
   it('rejects a rollout timeout shorter than a canary pauses', () => {
     expect(problems([app('catalog', { canary })], [env('staging', { rollout: { timeout: '4m' } })])).toEqual([
-      'environments/staging/env.yaml: rollout.timeout: (4m) is not longer than the canary of apps/catalog/app.yaml (its pauses alone take 4m); raise the timeout or shorten the pauses',
+      'environments/staging/env.yaml: rollout.timeout: (4m) is not longer than the canary of apps/catalog/app.yaml (Deployment/catalog) (its pauses alone take 4m); raise the timeout or shorten the pauses',
     ]);
   });
 

@@ -66,6 +66,13 @@ describe('parseEnvConfig', () => {
     expect(parseObject(env).cluster.context).toBe('arn:aws:eks:us-east-1:123456789012:cluster/shop-prod');
   });
 
+  it('reaches cluster local through the current context unless a context is named', () => {
+    expect(parseObject(validEnv()).cluster).toEqual({ name: 'local' });
+    const env = validEnv();
+    env.cluster = { name: 'local', context: 'kind-shop' };
+    expect(parseObject(env).cluster).toEqual({ name: 'local', context: 'kind-shop' });
+  });
+
   it('returns a deeply frozen config', () => {
     const env = parseObject(validEnv());
     expect(Object.isFrozen(env.rollout)).toBe(true);

@@ -1,4 +1,4 @@
-// Reads the repository's sample apps/ and environments/ the way scripts/check-config.ts does.
+// Reads the repository's sample app.yaml and env.yaml files, as `gantry check` (cli/check-repository.ts) does.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

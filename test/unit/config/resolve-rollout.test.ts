@@ -2,13 +2,14 @@ import { parseAppConfig } from '../../../core/config/app-config.js';
 import { parseEnvConfig } from '../../../core/config/env-config.js';
 import { resolveRollout, trafficProviderFor } from '../../../core/config/resolve-rollout.js';
 
+/** The one workload of an app.yaml written in the top-level spelling. */
 const app = (fields: Record<string, unknown>) =>
   parseAppConfig('', 'apps/a/app.yaml', () => ({
     name: 'a',
     image: { repository: 'shop/a' },
     ports: [{ name: 'http', containerPort: 80 }],
     ...fields,
-  }));
+  })).workloads[0]!;
 const env = (fields: Record<string, unknown>) =>
   parseEnvConfig('', 'environments/e/env.yaml', () => ({
     name: 'e',

@@ -6,6 +6,8 @@ describe('the sample app.yaml and env.yaml files', () => {
   const apps = loadSampleApps();
   const environments = loadSampleEnvironments();
   const appNamed = (name: string) => apps.find((app) => app.config.name === name)!.config;
+  /** Each sample app.yaml describes one workload, named after the app (the top-level spelling). */
+  const workloadOf = (name: string) => appNamed(name).workloads[0]!;
   const envNamed = (name: string) => environments.find((env) => env.config.name === name)!.config;
 
   it('are three apps and three environments, each valid on its own', () => {
@@ -45,23 +47,23 @@ describe('the sample app.yaml and env.yaml files', () => {
 
   it('canary catalog through Gateway API and storefront through App Mesh, and roll orders as its Deployment says', () => {
     const staging = envNamed('staging');
-    expect(resolveRollout(appNamed('catalog'), staging)).toMatchObject({
+    expect(resolveRollout(workloadOf('catalog'), staging)).toMatchObject({
       kind: 'canary',
       route: { provider: 'gateway-api', gateway: { name: 'shop-gateway', namespace: 'gateway-system' } },
     });
-    expect(resolveRollout(appNamed('storefront'), staging)).toMatchObject({
+    expect(resolveRollout(workloadOf('storefront'), staging)).toMatchObject({
       kind: 'canary',
       route: { provider: 'appmesh', mesh: 'shop' },
     });
-    expect(resolveRollout(appNamed('orders'), staging)).toEqual({ kind: 'deployment', because: 'app-has-no-canary' });
-    expect(resolveRollout(appNamed('catalog'), envNamed('dev'))).toEqual({
+    expect(resolveRollout(workloadOf('orders'), staging)).toEqual({ kind: 'deployment', because: 'app-has-no-canary' });
+    expect(resolveRollout(workloadOf('catalog'), envNamed('dev'))).toEqual({
       kind: 'deployment',
       because: 'environment-rolls',
     });
   });
 
   it('leave orders without autoscaling, since its volume attaches to one pod', () => {
-    expect(appNamed('orders').autoscaling).toBeUndefined();
+    expect(workloadOf('orders').autoscaling).toBeUndefined();
     expect(appNamed('orders').images[0]?.watch).toEqual(['**', '!base/**', '!app.yaml']);
   });
 });

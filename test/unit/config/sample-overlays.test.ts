@@ -1,13 +1,14 @@
 // The sample manifests checked with the real kustomize CLI (the reference the kustomize-ts renderer must match):
 // every overlay builds, stays small, deploys only into its namespace, and every reference a Deployment makes
-// points at an object the overlay renders. The app bases must agree with their app.yaml.
+// points at an object the overlay renders. Whether the app bases agree with their app.yaml is `gantry check`'s job
+// (core/config/check-app-base.ts; test/unit/cli/check.test.ts runs it on the samples).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { binaryDirs } from '../../platform/paths.js';
 import { readVersions } from '../../platform/versions.js';
-import { loadSampleApps, loadSampleEnvironments, REPO_ROOT } from './load-samples.js';
+import { loadSampleEnvironments, REPO_ROOT } from './load-samples.js';
 
 // Rendered objects are walked field by field below; a full Kubernetes type would add nothing to these checks.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -109,50 +110,5 @@ describe('the sample environments, built by the real kustomize CLI', () => {
     expect(budgets('dev')).toEqual([]);
     expect(budgets('staging')).toEqual(['catalog', 'storefront']);
     expect(budgets('production')).toEqual(['catalog', 'storefront']);
-  });
-});
-
-describe('each app base agrees with its app.yaml', () => {
-  describe.each(loadSampleApps().map((app) => [app.config.name, app.config] as const))('%s', (name, app) => {
-    const objects = build(`apps/${name}/base`);
-    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
-    const container = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === name);
-
-    it("names its image after image.repository, so an environment's images: entry pins it", () => {
-      expect(container.image).toBe(app.images[0]?.repository);
-    });
-
-    it('exposes the ports of app.yaml on the container and the Service', () => {
-      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name)!;
-      for (const port of app.ports) {
-        expect(container.ports).toContainEqual(
-          expect.objectContaining({ name: port.name, containerPort: port.containerPort }),
-        );
-        expect(service.spec.ports).toContainEqual(
-          expect.objectContaining({ name: port.name, port: port.servicePort, targetPort: port.name }),
-        );
-      }
-    });
-
-    it('probes the health paths of app.yaml', () => {
-      expect(container.livenessProbe.httpGet).toEqual({ path: app.health.liveness, port: app.health.port });
-      expect(container.readinessProbe.httpGet).toEqual({ path: app.health.readiness, port: app.health.port });
-    });
-
-    it('has an autoscaler exactly when app.yaml has autoscaling, with the same bounds', () => {
-      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
-      if (!app.autoscaling) {
-        expect(hpa).toBeUndefined();
-        return;
-      }
-      expect(hpa?.spec.minReplicas).toBe(app.autoscaling.minReplicas);
-      expect(hpa?.spec.maxReplicas).toBe(app.autoscaling.maxReplicas);
-      expect(hpa?.spec.metrics[0].resource.target.averageUtilization).toBe(app.autoscaling.targetCPUUtilization);
-    });
-
-    it('carries an Envoy sidecar exactly when it is pinned to App Mesh', () => {
-      const hasEnvoy = deployment.spec.template.spec.containers.some((c: { name: string }) => c.name === 'envoy');
-      expect(hasEnvoy).toBe(app.traffic.provider === 'appmesh');
-    });
   });
 });

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readWorkerConfig, WorkerConfigError } from '../../../worker/read-worker-config.js';
 
 const problems = (env: NodeJS.ProcessEnv): readonly string[] => {
@@ -32,6 +35,7 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
       GANTRY_REDIS_URL: 'http://user:hunter2@redis',
       GANTRY_QUEUE_PREFIX: '{x}',
       GANTRY_GITHUB_TOKEN: 't',
+      KUBECONFIG: '/k/config',
     });
 
     expect(found).toHaveLength(2);
@@ -41,13 +45,44 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
   });
 
   it('asks for GitHub credentials when none are set, and for the rest of the App when only part is', () => {
-    expect(problems({})).toEqual([expect.stringMatching(/^GANTRY_GITHUB_TOKEN is not set/)]);
-    expect(problems({ GANTRY_GITHUB_APP_ID: '12' })).toEqual([
+    const kube = { KUBECONFIG: '/k/config' };
+    expect(problems({ ...kube })).toEqual([expect.stringMatching(/^GANTRY_GITHUB_TOKEN is not set/)]);
+    expect(problems({ ...kube, GANTRY_GITHUB_APP_ID: '12' })).toEqual([
       expect.stringMatching(/^GANTRY_GITHUB_APP_PRIVATE_KEY is not set/),
       expect.stringMatching(/^GANTRY_GITHUB_APP_INSTALLATION_ID is not set/),
     ]);
-    expect(problems({ GANTRY_GITHUB_TOKEN: 't', GANTRY_GITHUB_APP_ID: '12' })).toEqual([
+    expect(problems({ ...kube, GANTRY_GITHUB_TOKEN: 't', GANTRY_GITHUB_APP_ID: '12' })).toEqual([
       expect.stringContaining('not both'),
     ]);
+  });
+
+  it('lists every problem at once: a bad variable does not hide the missing token or the missing kubeconfig', () => {
+    const home = mkdtempSync(join(tmpdir(), 'gantry-no-kube-'));
+    try {
+      expect(problems({ HOME: home, GANTRY_REDIS_URL: 'http://redis', GANTRY_LOG_LEVEL: 'loud' })).toEqual([
+        expect.stringMatching(/^GANTRY_REDIS_URL /),
+        expect.stringMatching(/^GANTRY_LOG_LEVEL /),
+        expect.stringMatching(/^GANTRY_GITHUB_TOKEN is not set/),
+        expect.stringMatching(
+          new RegExp(`^KUBECONFIG is not set, and no kubeconfig found: .*${home}/\\.kube/config does not exist`),
+        ),
+      ]);
+    } finally {
+      rmSync(home, { recursive: true });
+    }
+  });
+
+  it('takes ~/.kube/config when KUBECONFIG is not set', () => {
+    const home = mkdtempSync(join(tmpdir(), 'gantry-kube-'));
+    try {
+      mkdirSync(join(home, '.kube'));
+      writeFileSync(
+        join(home, '.kube', 'config'),
+        'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n',
+      );
+      expect(readWorkerConfig({ HOME: home, GANTRY_GITHUB_TOKEN: 't' }).kubeconfig).toBeUndefined();
+    } finally {
+      rmSync(home, { recursive: true });
+    }
   });
 });

@@ -28,8 +28,12 @@ export interface HealthPolling {
 /** What {@link deployEnvironment} talks to. */
 export interface DeployDeps {
   readonly git: CommitSource;
-  readonly cluster: Cluster;
-  /** The release history of an environment (normally `new KubeReleaseStore(cluster, { environment, namespace })`). */
+  /**
+   * The cluster env.yaml's `cluster` names (normally adapters/kube `KubeClusters.forCluster`: a client per
+   * kubeconfig context, reused). Throws a terminal DeployError when the kubeconfig cannot reach it.
+   */
+  readonly clusterFor: (env: EnvConfig) => Cluster;
+  /** The release history of an environment (normally a `KubeReleaseStore` over `clusterFor(env)`). */
   readonly releaseStore: (env: EnvConfig) => ReleaseStore;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;

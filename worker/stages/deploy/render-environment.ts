@@ -1,19 +1,22 @@
+import { checkRenderNamespace } from '../../../core/config/check-render-namespace.js';
+import type { EnvConfig } from '../../../core/config/env-config.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { Reason } from '../../../core/reasons.js';
 import { FileSystemError, type FileSystem } from '../../../kustomize/fs/file-system.js';
 import { KustomizeError } from '../../../kustomize/errors.js';
 import { renderKustomization } from '../../../kustomize/render.js';
-import { ENVIRONMENTS_DIR } from '../read-environments.js';
+import { ENVIRONMENTS_DIR, envFile } from '../read-environments.js';
 
 /**
  * Step 2: renders `environments/<name>` of the commit with kustomize-ts.
  *
  * @throws DeployError (RenderFailed, terminal) naming the kustomization file and field at fault (kustomize-ts's
- *   message), or saying the render is empty: an empty render is never deployed, since it would prune everything
+ *   message), or saying the render is empty: an empty render is never deployed, since it would prune everything;
+ *   (InvalidConfig, terminal) when objects fall outside env.yaml's namespace (core/config/check-render-namespace.ts)
  */
-export function renderEnvironment(tree: FileSystem, name: string): KubeObject[] {
-  const dir = `${ENVIRONMENTS_DIR}/${name}`;
+export function renderEnvironment(tree: FileSystem, env: EnvConfig): KubeObject[] {
+  const dir = `${ENVIRONMENTS_DIR}/${env.name}`;
   let objects: readonly unknown[];
   try {
     objects = renderKustomization(tree, dir).objects;
@@ -29,7 +32,17 @@ export function renderEnvironment(tree: FileSystem, name: string): KubeObject[] 
       `render of ${dir} produced no objects: refusing to deploy an empty environment (it would prune everything); check its kustomization.yaml`,
     );
   }
-  return objects.map((obj, index) => asKubeObject(obj, `${dir} object ${index + 1}`));
+  const rendered = objects.map((obj, index) => asKubeObject(obj, `${dir} object ${index + 1}`));
+  // Refused here, before the namespace step creates anything or validation applies a Namespace early.
+  const outside = checkRenderNamespace(rendered, env.namespace, { envFile: envFile(env.name), overlay: dir });
+  if (outside)
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `${outside.message}
+Nothing was applied.`,
+      { cause: outside },
+    );
+  return rendered;
 }
 
 /** kustomize-ts guarantees kind and metadata.name; apiVersion is checked here, since the apiserver needs it. */

@@ -89,7 +89,8 @@ async function restore(
   failedInventory: readonly ObjectRef[],
   target: StoredRelease,
 ): Promise<RollbackResult> {
-  const { cluster, fieldManager, healthPolling, now } = run.deps;
+  const { fieldManager, healthPolling, now } = run.deps;
+  const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
   try {
     await applyStages(stagesFor(target.manifests), 0, cluster, { fieldManager, signal }, async () => undefined);
