@@ -105,21 +105,37 @@ function onlyTypeMeta(spec: KustomizationFile): boolean {
 }
 
 /** Fields kustomize supports that kustomize-ts refuses: loudly, never by silently skipping them. */
-const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
-  ['helmCharts', 'helm chart inflation'],
-  ['helmChartInflationGenerator', 'helm chart inflation'],
-  ['helmGlobals', 'helm chart inflation'],
-  ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
-  ['openapi', 'custom OpenAPI schemas'],
-  ['crds', 'CRD-derived name references'],
+const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string, string])[] = [
+  ['helmCharts', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
+  [
+    'helmChartInflationGenerator',
+    'helm chart inflation',
+    'render the chart with `helm template` and list its output under resources',
+  ],
+  ['helmGlobals', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
+  [
+    'validators',
+    'validator plugins (KRM functions, exec and Go plugins)',
+    'run the validator in CI on the rendered output',
+  ],
+  [
+    'openapi',
+    'custom OpenAPI schemas',
+    'for lists in custom resources, patch with JSON 6902 operations (`patches:` with a target) instead of a strategic merge',
+  ],
+  [
+    'crds',
+    'CRD-derived name references',
+    'declare the references in a `configurations:` file (`nameReference:` with the CRD kind and field path)',
+  ],
 ];
 
 function refuseUnsupported(spec: KustomizationFile, file: string): void {
-  for (const [field, what] of UNSUPPORTED) {
+  for (const [field, what, instead] of UNSUPPORTED) {
     const value = spec[field];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts`);
+    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
   }
   for (const option of spec.buildMetadata ?? []) {
     if (option !== 'managedByLabel' && option !== 'originAnnotations') {
