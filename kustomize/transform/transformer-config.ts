@@ -197,7 +197,10 @@ function mergeNameReferences(
 
 /** kustomize's TransformerConfig.Merge; `field` names the list whose specs conflict. */
 export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
+  // Most builds have no custom configuration: every kustomization then carries the defaults object itself, and these
+  // identities keep a render from re-merging the default tables once per kustomization.
   if (a === b || b === EMPTY_TRANSFORMER_CONFIG) return a;
+  if (a === EMPTY_TRANSFORMER_CONFIG) return b;
   const merge = (name: Exclude<keyof TransformerConfig, 'nameReference'>): FieldSpec[] => {
     try {
       return mergeFieldSpecs(a[name], b[name]);
