@@ -76,6 +76,16 @@ export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'last
   const list = composeDocuments(text, options.lastDuplicateKeyWins !== true);
   const error = list.flatMap((doc) => doc.errors)[0];
   if (error !== undefined) throw new YamlError('syntax', withPosition(text, error));
+  // kustomize splits a stream at `---` before go-yaml reads it, so a directive ends up in a document of its own
+  // and fails ("did not find expected <document start>"); accepting it here would render what kustomize refuses.
+  if (
+    list.some((doc) => doc.directives?.yaml.explicit === true || Object.keys(doc.directives?.tags ?? {}).length > 1)
+  ) {
+    throw new YamlError(
+      'syntax',
+      'yaml: did not find expected <document start> (%YAML and %TAG directives are not accepted)',
+    );
+  }
   return { docs: list };
 }
 
