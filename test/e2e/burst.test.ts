@@ -15,7 +15,14 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 const COMMITS = 10;
 /** Applying more than this many of ten commits means superseding did not work. */
@@ -88,8 +95,9 @@ describe('a burst of pushes to one branch that two environments follow', () => {
     const appliedShas = new Set(applied.map((release) => release.commit));
     expect(finals).toEqual(shas.map((sha) => (appliedShas.has(sha) ? 'success' : 'error')));
     for (const sha of shas) {
-      const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-      const runs = data.check_runs.filter((run) => run.name === `deploy/${env}`);
+      const runs = (await completedCheckRuns(pipeline.github, name, sha, [`deploy/${env}`])).filter(
+        (run) => run.name === `deploy/${env}`,
+      );
       expect(runs.map((run) => [run.status, run.conclusion])).toEqual([
         ['completed', appliedShas.has(sha) ? 'success' : 'skipped'],
       ]);
@@ -119,8 +127,8 @@ describe('a burst of pushes to one branch that two environments follow', () => {
     await expectEndsOnNewest(ENV, repo.namespace, name, shas);
     await expectEndsOnNewest(SECOND_ENV, secondNamespace, name, shas);
     for (const sha of shas) {
-      const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-      expect(data.check_runs.map((run) => run.name).sort()).toEqual([`deploy/${ENV}`, `deploy/${SECOND_ENV}`]);
+      const runs = await completedCheckRuns(pipeline.github, name, sha, [`deploy/${ENV}`, `deploy/${SECOND_ENV}`]);
+      expect(runs.map((run) => run.name).sort()).toEqual([`deploy/${ENV}`, `deploy/${SECOND_ENV}`]);
     }
   }, 300_000);
 });

@@ -13,7 +13,15 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  OWNER,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 describe('a push whose env.yaml is invalid, through the whole pipeline', () => {
   let pipeline: Pipeline;
@@ -55,12 +63,10 @@ describe('a push whose env.yaml is invalid, through the whole pipeline', () => {
     });
     expect(combined.statuses.map((status) => status.context)).toEqual([PLAN_CONTEXT]);
     expect(combined.statuses[0]?.description).toContain(`${envFile}: rollout.timeout: must be a duration`);
-    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
-      [PLAN_CONTEXT, 'completed', 'failure'],
-    ]);
-    expect(data.check_runs[0]?.output.summary).toContain(`${envFile}: rollout.timeout: must be a duration`);
-    expect(data.check_runs[0]?.output.summary).toContain('"soon"');
+    const runs = await completedCheckRuns(pipeline.github, name, sha, [PLAN_CONTEXT]);
+    expect(runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([[PLAN_CONTEXT, 'completed', 'failure']]);
+    expect(runs[0]?.output.summary).toContain(`${envFile}: rollout.timeout: must be a duration`);
+    expect(runs[0]?.output.summary).toContain('"soon"');
 
     // Every write the worker made for this repository was accepted by, and answered as, GitHub's own schema.
     const admin = new GitHubEmulatorClient(need('github').url);

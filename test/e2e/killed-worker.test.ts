@@ -113,7 +113,11 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
     };
     const started = startChild(config);
     child = started.child;
-    await eventually(async () => started.output(), (text) => text.includes('ready') || child?.exitCode !== null, 30_000);
+    await eventually(
+      async () => started.output(),
+      (text) => text.includes('ready') || child?.exitCode !== null,
+      30_000,
+    );
     expect(started.output()).toContain('ready');
     const name = uniqueName('shop');
     const sha = await git.commitAndPush('catalog and many ConfigMaps in dev', bulkyOverlay(namespace));
@@ -130,7 +134,7 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
     const midApply = (progress: RecordedProgress | undefined) =>
       progress?.data?.revision !== undefined && progress.data.timings?.['apply'] === undefined;
     let job: Job | undefined;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       job = (await deployQueue.getJobs(['active']))[0];
       if (job && midApply(readProgress(job) as RecordedProgress | undefined)) break;
       job = undefined;
@@ -138,7 +142,11 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
     }
     expect(job?.id).toBeDefined();
     child.kill('SIGKILL');
-    await eventually(async () => child?.signalCode, (signal) => signal === 'SIGKILL', 10_000);
+    await eventually(
+      async () => child?.signalCode,
+      (signal) => signal === 'SIGKILL',
+      10_000,
+    );
 
     // The dead worker's job is still active, its progress inside the apply, and part of the render not yet applied.
     const orphan = await deployQueue.getJob(job!.id!);
@@ -167,8 +175,15 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
     );
     expect(states.at(-1)).toBe('success');
     expect(states.filter((state) => state !== 'pending')).toEqual(['success']);
+    // The report job can write the status before BullMQ has marked the deploy job completed: wait for that state.
     const done = await deployQueue.getJob(job!.id!);
-    expect(await done?.getState()).toBe('completed');
+    expect(
+      await eventually(
+        async () => done?.getState(),
+        (state) => state === 'completed',
+        10_000,
+      ),
+    ).toBe('completed');
     expect(done?.attemptsStarted).toBeGreaterThanOrEqual(2);
 
     const history = await kit.releases(namespace).list();

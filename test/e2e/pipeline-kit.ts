@@ -75,7 +75,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
 /** Delivers a signed `push` of `after` to `refs/heads/main` of `OWNER/<name>`, fetched from the test repository. */
 export function deliverPush(
   pipeline: Pipeline,
-  repo: TestRepo,
+  repo: Pick<TestRepo, 'git'>,
   name: string,
   before: string,
   after: string,
@@ -96,6 +96,28 @@ export async function statusStates(github: Octokit, name: string, sha: string, c
     .filter((status) => status.context === context)
     .sort((a, b) => a.id - b.id)
     .map((status) => status.state);
+}
+
+/** A check run as the tests read it. */
+export type CheckRun = Awaited<ReturnType<Octokit['checks']['listForRef']>>['data']['check_runs'][number];
+
+/**
+ * The check runs of a commit once each of `names` has one and all of them are completed. The report job writes
+ * the check run and the commit status in two requests: a test that sees a final status may still be early for the
+ * check run (test/e2e/rollback.test.ts failed 2 runs in 5 that way), so it waits for the state it asserts.
+ */
+export function completedCheckRuns(
+  github: Octokit,
+  name: string,
+  sha: string,
+  names: readonly string[],
+  timeoutMs = 30_000,
+): Promise<CheckRun[]> {
+  return eventually(
+    async () => (await github.checks.listForRef({ owner: OWNER, repo: name, ref: sha })).data.check_runs,
+    (runs) => names.every((n) => runs.some((run) => run.name === n)) && runs.every((run) => run.status === 'completed'),
+    timeoutMs,
+  );
 }
 
 /** Polls until `done` holds for what `read` returns; fails with the last value after `timeoutMs`. */

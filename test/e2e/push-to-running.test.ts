@@ -12,7 +12,14 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 describe('push to running: webhook → plan → deploy → report, on the local platform', () => {
   let pipeline: Pipeline;
@@ -52,10 +59,10 @@ describe('push to running: webhook → plan → deploy → report, on the local 
     }
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.commit, release.outcome])).toEqual([[sha, 'succeeded']]);
-    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
-    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
+    const runs = await completedCheckRuns(pipeline.github, name, sha, [`deploy/${ENV}`]);
+    expect(runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
       [`deploy/${ENV}`, 'completed', 'success'],
     ]);
-    expect(data.check_runs[0]?.output.summary).toContain('catalog');
+    expect(runs[0]?.output.summary).toContain('catalog');
   }, 150_000);
 });

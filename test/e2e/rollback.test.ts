@@ -10,7 +10,14 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  completedCheckRuns,
+  deliverPush,
+  eventually,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 describe('automatic rollback through the whole pipeline', () => {
   let pipeline: Pipeline;
@@ -49,12 +56,12 @@ describe('automatic rollback through the whole pipeline', () => {
       120_000,
     );
     expect(states).toEqual(['pending', 'failure']);
-    const { data } = await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: badSha });
-    expect(data.check_runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
+    const runs = await completedCheckRuns(pipeline.github, name, badSha, [`deploy/${ENV}`]);
+    expect(runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([
       [`deploy/${ENV}`, 'completed', 'failure'],
     ]);
-    expect(data.check_runs[0]?.output.title).toContain(`rolled back to ${goodSha.slice(0, 7)}`);
-    expect(data.check_runs[0]?.output.summary).toContain(goodSha.slice(0, 7));
+    expect(runs[0]?.output.title).toContain(`rolled back to ${goodSha.slice(0, 7)}`);
+    expect(runs[0]?.output.summary).toContain(goodSha.slice(0, 7));
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.commit, release.outcome])).toEqual([
       [goodSha, 'succeeded'],

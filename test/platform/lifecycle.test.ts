@@ -61,7 +61,7 @@ describe('platform up | status | down', () => {
     const names = state.components.map((c) => c.name).sort();
     const controlPlane = env.GANTRY_KUBECONFIG
       ? []
-      : ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+      : ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'load-balancer-controller'];
     expect(names).toEqual([...controlPlane, 'github-emulator', 'moto', 'redis', 'registry'].sort());
     expect(state.components.every((c) => isAlive(c.pid))).toBe(true);
     expect((await openPorts(state)).length).toBeGreaterThanOrEqual(state.components.length);

@@ -11,6 +11,7 @@ import { startGitHubEmulator } from './components/github.js';
 import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
 import { startKwok } from './components/kwok.js';
+import { startLoadBalancerController } from './components/load-balancers.js';
 import { startMoto } from './components/moto.js';
 import { startRedis } from './components/redis.js';
 import { startRegistry } from './components/registry.js';
@@ -160,19 +161,29 @@ async function startKubernetes(
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
-  const [kcm, scheduler, kwok] = await Promise.all([
+  const [kcm, scheduler, kwok, loadBalancers] = await Promise.all([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
     startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig),
+    startLoadBalancerController(stateDir, kubeconfig),
   ]);
-  [kcm, scheduler, kwok].forEach(started);
+  [kcm, scheduler, kwok, loadBalancers].forEach(started);
   const nodes = await createFakeNodes(kubeconfig);
   return { kubeconfig, server: apiserver.server, external: false, nodes };
 }
 
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */
 const STOP_WAVES = [
-  ['kwok', 'kube-scheduler', 'kube-controller-manager', 'github-emulator', 'moto', 'registry', 'redis'],
+  [
+    'kwok',
+    'kube-scheduler',
+    'kube-controller-manager',
+    'load-balancer-controller',
+    'github-emulator',
+    'moto',
+    'registry',
+    'redis',
+  ],
   ['kube-apiserver'],
   ['etcd'],
 ];

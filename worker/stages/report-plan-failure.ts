@@ -7,7 +7,7 @@ import type { DeployError } from '../../core/deploy-error.js';
 import { pullRequestPayload, pushPayload } from '../../core/deploy/github-event-payloads.js';
 import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
 import { PLAN_CONTEXT, planFailureReport } from '../../core/report/plan-failure.js';
-import type { Reporter } from './report.js';
+import type { Reporter } from '../report-jobs.js';
 
 /** Where a failed plan is reported. */
 export interface PlanFailureTarget {
@@ -69,13 +69,7 @@ export async function reportPlanFailure(
   const words = planFailureReport({ sha, configSha, reason: error.reason, message: error.message });
   const call = { signal: ctx.signal };
   try {
-    if (target.withStatus)
-      // The adapter names every status `deploy/<environment>`: `plan` makes it PLAN_CONTEXT.
-      await reporter.setCommitStatus(
-        repo,
-        { sha, environment: PLAN_CONTEXT.slice('deploy/'.length), state: 'failure', description: words.description },
-        call,
-      );
+    // The check run first: once the status says failure, the check run that says why is already there.
     await reporter.upsertCheckRun(
       repo,
       {
@@ -88,6 +82,13 @@ export async function reportPlanFailure(
       },
       call,
     );
+    if (target.withStatus)
+      // The adapter names every status `deploy/<environment>`: `plan` makes it PLAN_CONTEXT.
+      await reporter.setCommitStatus(
+        repo,
+        { sha, environment: PLAN_CONTEXT.slice('deploy/'.length), state: 'failure', description: words.description },
+        call,
+      );
   } catch (writeError) {
     if ((writeError as { terminal?: unknown }).terminal !== true) throw writeError;
     ctx.log.warn({ err: writeError, context: words.context }, 'GitHub refused the plan failure report');

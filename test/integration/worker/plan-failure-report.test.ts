@@ -81,7 +81,8 @@ describe('reportPlanFailure: a plan that failed for good, told to GitHub as depl
     const outcome = await reportPlanFailure(push(after), invalidConfig, reporterVia(emulator.url), ctx);
 
     expect(outcome).toBe('reported');
-    const [status, check] = await writes();
+    // The check run is written before the status that people and tools wait on.
+    const [check, status] = await writes();
     expect(status?.requestBody).toMatchObject({
       context: PLAN_CONTEXT,
       state: 'failure',
@@ -106,8 +107,8 @@ describe('reportPlanFailure: a plan that failed for good, told to GitHub as depl
     await reportPlanFailure(delivery, invalidConfig, reporter, ctx);
 
     expect((await writes()).map((call) => call.operationId)).toEqual([
-      'repos/create-commit-status',
       'checks/create',
+      'repos/create-commit-status',
       'checks/update',
     ]);
   });

@@ -3,6 +3,7 @@
 // (report-jobs.ts) against the GitHub emulator, which checks every request against GitHub's OpenAPI description.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
+import { pino } from 'pino';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
@@ -76,7 +77,8 @@ describe('a pending report that comes back after the outcome (report job retried
         (call) => call.path.startsWith(`/repos/${repo.owner}/${repo.repo}/`) && call.method !== 'GET',
       );
       expect(writes.every((call) => call.status < 300)).toBe(true);
-      expect(writes.map((call) => call.operationId)).toEqual(['repos/create-commit-status', 'checks/create']);
+      // The check run first, then the status that people and tools wait on.
+      expect(writes.map((call) => call.operationId)).toEqual(['checks/create', 'repos/create-commit-status']);
     },
   );
 
@@ -104,5 +106,61 @@ describe('a pending report that comes back after the outcome (report job retried
       ref: req.sha,
     });
     expect(data.map((status) => status.state).reverse()).toEqual(['pending', 'success']);
+  });
+});
+
+describe('the report job log line', () => {
+  let emulator: GitHubEmulator;
+  let reporter: GitHubReporter;
+
+  beforeAll(async () => {
+    emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
+    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
+  });
+  afterAll(() => emulator.close());
+
+  it('says what was written, and carries each key once under the job logger', async () => {
+    const lines: string[] = [];
+    // As adapters/queue/stage-workers.ts binds a report job's logger.
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) }).child({ state: 'failure' });
+    const req: DeployRequest = {
+      deliveryId: randomUUID(),
+      repo: { owner: 'acme', name: `shop-${randomBytes(3).toString('hex')}`, cloneUrl: 'https://github.example/x.git' },
+      ref: 'refs/heads/main',
+      sha: randomBytes(20).toString('hex'),
+      before: '0'.repeat(40),
+      trigger: { kind: 'push' },
+      environment: 'dev',
+      mode: 'apply',
+      target: { kind: 'environment' },
+      requestedAt: new Date().toISOString(),
+    };
+    const failed: DeployResult = {
+      environment: 'dev',
+      sha: req.sha,
+      mode: 'apply',
+      outcome: 'failed',
+      message: 'Deployment/shop-dev/catalog: rollout failed',
+      timings: {},
+      reason: 'ProgressDeadlineExceeded',
+    };
+    const ctx = { signal: new AbortController().signal, log };
+
+    await publishReportJob(resultReport(req, 1, failed), reporter, ctx);
+    await publishReportJob(resultReport(req, 1, failed), reporter, ctx);
+
+    const keyCounts = lines.map((line) => (line.match(/"state":/g) ?? []).length);
+    expect(keyCounts).toEqual([1, 1]);
+    // The replay posts no second status; the check run is written again (GitHub has no cheap equality check for it).
+    expect(lines.map((line) => JSON.parse(line) as object)).toEqual([
+      expect.objectContaining({
+        msg: 'reported failure to GitHub',
+        writes: { checkRun: 'created', status: 'created' },
+      }),
+      expect.objectContaining({
+        msg: 'reported failure to GitHub',
+        writes: { checkRun: 'updated', status: 'unchanged' },
+      }),
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { aggregateHealth } from '../../../core/health/aggregate-health.js';
 import { assessHealth } from '../../../core/health/assess-health.js';
 import type { RolloutVerdict } from '../../../core/health/rollout-verdict.js';
 import { rolloutVerdict } from '../../../core/health/rollout-verdict.js';
-import type { ObjectRef } from '../../../core/kube/object.js';
+import { formatRef, type ObjectRef } from '../../../core/kube/object.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import { mapLimit } from '../../../adapters/kube/pool.js';
 import type { HealthPolling } from './deploy-types.js';
@@ -79,4 +79,44 @@ export async function checkHealth(
 
 function isWorkload(ref: ObjectRef): boolean {
   return WORKLOADS.has(`${ref.group}/${ref.kind}`);
+}
+
+/** The logger {@link waitLogger} writes to (a pino logger fits). */
+export interface WaitLog {
+  info(fields: object, message: string): void;
+}
+
+/** How often a wait that changes nothing is logged again. */
+export const WAIT_LOG_INTERVAL_MS = 15_000;
+
+/**
+ * An `onWait` that says at info what a deploy is waiting for: at the first check, whenever the objects waited on or
+ * their reasons change, and every {@link WAIT_LOG_INTERVAL_MS} otherwise. A deploy stuck on a load balancer that
+ * never got an address used to sit silent for its whole rollout timeout (issue 7, item 4).
+ */
+export function waitLogger(
+  log: WaitLog,
+  now: () => number,
+  intervalMs = WAIT_LOG_INTERVAL_MS,
+): (health: AggregateHealth) => void {
+  let lastKey: string | undefined;
+  let lastAt = 0;
+  return (health) => {
+    const waitingOn = health.unhealthy.map(({ ref, health: h }) => ({
+      object: formatRef(ref),
+      status: h.status,
+      reason: h.reason,
+      message: h.message,
+    }));
+    const key = waitingOn.map((w) => `${w.object} ${w.status} ${w.reason}`).join('\n');
+    const at = now();
+    if (key === lastKey && at - lastAt < intervalMs) return;
+    lastKey = key;
+    lastAt = at;
+    const total = Object.values(health.counts).reduce((a, b) => a + b, 0);
+    log.info(
+      { waitingOn, healthy: health.counts.Healthy, total },
+      `waiting for ${waitingOn.length} of ${total} objects to become healthy: ${health.message}`,
+    );
+  };
 }
