@@ -4,7 +4,7 @@ import { DiskFileSystem } from '../kustomize/index.js';
 import type { CheckResult } from './check-repository.js';
 import { checkRepository } from './check-repository.js';
 import type { CommandIo } from './command-io.js';
-import { confinementRoot } from './render.js';
+import { confinementRoot } from './confinement-root.js';
 
 export const CHECK_USAGE = `Usage: gantry check [DIR]
 

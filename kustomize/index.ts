@@ -5,6 +5,8 @@
 export { renderKustomization, KUSTOMIZE_VERSION } from './render.js';
 export type { RenderOptions, RenderResult } from './render.js';
 export { KustomizeError } from './errors.js';
+export { LOAD_RESTRICTORS } from './load/file-loader.js';
+export type { LoadRestrictor } from './load/file-loader.js';
 export type { ErrorLocation, KustomizeErrorReason } from './errors.js';
 export type { EntryKind, FileSystem, FileSystemErrorReason } from './fs/file-system.js';
 export { DEFAULT_MAX_FILE_BYTES, FileSystemError } from './fs/file-system.js';

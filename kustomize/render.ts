@@ -3,7 +3,7 @@ import { KustomizeError } from './errors.js';
 import type { FileSystem } from './fs/file-system.js';
 import { normalizeRelative } from './fs/paths.js';
 import { BuildTarget } from './load/build-target.js';
-import { FileLoader } from './load/file-loader.js';
+import { FileLoader, type LoadRestrictor } from './load/file-loader.js';
 import { locate } from './load/read-kustomization.js';
 import { effectiveNamespace } from './resource/res-id.js';
 import { ResMap } from './resource/res-map.js';
@@ -12,6 +12,7 @@ import { applyFieldSpec, setEntry } from './transform/field-spec.js';
 import { contentHash } from './transform/generators/content-hash.js';
 import { transformNameReferences } from './transform/name-reference.js';
 import { sortResources } from './transform/sort-resources.js';
+import { resolveVars } from './transform/vars.js';
 import type { JsonObject } from './yaml/json-value.js';
 
 /** The kustomize release whose output kustomize-ts reproduces (and names in `managedByLabel`). */
@@ -25,6 +26,11 @@ export interface RenderOptions {
    * error rather than a setting that is silently ignored. Vendor a remote base into the repository instead.
    */
   readonly allowRemote?: false;
+  /**
+   * kustomize's `--load-restrictor`; default `LoadRestrictionsRootOnly` (a file a kustomization names must lie in or
+   * below its directory). Nothing is ever read outside the file system's root, whichever is chosen.
+   */
+  readonly loadRestrictor?: LoadRestrictor;
 }
 
 /** A render's result: the objects in output order, and the exact text `kustomize build` prints for them. */
@@ -38,19 +44,21 @@ export interface RenderResult {
  * byte for byte. Pure apart from reading through `fs`.
  * @throws KustomizeError naming the kustomization file and field at fault; nothing is returned on error.
  */
-export function renderKustomization(fs: FileSystem, dir: string, _options: RenderOptions = {}): RenderResult {
+export function renderKustomization(fs: FileSystem, dir: string, options: RenderOptions = {}): RenderResult {
   const root = normalizeRelative(dir);
   if (root === undefined) {
     throw new KustomizeError('outside-root', { file: dir }, `security; '${dir}' leaves the repository root`);
   }
   let target: BuildTarget;
   try {
-    target = BuildTarget.at(FileLoader.at(fs, root));
+    target = BuildTarget.at(FileLoader.at(fs, root, options.loadRestrictor));
+    if ((target.kustomization.spec.buildMetadata ?? []).includes('originAnnotations')) target.origin = '';
   } catch (error) {
     // No kustomization names this directory, so a missing or ambiguous kustomization file is located at the directory.
     return locate(error, root === '' ? '.' : root, undefined);
   }
-  const map = target.accumulate(new ResMap());
+  const map = new ResMap();
+  const { config, vars } = target.accumulate(map);
   const file = target.kustomization.file;
   const step = <T>(field: string, fn: () => T): T => {
     try {
@@ -60,7 +68,8 @@ export function renderKustomization(fs: FileSystem, dir: string, _options: Rende
     }
   };
   step('configMapGenerator/secretGenerator (name hashes)', () => addContentHashes(map));
-  step('(name references)', () => transformNameReferences(map));
+  step('(name references)', () => transformNameReferences(map, config.nameReference));
+  step('vars', () => resolveVars(map, vars, config.varReference));
   const kept = map.resources.filter((r) => !isLocalConfig(r));
   const sorted = step('sortOptions', () => sortResources(kept, target.kustomization.spec.sortOptions));
   if ((target.kustomization.spec.buildMetadata ?? []).includes('managedByLabel')) {

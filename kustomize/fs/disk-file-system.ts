@@ -62,6 +62,12 @@ export class DiskFileSystem implements FileSystem {
     return this.toRelative(real);
   }
 
+  describe(path: string): string {
+    // Rooted at `/` (gantry render), root-relative paths read best as the absolute paths kustomize prints.
+    if (this.realRoot === sep) return `/${path}`;
+    return path === '' ? '.' : path;
+  }
+
   /**
    * The real absolute path of `path`, or undefined when it does not exist; throws when the path or a symlink on it
    * leads outside the root.
@@ -79,8 +85,14 @@ export class DiskFileSystem implements FileSystem {
       // Missing (or a dangling link): callers decide whether that is an error.
       return undefined;
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
-      throw new FileSystemError('outside-root', path, `${path}: resolves (through a symlink) outside the repository root`);
+    // The root may be `/` itself (gantry render reads what kustomize build reads), which already ends in a separator.
+    const prefix = this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep;
+    if (real !== this.realRoot && !real.startsWith(prefix)) {
+      throw new FileSystemError(
+        'outside-root',
+        path,
+        `${path}: resolves (through a symlink) outside the repository root`,
+      );
     }
     return real;
   }

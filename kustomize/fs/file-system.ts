@@ -15,6 +15,16 @@ export interface FileSystem {
    * kustomizations and to confine file reads to a kustomization's directory.
    */
   realPath(path: string): string;
+  /**
+   * How messages name `path` to a person; by default the root-relative path (`.` for the root). A file system rooted
+   * at `/` names paths absolutely, as kustomize does.
+   */
+  describe?(path: string): string;
+}
+
+/** How a message names a root-relative path: {@link FileSystem.describe}, else the path itself (`.` for the root). */
+export function describePath(fs: FileSystem, path: string): string {
+  return fs.describe?.(path) ?? (path === '' ? '.' : path);
 }
 
 /** What a path names. */

@@ -67,7 +67,8 @@ export class MemoryFileSystem implements FileSystem {
 
   realPath(path: string): string {
     const rel = this.normalize(path);
-    if (this.kind(rel) === 'missing') throw new FileSystemError('not-found', path, `${path}: no such file or directory`);
+    if (this.kind(rel) === 'missing')
+      throw new FileSystemError('not-found', path, `${path}: no such file or directory`);
     return rel;
   }
 

@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import { KustomizeError, KustomizeFailure } from '../errors.js';
+import { baseOf } from '../fs/paths.js';
 import { ResMap } from '../resource/res-map.js';
 import { absorbGenerated } from '../transform/generators/absorb-generated.js';
 import { generate, mergeGeneratorOptions, type GeneratedKind } from '../transform/generators/generate.js';
@@ -13,10 +15,35 @@ import {
   applyReplacementsField,
 } from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
+import { runBuiltinGenerator, runBuiltinTransformer } from '../transform/builtin-plugins.js';
+import type { Resource } from '../resource/resource.js';
+import {
+  DEFAULT_TRANSFORMER_CONFIG,
+  EMPTY_TRANSFORMER_CONFIG,
+  mergeTransformerConfigs,
+  parseTransformerConfig,
+  type TransformerConfig,
+} from '../transform/transformer-config.js';
+import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
 import { YamlError } from '../yaml/parse-yaml.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
+
+/** What building a kustomization carries upwards besides resources (the rest of kustomize's ResAccumulator). */
+export interface Accumulated {
+  readonly config: TransformerConfig;
+  readonly vars: readonly Var[];
+}
+
+/** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+
+const NOTHING_ACCUMULATED: Accumulated = { config: EMPTY_TRANSFORMER_CONFIG, vars: [] };
+
+function mergeAccumulated(a: Accumulated, b: Accumulated): Accumulated {
+  return { config: mergeTransformerConfigs(a.config, b.config), vars: mergeVarLists(a.vars, b.vars) };
+}
 
 /**
  * One kustomization being built (kustomize's KustTarget): it accumulates its resources (files, and the output of
@@ -34,24 +61,71 @@ export class BuildTarget {
     return new BuildTarget(loader, readKustomization(loader));
   }
 
+  /**
+   * Where this kustomization's directory lies relative to the top one, when `buildMetadata: [originAnnotations]`
+   * asks for each resource's origin (kustomize's `config.kubernetes.io/origin`); undefined when nobody asked.
+   */
+  origin: string | undefined;
+
+  /** A base or component directory, tracking origins when this kustomization does. */
+  private childTarget(path: string): BuildTarget {
+    const child = BuildTarget.at(this.loader.child(path));
+    if (this.origin !== undefined) child.origin = posix.join(this.origin, path);
+    return child;
+  }
+
+  /** Records where resources came from, unless they already say (kustomize's AddOriginAnnotation). */
+  private annotateOrigin(resources: readonly Resource[], origin: string): void {
+    for (const r of resources) {
+      const annotations = r.getAnnotations();
+      if (annotations[ORIGIN_ANNOTATION] === undefined)
+        r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
+    }
+  }
+
   private get file(): string {
     return this.kustomization.file;
   }
 
-  /** Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component). */
-  accumulate(map: ResMap): ResMap {
+  /**
+   * Adds this kustomization's output to `map` (empty for a Kustomization, the parent's for a Component) and returns
+   * the transformer configuration and vars accumulated with it: `inherited` (the parent's, for a Component), merged
+   * with every base's and this kustomization's own `configurations:` and `vars:`, as kustomize's accumulator carries
+   * them upwards.
+   */
+  accumulate(map: ResMap, inherited: Accumulated = NOTHING_ACCUMULATED): Accumulated {
     const spec = this.kustomization.spec;
+    let acc = inherited;
     // Legacy `bases` are folded into the resource list; an error still names the field the user wrote.
     const own = (spec.resources ?? []).length;
     this.kustomization.resources.forEach((path, i) =>
-      this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => this.accumulateResource(map, path)),
+      this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => {
+        acc = this.accumulateResource(map, path, acc);
+      }),
     );
+    acc = {
+      ...acc,
+      config: this.at('configurations', () => mergeTransformerConfigs(acc.config, this.ownTransformerConfig())),
+    };
     this.runGenerators(map);
     (spec.components ?? []).forEach((path, i) =>
-      this.at(`components[${i}]`, () => this.accumulateComponent(map, path)),
+      this.at(`components[${i}]`, () => {
+        acc = this.accumulateComponent(map, path, acc);
+      }),
     );
-    this.runTransformers(map);
-    return map;
+    this.runTransformers(map, acc.config);
+    return { ...acc, vars: this.at('vars', () => mergeVars(map, acc.vars, spec.vars ?? [])) };
+  }
+
+  /** kustomize's defaults merged with this kustomization's `configurations:` files, in order. */
+  private ownTransformerConfig(): TransformerConfig {
+    return (this.kustomization.spec.configurations ?? []).reduce(
+      (config, path, i) =>
+        this.at(`configurations[${i}]`, () =>
+          mergeTransformerConfigs(config, parseTransformerConfig(this.loader.loadText(path), path)),
+        ),
+      DEFAULT_TRANSFORMER_CONFIG,
+    );
   }
 
   /** Runs `fn`, turning any lower-level failure into a KustomizeError located at `field` of this kustomization. */
@@ -63,7 +137,7 @@ export class BuildTarget {
     }
   }
 
-  private accumulateResource(map: ResMap, path: string): void {
+  private accumulateResource(map: ResMap, path: string, acc: Accumulated): Accumulated {
     const kind = this.loader.kindOf(path);
     if (kind === 'missing')
       throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);
@@ -80,10 +154,11 @@ export class BuildTarget {
         }
         throw error;
       }
+      if (this.origin !== undefined) this.annotateOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
       map.appendAll(resources);
-      return;
+      return acc;
     }
-    const child = BuildTarget.at(this.loader.child(path));
+    const child = this.childTarget(path);
     if (child.kustomization.kind === 'Component') {
       throw new KustomizeError(
         'invalid-kustomization',
@@ -91,15 +166,17 @@ export class BuildTarget {
         `expected kind != 'Component' for path '${path}' (a component belongs in components:, not resources:)`,
       );
     }
-    const childMap = child.accumulate(new ResMap());
+    const childMap = new ResMap();
+    const childAcc = child.accumulate(childMap);
     map.appendAll(childMap.resources);
+    return mergeAccumulated(acc, childAcc);
   }
 
-  private accumulateComponent(map: ResMap, path: string): void {
+  private accumulateComponent(map: ResMap, path: string, acc: Accumulated): Accumulated {
     if (this.loader.kindOf(path) === 'file') {
       throw new KustomizeFailure('invalid-kustomization', `component '${path}' must be a directory`);
     }
-    const child = BuildTarget.at(this.loader.child(path));
+    const child = this.childTarget(path);
     if (child.kustomization.kind !== 'Component') {
       throw new KustomizeError(
         'invalid-kustomization',
@@ -107,7 +184,7 @@ export class BuildTarget {
         `expected kind 'Component' for path '${path}' but got '${child.kustomization.kind}'`,
       );
     }
-    child.accumulate(map);
+    return child.accumulate(map, acc);
   }
 
   private runGenerators(map: ResMap): void {
@@ -116,24 +193,83 @@ export class BuildTarget {
       list.forEach((args, i) =>
         this.at(`${field}[${i}]`, () => {
           const options = mergeGeneratorOptions(args.options, spec.generatorOptions);
-          absorbGenerated(map, generate(kind, { ...args, options }, this.loader));
+          const generated = generate(kind, { ...args, options }, this.loader);
+          if (this.origin !== undefined) {
+            const file = posix.join(this.origin, baseOf(this.file));
+            const by = `${kind}Generator`;
+            this.annotateOrigin(
+              [generated],
+              `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${by}\n`,
+            );
+          }
+          absorbGenerated(map, generated);
         }),
       );
     };
     run('ConfigMap', 'configMapGenerator', spec.configMapGenerator ?? []);
     run('Secret', 'secretGenerator', spec.secretGenerator ?? []);
+    for (const { config, field } of this.pluginConfigs('generators')) {
+      this.at(field, () => {
+        const generated = runBuiltinGenerator(this.loader, config);
+        if (this.origin !== undefined) this.annotateOrigin([generated], this.pluginOrigin(config));
+        absorbGenerated(map, generated);
+      });
+    }
   }
 
-  private runTransformers(map: ResMap): void {
+  /** The origin of what a plugin config made: the file holding the config (this kustomization, when inline). */
+  private pluginOrigin(config: Resource): string {
+    const own = /^path: (.*)$/m.exec(config.getAnnotations()[ORIGIN_ANNOTATION] ?? '')?.[1];
+    const configuredIn = own ?? posix.join(this.origin ?? '', baseOf(this.file));
+    const namespace = config.namespace ? `\n  namespace: ${config.namespace}` : '';
+    return (
+      `configuredIn: ${configuredIn}\nconfiguredBy:\n  apiVersion: ${config.apiVersion}\n  kind: ${config.kind}\n` +
+      `  name: ${config.name}${namespace}\n`
+    );
+  }
+
+  /**
+   * The plugin configs a `generators:` or `transformers:` list names, as kustomize collects them: entries that parse
+   * as objects are inline configs and come first; the others are files or kustomization directories, accumulated
+   * like resources (a directory's output is its list of configs).
+   */
+  private pluginConfigs(list: 'generators' | 'transformers'): { config: Resource; field: string }[] {
+    const entries = this.kustomization.spec[list] ?? [];
+    const inline: { config: Resource; field: string }[] = [];
+    const paths: { path: string; field: string }[] = [];
+    entries.forEach((entry, i) => {
+      const field = `${list}[${i}]`;
+      let configs: Resource[] | undefined;
+      try {
+        configs = readResources(entry);
+      } catch {
+        configs = undefined;
+      }
+      if (configs === undefined || configs.length === 0) paths.push({ path: entry, field });
+      else inline.push(...configs.map((config) => ({ config, field })));
+    });
+    const fromPaths = paths.flatMap(({ path, field }) =>
+      this.at(field, () => {
+        const configs = new ResMap();
+        this.accumulateResource(configs, path, NOTHING_ACCUMULATED);
+        return configs.resources.map((config) => ({ config, field }));
+      }),
+    );
+    return [...inline, ...fromPaths];
+  }
+
+  private runTransformers(map: ResMap, config: TransformerConfig): void {
     const spec = this.kustomization.spec;
     const ctx = { map, loader: this.loader };
     if ((spec.patchesStrategicMerge ?? []).length > 0) {
       this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
     }
     (spec.patches ?? []).forEach((patch, i) => this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch)));
-    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? ''));
-    if (spec.namePrefix) this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? ''));
-    if (spec.nameSuffix) this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? ''));
+    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
+    if (spec.namePrefix)
+      this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? '', config.namePrefix));
+    if (spec.nameSuffix)
+      this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? '', config.nameSuffix));
     const labels: LabelsEntry[] = (spec.labels ?? []).map((l) => ({
       pairs: l.pairs ?? {},
       includeSelectors: l.includeSelectors ?? false,
@@ -147,21 +283,28 @@ export class BuildTarget {
         kind: f.kind ?? '',
       })),
     }));
-    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}));
+    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}, config));
     if (spec.commonAnnotations)
-      this.at('commonAnnotations', () => transformAnnotations(map, spec.commonAnnotations ?? {}));
+      this.at('commonAnnotations', () =>
+        transformAnnotations(map, spec.commonAnnotations ?? {}, config.commonAnnotations),
+      );
     (spec.patchesJson6902 ?? []).forEach((patch, i) =>
       this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)),
     );
-    (spec.replicas ?? []).forEach((rule, i) => this.at(`replicas[${i}]`, () => transformReplicas(map, rule)));
+    (spec.replicas ?? []).forEach((rule, i) =>
+      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas)),
+    );
     this.kustomization.images.forEach((rule, i) =>
       this.at(
         this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags',
-        () => transformImages(map, [rule]),
+        () => transformImages(map, [rule], config.images),
       ),
     );
     if ((spec.replacements ?? []).length > 0) {
       this.at('replacements', () => applyReplacementsField(ctx, spec.replacements ?? []));
+    }
+    for (const { config, field } of this.pluginConfigs('transformers')) {
+      this.at(field, () => runBuiltinTransformer(map, this.loader, config));
     }
   }
 }

@@ -1,12 +1,21 @@
 import { KustomizeFailure } from '../errors.js';
-import { FileSystemError, type FileSystem } from '../fs/file-system.js';
+import { describePath, FileSystemError, type FileSystem } from '../fs/file-system.js';
 import { isWithin, joinRelative } from '../fs/paths.js';
 
 /**
- * Reads files for one kustomization directory, with kustomize's default load restrictions: a file a kustomization
+ * kustomize's `--load-restrictor`: `LoadRestrictionsRootOnly` (its default) keeps the files a kustomization names in
+ * or below its directory; `LoadRestrictionsNone` lets them lie anywhere the file system reaches.
+ */
+export type LoadRestrictor = 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
+
+/** The restrictors, in the order `kustomize build --help` lists them. */
+export const LOAD_RESTRICTORS: readonly LoadRestrictor[] = ['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'];
+
+/**
+ * Reads files for one kustomization directory, with kustomize's load restrictions: by default a file a kustomization
  * names (resource, patch, generator source) must lie in or below that kustomization's directory, while a directory
- * (a base or component) may be anywhere in the repository as long as it does not contain a kustomization already
- * being built (a cycle).
+ * (a base or component) may be anywhere in the file system's root as long as it does not contain a kustomization
+ * already being built (a cycle).
  */
 export class FileLoader {
   private constructor(
@@ -14,12 +23,13 @@ export class FileLoader {
     /** Root-relative real path of the kustomization directory. */
     readonly root: string,
     private readonly referrer: FileLoader | undefined,
+    private readonly restrictor: LoadRestrictor,
   ) {}
 
   /** A loader for the directory at `dir` (root-relative). */
-  static at(fs: FileSystem, dir: string): FileLoader {
+  static at(fs: FileSystem, dir: string, restrictor: LoadRestrictor = 'LoadRestrictionsRootOnly'): FileLoader {
     const real = realDir(fs, dir, dir);
-    return new FileLoader(fs, real, undefined);
+    return new FileLoader(fs, real, undefined, restrictor);
   }
 
   /** Root-relative path of `path` taken relative to this kustomization, or an error if it leaves the repository. */
@@ -50,10 +60,10 @@ export class FileLoader {
       if (kind === 'directory') throw new KustomizeFailure('missing-file', `'${path}' must resolve to a file`);
       const real = this.fs.realPath(resolved);
       const dir = real.includes('/') ? real.slice(0, real.lastIndexOf('/')) : '';
-      if (!isWithin(dir, this.root)) {
+      if (this.restrictor === 'LoadRestrictionsRootOnly' && !isWithin(dir, this.root)) {
         throw new KustomizeFailure(
           'outside-root',
-          `security; file '${real}' is not in or below '${this.root === '' ? '.' : this.root}'`,
+          `security; file '${describePath(this.fs, real)}' is not in or below '${describePath(this.fs, this.root)}'`,
         );
       }
       return this.fs.readFile(real);
@@ -81,11 +91,11 @@ export class FileLoader {
       if (isWithin(visited, real)) {
         throw new KustomizeFailure(
           'cycle',
-          `cycle detected: candidate root '${real || '.'}' contains visited root '${visited || '.'}'`,
+          `cycle detected: candidate root '${describePath(this.fs, real)}' contains visited root '${describePath(this.fs, visited)}'`,
         );
       }
     }
-    return new FileLoader(this.fs, real, this);
+    return new FileLoader(this.fs, real, this, this.restrictor);
   }
 
   /** The roots of this loader and every loader that led to it. */
@@ -99,8 +109,9 @@ export class FileLoader {
 function realDir(fs: FileSystem, dir: string, asGiven: string): string {
   try {
     const kind = fs.kind(dir);
-    if (kind === 'missing') throw new KustomizeFailure('missing-file', `'${asGiven}' does not exist`);
-    if (kind === 'file') throw new KustomizeFailure('missing-file', `'${asGiven}' is a file, expected a directory`);
+    const label = asGiven === dir ? describePath(fs, dir) : asGiven;
+    if (kind === 'missing') throw new KustomizeFailure('missing-file', `'${label}' does not exist`);
+    if (kind === 'file') throw new KustomizeFailure('missing-file', `'${label}' is a file, expected a directory`);
     return fs.realPath(dir);
   } catch (error) {
     throw asFailure(error);

@@ -24,7 +24,7 @@ export const SelectorSchema = z.strictObject({
   annotationSelector: str,
 });
 
-const PatchSchema = z.strictObject({
+export const PatchSchema = z.strictObject({
   path: str,
   patch: str,
   target: SelectorSchema.nullish(),
@@ -38,7 +38,7 @@ const GeneratorOptionsSchema = z.strictObject({
   immutable: bool,
 });
 
-const generatorFields = {
+export const generatorFields = {
   namespace: str,
   name: str,
   behavior: str,
@@ -56,7 +56,7 @@ const FieldOptionsSchema = z.strictObject({
   create: bool,
 });
 
-const ReplacementSchema = z.strictObject({
+export const ReplacementSchema = z.strictObject({
   path: str,
   source: z
     .strictObject({
@@ -80,12 +80,14 @@ const ReplacementSchema = z.strictObject({
     .nullish(),
 });
 
-const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
+export const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
 
 const VarSchema = z.strictObject({
   name: z.string(),
   objref: z.strictObject({ ...gvkFields, apiVersion: str, name: z.string(), namespace: str }),
-  fieldref: z.strictObject({ fieldPath: str }).nullish(),
+  // kustomize decodes with Go's encoding/json, which matches field names case-insensitively; kubebuilder's scaffolds
+  // write `fieldpath`.
+  fieldref: z.strictObject({ fieldPath: str, fieldpath: str }).nullish(),
 });
 
 /** The kustomization.yaml / Component document. */

@@ -2,6 +2,7 @@ import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import { isJsonObject } from '../yaml/json-value.js';
 import { PatchError, ReplacementError } from '../patch/index.js';
+import { describePath } from '../fs/file-system.js';
 import { isRemote, remoteRefusal, type FileLoader } from './file-loader.js';
 import { KustomizationSchema, type KustomizationFile } from './kustomization-schema.js';
 
@@ -21,7 +22,7 @@ export interface Kustomization {
 /** Finds, parses and validates the kustomization file in a loader's directory. */
 export function readKustomization(loader: FileLoader): Kustomization {
   const present = KUSTOMIZATION_FILE_NAMES.filter((name) => loader.kindOf(name) === 'file');
-  const dirLabel = loader.root === '' ? '.' : loader.root;
+  const dirLabel = describePath(loader.fs, loader.root);
   // Failures, not located errors: the kustomization that names this directory (under resources: or components:)
   // is where the fault is, so the caller's `at(field)` locates them; at the top level the directory itself is named.
   if (present.length === 0) {
@@ -104,28 +105,40 @@ function onlyTypeMeta(spec: KustomizationFile): boolean {
 }
 
 /** Fields kustomize supports that kustomize-ts refuses: loudly, never by silently skipping them. */
-const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string])[] = [
-  ['helmCharts', 'helm chart inflation'],
-  ['helmChartInflationGenerator', 'helm chart inflation'],
-  ['helmGlobals', 'helm chart inflation'],
-  ['generators', 'generator plugins (KRM functions, exec and Go plugins)'],
-  ['transformers', 'transformer plugins (KRM functions, exec and Go plugins)'],
-  ['validators', 'validator plugins (KRM functions, exec and Go plugins)'],
-  ['openapi', 'custom OpenAPI schemas'],
-  ['configurations', 'custom transformer configurations'],
-  ['crds', 'CRD-derived name references'],
-  ['vars', 'vars (deprecated in kustomize v5; use replacements)'],
+const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string, string])[] = [
+  ['helmCharts', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
+  [
+    'helmChartInflationGenerator',
+    'helm chart inflation',
+    'render the chart with `helm template` and list its output under resources',
+  ],
+  ['helmGlobals', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
+  [
+    'validators',
+    'validator plugins (KRM functions, exec and Go plugins)',
+    'run the validator in CI on the rendered output',
+  ],
+  [
+    'openapi',
+    'custom OpenAPI schemas',
+    'for lists in custom resources, patch with JSON 6902 operations (`patches:` with a target) instead of a strategic merge',
+  ],
+  [
+    'crds',
+    'CRD-derived name references',
+    'declare the references in a `configurations:` file (`nameReference:` with the CRD kind and field path)',
+  ],
 ];
 
 function refuseUnsupported(spec: KustomizationFile, file: string): void {
-  for (const [field, what] of UNSUPPORTED) {
+  for (const [field, what, instead] of UNSUPPORTED) {
     const value = spec[field];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts`);
+    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
   }
   for (const option of spec.buildMetadata ?? []) {
-    if (option !== 'managedByLabel') {
+    if (option !== 'managedByLabel' && option !== 'originAnnotations') {
       throw new KustomizeError(
         'not-supported',
         { file, field: 'buildMetadata' },

@@ -46,7 +46,12 @@ export const COMMON_LABEL_SPECS: readonly FieldSpec[] = [
   { path: 'spec/jobTemplate/spec/selector/matchLabels', create: false, group: 'batch', kind: 'CronJob' },
   { path: 'spec/selector/matchLabels', create: false, group: 'policy', kind: 'PodDisruptionBudget' },
   { path: 'spec/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { path: 'spec/ingress/from/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  {
+    path: 'spec/ingress/from/podSelector/matchLabels',
+    create: false,
+    group: 'networking.k8s.io',
+    kind: 'NetworkPolicy',
+  },
   { path: 'spec/egress/to/podSelector/matchLabels', create: false, group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   ...METADATA_LABEL_SPECS,
   ...VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,
@@ -94,4 +99,52 @@ export const REPLICA_SPECS: readonly FieldSpec[] = [
   { path: 'spec/replicas', create: true, kind: 'ReplicationController' },
   { path: 'spec/replicas', create: true, kind: 'ReplicaSet' },
   { path: 'spec/replicas', create: true, kind: 'StatefulSet' },
+];
+
+/** Where a pod spec lies in each kind whose containers `vars` reach. */
+const varPodSpecs: readonly (readonly [string, string])[] = [
+  ['CronJob', 'spec/jobTemplate/spec/template/spec'],
+  ['DaemonSet', 'spec/template/spec'],
+  ['Deployment', 'spec/template/spec'],
+  ['Job', 'spec/template/spec'],
+  ['Pod', 'spec'],
+  ['ReplicaSet', 'spec/template/spec'],
+  ['StatefulSet', 'spec/template/spec'],
+];
+
+const varContainerFields = ['args', 'command', 'env/value', 'volumeMounts/mountPath'];
+
+/**
+ * The fields where `vars` replace `$(NAME)` (kustomize's default varReference): container args, commands, env values
+ * and mount paths, NFS servers, a few Service, Ingress and PersistentVolume fields, and labels and annotations.
+ */
+export const VAR_REFERENCE_SPECS: readonly FieldSpec[] = [
+  ...varPodSpecs.flatMap(([kind, podSpec]) => [
+    ...['containers', 'initContainers'].flatMap((list) =>
+      varContainerFields.map((field) => ({ kind, path: `${podSpec}/${list}/${field}` })),
+    ),
+    // kustomize lists the CronJob NFS path one level short of the pod spec, and a StatefulSet's under its claim
+    // templates (below); kept as kustomize has them.
+    ...(kind === 'StatefulSet'
+      ? []
+      : [
+          {
+            kind,
+            path:
+              kind === 'CronJob'
+                ? 'spec/jobTemplate/spec/template/volumes/nfs/server'
+                : `${podSpec}/volumes/nfs/server`,
+          },
+        ]),
+    ...(kind === 'Deployment' ? [{ kind, path: 'spec/template/metadata/annotations' }] : []),
+  ]),
+  { kind: 'Ingress', path: 'spec/rules/host' },
+  { kind: 'Ingress', path: 'spec/tls/hosts' },
+  { kind: 'Ingress', path: 'spec/tls/secretName' },
+  { kind: 'Service', path: 'spec/ports/port' },
+  { kind: 'Service', path: 'spec/ports/targetPort' },
+  { kind: 'StatefulSet', path: 'spec/volumeClaimTemplates/spec/nfs/server' },
+  { kind: 'PersistentVolume', path: 'spec/nfs/server' },
+  { path: 'metadata/labels' },
+  { path: 'metadata/annotations' },
 ];

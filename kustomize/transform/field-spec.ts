@@ -161,7 +161,10 @@ export function setEntry(slot: Slot, name: string, value: JsonValue): void {
     return;
   }
   if (!isJsonObject(node)) {
-    throw new KustomizeFailure('transform-failed', `wrong node kind: expected MappingNode but got ${nodeKindName(node)}`);
+    throw new KustomizeFailure(
+      'transform-failed',
+      `wrong node kind: expected MappingNode but got ${nodeKindName(node)}`,
+    );
   }
   node[name] = value;
 }

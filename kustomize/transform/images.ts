@@ -80,7 +80,11 @@ function updateSlot(slot: Slot, rule: ImageRule): void {
  * `images:`. Like kustomize, two passes per rule: first every `containers`/`initContainers` list anywhere in the
  * object (so CRDs embedding pod specs are covered), then the configured image fields.
  */
-export function transformImages(map: ResMap, rules: readonly ImageRule[], specs: readonly FieldSpec[] = IMAGE_SPECS): void {
+export function transformImages(
+  map: ResMap,
+  rules: readonly ImageRule[],
+  specs: readonly FieldSpec[] = IMAGE_SPECS,
+): void {
   for (const rule of rules) {
     for (const resource of map.resources) {
       if (resource.kind === 'CustomResourceDefinition') continue;

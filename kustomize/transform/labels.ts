@@ -1,12 +1,7 @@
-import { KustomizeFailure } from '../errors.js';
 import type { ResMap } from '../resource/res-map.js';
-import {
-  COMMON_ANNOTATION_SPECS,
-  COMMON_LABEL_SPECS,
-  METADATA_LABEL_SPECS,
-  VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,
-} from './default-field-specs.js';
+import { VOLUME_CLAIM_TEMPLATE_LABEL_SPECS } from './default-field-specs.js';
 import { applyFieldSpec, setEntry, type FieldSpec } from './field-spec.js';
+import { DEFAULT_TRANSFORMER_CONFIG, mergeFieldSpecs, type TransformerConfig } from './transformer-config.js';
 
 /** One `labels:` entry of a kustomization. */
 export interface LabelsEntry {
@@ -30,13 +25,16 @@ export function setMapEntries(map: ResMap, pairs: Readonly<Record<string, string
   }
 }
 
-/** The fields a `labels:` entry writes to, as kustomize composes them. */
-export function labelFieldSpecs(entry: LabelsEntry): FieldSpec[] {
+/** The fields a `labels:` entry writes to, as kustomize composes them from the transformer configuration. */
+export function labelFieldSpecs(
+  entry: LabelsEntry,
+  config: TransformerConfig = DEFAULT_TRANSFORMER_CONFIG,
+): FieldSpec[] {
   let specs: FieldSpec[] = [...(entry.fields ?? [])];
-  if (entry.includeSelectors) return mergeFieldSpecs(specs, COMMON_LABEL_SPECS);
-  if (entry.includeTemplates) specs = mergeFieldSpecs(specs, METADATA_LABEL_SPECS);
+  if (entry.includeSelectors) return mergeFieldSpecs(mergeFieldSpecs(specs, config.commonLabels), config.labels);
+  if (entry.includeTemplates) specs = mergeFieldSpecs(specs, config.templateLabels);
   if (entry.includeVolumeClaimTemplates) specs = mergeFieldSpecs(specs, VOLUME_CLAIM_TEMPLATE_LABEL_SPECS);
-  return mergeFieldSpecs(specs, [{ path: 'metadata/labels', create: true }]);
+  return mergeFieldSpecs(mergeFieldSpecs(specs, [{ path: 'metadata/labels', create: true }]), config.labels);
 }
 
 /** `labels:` entries, then `commonLabels:` (which always includes selectors). */
@@ -44,34 +42,17 @@ export function transformLabels(
   map: ResMap,
   entries: readonly LabelsEntry[],
   commonLabels: Readonly<Record<string, string>>,
+  config: TransformerConfig = DEFAULT_TRANSFORMER_CONFIG,
 ): void {
-  for (const entry of entries) setMapEntries(map, entry.pairs, labelFieldSpecs(entry));
-  setMapEntries(map, commonLabels, COMMON_LABEL_SPECS);
+  for (const entry of entries) setMapEntries(map, entry.pairs, labelFieldSpecs(entry, config));
+  setMapEntries(map, commonLabels, config.commonLabels);
 }
 
 /** `commonAnnotations:`. */
-export function transformAnnotations(map: ResMap, annotations: Readonly<Record<string, string>>): void {
-  setMapEntries(map, annotations, COMMON_ANNOTATION_SPECS);
-}
-
-/**
- * kustomize's FsSlice.MergeAll: appends specs whose path and group/version/kind are not already covered; a covered
- * one that disagrees on `create` is an error.
- */
-export function mergeFieldSpecs(existing: readonly FieldSpec[], incoming: readonly FieldSpec[]): FieldSpec[] {
-  const result = [...existing];
-  for (const spec of incoming) {
-    const same = result.find(
-      (s) =>
-        s.path === spec.path &&
-        (!spec.group || spec.group === s.group) &&
-        (!spec.version || spec.version === s.version) &&
-        (!spec.kind || spec.kind === s.kind),
-    );
-    if (same === undefined) result.push(spec);
-    else if ((same.create === true) !== (spec.create === true)) {
-      throw new KustomizeFailure('invalid-kustomization', 'conflicting fieldspecs');
-    }
-  }
-  return result;
+export function transformAnnotations(
+  map: ResMap,
+  annotations: Readonly<Record<string, string>>,
+  specs: readonly FieldSpec[] = DEFAULT_TRANSFORMER_CONFIG.commonAnnotations,
+): void {
+  setMapEntries(map, annotations, specs);
 }

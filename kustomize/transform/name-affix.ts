@@ -34,10 +34,15 @@ export function transformNameAffix(
         resource.appendCsvAnnotation(side === 'prefix' ? BuildAnnotation.prefixes : BuildAnnotation.suffixes, affix);
         resource.storePreviousId(effectiveNamespace(resource.curId()));
       }
-      applyFieldSpec(resource, spec, (slot) => {
-        const current = scalarText(slot.get());
-        setEntry(slot, '', side === 'prefix' ? `${affix}${current}` : `${current}${affix}`);
-      }, 'scalar');
+      applyFieldSpec(
+        resource,
+        spec,
+        (slot) => {
+          const current = scalarText(slot.get());
+          setEntry(slot, '', side === 'prefix' ? `${affix}${current}` : `${current}${affix}`);
+        },
+        'scalar',
+      );
     }
   }
 }

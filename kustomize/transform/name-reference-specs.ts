@@ -47,7 +47,14 @@ const SECRET_POD_PATHS = [
   'volumes/projected/sources/secret/name',
 ];
 
-const WORKLOADS_WITH_POD_TEMPLATE = ['StatefulSet', 'Deployment', 'ReplicationController', 'CronJob', 'Job', 'DaemonSet'];
+const WORKLOADS_WITH_POD_TEMPLATE = [
+  'StatefulSet',
+  'Deployment',
+  'ReplicationController',
+  'CronJob',
+  'Job',
+  'DaemonSet',
+];
 
 function templateSpecPaths(field: string): FieldSpec[] {
   return [
@@ -111,8 +118,16 @@ export const NAME_REFERENCES: readonly NameBackReference[] = [
       { path: 'spec/rules/http/paths/backend/service/name', kind: 'Ingress' },
       { path: 'spec/defaultBackend/service/name', kind: 'Ingress' },
       { path: 'spec/service/name', kind: 'APIService', group: 'apiregistration.k8s.io' },
-      { path: 'webhooks/clientConfig/service', kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
-      { path: 'webhooks/clientConfig/service', kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io' },
+      {
+        path: 'webhooks/clientConfig/service',
+        kind: 'ValidatingWebhookConfiguration',
+        group: 'admissionregistration.k8s.io',
+      },
+      {
+        path: 'webhooks/clientConfig/service',
+        kind: 'MutatingWebhookConfiguration',
+        group: 'admissionregistration.k8s.io',
+      },
     ],
   },
   {
@@ -134,7 +149,10 @@ export const NAME_REFERENCES: readonly NameBackReference[] = [
       ...templateSpecPaths('serviceAccountName'),
     ],
   },
-  { target: { kind: 'PersistentVolumeClaim', version: 'v1' }, referrers: templateSpecPaths('volumes/persistentVolumeClaim/claimName') },
+  {
+    target: { kind: 'PersistentVolumeClaim', version: 'v1' },
+    referrers: templateSpecPaths('volumes/persistentVolumeClaim/claimName'),
+  },
   {
     target: { kind: 'PersistentVolume', version: 'v1' },
     referrers: [
@@ -150,7 +168,10 @@ export const NAME_REFERENCES: readonly NameBackReference[] = [
       { path: 'spec/volumeClaimTemplates/spec/storageClassName', kind: 'StatefulSet' },
     ],
   },
-  { target: { kind: 'PriorityClass', version: 'v1', group: 'scheduling.k8s.io' }, referrers: templateSpecPaths('priorityClassName') },
+  {
+    target: { kind: 'PriorityClass', version: 'v1', group: 'scheduling.k8s.io' },
+    referrers: templateSpecPaths('priorityClassName'),
+  },
   {
     target: { kind: 'IngressClass', version: 'v1', group: 'networking.k8s.io/v1' },
     referrers: [{ path: 'spec/ingressClassName', kind: 'Ingress' }],

@@ -1,11 +1,5 @@
 import { KustomizeFailure } from '../errors.js';
-import {
-  effectiveNamespace,
-  gvkSelected,
-  isClusterScoped,
-  resIdString,
-  type Gvk,
-} from '../resource/res-id.js';
+import { effectiveNamespace, gvkSelected, isClusterScoped, resIdString, type Gvk } from '../resource/res-id.js';
 import type { ResMap } from '../resource/res-map.js';
 import { scalarText, type Resource } from '../resource/resource.js';
 import { isJsonObject, type JsonObject } from '../yaml/json-value.js';
@@ -41,7 +35,12 @@ export function transformNameReferences(map: ResMap, table: readonly NameBackRef
     const candidates = map.subsetReferencedBy(referrer);
     for (const update of list) {
       const referrerGvk = referrer.gvk();
-      const spec: FieldSpec = { ...update.spec, group: referrerGvk.group, version: referrerGvk.version, kind: referrerGvk.kind };
+      const spec: FieldSpec = {
+        ...update.spec,
+        group: referrerGvk.group,
+        version: referrerGvk.version,
+        kind: referrerGvk.kind,
+      };
       applyFieldSpec(referrer, spec, (slot) => setReference(slot, { referrer, update, candidates, map }));
     }
   }
@@ -113,7 +112,8 @@ function selectReferral(
   let candidates = all.filter((r) => r.prevIds().some((id) => id.name === oldName));
   candidates = candidates.filter((r) => r.prevIds().some((id) => gvkSelected(id.gvk, target)));
   const roleRef = roleRefGvk(ctx);
-  if (roleRef !== undefined) candidates = candidates.filter((r) => r.prevIds().some((id) => gvkSelected(id.gvk, roleRef)));
+  if (roleRef !== undefined)
+    candidates = candidates.filter((r) => r.prevIds().some((id) => gvkSelected(id.gvk, roleRef)));
   candidates = candidates.filter(sameNamespaceAsReferrer(ctx.referrer));
   if (candidates.length === 1) return candidates[0];
   candidates = candidates.filter((r) => affixesEqual(r, ctx.referrer, true));
@@ -155,7 +155,10 @@ function affixesEqual(candidate: Resource, referrer: Resource, allowEmpty: boole
   const cs = candidate.suffixes();
   const rs = referrer.suffixes();
   if (allowEmpty) {
-    return (cp.length === 0 || rp.length === 0 || sameEnding(cp, rp)) && (cs.length === 0 || rs.length === 0 || sameEnding(cs, rs));
+    return (
+      (cp.length === 0 || rp.length === 0 || sameEnding(cp, rp)) &&
+      (cs.length === 0 || rs.length === 0 || sameEnding(cs, rs))
+    );
   }
   return sameEnding(cp, rp) && sameEnding(cs, rs);
 }

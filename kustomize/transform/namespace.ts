@@ -11,7 +11,11 @@ import { applyFieldSpec, setEntry, type FieldSpec, type Slot } from './field-spe
  * and ClusterRoleBinding subjects named `default` follow; APIService and CRD conversion webhook service namespaces
  * follow. Each resource's previous id is recorded first, so name references and patches still find it.
  */
-export function transformNamespace(map: ResMap, namespace: string, specs: readonly FieldSpec[] = NAMESPACE_SPECS): void {
+export function transformNamespace(
+  map: ResMap,
+  namespace: string,
+  specs: readonly FieldSpec[] = NAMESPACE_SPECS,
+): void {
   if (namespace === '') return;
   for (const resource of map.resources) {
     if (resource.getAnnotations()['kustomize.config.k8s.io/helm-generated'] === 'true') continue;
@@ -30,7 +34,10 @@ function setNamespace(resource: Resource, namespace: string, specs: readonly Fie
     try {
       setEntry(slot, '', namespace);
     } catch (error) {
-      throw new KustomizeFailure('transform-failed', `namespace field specs must target scalar nodes: ${String(error)}`);
+      throw new KustomizeFailure(
+        'transform-failed',
+        `namespace field specs must target scalar nodes: ${String(error)}`,
+      );
     }
   };
   const gvk = resource.gvk();
@@ -41,7 +48,9 @@ function setNamespace(resource: Resource, namespace: string, specs: readonly Fie
     (s) => s.path !== 'metadata/namespace' && !(resource.apiVersion !== 'v1' && s.path === 'metadata/name'),
   );
   if (gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') {
-    effective = effective.filter((s) => s.path !== 'subjects/namespace' || (s.kind !== 'RoleBinding' && s.kind !== 'ClusterRoleBinding'));
+    effective = effective.filter(
+      (s) => s.path !== 'subjects/namespace' || (s.kind !== 'RoleBinding' && s.kind !== 'ClusterRoleBinding'),
+    );
     const subjects = resource.obj['subjects'];
     if (Array.isArray(subjects)) {
       for (const subject of subjects) {

@@ -15,7 +15,13 @@ import {
   type Replacement,
   type TargetSelector,
 } from '../patch/index.js';
-import { effectiveNamespace, isClusterScoped, parseGroupVersion, resIdEquals, resIdString } from '../resource/res-id.js';
+import {
+  effectiveNamespace,
+  isClusterScoped,
+  parseGroupVersion,
+  resIdEquals,
+  resIdString,
+} from '../resource/res-id.js';
 import type { ResMap } from '../resource/res-map.js';
 import type { Resource } from '../resource/resource.js';
 import { isJsonObject, type JsonValue } from '../yaml/json-value.js';
@@ -28,7 +34,8 @@ export interface PatchContext {
 }
 
 /** kustomize-ts's view of cluster scope, handed to the patch functions so every step agrees with the loader. */
-const scope = (apiVersion: string, kind: string): boolean => isClusterScoped({ ...parseGroupVersion(apiVersion), kind });
+const scope = (apiVersion: string, kind: string): boolean =>
+  isClusterScoped({ ...parseGroupVersion(apiVersion), kind });
 
 interface PatchOptions {
   readonly allowNameChange?: boolean | null;
@@ -83,12 +90,15 @@ export function applyPatchesJson6902(ctx: PatchContext, spec: PatchSpec): void {
   const path = spec.path ?? '';
   const inline = spec.patch ?? '';
   if (path === '' && inline === '') throw new KustomizeFailure('patch-failed', 'empty file path and empty jsonOp');
-  if (path !== '' && inline !== '') throw new KustomizeFailure('patch-failed', 'must specify a file path or jsonOp, not both');
+  if (path !== '' && inline !== '')
+    throw new KustomizeFailure('patch-failed', 'must specify a file path or jsonOp, not both');
   const text = path !== '' ? ctx.loader.loadText(path) : inline;
   if (text === '') throw new KustomizeFailure('patch-failed', `patch file '${path}' seems to be empty`);
   const ops = parseJsonPatch(text);
-  if (ops instanceof Error) throw new KustomizeFailure('patch-failed', `decoding ${text}: ${ops.message}`, { cause: ops });
-  if (ops.length === 0) throw new KustomizeFailure('patch-failed', `patch appears to be empty; file=${path}, JsonOp=${inline}`);
+  if (ops instanceof Error)
+    throw new KustomizeFailure('patch-failed', `decoding ${text}: ${ops.message}`, { cause: ops });
+  if (ops.length === 0)
+    throw new KustomizeFailure('patch-failed', `patch appears to be empty; file=${path}, JsonOp=${inline}`);
   for (const resource of select(ctx.map, spec.target)) {
     // Unlike `patches:`, the legacy field does not record the previous id; it only keeps the build annotations.
     const internal = internalAnnotationsOf(resource.obj);
@@ -121,12 +131,16 @@ function readReplacementFile(loader: FileLoader, path: string): Replacement[] {
   try {
     doc = parseYamlDocuments(text, { dialect: 'go-yaml-v2' })[0];
   } catch (error) {
-    if (error instanceof YamlError) throw new KustomizeFailure('replacement-failed', `${path}: ${error.message}`, { cause: error });
+    if (error instanceof YamlError)
+      throw new KustomizeFailure('replacement-failed', `${path}: ${error.message}`, { cause: error });
     throw error;
   }
   if (Array.isArray(doc)) return doc.map((item) => toReplacement(item as ReplacementSpec));
   if (isJsonObject(doc)) return [toReplacement(doc as ReplacementSpec)];
-  throw new KustomizeFailure('replacement-failed', `unsupported replacement type encountered within replacement path: ${path}`);
+  throw new KustomizeFailure(
+    'replacement-failed',
+    `unsupported replacement type encountered within replacement path: ${path}`,
+  );
 }
 
 /** Drops the nulls the kustomization decoder allows, giving the shape the replacement function takes. */
@@ -160,7 +174,8 @@ function patchText(loader: FileLoader, spec: PatchSpec): string {
   const inline = (spec.patch ?? '').trim();
   const path = spec.path ?? '';
   if (inline === '' && path === '') throw new KustomizeFailure('patch-failed', 'must specify one of patch and path');
-  if (inline !== '' && path !== '') throw new KustomizeFailure('patch-failed', "patch and path can't be set at the same time");
+  if (inline !== '' && path !== '')
+    throw new KustomizeFailure('patch-failed', "patch and path can't be set at the same time");
   if (inline !== '') return inline;
   return loader.loadText(path);
 }

@@ -32,7 +32,10 @@ export const LEGACY_ORDER_LAST: readonly string[] = ['MutatingWebhookConfigurati
 /** `sortOptions:` of a kustomization. */
 export interface SortOptions {
   readonly order?: string | null;
-  readonly legacySortOptions?: { readonly orderFirst?: readonly string[] | null; readonly orderLast?: readonly string[] | null } | null;
+  readonly legacySortOptions?: {
+    readonly orderFirst?: readonly string[] | null;
+    readonly orderLast?: readonly string[] | null;
+  } | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { Lexer } from 'yaml';
  * type declarations; the package version is pinned by package-lock, and yaml-reading.test.ts fails if they change.
  */
 interface LexerState {
+  indentNext: number;
   readonly buffer: string;
   readonly pos: number;
   readonly atEnd: boolean;
@@ -49,11 +50,37 @@ function* lenientQuotedScalar(this: LexerState): Generator<string, string> {
   return this.flowLevel > 0 ? 'flow' : 'doc';
 }
 
-/** The `yaml` package's Lexer with go-yaml's reading of quoted scalars ({@link lenientQuotedScalar}). */
-export class LenientLexer extends Lexer {}
-if (typeof Object.getOwnPropertyDescriptor(Lexer.prototype, 'parseQuotedScalar')?.value !== 'function') {
-  throw new Error(
-    'yaml: Lexer.parseQuotedScalar is gone; kustomize/yaml/lenient-lexer.ts needs updating for this yaml version',
-  );
+/** A method of the `yaml` package's Lexer, checked to exist so that a changed version fails loudly, not silently. */
+function lexerMethod(name: string): (this: LexerState) => Generator<string, string> {
+  const method: unknown = Object.getOwnPropertyDescriptor(Lexer.prototype, name)?.value;
+  if (typeof method !== 'function') {
+    throw new Error(
+      `yaml: Lexer.${name} is gone; kustomize/yaml/lenient-lexer.ts needs updating for this yaml version`,
+    );
+  }
+  return method as (this: LexerState) => Generator<string, string>;
 }
+
+const parseFlowCollection = lexerMethod('parseFlowCollection');
+
+/**
+ * A line of a flow collection (`[...]`, `{...}`) read as go-yaml reads it: indentation does not matter inside one,
+ * so `b: [x,` may continue on a line at the key's column. The `yaml` package ends the collection at a line indented
+ * less than the block it is in; with the block indentation set aside for the line, only a document marker at
+ * column 0 ends it.
+ */
+function* lenientFlowCollection(this: LexerState): Generator<string, string> {
+  const indentNext = this.indentNext;
+  this.indentNext = 0;
+  try {
+    return yield* parseFlowCollection.call(this);
+  } finally {
+    this.indentNext = indentNext;
+  }
+}
+
+/** The `yaml` package's Lexer with go-yaml's reading of quoted scalars and flow collections. */
+export class LenientLexer extends Lexer {}
+lexerMethod('parseQuotedScalar');
 Object.defineProperty(LenientLexer.prototype, 'parseQuotedScalar', { value: lenientQuotedScalar });
+Object.defineProperty(LenientLexer.prototype, 'parseFlowCollection', { value: lenientFlowCollection });

@@ -1,4 +1,15 @@
-import { type Alias, Composer, type Document, isAlias, isMap, isScalar, isSeq, Parser, type YAMLError } from 'yaml';
+import {
+  type Alias,
+  Composer,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Parser,
+  visit,
+  type YAMLError,
+} from 'yaml';
 import { LenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
@@ -76,7 +87,47 @@ export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'last
   const list = composeDocuments(text, options.lastDuplicateKeyWins !== true);
   const error = list.flatMap((doc) => doc.errors)[0];
   if (error !== undefined) throw new YamlError('syntax', withPosition(text, error));
+  // kustomize splits a stream at `---` before go-yaml reads it, so a directive ends up in a document of its own
+  // and fails ("did not find expected <document start>"); accepting it here would render what kustomize refuses.
+  if (
+    list.some((doc) => doc.directives?.yaml.explicit === true || Object.keys(doc.directives?.tags ?? {}).length > 1)
+  ) {
+    throw new YamlError(
+      'syntax',
+      'yaml: did not find expected <document start> (%YAML and %TAG directives are not accepted)',
+    );
+  }
+  // Only a text with a tab can break go-yaml's block scalar rule, so most texts skip the walk.
+  if (text.includes('\t')) for (const doc of list) refuseTabIndentedBlockScalars(doc, text);
   return { docs: list };
+}
+
+/**
+ * go-yaml refuses a tab where a block scalar's indentation is still being read: on its leading lines when the
+ * indentation is detected (`|`, `>`), and before the detected indentation on later lines ("found a tab character
+ * where an indentation space is expected"); the `yaml` package reads the tab as content.
+ */
+function refuseTabIndentedBlockScalars(doc: Document.Parsed, text: string): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      const range = node.range;
+      if ((node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || range === undefined || range === null)
+        return;
+      const [header = '', ...lines] = text.slice(range[0], range[1]).split('\n');
+      if (/[1-9]/.test(header.split('#')[0] ?? '')) return; // an explicit indentation: its base is the parent's
+      let indent = 0;
+      for (const line of lines) {
+        const spaces = /^ */.exec(line)?.[0].length ?? 0;
+        if ((indent === 0 || spaces < indent) && line[spaces] === '\t') {
+          throw new YamlError(
+            'syntax',
+            `yaml: found a tab character where an indentation space is expected (at offset ${range[0]})`,
+          );
+        }
+        if (indent === 0 && line.slice(spaces).replace(/\r$/, '') !== '') indent = spaces;
+      }
+    },
+  });
 }
 
 /** The error's message with the line and column it points at, and that line with a caret under the column. */

@@ -156,10 +156,22 @@ describe('renderKustomization', () => {
   it.each<BadInput>([
     refused('helm charts', 'helmCharts:\n- name: x\n', 'helmCharts'),
     refused('a remote base', 'resources:\n- github.com/org/repo//base?ref=v1\n', 'resources[0]'),
-    refused('plugin transformers', 'transformers:\n- t.yaml\n', 'transformers'),
-    refused('plugin generators', 'generators:\n- g.yaml\n', 'generators'),
+    refused(
+      'an exec transformer plugin',
+      'transformers:\n- |\n  apiVersion: example.dev/v1\n  kind: Sealer\n  metadata:\n    name: s\n',
+      'transformers[0]',
+    ),
+    refused(
+      'a KRM function generator',
+      'generators:\n- |\n  apiVersion: example.dev/v1\n  kind: Gen\n  metadata:\n    name: g\n    annotations:\n      config.kubernetes.io/function: "container: {image: x}"\n',
+      'generators[0]',
+    ),
+    refused(
+      'the builtin helm generator',
+      'generators:\n- |\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n  metadata:\n    name: h\n',
+      'generators[0]',
+    ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
-    refused('custom transformer configurations', 'configurations:\n- c.yaml\n', 'configurations'),
     refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
     refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi'),
     refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),

@@ -119,6 +119,12 @@ describe('parseYamlDocuments', () => {
     expect(parseYamlDocuments(text)).toEqual([{ m: { n: { s: "one two three 'q' four", d: 'x yz', e: 1 } } }]);
   });
 
+  it('reads flow collections whose lines sit at or left of the key, as go-yaml does', () => {
+    expect(parseYamlDocuments('m:\n  l: [a,\n  b]\n  o: {c: 1,\nd: 2}\n')).toEqual([
+      { m: { l: ['a', 'b'], o: { c: 1, d: 2 } } },
+    ]);
+  });
+
   it('still ends a quoted scalar at a document marker, with the line and column of the missing quote', () => {
     expect(() => parseYamlDocuments("a: 'x\n--- y'\n")).toThrow(/Missing closing 'quote at line 1, column 6/);
   });

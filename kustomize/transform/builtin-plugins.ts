@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { KustomizeFailure } from '../errors.js';
+import type { FileLoader } from '../load/file-loader.js';
+import {
+  FieldSpecSchema,
+  ImageSchema,
+  ReplacementSchema,
+  SelectorSchema,
+  generatorFields,
+} from '../load/kustomization-schema.js';
+import type { ResMap } from '../resource/res-map.js';
+import type { Resource } from '../resource/resource.js';
+import type { FieldSpec } from './field-spec.js';
+import { generate, type GeneratedKind } from './generators/generate.js';
+import { transformImages } from './images.js';
+import { setMapEntries } from './labels.js';
+import { transformNameAffix } from './name-affix.js';
+import { transformNamespace } from './namespace.js';
+import {
+  applyPatchesField,
+  applyPatchesJson6902,
+  applyPatchesStrategicMerge,
+  applyReplacementsField,
+} from './patches.js';
+import { transformReplicas } from './replicas.js';
+
+/**
+ * kustomize's builtin transformers and generators configured by a `transformers:` / `generators:` entry (an object
+ * of `apiVersion: builtin`): the same code the kustomization fields run, with the field specs the config gives and
+ * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
+ */
+
+const fieldSpecs = z.array(FieldSpecSchema).nullish();
+const strMap = z.record(z.string(), z.string()).nullish();
+const str = z.string().nullish();
+
+// Unknown fields are ignored, as kustomize's plugin configs are decoded leniently.
+const TRANSFORMERS = {
+  LabelTransformer: z.object({ labels: strMap, fieldSpecs }),
+  AnnotationsTransformer: z.object({ annotations: strMap, fieldSpecs }),
+  PrefixSuffixTransformer: z.object({ prefix: str, suffix: str, fieldSpecs }),
+  PrefixTransformer: z.object({ prefix: str, fieldSpecs }),
+  SuffixTransformer: z.object({ suffix: str, fieldSpecs }),
+  ImageTagTransformer: z.object({ imageTag: ImageSchema.nullish(), fieldSpecs }),
+  NamespaceTransformer: z.object({ metadata: z.object({ namespace: str }).nullish(), fieldSpecs }),
+  ReplicaCountTransformer: z.object({
+    replica: z.object({ name: str, count: z.number().int() }),
+    fieldSpecs,
+  }),
+  PatchTransformer: z.object({
+    path: str,
+    patch: str,
+    target: SelectorSchema.nullish(),
+    options: z.object({ allowNameChange: z.boolean().nullish(), allowKindChange: z.boolean().nullish() }).nullish(),
+  }),
+  PatchStrategicMergeTransformer: z.object({ paths: z.array(z.string()).nullish(), patches: str }),
+  PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
+  ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
+} as const;
+
+const GENERATORS = {
+  ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.object({ name: str, namespace: str }).nullish() }),
+  SecretGenerator: z.object({
+    ...generatorFields,
+    type: str,
+    metadata: z.object({ name: str, namespace: str }).nullish(),
+  }),
+} as const;
+
+/** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
+const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
+  HelmChartInflationGenerator: 'it runs helm; render the chart with `helm template` and list the output in resources',
+  IAMPolicyGenerator: 'it calls a cloud provider; write the ServiceAccount annotation as a resource or patch',
+  HashTransformer: 'kustomize-ts adds name hashes through configMapGenerator/secretGenerator only',
+  SortOrderTransformer: 'use the sortOptions field',
+  ValueAddTransformer: 'use a patch or a replacement',
+};
+
+/** What decoding gives for a config kind's schema. */
+type ConfigOf<T extends z.ZodType> = z.infer<T>;
+
+function decode<T extends z.ZodType>(schema: T, config: Resource): ConfigOf<T> {
+  const parsed = schema.safeParse(config.obj);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new KustomizeFailure(
+    'invalid-kustomization',
+    `plugin ${describe(config)} fails configuration: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+  );
+}
+
+function describe(config: Resource): string {
+  return `${config.kind}.${config.apiVersion}/${config.name}`;
+}
+
+function specsOf(list: ConfigOf<typeof fieldSpecs>): FieldSpec[] {
+  return (list ?? []).map((s) => ({
+    path: s.path ?? '',
+    create: s.create ?? false,
+    ...(s.group ? { group: s.group } : {}),
+    ...(s.version ? { version: s.version } : {}),
+    ...(s.kind ? { kind: s.kind } : {}),
+  }));
+}
+
+/** Refuses a config that is not a builtin kustomize-ts runs, with kustomize's cause and what to do instead. */
+function refuseExternal(config: Resource, kinds: readonly string[]): void {
+  if (config.apiVersion === 'builtin') {
+    if (kinds.includes(config.kind)) return;
+    const why = REFUSED_BUILTINS[config.kind];
+    if (why !== undefined) {
+      throw new KustomizeFailure('not-supported', `builtin ${config.kind} is not supported by kustomize-ts: ${why}`);
+    }
+    throw new KustomizeFailure('invalid-kustomization', `unable to load builtin ${config.kind}.builtin.[noGrp]`);
+  }
+  // exec and Go plugins, and KRM functions (containers, exec, starlark): kustomize itself refuses them unless
+  // plugins are enabled; kustomize-ts never runs code from a repository.
+  throw new KustomizeFailure(
+    'not-supported',
+    `external plugins disabled; unable to load external plugin '${config.kind}': plugins that run code (exec, Go, ` +
+      'KRM functions) are not supported by kustomize-ts; run the plugin in CI and commit its output, or configure a ' +
+      'builtin transformer or generator instead',
+  );
+}
+
+/** Runs one `transformers:` config over the resources accumulated so far. */
+export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: Resource): void {
+  refuseExternal(config, Object.keys(TRANSFORMERS));
+  const ctx = { map, loader };
+  switch (config.kind) {
+    case 'LabelTransformer': {
+      const c = decode(TRANSFORMERS.LabelTransformer, config);
+      setMapEntries(map, c.labels ?? {}, specsOf(c.fieldSpecs));
+      return;
+    }
+    case 'AnnotationsTransformer': {
+      const c = decode(TRANSFORMERS.AnnotationsTransformer, config);
+      setMapEntries(map, c.annotations ?? {}, specsOf(c.fieldSpecs));
+      return;
+    }
+    case 'PrefixSuffixTransformer':
+    case 'PrefixTransformer':
+    case 'SuffixTransformer': {
+      const c = decode(TRANSFORMERS.PrefixSuffixTransformer, config);
+      const specs = specsOf(c.fieldSpecs);
+      if (config.kind !== 'SuffixTransformer') transformNameAffix(map, 'prefix', c.prefix ?? '', specs);
+      if (config.kind !== 'PrefixTransformer') transformNameAffix(map, 'suffix', c.suffix ?? '', specs);
+      return;
+    }
+    case 'ImageTagTransformer': {
+      const c = decode(TRANSFORMERS.ImageTagTransformer, config);
+      transformImages(map, c.imageTag ? [c.imageTag] : [], specsOf(c.fieldSpecs));
+      return;
+    }
+    case 'NamespaceTransformer': {
+      const c = decode(TRANSFORMERS.NamespaceTransformer, config);
+      transformNamespace(map, c.metadata?.namespace ?? '', specsOf(c.fieldSpecs));
+      return;
+    }
+    case 'ReplicaCountTransformer': {
+      const c = decode(TRANSFORMERS.ReplicaCountTransformer, config);
+      transformReplicas(map, c.replica, specsOf(c.fieldSpecs));
+      return;
+    }
+    case 'PatchTransformer': {
+      const c = decode(TRANSFORMERS.PatchTransformer, config);
+      applyPatchesField(ctx, { path: c.path, patch: c.patch, target: c.target, options: c.options });
+      return;
+    }
+    case 'PatchStrategicMergeTransformer': {
+      const c = decode(TRANSFORMERS.PatchStrategicMergeTransformer, config);
+      applyPatchesStrategicMerge(ctx, [...(c.paths ?? []), ...(c.patches ? [c.patches] : [])]);
+      return;
+    }
+    case 'PatchJson6902Transformer': {
+      const c = decode(TRANSFORMERS.PatchJson6902Transformer, config);
+      applyPatchesJson6902(ctx, { target: c.target, path: c.path, patch: c.jsonOp });
+      return;
+    }
+    case 'ReplacementTransformer': {
+      const c = decode(TRANSFORMERS.ReplacementTransformer, config);
+      applyReplacementsField(ctx, c.replacements ?? []);
+      return;
+    }
+  }
+}
+
+/** The resource one `generators:` config makes. */
+export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resource {
+  refuseExternal(config, Object.keys(GENERATORS));
+  const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
+  const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
+  return generate(kind, { ...c, name: c.metadata?.name, namespace: c.metadata?.namespace }, loader);
+}
