@@ -15,7 +15,7 @@
 import { cpus, loadavg } from 'node:os';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
-import type { Release } from '../core/ports/release-store.js';
+import type { Release } from '../core/release/release.js';
 import { deliverPush, startPipeline } from '../test/e2e/pipeline-kit.js';
 import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
 import { createGitFixture } from '../test/platform/git-fixtures.js';
@@ -25,7 +25,8 @@ import { replaceSection } from './benchmarks-file.js';
 import { quantile } from './measure.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
+const option = (name: string, fallback: string) =>
+  args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback;
 const pushes = Number(option('--pushes', '20'));
 const write = args.includes('--write');
 if (!Number.isInteger(pushes) || pushes < 3) throw new Error('bench:push: --pushes takes a whole number, at least 3');
@@ -79,7 +80,11 @@ interface Measured {
 }
 
 const load = loadavg()[0]!.toFixed(1);
-const platform = await startPlatform({ parts: ['redis', 'kubernetes', 'github'], ownerPid: process.pid, log: (line) => process.stderr.write(`[platform] ${line}\n`) });
+const platform = await startPlatform({
+  parts: ['redis', 'kubernetes', 'github'],
+  ownerPid: process.pid,
+  log: (line) => process.stderr.write(`[platform] ${line}\n`),
+});
 process.env.GANTRY_PLATFORM_STATE = stateFileOf(platform.stateDir);
 const kc = new KubeConfig();
 kc.loadFromFile(platform.kubernetes!.kubeconfig);
@@ -89,17 +94,26 @@ const cluster = new KubeCluster(kc);
 const pipeline = await startPipeline();
 const git = await createGitFixture();
 const suffix = Math.random().toString(16).slice(2, 8);
-const namespaces = Object.fromEntries(ENVIRONMENTS.map((env) => [env, `bench-push-${env}-${suffix}`])) as Record<Env, string>;
+const namespaces = Object.fromEntries(ENVIRONMENTS.map((env) => [env, `bench-push-${env}-${suffix}`])) as Record<
+  Env,
+  string
+>;
 const repoName = `bench-shop-${suffix}`;
 const literals: Record<Env, string> = { dev: 'dev-0', staging: 'staging-0', prod: 'prod-0' };
-const files = () => Object.assign({}, ...ENVIRONMENTS.map((env) => overlay(env, namespaces[env], literals[env]))) as Record<string, string>;
+const files = () =>
+  Object.assign({}, ...ENVIRONMENTS.map((env) => overlay(env, namespaces[env], literals[env]))) as Record<
+    string,
+    string
+  >;
 const configValues = new Map<string, string>();
 
 /** The ENVIRONMENT value the live catalog Deployment of `env` is configured from, by its ConfigMap reference. */
 async function liveLiteral(env: Env): Promise<string | undefined> {
   const namespace = namespaces[env];
   const deployment = await apps.readNamespacedDeployment({ name: 'catalog', namespace }).catch(() => undefined);
-  const refName = deployment?.spec?.template.spec?.containers[0]?.envFrom?.map((e) => e.configMapRef?.name ?? '').find((n) => n.startsWith('shop-environment-'));
+  const refName = deployment?.spec?.template.spec?.containers[0]?.envFrom
+    ?.map((e) => e.configMapRef?.name ?? '')
+    .find((n) => n.startsWith('shop-environment-'));
   if (!refName) return undefined;
   const key = `${namespace}/${refName}`;
   if (!configValues.has(key)) {
@@ -111,7 +125,8 @@ async function liveLiteral(env: Env): Promise<string | undefined> {
   return configValues.get(key);
 }
 
-const indexOf = (literal: string | undefined) => (literal === undefined ? -1 : Number(literal.slice(literal.lastIndexOf('-') + 1)));
+const indexOf = (literal: string | undefined) =>
+  literal === undefined ? -1 : Number(literal.slice(literal.lastIndexOf('-') + 1));
 
 /** Polls until every waiting push is seen applied; returns 202 → seen per push, in `waiting`'s order. */
 async function waitApplied(waiting: readonly { index: number; env: Env; acceptedAt: number }[]): Promise<number[]> {
@@ -119,7 +134,8 @@ async function waitApplied(waiting: readonly { index: number; env: Env; accepted
   const pending = () => seen.filter((ms) => ms === undefined).length;
   const deadline = performance.now() + TIMEOUT_MS;
   while (pending() > 0) {
-    if (performance.now() > deadline) throw new Error(`bench:push: ${pending()} pushes not applied within ${TIMEOUT_MS / 1000} s`);
+    if (performance.now() > deadline)
+      throw new Error(`bench:push: ${pending()} pushes not applied within ${TIMEOUT_MS / 1000} s`);
     const envs = [...new Set(waiting.filter((_, k) => seen[k] === undefined).map((w) => w.env))];
     const live = new Map(await Promise.all(envs.map(async (env) => [env, indexOf(await liveLiteral(env))] as const)));
     const now = performance.now();
@@ -132,14 +148,15 @@ async function waitApplied(waiting: readonly { index: number; env: Env; accepted
 }
 
 async function deliver(before: string, after: string): Promise<number> {
-  const delivery = await deliverPush(pipeline, { git, namespace: namespaces.dev, commit: () => Promise.reject(new Error('unused')) }, repoName, before, after);
+  const delivery = await deliverPush(pipeline, { git }, repoName, before, after);
   const acceptedAt = performance.now();
   if (delivery.status !== 202) throw new Error(`bench:push: the webhook answered ${delivery.status}`);
   return acceptedAt;
 }
 
 const results: Measured[] = [];
-const releasesOf = async (env: Env): Promise<readonly Release[]> => new KubeReleaseStore(cluster, { environment: env, namespace: namespaces[env] }).list();
+const releasesOf = async (env: Env): Promise<readonly Release[]> =>
+  new KubeReleaseStore(cluster, { environment: env, namespace: namespaces[env] }).list();
 const acceptedWall = new Map<string, number>();
 try {
   await git.writeFiles(await catalogBase());
@@ -177,7 +194,16 @@ try {
   const accepted = await Promise.all(burst.map(async (b) => ({ ...b, acceptedAt: await deliver(b.before, b.sha) })));
   for (const a of accepted) acceptedWall.set(a.sha, Date.now() - (performance.now() - a.acceptedAt));
   const seen = await waitApplied(accepted);
-  accepted.forEach((a, k) => results.push({ mode: 'concurrent', index: a.index, env: a.env, sha: a.sha, ms: seen[k]!, acceptedAt: a.acceptedAt }));
+  accepted.forEach((a, k) =>
+    results.push({
+      mode: 'concurrent',
+      index: a.index,
+      env: a.env,
+      sha: a.sha,
+      ms: seen[k]!,
+      acceptedAt: a.acceptedAt,
+    }),
+  );
   process.stderr.write(`concurrent: ${accepted.length} pushes applied\n`);
   // The burst's last deploys finish their rollouts before the release records are read.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
@@ -188,7 +214,8 @@ try {
 
 // Where the time goes: the release each push's commit made (a superseded commit makes none).
 const releases = new Map<string, Release>();
-for (const env of ENVIRONMENTS) for (const release of await releasesOf(env)) releases.set(`${env}/${release.commit}`, release);
+for (const env of ENVIRONMENTS)
+  for (const release of await releasesOf(env)) releases.set(`${env}/${release.commit}`, release);
 cluster.close();
 await stopPlatform(platform);
 

@@ -123,7 +123,7 @@ try {
     fixtures.push(git);
     const sha = await git.commitAndPush(`${size} apps`, environmentFiles(namespace, size));
     const load = loadavg()[0]!.toFixed(1);
-    const delivery = await deliverPush(pipeline, { git, namespace, commit: () => Promise.reject(new Error('unused')) }, `bench-mttp-${size}-${suffix}`, ZERO_SHA, sha);
+    const delivery = await deliverPush(pipeline, { git }, `bench-mttp-${size}-${suffix}`, ZERO_SHA, sha);
     const t0 = performance.now();
     const acceptedWall = Date.now();
     if (delivery.status !== 202) throw new Error(`bench:mttp: the webhook answered ${delivery.status}`);

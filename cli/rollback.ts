@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { NULL_SHA, type DeployRequest } from '../core/deploy/deploy-request.js';
-import type { Release } from '../core/ports/release-store.js';
+import { releaseKind } from '../core/release/release.js';
 import { Reason } from '../core/reasons.js';
 import type { FailedAttempt } from '../core/rollback/decide-rollback.js';
 import { DeployRun } from '../worker/stages/deploy/deploy-run.js';
@@ -11,13 +11,22 @@ import type { CommitSource, DeployStep } from '../worker/stages/deploy/deploy-ty
 import { rollBack } from '../worker/stages/deploy/roll-back.js';
 import { memoryProgress } from '../worker/stages/stage-context.js';
 import type { CommandIo } from './command-io.js';
-import { environmentOnDisk, openScope, parseClusterArgs, releaseStoreFor, reportError, UsageError } from './cluster-options.js';
+import { reportRollback, rollbackReporting, type RollbackDone, type RollbackReporting } from './report-rollback.js';
+import { COMMIT_PREFIX, pickTarget } from './rollback-target.js';
+import {
+  environmentOnDisk,
+  openScope,
+  parseClusterArgs,
+  releaseStoreFor,
+  reportError,
+  UsageError,
+} from './cluster-options.js';
 
 export const ROLLBACK_USAGE = `Usage: gantry rollback --env E [--to SHA] [--kubeconfig FILE] [--context NAME] [--repo DIR]
 
 Puts environment E back to an earlier succeeded release: its stored manifests (never a re-render of its commit)
 are re-applied, what the current release added is pruned, and the workloads are awaited, exactly as the worker's
-automatic rollback does. The rollback is recorded as a release of its own ("rollback of revision N").
+automatic rollback does. The rollback is recorded as a release of its own ("rolled back to revision N").
 --to picks the newest succeeded release whose commit starts with SHA; without it, the newest succeeded release
 older than the current one. Exit code 0 when the environment is back and healthy, else 1.
 `;
@@ -29,18 +38,12 @@ const NO_GIT: CommitSource = {
   },
 };
 
-/** The release to go back to, or a message saying why there is none. */
-export function pickTarget(releases: readonly Release[], to: string | undefined): Release | string {
-  const [current, ...older] = releases;
-  if (current === undefined) return 'no releases recorded';
-  const candidates = (to === undefined ? older : releases).filter((r) => r.outcome === 'succeeded');
-  const target = to === undefined ? candidates[0] : candidates.find((r) => r.commit.startsWith(to.toLowerCase()));
-  if (target !== undefined) return target;
-  return to === undefined ? 'no succeeded release before the current one' : `no succeeded release of commit ${to}`;
-}
-
 /** `gantry rollback --env E [--to SHA]`: exit 0 when the chosen release is back and healthy, else 1. */
-export async function runRollback(args: readonly string[], io: CommandIo): Promise<number> {
+export async function runRollback(
+  args: readonly string[],
+  io: CommandIo,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   try {
     const parsed = parseClusterArgs(args, ['--env', '--to', '--kubeconfig', '--context', '--repo']);
     if (parsed.help) {
@@ -48,18 +51,22 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       return 0;
     }
     if (parsed.env === undefined) throw new UsageError(`--env is required\n\n${ROLLBACK_USAGE}`);
+    if (parsed.to !== undefined && !COMMIT_PREFIX.test(parsed.to))
+      throw new UsageError(`--to ${parsed.to} is not a commit: give its SHA or a prefix of 4 to 40 hex digits`);
     const scope = openScope(parsed, io);
     try {
       const env = environmentOnDisk(scope.root, parsed.env);
       const store = releaseStoreFor(scope, env);
       const releases = await store.list();
-      const chosen = pickTarget(releases, parsed.to);
+      const chosen = pickTarget(releases, parsed.to, env.history.limit);
       const current = releases[0];
       if (typeof chosen === 'string' || current === undefined)
         throw new Error(`environment ${env.name}: ${typeof chosen === 'string' ? chosen : 'no releases recorded'}`);
       const target = await store.get(chosen.revision);
       if (target === undefined) throw new Error(`environment ${env.name}: release ${chosen.revision} disappeared`);
-      io.stderr(`rollback ${env.name}: from revision ${current.revision} to revision ${chosen.revision} (${chosen.commit.slice(0, 12)})\n`);
+      io.stderr(
+        `rollback ${env.name}: from revision ${current.revision} to revision ${chosen.revision} (${chosen.commit.slice(0, 12)})\n`,
+      );
 
       const request: DeployRequest = {
         deliveryId: `cli-${randomUUID()}`,
@@ -73,9 +80,12 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
         target: { kind: 'environment' },
         requestedAt: new Date().toISOString(),
       };
-      const log = pino({ level: process.env['GANTRY_LOG_LEVEL'] ?? 'warn', base: { environment: env.name } }, {
-        write: (line: string) => io.stderr(line),
-      });
+      const log = pino(
+        { level: process.env['GANTRY_LOG_LEVEL'] ?? 'warn', base: { environment: env.name } },
+        {
+          write: (line: string) => io.stderr(line),
+        },
+      );
       const run = new DeployRun(
         request,
         { git: NO_GIT, clusterFor: scope.clusterFor, releaseStore: () => store },
@@ -83,7 +93,7 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       );
       // The current release is what is being undone: the worker's rollback reads it as the failed attempt.
       const attempt: FailedAttempt = {
-        kind: current.rollbackOf === undefined ? 'deploy' : 'rollback',
+        kind: releaseKind(current),
         revision: current.revision,
         sha: current.commit,
         manifestDigest: current.manifestDigest,
@@ -93,6 +103,8 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
       };
       const settled = await rollBack(run, env, attempt, current.inventory, target);
       io.stdout(`environment ${env.name}: ${settled.outcome}: ${settled.message}\n`);
+      const done = { environment: env.name, from: current, to: chosen, settled, timings: run.data.timings };
+      await tellGitHub(rollbackReporting(processEnv, scope.root), done, log, io);
       if (settled.outcome === 'rolled-back') return 0;
       io.stderr(`Error: environment ${env.name}: ${settled.reason}: ${settled.message}\n`);
       return 1;
@@ -101,5 +113,18 @@ export async function runRollback(args: readonly string[], io: CommandIo): Promi
     }
   } catch (error) {
     return reportError(io, 'rollback', error);
+  }
+}
+
+/** Reports the rollback on GitHub when it is configured; either way, says on stderr whether GitHub was told. */
+async function tellGitHub(reporting: RollbackReporting | string, done: RollbackDone, log: Logger, io: CommandIo) {
+  if (typeof reporting === 'string') {
+    io.stderr(`GitHub was not told: ${reporting}\n`);
+    return;
+  }
+  try {
+    for (const line of await reportRollback(reporting, done, log)) io.stderr(`GitHub: ${line}\n`);
+  } catch (error) {
+    io.stderr(`GitHub was not told: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }

@@ -1,14 +1,53 @@
 // Between the deploy stage's words and the report queue: a stage's outcome becomes a report job (core/report decides
 // the words), and a report job becomes GitHub writes (a `deploy/<env>` status and a check run).
-import type { CheckRunProgress } from '../adapters/github/index.js';
+// This is the one report path: the worker's report queue runs it, and `gantry rollback` calls it directly.
+import type { CheckRunProgress, GitHubReporter, RepoRef } from '../adapters/github/index.js';
 import type { JobContext } from '../adapters/queue/job-context.js';
 import type { ReportJob, ReportState } from '../adapters/queue/report-job.js';
 import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import { commitStatus, statusContext } from '../core/report/commit-status.js';
 import type { DeployReport } from '../core/report/deploy-report.js';
 import { summarize } from '../core/report/summarize.js';
+import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
-import { checkRunExternalId, deployReportOf, repoOf, type Reporter } from './stages/report.js';
+
+/** What reporting needs of the GitHub adapter. */
+export type Reporter = Pick<GitHubReporter, 'setCommitStatus' | 'upsertCheckRun'>;
+
+/** The GitHub repository of a request, in the adapter's terms. */
+export function repoOf(request: Pick<DeployRequest, 'repo'>): RepoRef {
+  return { owner: request.repo.owner, repo: request.repo.name };
+}
+
+/** The check run's external id: `<env>:<sha>` for a deployment, `diff:<env>:<sha>` for a dry run. */
+export function checkRunExternalId(request: Pick<DeployRequest, 'environment' | 'sha' | 'mode'>): string {
+  const id = `${request.environment}:${request.sha}`;
+  return request.mode === 'dry-run' ? `diff:${id}` : id;
+}
+
+/** A deploy's result as core/report describes it. */
+export function deployReportOf(request: DeployRequest, result: DeployResult): DeployReport {
+  const planned = result.mode === 'dry-run' && result.outcome === 'succeeded';
+  return {
+    environment: result.environment,
+    sha: result.sha,
+    mode: result.mode,
+    target: request.target,
+    outcome: planned ? 'planned' : result.outcome,
+    timings: reportTimings(result),
+    ...(result.changeSet && { changeSet: result.changeSet }),
+    ...(result.health && { health: result.health }),
+    ...(result.reason && { failure: { reason: result.reason, message: result.message } }),
+    ...(result.rolledBackTo && { rolledBackTo: result.rolledBackTo }),
+  };
+}
+
+/** The steps core/report times (render, validate, diff, apply, prune, rollout, rollback). */
+function reportTimings(result: DeployResult): Timings {
+  return Object.fromEntries(
+    DEPLOY_STAGES.flatMap((stage) => (result.timings[stage] === undefined ? [] : [[stage, result.timings[stage]]])),
+  );
+}
 
 /** The `pending` report of a request just queued for deployment. */
 export function pendingReport(request: DeployRequest, sequence: number): ReportJob {

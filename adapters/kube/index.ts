@@ -3,7 +3,6 @@ export { KubeCluster, type KubeClusterOptions } from './cluster.js';
 export { KubeClusters, type ClusterTarget } from './kube-clusters.js';
 export { KubeconfigNotFoundError, loadKubeConfig } from './load-kubeconfig.js';
 export { KubeReleaseStore, type KubeReleaseStoreOptions } from './release-store.js';
-export { previousInventory, readPreviousInventory, toInventory } from './inventory.js';
 export { RELEASE_SECRET_TYPE, releaseSecretName, releaseSelector } from './release-secret.js';
 export { formatSelector } from './rollout.js';
 export type { RetryPolicy } from './retry.js';

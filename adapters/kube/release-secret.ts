@@ -1,18 +1,15 @@
 // One release as one Secret, like Helm's release Secrets: labels to find it by, the record and the rendered
 // manifests gzipped inside (Secret data is base64 on the wire), so a rollback needs nothing but the cluster.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
 import { DeployError } from '../../core/deploy-error.js';
 import type { KubeObject } from '../../core/kube/object.js';
+import { ENVIRONMENT_LABEL } from '../../core/kube/pipeline-metadata.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
-import type { Release } from '../../core/ports/release-store.js';
-import { RELEASE_OUTCOMES } from '../../core/ports/release-store.js';
-import { isReason, Reason } from '../../core/reasons.js';
-import { inventoryEntrySchema } from './inventory.js';
+import { Reason } from '../../core/reasons.js';
+import { releaseSchema, type Release } from '../../core/release/release.js';
 
 export const RELEASE_SECRET_TYPE = 'gantry.dev/release.v1';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const ENVIRONMENT_LABEL = 'gantry.dev/environment';
 export const REVISION_LABEL = 'gantry.dev/revision';
 export const OUTCOME_LABEL = 'gantry.dev/outcome';
 export const MANAGED_BY = 'gantry';
@@ -40,45 +37,73 @@ export function pack(value: unknown): string {
  *
  * @throws ClusterError (TooLarge) when the packed data would not fit in a Secret
  */
-export function releaseSecret(release: Release, namespace: string, manifests: string): KubeObject {
+export function releaseSecret(
+  release: Release & Record<string, unknown>,
+  namespace: string,
+  manifests: string,
+): KubeObject {
   const record = pack(release);
   const bytes = Buffer.byteLength(record, 'base64') + Buffer.byteLength(manifests, 'base64');
   const name = releaseSecretName(release.environment, release.revision);
   if (bytes > MAX_SECRET_BYTES) {
     const ref = { group: '', version: 'v1', kind: 'Secret', namespace, name };
-    throw new ClusterError({ code: 'TooLarge', operation: 'release-store', ref, detail: `the release record and manifests take ${bytes} bytes gzipped; a Secret holds at most ${MAX_SECRET_BYTES}` });
+    throw new ClusterError({
+      code: 'TooLarge',
+      operation: 'release-store',
+      ref,
+      detail: `the release record and manifests take ${bytes} bytes gzipped; a Secret holds at most ${MAX_SECRET_BYTES}`,
+    });
   }
-  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY, [ENVIRONMENT_LABEL]: release.environment, [REVISION_LABEL]: String(release.revision), [OUTCOME_LABEL]: release.outcome };
-  return { apiVersion: 'v1', kind: 'Secret', type: RELEASE_SECRET_TYPE, metadata: { name, namespace, labels }, data: { release: record, manifests } };
+  const labels = {
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+    [ENVIRONMENT_LABEL]: release.environment,
+    [REVISION_LABEL]: String(release.revision),
+    [OUTCOME_LABEL]: release.outcome,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: RELEASE_SECRET_TYPE,
+    metadata: { name, namespace, labels },
+    data: { release: record, manifests },
+  };
 }
-
-const releaseSchema = z.object({
-  environment: z.string().min(1),
-  revision: z.number().int().positive(),
-  deployId: z.string(),
-  commit: z.string(),
-  manifestDigest: z.string(),
-  inventory: z.array(inventoryEntrySchema),
-  outcome: z.enum(RELEASE_OUTCOMES),
-  reason: z.string().refine(isReason, { error: 'is not a known reason' }).optional(),
-  message: z.string().optional(),
-  rollbackOf: z.number().int().positive().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string().optional(),
-  timings: z.record(z.string(), z.number()).optional(),
-});
 
 /** The release record inside a release Secret. @throws DeployError (ReleaseRecordInvalid) */
 export function readRelease(secret: KubeObject): Release {
-  const parsed = releaseSchema.safeParse(unpack(secret, 'release'));
-  if (!parsed.success) throw invalid(secret, `its release record does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'} ${i.message}`).join('; ')}`);
-  return parsed.data as Release;
+  return parseRelease(secret, unpack(secret, 'release'));
+}
+
+/**
+ * The record as stored, checked, and with fields this version does not know kept: an update writes them back, so
+ * an older worker sharing the cluster with a newer one never strips what the newer one recorded.
+ *
+ * @throws DeployError (ReleaseRecordInvalid)
+ */
+export function readStoredRecord(secret: KubeObject): Release & Record<string, unknown> {
+  const stored = unpack(secret, 'release');
+  parseRelease(secret, stored);
+  return stored as Release & Record<string, unknown>;
+}
+
+function parseRelease(secret: KubeObject, stored: unknown): Release {
+  const parsed = releaseSchema.safeParse(stored);
+  if (!parsed.success)
+    throw invalid(
+      secret,
+      `its release record does not parse: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'} ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
 }
 
 /** The manifests inside a release Secret. @throws DeployError (ReleaseRecordInvalid) */
 export function readManifests(secret: KubeObject): KubeObject[] {
   const manifests = unpack(secret, 'manifests');
-  const valid = Array.isArray(manifests) && manifests.every((m) => typeof m?.kind === 'string' && typeof m?.apiVersion === 'string' && typeof m?.metadata?.name === 'string');
+  const valid =
+    Array.isArray(manifests) &&
+    manifests.every(
+      (m) => typeof m?.kind === 'string' && typeof m?.apiVersion === 'string' && typeof m?.metadata?.name === 'string',
+    );
   if (!valid) throw invalid(secret, 'its manifests are not a list of Kubernetes objects');
   return manifests as KubeObject[];
 }
@@ -101,6 +126,12 @@ function unpack(secret: KubeObject, key: 'release' | 'manifests'): unknown {
 }
 
 function invalid(secret: KubeObject, why: string, cause?: unknown): DeployError {
-  const ref = { group: '', version: 'v1', kind: 'Secret', namespace: secret.metadata.namespace, name: secret.metadata.name };
+  const ref = {
+    group: '',
+    version: 'v1',
+    kind: 'Secret',
+    namespace: secret.metadata.namespace,
+    name: secret.metadata.name,
+  };
   return new DeployError(Reason.ReleaseRecordInvalid, `is not a readable release: ${why}`, { ref, cause });
 }

@@ -10,13 +10,24 @@ import { Reason } from '../reasons.js';
 import { diffObject } from './diff-object.js';
 import type { FieldChange } from './field-changes.js';
 import type { NormalizeOptions } from './normalize.js';
+import { pairGenerated, type Replaced } from './pair-generated.js';
 
 /** What a deploy does (or, in a dry run, would do) to one object. */
 export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped';
-export const ACTIONS = ['created', 'configured', 'unchanged', 'deleted', 'skipped'] as const satisfies readonly Action[];
+export const ACTIONS = [
+  'created',
+  'configured',
+  'unchanged',
+  'deleted',
+  'skipped',
+] as const satisfies readonly Action[];
 
 export type ChangeSetEntry =
-  | { readonly action: 'created'; readonly ref: ObjectRef }
+  /**
+   * `replaces`: for a generated ConfigMap or Secret (kustomize hash suffix), the deleted predecessor it takes the
+   * place of, with the content that differs (see `pairGenerated`).
+   */
+  | { readonly action: 'created'; readonly ref: ObjectRef; readonly replaces?: Replaced }
   /** `diff` lists the fields that change, normalized, Secret values masked; never empty. */
   | { readonly action: 'configured'; readonly ref: ObjectRef; readonly diff: readonly FieldChange[] }
   | { readonly action: 'unchanged'; readonly ref: ObjectRef }
@@ -61,17 +72,36 @@ export function computeChangeSet(input: ChangeSetInput, options: NormalizeOption
     if (diff === undefined) return { action: 'created', ref };
     return diff.length > 0 ? { action: 'configured', ref, diff } : { action: 'unchanged', ref };
   });
-  const prune = planPrune({ previousInventory: input.previousInventory, rendered: rendered.map(({ ref }) => ref), live: input.live, prune: input.prune });
-  for (const ref of prune.delete) entries.push({ action: 'deleted', ref });
-  for (const { ref, reason } of prune.keep) entries.push({ action: 'skipped', ref, reason });
-  return { entries };
+  const prune = planPrune({
+    previousInventory: input.previousInventory,
+    rendered: rendered.map(({ ref }) => ref),
+    live: input.live,
+    prune: input.prune,
+  });
+  const created = rendered
+    .filter(({ ref }) => !input.live.has(refKey(ref)))
+    .map(({ desired, ref }) => ({ ref, object: input.dryRun.get(refKey(ref)) ?? desired }));
+  const deleted = prune.delete.map((ref) => ({ ref, live: input.live.get(refKey(ref)) }));
+  const replaced = pairGenerated(created, deleted, options);
+  const paired = entries.map((entry): ChangeSetEntry => {
+    const replaces = entry.action === 'created' ? replaced.get(refKey(entry.ref)) : undefined;
+    return replaces === undefined ? entry : { ...entry, action: 'created', replaces };
+  });
+  for (const ref of prune.delete) paired.push({ action: 'deleted', ref });
+  for (const { ref, reason } of prune.keep) paired.push({ action: 'skipped', ref, reason });
+  return { entries: paired };
 }
 
 function rejectDuplicates(refs: readonly ObjectRef[]): void {
   const seen = new Set<string>();
   for (const ref of refs) {
     const key = refKey(ref);
-    if (seen.has(key)) throw new DeployError(Reason.ValidationFailed, 'is rendered twice: each object may appear once in an environment', { ref });
+    if (seen.has(key))
+      throw new DeployError(
+        Reason.ValidationFailed,
+        'is rendered twice: each object may appear once in an environment',
+        { ref },
+      );
     seen.add(key);
   }
 }

@@ -1,26 +1,95 @@
-import type { ObjectRef } from '../kube/object.js';
-import type { Reason } from '../reasons.js';
+// The release record: the one place its fields are defined. The schema below is both the TypeScript type (inferred)
+// and the check every stored record passes when read back, so a new field (image references, say) is one line here,
+// and the store, the history and the rollback see it without another definition to keep in step.
+import { z } from 'zod';
+import { isReason, type Reason } from '../reasons.js';
 
 /**
  * Where an attempt to bring an environment to a commit stands, or how it ended.
  * - `deploying`: recorded before anything is applied, so that a worker killed mid-apply leaves a trace and the
  *   inventory it set out to apply; the job that resumes it settles it.
- * - `succeeded`: applied and healthy.
+ * - `succeeded`: applied and healthy; the only outcome a rollback goes back to.
  * - `failed`: did not get there, and no rollback happened (nothing was applied, automatic rollback is off, or
  *   there is no earlier good release).
- * - `rolled-back`: failed, and the last good release was restored (see `rolledBackTo`).
+ * - `rolled-back`: failed, and the last good release was restored.
  * - `rollback-failed`: failed, and restoring the last good release failed too: the environment needs a person.
  * - `superseded`: a newer commit for the environment took over before this one finished.
  */
-export type ReleaseOutcome = 'deploying' | 'succeeded' | 'failed' | 'rolled-back' | 'rollback-failed' | 'superseded';
-export const RELEASE_OUTCOMES = ['deploying', 'succeeded', 'failed', 'rolled-back', 'rollback-failed', 'superseded'] as const satisfies readonly ReleaseOutcome[];
+export const RELEASE_OUTCOMES = [
+  'deploying',
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'rollback-failed',
+  'superseded',
+] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
 
-/** `deploy`: a commit rendered and applied. `rollback`: an earlier release's stored manifests re-applied on request. */
-export type ReleaseKind = 'deploy' | 'rollback';
+/** One inventory entry: an ObjectRef, version included so prune can address the object. */
+export const inventoryEntrySchema = z
+  .strictObject({
+    group: z.string(),
+    version: z.string().min(1),
+    kind: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+    name: z.string().min(1),
+  })
+  .readonly();
 
-/** The timed steps of one attempt. */
-export type DeployStage = 'render' | 'validate' | 'diff' | 'apply' | 'prune' | 'rollout' | 'rollback';
-export const DEPLOY_STAGES = ['render', 'validate', 'diff', 'apply', 'prune', 'rollout', 'rollback'] as const satisfies readonly DeployStage[];
+const reason = z.custom<Reason>(isReason, { error: 'is not a known reason' });
+
+/**
+ * The record of one attempt on one environment, kept in the cluster (one object per release, like Helm's release
+ * Secrets) so that history and rollback need nothing but the cluster. The store keeps the rendered manifests next
+ * to it; a rollback re-applies them as they were, never re-rendering an old commit with today's renderer.
+ */
+export const releaseSchema = z
+  .object({
+    environment: z.string().min(1),
+    /** 1, 2, 3... per environment, assigned by the store in the order attempts started. */
+    revision: z.number().int().positive(),
+    /**
+     * The deploy attempt (queue job) that made this release: recording again with the same id updates that release
+     * instead of adding one, so a resumed job does not leave a duplicate.
+     */
+    deployId: z.string().min(1),
+    /** The commit whose manifests these are (for a rollback: the commit of the release it went back to). */
+    commit: z.string().min(1),
+    /** `sha256:<hex>` of the rendered manifests (see `manifestDigest`): tells "same manifests" from "same commit". */
+    manifestDigest: z.string().startsWith('sha256:'),
+    /**
+     * What this release applied, or set out to apply (with `apply.prune: false`, also what it kept): what the next
+     * release prunes against (see `inventoryToPrune`).
+     */
+    inventory: z.array(inventoryEntrySchema).readonly(),
+    outcome: z.enum(RELEASE_OUTCOMES),
+    /** Why it did not succeed; absent on success. */
+    reason: reason.optional(),
+    /** A sentence for people: the error, or "…; rolled back to revision 3 (1a2b3c4)". */
+    message: z.string().optional(),
+    /** Set on a release that re-applied an earlier one's manifests: that release's revision. */
+    rollbackOf: z.number().int().positive().optional(),
+    /** ISO 8601. */
+    startedAt: z.string().min(1),
+    /** ISO 8601; absent while `deploying`. */
+    finishedAt: z.string().min(1).optional(),
+    /**
+     * ISO 8601: when a later deploy last found this release's manifests in place and changed nothing. Such a deploy
+     * (a redelivery, `gantry apply` of the same commit) records no release of its own, so the history keeps the
+     * releases that differ, and only this time moves.
+     */
+    verifiedAt: z.string().min(1).optional(),
+    /** Milliseconds per deploy step (`render`, `apply`, `rollout`...). */
+    timings: z.record(z.string(), z.number().min(0)).readonly().optional(),
+  })
+  .readonly();
+
+/** One attempt to put a commit's rendered manifests into an environment (see {@link releaseSchema}). */
+export type Release = z.infer<typeof releaseSchema>;
+
+/** The timed steps a report shows. */
+export const DEPLOY_STAGES = ['render', 'validate', 'diff', 'apply', 'prune', 'rollout', 'rollback'] as const;
+export type DeployStage = (typeof DEPLOY_STAGES)[number];
 
 /** Milliseconds spent in each step that ran. */
 export type Timings = Readonly<Partial<Record<DeployStage, number>>>;
@@ -31,38 +100,10 @@ export interface RollbackTarget {
   readonly sha: string;
 }
 
-/**
- * The record of one attempt on one environment, kept in the cluster (one object per release, like Helm's release
- * Secrets) so that history and rollback need nothing but the cluster. The adapter stores the rendered manifests
- * next to these fields (gzip + base64, see `RELEASE_MANIFESTS_KEY`); a rollback re-applies them as they were,
- * never re-rendering an old commit with today's renderer.
- */
-export interface Release {
-  readonly environment: string;
-  /** 1, 2, 3... per environment, in the order attempts started. */
-  readonly revision: number;
-  readonly kind: ReleaseKind;
-  /** The commit rendered (for a rollback, the commit of the release whose manifests were re-applied). */
-  readonly sha: string;
-  /** `sha256:<hex>` of the rendered manifests (see `manifestDigest`): tells identical renders apart from changed ones. */
-  readonly manifestDigest: string;
-  /**
-   * What this attempt applied, or set out to apply (with `apply.prune: false`, also what it kept): the objects it
-   * may have left in the environment. The next attempt prunes from these (see `inventoryToPrune`).
-   */
-  readonly inventory: readonly ObjectRef[];
-  readonly outcome: ReleaseOutcome;
-  /** Why it did not succeed; absent on success. */
-  readonly reason?: Reason;
-  /** What happened, for people. */
-  readonly message?: string;
-  /** Set when the outcome is `rolled-back`. */
-  readonly rolledBackTo?: RollbackTarget;
-  /** The webhook delivery that started it, when one did. */
-  readonly deliveryId?: string;
-  /** ISO 8601. */
-  readonly startedAt: string;
-  /** ISO 8601; absent while `deploying`. */
-  readonly finishedAt?: string;
-  readonly timings: Timings;
+/** `deploy`: a commit rendered and applied. `rollback`: an earlier release's stored manifests re-applied. */
+export type ReleaseKind = 'deploy' | 'rollback';
+
+/** Whether a release deployed a commit or re-applied an earlier release (it then names that one in `rollbackOf`). */
+export function releaseKind(release: Pick<Release, 'rollbackOf'>): ReleaseKind {
+  return release.rollbackOf === undefined ? 'deploy' : 'rollback';
 }

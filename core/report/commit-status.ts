@@ -2,6 +2,7 @@ import type { ChangeSet } from '../diff/change-set.js';
 import { countActions } from '../diff/change-set.js';
 import type { DeployReport, ReportOutcome } from './deploy-report.js';
 import { shortSha } from './deploy-report.js';
+import { Reason } from '../reasons.js';
 import { truncate } from './markdown.js';
 
 /** GitHub's commit status states. */
@@ -53,6 +54,9 @@ function describe(report: DeployReport): string {
     case 'failed':
       return `Failed (${reason}): ${report.failure?.message ?? ''}`;
     case 'rolled-back':
+      // A rollback asked for (gantry rollback) undoes a commit that did not fail.
+      if (reason === Reason.RolledBack)
+        return `Rolled back to ${report.rolledBackTo ? shortSha(report.rolledBackTo.sha) : 'an earlier release'} on request`;
       return `Failed (${reason}); rolled back to ${report.rolledBackTo ? shortSha(report.rolledBackTo.sha) : 'the last good release'}`;
     case 'rollback-failed':
       // The reason is RollbackFailed itself; the message says what failed first and why the rollback did too.

@@ -38,23 +38,32 @@ export function summarize(report: DeployReport): { title: string; summary: strin
   const before = [`### ${ICON[report.outcome]} ${title}`, banner(report), failureSection(report)];
   const after = [healthSection(report.health), timingsSection(report.timings)];
   const fixed = [...before, ...after].filter(Boolean).join('\n\n').length;
-  const changes = report.changeSet ? changesSection(report, report.changeSet, CHECK_RUN_SUMMARY_LIMIT - fixed - RESERVE) : '';
+  const changes = report.changeSet
+    ? changesSection(report, report.changeSet, CHECK_RUN_SUMMARY_LIMIT - fixed - RESERVE)
+    : '';
   const summary = [...before, changes, ...after].filter(Boolean).join('\n\n');
   return { title, summary: truncate(summary, CHECK_RUN_SUMMARY_LIMIT) };
 }
 
 function headline(report: DeployReport): string {
   const sha = shortSha(report.sha);
-  const where = report.target?.kind === 'preview' ? `the ${report.environment} preview (${report.target.namespace})` : report.environment;
+  const where =
+    report.target?.kind === 'preview'
+      ? `the ${report.environment} preview (${report.target.namespace})`
+      : report.environment;
   switch (report.outcome) {
     case 'in-progress':
-      return report.mode === 'dry-run' ? `Computing what ${sha} would change in ${where}` : `Deploying ${sha} to ${where}`;
+      return report.mode === 'dry-run'
+        ? `Computing what ${sha} would change in ${where}`
+        : `Deploying ${sha} to ${where}`;
     case 'planned':
       return `What ${sha} would change in ${where}`;
     case 'succeeded':
       return `Deployed ${sha} to ${where}`;
     case 'failed':
-      return report.mode === 'dry-run' ? `${sha} cannot be deployed to ${where}` : `Deploying ${sha} to ${where} failed`;
+      return report.mode === 'dry-run'
+        ? `${sha} cannot be deployed to ${where}`
+        : `Deploying ${sha} to ${where} failed`;
     case 'rolled-back':
       return `${sha} failed in ${where} and was rolled back${report.rolledBackTo ? ` to ${shortSha(report.rolledBackTo.sha)}` : ''}`;
     case 'rollback-failed':
@@ -68,9 +77,9 @@ function banner(report: DeployReport): string {
   const target = report.rolledBackTo;
   switch (report.outcome) {
     case 'rolled-back':
-      return `> [!WARNING]\n> Rolled back to ${target ? `${code(shortSha(target.sha))} (revision ${target.revision})` : 'the last good release'}: the environment runs the last good release again.`;
+      return `> [!WARNING]\n> Rolled back to ${target ? `revision ${target.revision} (${code(shortSha(target.sha))})` : 'the last good release'}: the environment runs the last good release again.`;
     case 'rollback-failed':
-      return '> [!CAUTION]\n> **The automatic rollback failed.** The environment is in neither release\'s state and needs a person: check `gantry history` and `gantry status`, then `gantry rollback`.';
+      return "> [!CAUTION]\n> **The automatic rollback failed.** The environment is in neither release's state and needs a person: check `gantry history` and `gantry status`, then `gantry rollback`.";
     case 'superseded':
       return `> A newer commit${report.supersededBy ? ` (${code(shortSha(report.supersededBy))})` : ''} for the same environment took over, so this one was not deployed on its own.`;
     case 'planned':
@@ -96,8 +105,14 @@ const SKIP_TEXT: Readonly<Record<PruneSkipReason, string>> = {
 function changesSection(report: DeployReport, changeSet: ChangeSet, budget: number): string {
   const counts = countActions(changeSet);
   const heading = report.mode === 'dry-run' ? '#### What would change' : '#### Changes';
-  const countsTable = table([...ACTION_ORDER.slice(0, 2), 'unchanged', ...ACTION_ORDER.slice(2)], [[counts.created, counts.configured, counts.unchanged, counts.deleted, counts.skipped].map(String)], ['right', 'right', 'right', 'right', 'right']);
-  const entries = ACTION_ORDER.flatMap((action) => changeSet.entries.filter((entry) => entry.action === action).sort(byRef));
+  const countsTable = table(
+    [...ACTION_ORDER.slice(0, 2), 'unchanged', ...ACTION_ORDER.slice(2)],
+    [[counts.created, counts.configured, counts.unchanged, counts.deleted, counts.skipped].map(String)],
+    ['right', 'right', 'right', 'right', 'right'],
+  );
+  const entries = ACTION_ORDER.flatMap((action) =>
+    changeSet.entries.filter((entry) => entry.action === action).sort(byRef),
+  );
   if (entries.length === 0) return `${heading}\n${countsTable}\n\nNothing to change: every object is up to date.`;
   const available = budget - heading.length - countsTable.length;
   // Rows get most of the room, field diffs the rest: a reader first wants to know which objects change.
@@ -112,9 +127,14 @@ function changesSection(report: DeployReport, changeSet: ChangeSet, budget: numb
   }
   const remaining = available - (Math.floor(available * 0.6) - rowRoom);
   const omitted = entries.length - rows.length;
-  const more = omitted > 0 ? `\n\n_… and ${omitted} more object${omitted === 1 ? '' : 's'}; run ${code(`gantry diff --env ${report.environment}`)} for all of them._` : '';
+  const more =
+    omitted > 0
+      ? `\n\n_… and ${omitted} more object${omitted === 1 ? '' : 's'}; run ${code(`gantry diff --env ${report.environment}`)} for all of them._`
+      : '';
   const details = fieldDiffs(entries.slice(0, rows.length), remaining, report.environment);
-  return [`${heading}\n${countsTable}`, `${table(['Action', 'Object', 'What'], rows)}${more}`, details].filter(Boolean).join('\n\n');
+  return [`${heading}\n${countsTable}`, `${table(['Action', 'Object', 'What'], rows)}${more}`, details]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function byRef(a: ChangeSetEntry, b: ChangeSetEntry): number {
@@ -124,28 +144,44 @@ function byRef(a: ChangeSetEntry, b: ChangeSetEntry): number {
 
 function entryNote(entry: ChangeSetEntry): string {
   if (entry.action === 'skipped') return SKIP_TEXT[entry.reason];
-  if (entry.action !== 'configured') return '';
-  const paths = entry.diff.map((change) => displayPath(change.path));
+  const diff = changedFields(entry);
+  if (diff === undefined) return '';
+  const paths = diff.map((change) => displayPath(change.path));
   const shown = paths.slice(0, 3).map(code).join(', ');
-  return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+  const fields = paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+  if (entry.action !== 'created' || entry.replaces === undefined) return fields;
+  return `replaces ${code(entry.replaces.ref.name)}${paths.length === 0 ? ', same content' : `: ${fields}`}`;
 }
 
-/** A collapsed block with each configured object's field changes, as many objects as the budget allows. */
+/** The field changes an entry shows: a configured object's, or a generated object's against its predecessor. */
+function changedFields(entry: ChangeSetEntry): readonly FieldChange[] | undefined {
+  if (entry.action === 'configured') return entry.diff;
+  return entry.action === 'created' ? entry.replaces?.diff : undefined;
+}
+
+/**
+ * A collapsed block with the field changes of each configured object (and each generated object against its
+ * predecessor), as many objects as the budget allows.
+ */
 function fieldDiffs(entries: readonly ChangeSetEntry[], budget: number, environment: string): string {
   const open = '<details><summary>Field changes</summary>\n\n';
   const close = '\n</details>';
   let remaining = budget - open.length - close.length - 200;
   const blocks: string[] = [];
-  const configured = entries.filter((entry) => entry.action === 'configured');
+  const configured = entries.filter((entry) => (changedFields(entry)?.length ?? 0) > 0);
   for (const entry of configured) {
-    const block = `**${code(formatRef(entry.ref))}**\n${codeBlock(diffLines(entry.diff), 'diff')}`;
+    const replaces = entry.action === 'created' && entry.replaces ? ` (replaces ${code(entry.replaces.ref.name)})` : '';
+    const block = `**${code(formatRef(entry.ref))}**${replaces}\n${codeBlock(diffLines(changedFields(entry) ?? []), 'diff')}`;
     if (block.length + 2 > remaining) break;
     blocks.push(block);
     remaining -= block.length + 2;
   }
   if (configured.length === 0) return '';
   const omitted = configured.length - blocks.length;
-  const note = omitted > 0 ? `\n\n_Field changes of ${omitted} more object${omitted === 1 ? '' : 's'} left out; run ${code(`gantry diff --env ${environment}`)}._` : '';
+  const note =
+    omitted > 0
+      ? `\n\n_Field changes of ${omitted} more object${omitted === 1 ? '' : 's'} left out; run ${code(`gantry diff --env ${environment}`)}._`
+      : '';
   return `${open}${blocks.join('\n\n')}${note}${close}`;
 }
 
@@ -157,7 +193,10 @@ function diffLines(changes: readonly FieldChange[]): string {
     return [`- ${path}: ${inlineValue(change.before)}`, `+ ${path}: ${inlineValue(change.after)}`];
   });
   if (lines.length <= MAX_DIFF_LINES_PER_OBJECT) return lines.join('\n');
-  return [...lines.slice(0, MAX_DIFF_LINES_PER_OBJECT), `  … ${lines.length - MAX_DIFF_LINES_PER_OBJECT} more lines`].join('\n');
+  return [
+    ...lines.slice(0, MAX_DIFF_LINES_PER_OBJECT),
+    `  … ${lines.length - MAX_DIFF_LINES_PER_OBJECT} more lines`,
+  ].join('\n');
 }
 
 function healthSection(health: AggregateHealth | undefined): string {
@@ -177,5 +216,9 @@ function timingsSection(timings: Timings | undefined): string {
   if (!timings || stages.length === 0) return '';
   const total = stages.reduce((sum, stage) => sum + (timings[stage] ?? 0), 0);
   const row = [...stages.map((stage) => humanDuration(timings[stage] ?? 0)), humanDuration(total)];
-  return `#### Timings\n${table([...stages, 'total'], [row], row.map(() => 'right'))}`;
+  return `#### Timings\n${table(
+    [...stages, 'total'],
+    [row],
+    row.map(() => 'right'),
+  )}`;
 }

@@ -30,7 +30,11 @@ export type RollbackDecision =
   | { readonly kind: 'disabled' };
 
 /** Decides whether a failed attempt is rolled back, and to which release. */
-export function decideRollback(attempt: FailedAttempt, settings: Pick<EnvConfig['rollback'], 'automatic'>, history: readonly Release[]): RollbackDecision {
+export function decideRollback(
+  attempt: FailedAttempt,
+  settings: Pick<EnvConfig['rollback'], 'automatic'>,
+  history: readonly Release[],
+): RollbackDecision {
   if (attempt.reason === Reason.Superseded) return { kind: 'none', why: 'superseded' };
   if (attempt.kind === 'rollback') return { kind: 'none', why: 'failed-rollback' };
   if (!attempt.clusterChanged) return { kind: 'none', why: 'nothing-applied' };
@@ -59,17 +63,22 @@ const WHY_TEXT: Readonly<Record<NoRollbackWhy | 'disabled', string>> = {
 };
 
 /** The outcome of a failed attempt that is not rolled back. */
-export function settleWithoutRollback(attempt: FailedAttempt, decision: Exclude<RollbackDecision, { kind: 'rollback-to' }>): SettledOutcome {
+export function settleWithoutRollback(
+  attempt: FailedAttempt,
+  decision: Exclude<RollbackDecision, { kind: 'rollback-to' }>,
+): SettledOutcome {
   const why = decision.kind === 'disabled' ? 'disabled' : decision.why;
   const outcome: ReleaseOutcome = why === 'superseded' ? 'superseded' : 'failed';
   return { outcome, reason: attempt.reason, message: `${attempt.message}; ${WHY_TEXT[why]}` };
 }
 
 /** How a rollback attempt went. */
-export type RollbackResult = { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly reason: Reason; readonly message: string };
+export type RollbackResult =
+  { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly reason: Reason; readonly message: string };
 
 /** What to do after a rollback attempt: try it once more (transient failure), or record the final outcome. */
-export type AfterRollback = { readonly kind: 'retry'; readonly nextTry: number } | ({ readonly kind: 'settled' } & SettledOutcome);
+export type AfterRollback =
+  { readonly kind: 'retry'; readonly nextTry: number } | ({ readonly kind: 'settled' } & SettledOutcome);
 
 /** How many times a rollback is tried before the environment is handed to a person. */
 export const MAX_ROLLBACK_TRIES = 3;
@@ -82,11 +91,23 @@ export const MAX_ROLLBACK_TRIES = 3;
  *
  * @param tries how many rollback tries have run, this one included (1 for the first)
  */
-export function afterRollback(attempt: FailedAttempt, target: Pick<Release, 'revision' | 'sha'>, result: RollbackResult, tries: number, maxTries = MAX_ROLLBACK_TRIES): AfterRollback {
-  const rolledBackTo = { revision: target.revision, sha: target.sha };
-  const to = `revision ${target.revision} (${target.sha.slice(0, 7)})`;
+export function afterRollback(
+  attempt: FailedAttempt,
+  target: Pick<Release, 'revision' | 'commit'>,
+  result: RollbackResult,
+  tries: number,
+  maxTries = MAX_ROLLBACK_TRIES,
+): AfterRollback {
+  const rolledBackTo = { revision: target.revision, sha: target.commit };
+  const to = `revision ${target.revision} (${target.commit.slice(0, 7)})`;
   if (result.kind === 'succeeded') {
-    return { kind: 'settled', outcome: 'rolled-back', reason: attempt.reason, message: `${attempt.message}; rolled back to ${to}`, rolledBackTo };
+    return {
+      kind: 'settled',
+      outcome: 'rolled-back',
+      reason: attempt.reason,
+      message: `${attempt.message}; rolled back to ${to}`,
+      rolledBackTo,
+    };
   }
   if (isRetryable(result.reason) && tries < maxTries) return { kind: 'retry', nextTry: tries + 1 };
   return {

@@ -75,7 +75,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
 /** Delivers a signed `push` of `after` to `refs/heads/main` of `OWNER/<name>`, fetched from the test repository. */
 export function deliverPush(
   pipeline: Pipeline,
-  repo: TestRepo,
+  repo: Pick<TestRepo, 'git'>,
   name: string,
   before: string,
   after: string,

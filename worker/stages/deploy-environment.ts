@@ -15,9 +15,10 @@ import type { KubeObject } from '../../core/kube/object.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
-import { toInventory } from '../../adapters/kube/inventory.js';
+import { toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
+import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
   dryRunResult,
@@ -122,7 +123,12 @@ async function prepare(run: DeployRun): Promise<Prepared> {
 /** Steps 6–10. */
 async function deploy(run: DeployRun, { env, objects, changeSet }: Prepared): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
-  // 6. Record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).
+  // 6. A deploy that changes nothing repeats the current release: that one is re-verified, nothing new recorded.
+  if (run.data.revision === undefined) {
+    const current = await unchangedCurrent(store, changeSet, manifestDigest(objects), run.signal);
+    if (current !== undefined) return confirmCurrent(run, store, changeSet, current);
+  }
+  // Otherwise record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).
   const revision =
     run.data.revision ??
     (await run.step(

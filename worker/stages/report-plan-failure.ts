@@ -7,7 +7,7 @@ import type { DeployError } from '../../core/deploy-error.js';
 import { pullRequestPayload, pushPayload } from '../../core/deploy/github-event-payloads.js';
 import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
 import { PLAN_CONTEXT, planFailureReport } from '../../core/report/plan-failure.js';
-import type { Reporter } from './report.js';
+import type { Reporter } from '../report-jobs.js';
 
 /** Where a failed plan is reported. */
 export interface PlanFailureTarget {

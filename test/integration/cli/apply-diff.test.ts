@@ -81,6 +81,10 @@ describe('gantry diff and apply: the local repository against the real apiserver
       expect.arrayContaining(['configured Deployment/catalog', 'created ConfigMap/shop-environment-<hash>']),
     );
     expect(onDisk.stdout).toMatch(/shop-environment-/);
+    // The renamed generated ConfigMap is paired with the one it replaces, and shows the literal that changed.
+    expect(onDisk.stdout).toMatch(
+      / {4}replaces shop-environment-[a-z0-9]{10}:\n {4}~ data\.ENVIRONMENT: "dev" -> "dev-edited"/,
+    );
     expect(atHead.code).toBe(0);
     await repo.git.writeFiles(overlayFiles(repo.namespace));
   });

@@ -1,10 +1,10 @@
 import type { KubeCluster } from '../../../adapters/kube/cluster.js';
-import { previousInventory, readPreviousInventory } from '../../../adapters/kube/inventory.js';
 import { KubeReleaseStore } from '../../../adapters/kube/release-store.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import type { ReleaseDraft } from '../../../core/ports/release-store.js';
 import { Reason } from '../../../core/reasons.js';
+import { inventoryToPrune } from '../../../core/release/release-history.js';
 import { configMap, deployment, FIELD_MANAGER, openTestCluster, ref } from './kube-fixtures.js';
 
 describe('KubeReleaseStore: release history as Secrets in the environment namespace', () => {
@@ -17,8 +17,14 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
   });
   afterAll(() => cleanup());
 
-  const storeFor = (environment: string) => new KubeReleaseStore(cluster, { environment, namespace, fieldManager: FIELD_MANAGER });
-  const draft = (deployId: string, commit: string, manifests: readonly KubeObject[], outcome: ReleaseDraft['outcome'] = 'deploying'): ReleaseDraft => ({
+  const storeFor = (environment: string) =>
+    new KubeReleaseStore(cluster, { environment, namespace, fieldManager: FIELD_MANAGER });
+  const draft = (
+    deployId: string,
+    commit: string,
+    manifests: readonly KubeObject[],
+    outcome: ReleaseDraft['outcome'] = 'deploying',
+  ): ReleaseDraft => ({
     deployId,
     commit,
     manifestDigest: `sha256:${commit}`,
@@ -29,7 +35,10 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
 
   it('records a release with its manifests and reads both back, labelled for selection', async () => {
     const store = storeFor('roundtrip');
-    const manifests = [deployment(namespace, 'api', { replicas: 3 }), configMap(namespace, 'settings', { greeting: 'héllo' })];
+    const manifests = [
+      deployment(namespace, 'api', { replicas: 3 }),
+      configMap(namespace, 'settings', { greeting: 'héllo' }),
+    ];
 
     const release = await store.record(draft('job-1', 'a1b2c3', manifests), manifests);
     const stored = await store.get(release.revision);
@@ -52,7 +61,12 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
     const manifests = [configMap(namespace, 'c')];
     const { revision } = await store.record(draft('job-1', 'c0ffee', manifests), manifests);
 
-    const updated = await store.update(revision, { outcome: 'failed', reason: Reason.ProgressDeadlineExceeded, message: 'Deployment/x/api stopped progressing', finishedAt: '2026-11-25T10:05:00.000Z' });
+    const updated = await store.update(revision, {
+      outcome: 'failed',
+      reason: Reason.ProgressDeadlineExceeded,
+      message: 'Deployment/x/api stopped progressing',
+      finishedAt: '2026-11-25T10:05:00.000Z',
+    });
 
     const stored = await store.get(revision);
     expect(stored?.release).toEqual(updated);
@@ -87,7 +101,13 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
     const list = await store.list();
     const lastGood = await store.lastGood();
 
-    expect(list.map((r) => `${r.revision}:${r.outcome}`)).toEqual(['5:deploying', '4:rolled-back', '3:failed', '2:succeeded', '1:succeeded']);
+    expect(list.map((r) => `${r.revision}:${r.outcome}`)).toEqual([
+      '5:deploying',
+      '4:rolled-back',
+      '3:failed',
+      '2:succeeded',
+      '1:succeeded',
+    ]);
     expect(lastGood?.release.commit).toBe('sha2');
     expect(lastGood?.manifests).toEqual([configMap(namespace, 'v2')]);
     expect((await other.list()).map((r) => r.commit)).toEqual(['other']);
@@ -96,7 +116,8 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
   it('prunes to the newest N, never deleting the last good release', async () => {
     const store = storeFor('prune');
     const outcomes = ['succeeded', 'failed', 'failed', 'failed', 'failed'] as const;
-    for (const [i, outcome] of outcomes.entries()) await store.record(draft(`job-${i + 1}`, `sha${i + 1}`, [], outcome), []);
+    for (const [i, outcome] of outcomes.entries())
+      await store.record(draft(`job-${i + 1}`, `sha${i + 1}`, [], outcome), []);
 
     const deleted = await store.prune(2);
 
@@ -124,11 +145,10 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
     await store.record(draft('job-2', 'sha2', v2, 'succeeded'), v2);
     await store.record(draft('job-3', 'sha3', v3, 'failed'), v3);
 
-    const refs = await readPreviousInventory(store);
+    const refs = inventoryToPrune(await store.list());
 
     // The failed release may have applied d; the last good one left a and c; b was pruned by release 2.
     expect(refs.map((r) => r.name)).toEqual(['a', 'c', 'd']);
-    expect(previousInventory([])).toEqual([]);
   });
 
   it('reports a corrupted release Secret as an unreadable release record', async () => {
@@ -137,7 +157,11 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'gantry.dev/release.v1',
-      metadata: { name: 'gantry-release.corrupt.v1', namespace, labels: { 'app.kubernetes.io/managed-by': 'gantry', 'gantry.dev/environment': 'corrupt' } },
+      metadata: {
+        name: 'gantry-release.corrupt.v1',
+        namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'gantry', 'gantry.dev/environment': 'corrupt' },
+      },
       data: { release: Buffer.from('not gzip').toString('base64'), manifests: '' },
     };
     await cluster.apply([secret], { fieldManager: FIELD_MANAGER });
@@ -146,6 +170,10 @@ describe('KubeReleaseStore: release history as Secrets in the environment namesp
 
     expect(error).toBeInstanceOf(DeployError);
     expect((error as DeployError).reason).toBe(Reason.ReleaseRecordInvalid);
-    expect((error as Error).message).toMatch(new RegExp(`^Secret/${namespace}/gantry-release.corrupt.v1 is not a readable release: data.release is not gzipped JSON`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Secret/${namespace}/gantry-release.corrupt.v1 is not a readable release: data.release is not gzipped JSON`,
+      ),
+    );
   });
 });

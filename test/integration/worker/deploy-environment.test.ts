@@ -48,6 +48,13 @@ describe('deployEnvironment: a commit becomes running objects, recorded as a rel
       'created Service/catalog',
       'created ServiceAccount/catalog',
     ]);
+    // The pipeline's own bookkeeping (the label on the namespace it created) is neither shown nor taken away.
+    const namespaceChange = result.changeSet?.entries.find((entry) => entry.ref.kind === 'Namespace');
+    const changedPaths =
+      namespaceChange?.action === 'configured' ? namespaceChange.diff.map((change) => change.path) : [];
+    expect(changedPaths.filter((path) => path.includes('gantry.dev'))).toEqual([]);
+    const namespace = await kit.cluster.get({ group: '', version: 'v1', kind: 'Namespace', name: repo.namespace });
+    expect(namespace?.metadata.labels?.['gantry.dev/environment']).toBe('dev');
     const deployment = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog');
     expect(deployment?.['status']).toMatchObject({ availableReplicas: 2, updatedReplicas: 2 });
     const [release, ...older] = await kit.releases(repo.namespace).list();

@@ -15,14 +15,15 @@ const LIMIT = 2;
 describe('deployEnvironment: the release history keeps its limit', () => {
   let kit: WorkerKit;
   let repo: TestRepo;
+  const otherRepos: TestRepo[] = [];
 
   beforeAll(async () => {
     kit = await openWorkerKit();
     repo = await createTestRepo('worker-history');
   });
   afterAll(async () => {
-    await kit.close([repo.namespace]);
-    await repo.git.cleanup();
+    await kit.close([repo, ...otherRepos].map((r) => r.namespace));
+    for (const r of [repo, ...otherRepos]) await r.git.cleanup();
   });
 
   /** The test kit's overlay with env.yaml `history.limit: LIMIT`. */
@@ -57,5 +58,29 @@ describe('deployEnvironment: the release history keeps its limit', () => {
       [LIMIT + 2, 'failed'],
       [1, 'succeeded'],
     ]);
+  });
+
+  it('records no new release for a deploy that changes nothing: a redelivery re-verifies the current release', async () => {
+    const other = await createTestRepo('worker-no-change');
+    otherRepos.push(other);
+    const sha = await other.commit('catalog in dev');
+    const first = await deployEnvironment(pushRequest(other, sha), kit.deps, testContext());
+    expect(first).toMatchObject({ outcome: 'succeeded', revision: 1 });
+    const [recorded] = await kit.releases(other.namespace).list();
+
+    // The same commit delivered again (a redelivery, a second `gantry apply`): a new delivery id each time.
+    for (let again = 1; again <= LIMIT + 2; again += 1) {
+      const result = await deployEnvironment(pushRequest(other, sha), kit.deps, testContext());
+      expect(result).toMatchObject({ outcome: 'succeeded', revision: 1 });
+      expect(result.message).toContain('changed nothing');
+      expect(result.message).toContain(`release 1 (${sha.slice(0, 7)}) is still current`);
+    }
+
+    const history = await kit.releases(other.namespace).list();
+    expect(history.map((release) => [release.revision, release.commit, release.outcome])).toEqual([
+      [1, sha, 'succeeded'],
+    ]);
+    expect(history[0]?.finishedAt).toBe(recorded?.finishedAt);
+    expect(Date.parse(history[0]?.verifiedAt ?? '')).toBeGreaterThan(Date.parse(recorded?.finishedAt ?? ''));
   });
 });

@@ -8,7 +8,7 @@ import { MAX_ROLLBACK_TRIES } from '../../../core/rollback/decide-rollback.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import type { DeployProgress } from '../../../worker/stages/deploy/deploy-progress.js';
 import type { DeployStep } from '../../../worker/stages/deploy/deploy-types.js';
-import { deployReportOf } from '../../../worker/stages/report.js';
+import { deployReportOf } from '../../../worker/report-jobs.js';
 import { memoryProgress } from '../../../worker/stages/stage-context.js';
 import {
   createTestRepo,
@@ -143,7 +143,7 @@ describe('deployEnvironment: a rollback that fails is reported loudly and not tr
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.revision, release.commit, release.outcome, release.rollbackOf])).toEqual([
       [3, goodSha, 'failed', 1],
-      [2, badSha, 'failed', undefined],
+      [2, badSha, 'rollback-failed', undefined],
       [1, goodSha, 'succeeded', undefined],
     ]);
     expect(history[0]?.reason).toBe(Reason.RollbackFailed);
@@ -184,7 +184,7 @@ describe('deployEnvironment: a rollback that fails is reported loudly and not tr
     const history = await kit.releases(repo.namespace).list();
     expect(history.map((release) => [release.revision, release.outcome, release.reason])).toEqual([
       [3, 'failed', Reason.RollbackFailed],
-      [2, 'failed', Reason.RollbackFailed],
+      [2, 'rollback-failed', Reason.RollbackFailed],
       [1, 'succeeded', undefined],
     ]);
   });

@@ -1,5 +1,5 @@
 // `gantry check` on temporary repositories: copies of this repository's samples and of the Online Boutique-shaped
-// fixture (test/unit/config/boutique), broken one way at a time.
+// fixture (test/fixtures/boutique), broken one way at a time.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import type { CommandIo } from '../../../cli/command-io.js';
 import { dispatch } from '../../../cli/dispatch.js';
 import { REPO_ROOT } from '../../platform/paths.js';
 
-const BOUTIQUE = join(REPO_ROOT, 'test/unit/config/boutique');
+const BOUTIQUE = join(REPO_ROOT, 'test/fixtures/boutique');
 
 async function check(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

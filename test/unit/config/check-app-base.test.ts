@@ -1,4 +1,4 @@
-// app.yaml held against the base it describes, on a base shaped like Online Boutique's (./boutique/README.md)
+// app.yaml held against the base it describes, on a base shaped like Online Boutique's (test/fixtures/boutique/)
 // rendered by kustomize-ts; each case breaks app.yaml or the rendered base one way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { DiskFileSystem, renderKustomization } from '../../../kustomize/index.js
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
-const REPO = join(import.meta.dirname, 'boutique');
+const REPO = join(import.meta.dirname, '../../fixtures/boutique');
 const FILE = 'apps/boutique/app.yaml';
 const BASE = 'apps/boutique/base';
 const rendered = renderKustomization(new DiskFileSystem(REPO), BASE).objects as unknown as KubeObject[];

@@ -5,8 +5,8 @@ export function release(revision: number, outcome: Release['outcome'], fields: P
   return {
     environment: 'staging',
     revision,
-    kind: 'deploy',
-    sha: `${revision}`.repeat(40).slice(0, 40),
+    deployId: `delivery-${revision}/staging`,
+    commit: `${revision}`.repeat(40).slice(0, 40),
     manifestDigest: `sha256:${revision}`,
     inventory: [],
     outcome,

@@ -7,7 +7,7 @@ import { refKey, refOf } from '../../../core/kube/object.js';
 import { ClusterError } from '../../../core/ports/cluster-error.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
-import { readPreviousInventory } from '../../../adapters/kube/inventory.js';
+import { inventoryToPrune } from '../../../core/release/release-history.js';
 import type { Validation } from './validate-objects.js';
 
 export interface DiffInput {
@@ -28,7 +28,7 @@ export interface DiffInput {
 export async function computeDiff(input: DiffInput): Promise<ChangeSet> {
   const { desired, env, signal } = input;
   const { dryRun, appliedEarly } = input.validation;
-  const previousInventory = await readPreviousInventory(input.store, { signal });
+  const previousInventory = inventoryToPrune(await input.store.list({ signal }));
   // An object without a dry-run answer awaits a Namespace or CRD that does not exist yet (dry-run mode): not live.
   const knowable = desired.map(refOf).filter((ref) => dryRun.has(refKey(ref)));
   const live = await readLive(uniqueRefs([...knowable, ...previousInventory]), input.cluster, signal);

@@ -1,8 +1,6 @@
 import type { EnvConfig } from '../../../core/config/env-config.js';
+import { ENVIRONMENT_LABEL } from '../../../core/kube/pipeline-metadata.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
-
-/** The label on a namespace the pipeline created for an environment. */
-export const ENVIRONMENT_LABEL = 'gantry.dev/environment';
 
 /**
  * Step 3: makes sure the environment's namespace exists, since its objects (and its release records) live there
@@ -10,7 +8,8 @@ export const ENVIRONMENT_LABEL = 'gantry.dev/environment';
  *
  * Only a missing namespace is created: when the overlay renders the Namespace itself, the apply step owns its
  * fields, and setting labels here on every deploy (same field manager) would make the two take turns removing each
- * other's labels.
+ * other's labels. Its label is written under a field manager of its own (`<fieldManager>-namespace`): under the
+ * apply step's manager, applying an overlay Namespace without the label would remove it.
  *
  * @returns whether the namespace was created
  */
@@ -22,6 +21,10 @@ export async function ensureEnvironmentNamespace(
 ): Promise<boolean> {
   const ref = { group: '', version: 'v1', kind: 'Namespace', name: env.namespace };
   if ((await cluster.get(ref, { signal })) !== undefined) return false;
-  await cluster.ensureNamespace(env.namespace, { [ENVIRONMENT_LABEL]: env.name }, { fieldManager, signal });
+  await cluster.ensureNamespace(
+    env.namespace,
+    { [ENVIRONMENT_LABEL]: env.name },
+    { fieldManager: `${fieldManager}-namespace`, signal },
+  );
   return true;
 }

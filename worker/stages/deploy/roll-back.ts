@@ -55,12 +55,7 @@ export async function rollBack(
     await run.save('rollback', { rollbackTries: tries });
     const result =
       tries > MAX_ROLLBACK_TRIES ? interrupted(tries - 1) : await restore(run, env, failedInventory, target);
-    const after = afterRollback(
-      attempt,
-      { revision: good.revision, sha: good.commit },
-      result,
-      Math.min(tries, MAX_ROLLBACK_TRIES),
-    );
+    const after = afterRollback(attempt, good, result, Math.min(tries, MAX_ROLLBACK_TRIES));
     if (after.kind === 'retry') {
       run.ctx.log.warn(
         { tries, reason: result.kind === 'failed' ? result.reason : undefined },

@@ -5,7 +5,6 @@ import type { FailedAttempt, SettledOutcome } from '../../../core/rollback/decid
 import { decideRollback, settleWithoutRollback } from '../../../core/rollback/decide-rollback.js';
 import type { DeployRun } from './deploy-run.js';
 import type { AttemptFailure } from './deploy-types.js';
-import { toCoreRelease } from './release-model-seam.js';
 import { rollBack } from './roll-back.js';
 
 /**
@@ -43,7 +42,7 @@ export async function settleFailure(
     message: failure.message,
     clusterChanged: failure.clusterChanged,
   };
-  const history = (await store.list(options)).map(toCoreRelease);
+  const history = await store.list(options);
   const decision = decideRollback(attempt, env.rollback, history);
   let settled: SettledOutcome;
   if (decision.kind === 'rollback-to') {
@@ -58,7 +57,7 @@ export async function settleFailure(
     settled = settleWithoutRollback(attempt, decision);
   }
   const update: ReleaseUpdate = {
-    outcome: settled.outcome === 'rolled-back' ? 'rolled-back' : 'failed',
+    outcome: settled.outcome,
     reason: settled.reason,
     message: settled.message,
     finishedAt: finishedAt(),

@@ -7,11 +7,11 @@ import type { DeployRun } from './deploy-run.js';
  * (success, failure, rollback) rather than only after a success, so a run of failures cannot grow it without end.
  *
  * What is kept: the `limit` newest records, and the last good (`succeeded`) release even when it is older, since
- * it is the only thing an automatic rollback can go back to (the store's `prune` keeps it; core/release's
- * `releasesToKeep` states the same rule). So after many failures the history holds at most `limit + 1` records.
+ * it is the only thing an automatic rollback can go back to (the store's `prune` applies core/release's
+ * `releasesToKeep`). So after many failures the history holds at most `limit + 1` records.
  *
  * What that costs: the next attempt prunes from the inventories of the releases back to the last good one
- * (adapters/kube/inventory.ts), and a failed record trimmed from between them takes its inventory along. Only an
+ * (core/release's `inventoryToPrune`), and a failed record trimmed from between them takes its inventory along. Only an
  * object that a failed attempt added and that was never rolled back or pruned since can be forgotten that way:
  * a rollback prunes what the failed attempt added, and every later attempt that no longer renders the object
  * deletes it in step 8 before its rollout can fail; it would take `limit` attempts in a row failing in step 7.

@@ -2,9 +2,9 @@ import {
   inventoryToPrune,
   lastGoodRelease,
   latestRelease,
-  mergeInventories,
   nextRevision,
   releasesToKeep,
+  toInventory,
 } from '../../../../core/release/release-history.js';
 import { ref } from '../kube-objects.js';
 import { release } from '../releases.js';
@@ -64,7 +64,7 @@ describe('release history', () => {
         release(1, 'succeeded'),
         release(2, 'failed'),
         release(3, 'failed'),
-        release(4, 'succeeded', { kind: 'rollback' }),
+        release(4, 'succeeded', { rollbackOf: 1 }),
         release(5, 'failed'),
       ],
       2,
@@ -77,12 +77,17 @@ describe('release history', () => {
     expect(releasesToKeep([release(1, 'failed')], 0).keep).toHaveLength(1);
   });
 
-  it('merges inventories, each object once, across API versions', () => {
-    const merged = mergeInventories(
-      [ref('apps/v1', 'Deployment', 'a'), ref('v1', 'Service', 'a')],
-      [ref('apps/v1beta2', 'Deployment', 'a'), ref('v1', 'ConfigMap', 'b')],
-    );
-    expect(merged.map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/a', 'Service/a', 'ConfigMap/b']);
+  it('makes an inventory: each object once across API versions (the first wins), sorted whatever the order', () => {
+    const inventory = toInventory([
+      ref('v1', 'Service', 'a'),
+      ref('apps/v1', 'Deployment', 'a'),
+      ref('v1', 'ConfigMap', 'b'),
+      ref('apps/v1beta2', 'Deployment', 'a'),
+      ref('v1', 'Service', 'a'),
+    ]);
+    // Sorted by identity (group, kind, namespace, name): the core group ('') first.
+    expect(inventory.map((r) => `${r.kind}/${r.name}`)).toEqual(['ConfigMap/b', 'Service/a', 'Deployment/a']);
+    expect(inventory[2]?.version).toBe('v1');
   });
 
   it('prunes from the last good release and every attempt after it, interrupted ones included', () => {
@@ -99,10 +104,21 @@ describe('release history', () => {
         .map((r) => `${r.kind}/${r.name}`)
         .sort(),
     ).toEqual(['ConfigMap/new', 'Deployment/api', 'Deployment/worker', 'Service/api']);
-    expect(inventoryToPrune(owned.slice(0, 2)).map((r) => r.name)).toEqual(['api', 'api']);
+    expect(inventoryToPrune(owned.slice(0, 2)).map((r) => `${r.kind}/${r.name}`)).toEqual([
+      'Service/api',
+      'Deployment/api',
+    ]);
     expect(
       inventoryToPrune([release(1, 'failed', { inventory: [ref('v1', 'ConfigMap', 'x')] })]).map((r) => r.name),
     ).toEqual(['x']);
     expect(inventoryToPrune([])).toEqual([]);
+  });
+
+  it("addresses an object recorded under several API versions by the newest release's version", () => {
+    const moved = [
+      release(1, 'succeeded', { inventory: [ref('autoscaling/v1', 'HorizontalPodAutoscaler', 'api')] }),
+      release(2, 'failed', { inventory: [ref('autoscaling/v2', 'HorizontalPodAutoscaler', 'api')] }),
+    ];
+    expect(inventoryToPrune(moved).map((r) => r.version)).toEqual(['v2']);
   });
 });

@@ -2,20 +2,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
+import { pendingReport, publishReportJob, resultReport } from '../../../worker/report-jobs.js';
 import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
-import { reportResult, reportStarted } from '../../../worker/stages/report.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
 import { need } from '../../platform/connect.js';
+import { SILENT } from './worker-test-kit.js';
 
 const sha = () => randomBytes(20).toString('hex');
 const deployment = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop-dev', name: 'catalog' };
 
-describe('reporting deploy results to GitHub (the GitHub emulator, every request checked against the OpenAPI description)', () => {
+describe('reporting deploy results to GitHub through the report jobs (the GitHub emulator, every request checked against the OpenAPI description)', () => {
   let admin: GitHubEmulatorClient;
   let reporter: GitHubReporter;
   let validator: ResponseValidator;
   let owner: string;
+  const ctx = { signal: new AbortController().signal, log: SILENT };
+  const report = (req: DeployRequest, result?: DeployResult) =>
+    publishReportJob(result === undefined ? pendingReport(req, 1) : resultReport(req, 1, result), reporter, ctx);
 
   beforeAll(() => {
     const github = need('github');
@@ -93,10 +97,9 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
       revision: 4,
     };
 
-    const started = await reportStarted(req, reporter);
-    const finished = await reportResult(req, result, reporter);
+    await report(req);
+    await report(req, result);
 
-    expect(finished.checkRun).toEqual({ id: started.checkRun.id, outcome: 'updated' });
     const statuses = await callsFor('repos/create-commit-status');
     expect(statuses.map((call) => call.requestBody)).toEqual([
       expect.objectContaining({ context: 'deploy/dev', state: 'pending' }),
@@ -106,7 +109,9 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
         description: expect.stringContaining('1 configured'),
       }),
     ]);
-    const [create] = await callsFor('checks/create');
+    const creates = await callsFor('checks/create');
+    expect(creates).toHaveLength(1);
+    const [create] = creates;
     expect(create?.requestBody).toMatchObject({
       name: 'deploy/dev',
       external_id: `dev:${commit}`,
@@ -137,7 +142,7 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
       rolledBackTo: { revision: 3, sha: good },
     };
 
-    await reportResult(request(commit), result, reporter);
+    await report(request(commit), result);
 
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ context: 'deploy/dev', state: 'failure' });
@@ -164,7 +169,7 @@ describe('reporting deploy results to GitHub (the GitHub emulator, every request
       revision: 9,
     };
 
-    await reportResult(request(commit), result, reporter);
+    await report(request(commit), result);
 
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ state: 'error' });
