@@ -138,7 +138,7 @@ async function deploy(
   const store = run.deps.releaseStore(env);
   // 6. A deploy that changes nothing repeats the current release: that one is re-verified, nothing new recorded.
   if (run.data.revision === undefined) {
-    const current = await unchangedCurrent(store, changeSet, manifestDigest(objects), run.signal);
+    const current = await unchangedCurrent(store, changeSet, run.request.sha, manifestDigest(objects), run.signal);
     if (current !== undefined) return confirmCurrent(run, store, changeSet, current);
   }
   // Otherwise record the release as `deploying` with its manifests, before applying anything (idempotent by deployId).

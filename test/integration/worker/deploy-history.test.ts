@@ -83,4 +83,25 @@ describe('deployEnvironment: the release history keeps its limit', () => {
     expect(history[0]?.finishedAt).toBe(recorded?.finishedAt);
     expect(Date.parse(history[0]?.verifiedAt ?? '')).toBeGreaterThan(Date.parse(recorded?.finishedAt ?? ''));
   });
+
+  it('records a release for a new commit whose manifests are identical: the environment now runs that commit', async () => {
+    const other = await createTestRepo('worker-same-manifests');
+    otherRepos.push(other);
+    const first = await other.commit('catalog in dev');
+    expect(await deployEnvironment(pushRequest(other, first), kit.deps, testContext())).toMatchObject({
+      outcome: 'succeeded',
+      revision: 1,
+    });
+    await other.git.writeFiles({ 'README.md': 'docs only\n' });
+    const second = await other.commit('a commit that changes no manifest');
+
+    const result = await deployEnvironment(pushRequest(other, second), kit.deps, testContext());
+
+    expect(result).toMatchObject({ outcome: 'succeeded', revision: 2 });
+    const history = await kit.releases(other.namespace).list();
+    expect(history.map((release) => [release.revision, release.commit, release.outcome])).toEqual([
+      [2, second, 'succeeded'],
+      [1, first, 'succeeded'],
+    ]);
+  });
 });

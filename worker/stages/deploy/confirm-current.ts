@@ -12,19 +12,24 @@ import type { DeployRun } from './deploy-run.js';
 import type { DeployResult } from './deploy-types.js';
 
 /**
- * The release this deploy would only repeat: the newest release, when it succeeded with the same manifests and
- * the ChangeSet applies and deletes nothing. Undefined when the deploy must be recorded (something changes, the
- * newest release failed or is still deploying, or the render differs in what a later rollback would re-apply).
+ * The release this deploy would only repeat: the newest release, when it succeeded with the same commit and the
+ * same manifests and the ChangeSet applies and deletes nothing. Undefined when the deploy must be recorded
+ * (something changes, the newest release failed or is still deploying, the render differs in what a later
+ * rollback would re-apply, or another commit is being deployed). A new commit whose manifests happen to be
+ * identical is recorded: the environment now runs that commit, its status and history must say so, and a later
+ * rollback goes back to it by its own sha (as Argo CD's history records each synced revision).
  */
 export async function unchangedCurrent(
   store: ReleaseStore,
   changeSet: ChangeSet,
+  commit: string,
   digest: string,
   signal: AbortSignal,
 ): Promise<Release | undefined> {
   if (applyList(changeSet).length > 0 || pruneList(changeSet).length > 0) return undefined;
   const current = latestRelease(await store.list({ signal }));
-  return current?.outcome === 'succeeded' && current.manifestDigest === digest ? current : undefined;
+  const same = current?.outcome === 'succeeded' && current.commit === commit && current.manifestDigest === digest;
+  return same ? current : undefined;
 }
 
 /**
