@@ -52,6 +52,7 @@ describe('gantry history: an environment release list read from the cluster', ()
       'FINISHED',
       'VERIFIED',
       'REASON',
+      'IMAGES',
     ]);
     expect(rows.map((row) => row.split(/\s+/).slice(0, 3))).toEqual([
       ['2', second.slice(0, 12), 'succeeded'],

@@ -32,7 +32,9 @@ describe('webhook/main.ts', () => {
       const base = `http://127.0.0.1:${(JSON.parse(listening) as { port: number }).port}`;
 
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
-      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      // Ready once Redis answers: right after start (and on a loaded machine) the first PING may not be answered
+      // yet, so poll readiness as a load balancer does instead of reading it once.
+      expect(await waitFor('readyz 200', async () => ((await fetch(`${base}/readyz`)).status === 200 ? 200 : undefined), 30_000)).toBe(200);
       const payload = buildPushPayload({ repository: { owner: 'octo-org', name: 'shop' }, ref: 'refs/heads/main', before: sha(1), after: sha(2) });
       expect((await deliverWebhook({ url: `${base}/webhooks/github`, secret: SECRET, event: 'push', payload })).status).toBe(202);
 
