@@ -18,7 +18,8 @@ export const DEFAULT_IMAGE_ALLOWLIST: readonly string[] = [
 
 /**
  * Made-up images that tests deploy without building them: the sample overlays' pins of a fictitious account
- * (`123456789012.dkr.ecr…`), `registry.local/…` in the kube tests, and the Online Boutique fixture's dev overlay.
+ * (`123456789012.dkr.ecr…`), `registry.local/…` in the kube tests, and the Online Boutique fixture's images
+ * (its dev overlay moves only frontend to `127.0.0.1:5000/`).
  * Only the test run's platform allows them (global-setup.ts, or `npm run platform -- up --test-images`); an image a
  * test wants to fail (`<local registry>/…/never-built`) must not match any of them.
  */
@@ -26,6 +27,7 @@ export const TEST_IMAGE_ALLOWLIST: readonly string[] = [
   '123456789012.dkr.ecr.',
   'registry.local/',
   '127.0.0.1:5000/boutique/',
+  'boutique/',
   'redis:alpine',
 ];
 
