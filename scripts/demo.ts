@@ -14,12 +14,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
 import { simpleGit } from 'simple-git';
 import { dispatch } from '../cli/dispatch.js';
 import { DiskFileSystem, renderKustomization } from '../kustomize/index.js';
 import { readEnvironments } from '../worker/stages/read-environments.js';
+import { DEFAULT_IMAGE_ALLOWLIST } from '../test/platform/components/image-gate.js';
+import { firstMissingImage } from '../test/platform/image-gate/check-images.js';
 import { createGitFixture, type FixtureFiles, type GitFixture } from '../test/platform/git-fixtures.js';
 import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../test/platform/github-emulator/index.js';
 import { currentPlatformFile, REPO_ROOT } from '../test/platform/paths.js';
@@ -123,6 +125,13 @@ async function main(): Promise<void> {
     throw new DemoError(
       'the demo needs the platform with kubernetes, redis, github, git and the registry with its base image',
     );
+  if (!state.imageAllowlist)
+    throw new DemoError(
+      'the demo needs nodes strict about images (a platform started without GANTRY_STRICT_IMAGES=0; restart it)',
+    );
+  say(
+    `    nodes strict about images: the local registry, and ${DEFAULT_IMAGE_ALLOWLIST.length} public App Mesh images`,
+  );
   const kc = new KubeConfig();
   kc.loadFromFile(kubernetes.kubeconfig);
   const github = new Octokit({ baseUrl: gh.url, auth: gh.token });
@@ -267,6 +276,23 @@ async function main(): Promise<void> {
     started = Date.now();
     await push('refs/heads/release', ZERO_SHA, first);
     for (const env of following('release')) await expectOutcome(first, env, 'success', started);
+    // The test run's platform allows more images than the default (made-up ones tests deploy unbuilt): the demo
+    // proves that it needs nothing beyond the local registry and the default allow-list.
+    const core = kc.makeApiClient(CoreV1Api);
+    const pods = (
+      await Promise.all(environments.map((env) => core.listNamespacedPod({ namespace: env.namespace })))
+    ).flatMap((list) => list.items);
+    const images = [
+      ...new Set(
+        pods.flatMap((pod) =>
+          [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.image ?? ''),
+        ),
+      ),
+    ];
+    const beyond = await firstMissingImage(images, { registry: registry.host, allow: DEFAULT_IMAGE_ALLOWLIST });
+    if (beyond)
+      throw new DemoError(`${beyond} runs, but neither the local registry nor the default allow-list holds it`);
+    say(`    ${pods.length} pods on ${images.length} images, each in the local registry or the default allow-list`);
 
     step('gantry status and gantry history --env dev, against the same cluster');
     const cli = ['--kubeconfig', kubernetes.kubeconfig, '--repo', repo.workDir];

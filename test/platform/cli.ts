@@ -1,6 +1,7 @@
 // `npm run platform -- up|down|status`: the local platform from the command line (the demo and manual work).
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { withTestImages } from './components/image-gate.js';
 import { currentPlatformFile } from './paths.js';
 import { releaseOwner, startPlatform, stopPlatform } from './platform.js';
 import { readState, writeState, type PlatformState } from './state.js';
@@ -8,12 +9,15 @@ import { isAlive } from './supervise.js';
 import { describePlatform } from './describe.js';
 
 const usage = `usage: npm run platform -- <command>
-  up [--foreground]   start Redis, the Kubernetes control plane with kwok nodes, moto, the OCI registry and the
+  up [--foreground] [--test-images]
+                      start Redis, the Kubernetes control plane with kwok nodes, moto, the OCI registry and the
                       GitHub emulator; print how to reach them. --foreground stops them all on Ctrl-C.
+                      --test-images also lets nodes run the made-up images tests deploy unbuilt (for
+                      GANTRY_REUSE_PLATFORM=1 test runs; the demo and manual work want the default).
   status              show what is running
   down                stop everything and remove the state directory`;
 
-async function up(foreground: boolean): Promise<void> {
+async function up(foreground: boolean, testImages: boolean): Promise<void> {
   const pointer = currentPlatformFile();
   if (existsSync(pointer)) {
     const running = readState(pointer);
@@ -26,7 +30,10 @@ async function up(foreground: boolean): Promise<void> {
   }
   // Owned by this process while it starts, so a Ctrl-C or kill mid-start leaves nothing running (the watchdog stops
   // it). Without --foreground it is released to outlive us, but only once the pointer file lets `down` find it.
-  const started = await startPlatform({ ownerPid: process.pid });
+  const started = await startPlatform({
+    ownerPid: process.pid,
+    env: testImages ? withTestImages(process.env) : process.env,
+  });
   const state = foreground ? started : { ...started, ownerPid: undefined };
   mkdirSync(dirname(pointer), { recursive: true });
   writeState(pointer, state);
@@ -67,7 +74,7 @@ function status(): void {
 
 const [command, ...rest] = process.argv.slice(2);
 try {
-  if (command === 'up') await up(rest.includes('--foreground'));
+  if (command === 'up') await up(rest.includes('--foreground'), rest.includes('--test-images'));
   else if (command === 'down') await down();
   else if (command === 'status') status();
   else {

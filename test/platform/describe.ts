@@ -26,6 +26,11 @@ export function describePlatform(state: PlatformState, alive?: (pid: number) => 
       `  OCI registry    ${state.registry.host}   (skopeo inspect --tls-verify=false docker://${state.registry.host}/<repo>:<tag>)`,
     );
     lines.push(`                  base image: ${state.registry.baseImage}   (GANTRY_BUILD_BASE_IMAGE)`);
+    lines.push(
+      state.imageAllowlist
+        ? `                  strict images: nodes run only its images and ${state.imageAllowlist.join(', ')}`
+        : '                  strict images: off (any image runs)',
+    );
   }
   if (state.github) lines.push(`  GitHub (emul.)  ${state.github.url}   (token in ${state.stateDir}/platform.json)`);
   if (state.git) lines.push(`  git repos       ${state.git.root}`);

@@ -55,6 +55,14 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   const log = options.log ?? ((line: string) => process.stderr.write(`[platform] ${line}\n`));
   const parts = new Set(options.parts ?? ALL_PARTS);
   const versions = readVersions();
+  // The gate needs a control plane of our own (a real cluster's kubelets are strict already) and the registry it
+  // asks. Without them strict images are off, unless asked for by name: then that is an error, before anything starts.
+  const strict =
+    parts.has('kubernetes') && parts.has('registry') && !env.GANTRY_KUBECONFIG ? strictImages(env) : undefined;
+  if (!strict && env.GANTRY_STRICT_IMAGES === '1')
+    throw new Error(
+      'GANTRY_STRICT_IMAGES=1 needs the kubernetes and registry parts of the local platform (not GANTRY_KUBECONFIG)',
+    );
   const stateDir = mkdtempSync(join(env.GANTRY_STATE_ROOT ?? tmpdir(), 'gantry-platform-'));
   const stateFile = stateFileOf(stateDir);
   const state: PlatformState = {
@@ -63,6 +71,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
     startedAt: new Date().toISOString(),
     ownerPid: options.ownerPid,
     components: [],
+    ...(strict && { imageAllowlist: strict.allow }),
   };
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -114,7 +123,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   }
   if (parts.has('kubernetes')) {
     tasks.push(
-      startKubernetes(stateDir, env, started).then((k) => {
+      startKubernetes(stateDir, env, started, strict !== undefined).then((k) => {
         state.kubernetes = k;
         log(`${k.nodes.length} kwok nodes Ready after ${since()}`);
       }),
@@ -127,21 +136,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
   }
 
   const results = await Promise.allSettled(tasks);
-  const strict = strictImages(env);
-  if (strict && state.kubernetes && !state.kubernetes.external && state.registry) {
+  if (strict && state.kubernetes && state.registry) {
     // Needs both the apiserver and the registry, so it starts last; until it runs, kwok starts no pod.
     const { kubeconfig } = state.kubernetes;
     const { host } = state.registry;
     results.push(
       ...(await Promise.allSettled([startImageGate(stateDir, kubeconfig, host, strict.allow).then(started)])),
     );
-  } else if (strict) {
-    results.push({
-      status: 'rejected',
-      reason: new Error(
-        'GANTRY_STRICT_IMAGES=1 needs the kubernetes and registry parts of the local platform (not GANTRY_KUBECONFIG)',
-      ),
-    });
   }
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length > 0) {
@@ -162,6 +163,7 @@ async function startKubernetes(
   stateDir: string,
   env: NodeJS.ProcessEnv,
   started: (r: ComponentRecord) => void,
+  strictImages: boolean,
 ): Promise<NonNullable<PlatformState['kubernetes']>> {
   if (env.GANTRY_KUBECONFIG) {
     // Opt-in: use an existing cluster (kind, k3d, EKS) instead of starting a control plane.
@@ -181,7 +183,7 @@ async function startKubernetes(
   const [kcm, scheduler, kwok, loadBalancers] = await Promise.all([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
-    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages(env) !== undefined),
+    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages),
     startLoadBalancerController(stateDir, kubeconfig),
   ]);
   [kcm, scheduler, kwok, loadBalancers].forEach(started);

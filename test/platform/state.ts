@@ -9,6 +9,8 @@ export interface PlatformState {
   /** When set, a watchdog stops the platform as soon as this process is gone (test runs). */
   readonly ownerPid?: number;
   components: ComponentRecord[];
+  /** Set when nodes are strict about images (the image gate runs): the prefixes pullable from outside the registry. */
+  readonly imageAllowlist?: readonly string[];
   /** `external` when GANTRY_REDIS_URL pointed at a Redis the platform did not start. */
   redis?: { readonly url: string; readonly external: boolean };
   kubernetes?: {

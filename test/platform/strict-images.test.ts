@@ -1,6 +1,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { podsFailure } from '../../core/health/assess-pod.js';
 import type { KubeObject } from '../../core/kube/object.js';
+import { DEFAULT_IMAGE_ALLOWLIST, strictImages } from './components/image-gate.js';
 import { startPlatform, stopPlatform } from './platform.js';
 import type { PlatformState } from './state.js';
 import { waitFor } from './supervise.js';
@@ -12,15 +13,42 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   return value as T;
 }
 
-// Its own platform: strict images change how kwok starts pods, so the shared one (strict off) cannot show it.
-describe('a platform with strict images (GANTRY_STRICT_IMAGES=1)', () => {
+describe('strict images by default', () => {
+  it('is on without GANTRY_STRICT_IMAGES, allowing the default list plus GANTRY_IMAGE_ALLOWLIST', () => {
+    expect(strictImages({})).toEqual({ allow: [...DEFAULT_IMAGE_ALLOWLIST] });
+    expect(strictImages({ GANTRY_IMAGE_ALLOWLIST: ' a/, b/ ,' })?.allow).toEqual([
+      ...DEFAULT_IMAGE_ALLOWLIST,
+      'a/',
+      'b/',
+    ]);
+  });
+
+  it('is off with GANTRY_STRICT_IMAGES=0', () => {
+    expect(strictImages({ GANTRY_STRICT_IMAGES: '0' })).toBeUndefined();
+  });
+
+  it('is refused by name without the registry to check images against, and off by default', async () => {
+    await expect(
+      startPlatform({
+        parts: ['kubernetes'],
+        env: { ...process.env, GANTRY_STRICT_IMAGES: '1' },
+        log: () => undefined,
+      }),
+    ).rejects.toThrow('GANTRY_STRICT_IMAGES=1 needs the kubernetes and registry parts');
+  });
+});
+
+// Its own platform started with nothing but an extra allow-list in its environment, so what it shows is the default;
+// the test run's platform allows more (TEST_IMAGE_ALLOWLIST).
+describe('a platform started without GANTRY_STRICT_IMAGES', () => {
   let state: PlatformState;
   let core: CoreV1Api;
   let apps: AppsV1Api;
   const namespace = 'strict-images';
 
   beforeAll(async () => {
-    const env = { ...process.env, GANTRY_STRICT_IMAGES: '1', GANTRY_IMAGE_ALLOWLIST: 'public.ecr.aws/allowed/' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GANTRY_IMAGE_ALLOWLIST: 'public.ecr.aws/allowed/' };
+    delete env.GANTRY_STRICT_IMAGES;
     state = await startPlatform({
       ownerPid: process.pid,
       parts: ['kubernetes', 'registry'],
@@ -67,12 +95,25 @@ describe('a platform with strict images (GANTRY_STRICT_IMAGES=1)', () => {
     expect(pod?.metadata?.annotations?.['gantry.dev/image-missing']).toBe(image);
   });
 
-  it('runs pods whose image is in the local registry or allow-listed', async () => {
+  it('runs pods whose image is in the local registry, on the default allow-list, or on GANTRY_IMAGE_ALLOWLIST', async () => {
+    expect(state.imageAllowlist).toEqual([...DEFAULT_IMAGE_ALLOWLIST, 'public.ecr.aws/allowed/']);
     await deploy('base', state.registry!.baseImage);
+    await deploy('envoy', '840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod');
     await deploy('allowed', 'public.ecr.aws/allowed/nginx:1.27');
-    for (const name of ['base', 'allowed']) {
+    for (const name of ['base', 'envoy', 'allowed']) {
       const pod = await until(`the ${name} pod to be Ready`, () => readyPod(name));
       expect(pod.metadata?.annotations?.['gantry.dev/image-check']).toBe('ok');
+    }
+  });
+
+  it('fails a made-up image only the test run allows, and another repository of the App Mesh account', async () => {
+    await deploy('made-up', '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/catalog:0.1.0');
+    await deploy('other-aws', '840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy-other:v1');
+    for (const name of ['made-up', 'other-aws']) {
+      const failure = await until(`the ${name} pod to fail`, async () =>
+        podsFailure((await podsOf(name)) as unknown as KubeObject[]),
+      );
+      expect(failure.reason).toBe('ImagePullBackOff');
     }
   });
 

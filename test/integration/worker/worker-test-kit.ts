@@ -28,6 +28,8 @@ export interface OverlayOptions {
   readonly featureFlags?: boolean;
   /** Pods labelled `gantry.dev/simulate: never-ready`, with a 5 s progress deadline. */
   readonly neverReady?: boolean;
+  /** The catalog image (`name:tag`). Default `registry.local/shop/catalog:0.1.0`, a made-up image test runs allow. */
+  readonly image?: { readonly name: string; readonly tag: string };
   /** A patch setting `spec.replicas: "two"`: a manifest the apiserver rejects. */
   readonly invalidReplicas?: boolean;
   /** A kustomization that names a file that does not exist. */
@@ -92,8 +94,8 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
       '    includeTemplates: true',
       'images:',
       '  - name: shop/catalog',
-      '    newName: registry.local/shop/catalog',
-      '    newTag: 0.1.0',
+      `    newName: ${options.image?.name ?? 'registry.local/shop/catalog'}`,
+      `    newTag: ${options.image?.tag ?? '0.1.0'}`,
       // kustomize's replicas transformer runs after patches: it would overwrite the invalid value.
       ...(options.invalidReplicas ? [] : ['replicas:', '  - name: catalog', '    count: 2']),
       'configMapGenerator:',
