@@ -9,9 +9,10 @@
 // A push counts as running when the dev catalog Deployment's template names an image by digest other than the one
 // before the push, its rollout is complete (observedGeneration, updated = available = desired replicas) and its
 // Available condition is True. The clock starts when the webhook's 202 arrives and stops at the first poll (every
-// 100 ms) that sees it. Where the time goes comes from the `build/catalog` check run of the push's commit (written by
-// the build job when it starts and when it ends; GitHub's timestamps have 1 s resolution): 202 → build started
-// (plan job, queue), the build itself, build finished → running (the deploy job waking, render, apply, rollout).
+// 100 ms) that sees it; the digest is checked against the one the `build/catalog` check run reports. Where the time
+// goes comes from the push's build job in BullMQ (its own timestamps, ms, the worker's clock): 202 → the build job
+// taken (plan job, queue), the build job itself (fetch, archive, buildah bud + push, check runs), the build job
+// finished → running (the waiting deploy job promoted, render with the digest pinned, apply, rollout).
 // `--stop-by HH:MM` (UTC) starts no push after that time, for a run that must end before a deadline.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -19,6 +20,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
+import { Queue } from 'bullmq';
+import { BUILD_QUEUE } from '../adapters/queue/queue-names.js';
+import { createRedisClient } from '../adapters/queue/index.js';
 import { createTestRepo } from '../test/integration/worker/worker-test-kit.js';
 import { deliverPush, OWNER, startPipeline } from '../test/e2e/pipeline-kit.js';
 import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
@@ -41,14 +45,20 @@ const POLL_MS = 100;
 const TIMEOUT_MS = 900_000;
 const SECTION = 'Push to running digest: source change through webhook + worker + local builder';
 
-/** One counted push: 202 → running, and its split from the build/catalog check run. */
+/** One counted push: 202 → running (ms), with wall-clock instants to split it by its build job. */
 interface Measured {
   readonly sha: string;
   readonly ms: number;
+  readonly acceptedWall: number;
+  readonly runningWall: number;
+  readonly image: string;
+}
+
+/** A counted push split by its build job's BullMQ timestamps. */
+interface Split extends Measured {
   readonly beforeBuildMs: number;
   readonly buildMs: number;
   readonly afterBuildMs: number;
-  readonly image: string;
 }
 
 /** apps/catalog as the project holds it: app.yaml, Dockerfile, package.json, src/, base/. */
@@ -128,15 +138,14 @@ async function waitRunning(previous: string | undefined): Promise<{ image: strin
   }
 }
 
-/** The build/catalog check run of `sha`, completed: its image and its start and end (epoch ms). */
-async function buildCheck(sha: string): Promise<{ image: string; startedAt: number; completedAt: number }> {
+/** The image the completed build/catalog check run of `sha` reports. */
+async function builtImage(sha: string): Promise<string> {
   for (let i = 0; ; i++) {
     const { data } = await github.checks.listForRef({ owner: OWNER, repo: name, ref: sha });
     const run = data.check_runs.find((check) => check.name === 'build/catalog' && check.status === 'completed');
     if (run) {
       if (run.conclusion !== 'success') throw new Error(`bench:push-digest: build/catalog of ${sha} ${run.conclusion}`);
-      const image = /Image: `([^`]+)`/.exec(run.output.summary ?? '')?.[1] ?? '';
-      return { image, startedAt: Date.parse(run.started_at!), completedAt: Date.parse(run.completed_at!) };
+      return /Image: `([^`]+)`/.exec(run.output.summary ?? '')?.[1] ?? '';
     }
     // The report is written in its own request: the deploy can be seen a moment before the check run completes.
     if (i > 100) throw new Error(`bench:push-digest: no completed build/catalog check run for ${sha}`);
@@ -152,7 +161,42 @@ async function deliver(before: string, after: string): Promise<{ at: number; wal
   return { at, wall };
 }
 
+/**
+ * Each push's build job, found by its commit among the completed jobs of the build queue (the pipeline's queue
+ * prefix is its own, the only one in this benchmark's Redis).
+ */
+async function splitByBuildJob(measured: readonly Measured[]): Promise<Split[]> {
+  const redis = createRedisClient({ url: platform.redis!.url, role: 'producer', name: 'bench-push-digest' });
+  redis.on('error', () => undefined);
+  // A producer client queues no command while connecting.
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  try {
+    const [metaKey] = await redis.keys(`*:${BUILD_QUEUE}:meta`);
+    if (metaKey === undefined) throw new Error('bench:push-digest: no build queue in Redis');
+    const queue = new Queue(BUILD_QUEUE, {
+      connection: redis,
+      prefix: metaKey.slice(0, -`:${BUILD_QUEUE}:meta`.length),
+    });
+    const jobs = await queue.getJobs(['completed']);
+    await queue.close();
+    return measured.map((m) => {
+      const job = jobs.find((j) => (j.data as { sha?: string }).sha === m.sha);
+      if (job?.processedOn === undefined || job.finishedOn === undefined)
+        throw new Error(`bench:push-digest: no completed build job for ${m.sha}`);
+      return {
+        ...m,
+        beforeBuildMs: job.processedOn - m.acceptedWall,
+        buildMs: job.finishedOn - job.processedOn,
+        afterBuildMs: m.runningWall - job.finishedOn,
+      };
+    });
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
 const results: Measured[] = [];
+let splits: Split[] = [];
 let initialMs = Number.NaN;
 try {
   await repo.git.writeFiles(await appFiles());
@@ -172,23 +216,14 @@ try {
     const accepted = await deliver(head, sha);
     head = sha;
     running = await waitRunning(running.image);
-    const check = await buildCheck(sha);
-    if (check.image !== running.image)
-      throw new Error(`bench:push-digest: dev runs ${running.image}, the build of ${sha} made ${check.image}`);
+    const built = await builtImage(sha);
+    if (built !== running.image)
+      throw new Error(`bench:push-digest: dev runs ${running.image}, the build of ${sha} made ${built}`);
     const ms = running.at - accepted.at;
-    const runningWall = accepted.wall + ms;
-    results.push({
-      sha,
-      ms,
-      image: running.image,
-      beforeBuildMs: check.startedAt - accepted.wall,
-      buildMs: check.completedAt - check.startedAt,
-      afterBuildMs: runningWall - check.completedAt,
-    });
-    process.stderr.write(
-      `push ${i}/${pushes}: ${(ms / 1000).toFixed(1)} s (build ${(check.completedAt - check.startedAt) / 1000} s)\n`,
-    );
+    results.push({ sha, ms, image: running.image, acceptedWall: accepted.wall, runningWall: accepted.wall + ms });
+    process.stderr.write(`push ${i}/${pushes}: ${(ms / 1000).toFixed(1)} s\n`);
   }
+  splits = await splitByBuildJob(results);
 } finally {
   await pipeline.close().catch(() => undefined);
   // The namespace goes with the platform anyway; deleting it first keeps a reused platform clean.
@@ -201,10 +236,12 @@ try {
   await stopPlatform(platform);
 }
 
-if (results.length === 0) throw new Error('bench:push-digest: no push measured');
+if (splits.length === 0) throw new Error('bench:push-digest: no push measured');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const median = (pick: (m: Measured) => number) => s(quantile(results.map(pick), 0.5));
-const total = results.map((m) => m.ms);
+const median = (pick: (m: Split) => number) => s(quantile(splits.map(pick), 0.5));
+const total = splits.map((m) => m.ms);
+const sum = (pick: (m: Split) => number) => splits.reduce((acc, m) => acc + pick(m), 0);
+const share = (pick: (m: Split) => number) => `${((100 * sum(pick)) / sum((m) => m.ms)).toFixed(1)} %`;
 const finishedLoad = loadavg().map((l) => l.toFixed(1));
 const flags = [
   ...(pushes === 10 ? [] : [`--pushes ${pushes}`]),
@@ -215,13 +252,15 @@ const command = `npm run bench:push-digest${flags.length > 0 ? ` -- ${flags.join
 const report = [
   `Command: \`${command}\` on ${cpus().length} cores, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average (1/5/15 min) ${load.join(' / ')} at the start, ${finishedLoad.join(' / ')} at the end. The platform (redis, kube-apiserver + etcd + controllers + kwok, registry, GitHub emulator), the webhook, a worker with \`GANTRY_BUILDER=local\` (buildah, vfs storage, chroot isolation) and its builds all share the machine. No goal is set (issue 8 asks for the figure).`,
   '',
-  `What is measured: the catalog app (apps/catalog: Dockerfile, src/, base/) and a dev overlay (1 namespace, 2 replicas on kwok nodes). A first push builds catalog cold (empty buildah storage, base image \`${registry.baseImage}\` from the platform's registry) and deploys it: ${s(initialMs)}, not counted. Then ${results.length} pushes one after another, each rewriting apps/catalog/src/items.js (a comment with the push's number), so each has a new content tag and is built on a warm layer cache. The clock runs from the webhook's 202 to the first poll (every ${POLL_MS} ms) that sees dev's catalog Deployment name a new image by digest, its rollout complete and Available; that digest is checked against the one the \`build/catalog\` check run reports. The split comes from that check run (started when the build job starts, completed when it pushed; 1 s resolution): **before build** is 202 → build started (the plan job decides the tag and enqueues the build), **build** is buildah bud + push, **after build** is build finished → running (the waiting deploy job promoted, render with the digest pinned, apply, rollout).`,
+  `What is measured: the catalog app (apps/catalog: Dockerfile, src/, base/) and a dev overlay (1 namespace, 2 replicas on kwok nodes). A first push builds catalog cold (empty buildah storage, base image \`${registry.baseImage}\` from the platform's registry) and deploys it: ${s(initialMs)}, not counted. Then ${splits.length} pushes one after another, each rewriting apps/catalog/src/items.js (a comment with the push's number), so each has a new content tag and is built on a warm layer cache. The clock runs from the webhook's 202 to the first poll (every ${POLL_MS} ms) that sees dev's catalog Deployment name a new image by digest, its rollout complete and Available; that digest is checked against the one the \`build/catalog\` check run reports. The split comes from the push's build job in BullMQ (its processedOn and finishedOn, ms): **before build** is 202 → the build job taken (the plan job fetches the commit, decides the content tag, checks the registry and enqueues the build), **build** is the build job (fetch, context archive, \`buildah bud\` on the warm layer cache + push, the check runs), **after build** is the build job finished → running (the waiting deploy job promoted, render with the digest pinned, apply, the rollout of 2 pods on kwok nodes).`,
   '',
   '| pushes | p50 | fastest / slowest | before build (median) | build (median) | after build (median) |',
   '|---|---|---|---|---|---|',
-  `| ${results.length}${results.length < pushes ? ` of ${pushes}` : ''} | ${s(quantile(total, 0.5))} | ${s(Math.min(...total))} / ${s(Math.max(...total))} | ${median((m) => m.beforeBuildMs)} | ${median((m) => m.buildMs)} | ${median((m) => m.afterBuildMs)} |`,
+  `| ${splits.length}${splits.length < pushes ? ` of ${pushes}` : ''} | ${s(quantile(total, 0.5))} | ${s(Math.min(...total))} / ${s(Math.max(...total))} | ${median((m) => m.beforeBuildMs)} | ${median((m) => m.buildMs)} | ${median((m) => m.afterBuildMs)} |`,
   '',
-  `Per push (total = before + build + after): ${results.map((m) => `${s(m.ms)} = ${s(m.beforeBuildMs)} + ${s(m.buildMs)} + ${s(m.afterBuildMs)}`).join('; ')}.`,
+  `Where the time goes, summed over the pushes: before build ${share((m) => m.beforeBuildMs)}, build ${share((m) => m.buildMs)}, after build ${share((m) => m.afterBuildMs)}.`,
+  '',
+  `Per push (total = before + build + after): ${splits.map((m) => `${s(m.ms)} = ${s(m.beforeBuildMs)} + ${s(m.buildMs)} + ${s(m.afterBuildMs)}`).join('; ')}.`,
 ].join('\n');
 process.stdout.write(`${report}\n`);
 if (write) replaceSection(SECTION, report);
