@@ -66,8 +66,10 @@ describe('image builds through the pipeline: push → build → deployed by dige
       },
     });
     repo = await createTestRepo('e2e-build');
-    await repo.git.writeFiles(await appFiles());
     name = uniqueName('shop');
+    // Tags are content addresses shared by every repository on the registry: without a file of its own, catalog's
+    // sources here are the demo test's, and whichever runs second found its image already built (no build/catalog).
+    await repo.git.writeFiles({ ...(await appFiles()), 'apps/catalog/src/build-id.txt': `${name}\n` });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
