@@ -15,18 +15,16 @@
 // finished → running (the waiting deploy job promoted, render with the digest pinned, apply, rollout).
 // `--stop-by HH:MM` (UTC) starts no push after that time, for a run that must end before a deadline.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
 import { Queue } from 'bullmq';
 import { BUILD_QUEUE } from '../adapters/queue/queue-names.js';
 import { createRedisClient } from '../adapters/queue/index.js';
 import { createTestRepo } from '../test/integration/worker/worker-test-kit.js';
-import { deliverPush, OWNER, startPipeline } from '../test/e2e/pipeline-kit.js';
+import { deliverPush, OWNER, sampleAppFiles, startPipeline } from '../test/e2e/pipeline-kit.js';
 import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
-import { REPO_ROOT } from '../test/platform/paths.js';
 import { startPlatform, stateFileOf, stopPlatform } from '../test/platform/platform.js';
 import { replaceSection } from './benchmarks-file.js';
 import { quantile } from './measure.js';
@@ -59,21 +57,6 @@ interface Split extends Measured {
   readonly beforeBuildMs: number;
   readonly buildMs: number;
   readonly afterBuildMs: number;
-}
-
-/** apps/catalog as the project holds it: app.yaml, Dockerfile, package.json, src/, base/. */
-async function appFiles(): Promise<Record<string, string>> {
-  const root = join(REPO_ROOT, 'apps', 'catalog');
-  const files: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else files[`apps/catalog/${relative(root, path)}`] = await readFile(path, 'utf8');
-    }
-  };
-  await walk(root);
-  return files;
 }
 
 /** The image by digest the Deployment runs once its rollout is complete and it is Available; otherwise undefined. */
@@ -121,7 +104,7 @@ const pipeline = await startPipeline({
 const github = new Octokit({ baseUrl: platform.github!.url, auth: platform.github!.token });
 const repo = await createTestRepo('bench-digest');
 const name = `bench-digest-${Math.random().toString(16).slice(2, 8)}`;
-const items = (await appFiles())['apps/catalog/src/items.js'] ?? '';
+const items = (await sampleAppFiles('catalog'))['apps/catalog/src/items.js'] ?? '';
 
 /** Polls until dev's catalog runs an image other than `previous`, complete and Available; returns it and when. */
 async function waitRunning(previous: string | undefined): Promise<{ image: string; at: number }> {
@@ -199,7 +182,7 @@ const results: Measured[] = [];
 let splits: Split[] = [];
 let initialMs = Number.NaN;
 try {
-  await repo.git.writeFiles(await appFiles());
+  await repo.git.writeFiles(await sampleAppFiles('catalog'));
   let head = await repo.commit('catalog with its sources');
   const first = await deliver(ZERO_SHA, head);
   let running = await waitRunning(undefined);

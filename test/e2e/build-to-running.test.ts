@@ -3,13 +3,11 @@
 // same content on a new commit build nothing; a Dockerfile whose RUN step fails deploys nothing and says so.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { need, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
-import { REPO_ROOT } from '../platform/paths.js';
 import {
   createTestRepo,
   ENV,
@@ -18,25 +16,19 @@ import {
   type TestRepo,
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
-import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
+import {
+  deliverPush,
+  eventually,
+  OWNER,
+  sampleAppFiles,
+  startPipeline,
+  statusStates,
+  type Pipeline,
+} from './pipeline-kit.js';
 
 const run = promisify(execFile);
 // A cold buildah build on the loaded two-core machine copies the base's file system per step (vfs): minutes.
 const BUILD_MS = 600_000;
-
-async function appFiles(): Promise<Record<string, string>> {
-  const root = join(REPO_ROOT, 'apps', 'catalog');
-  const files: Record<string, string> = {};
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else files[`apps/catalog/${relative(root, path)}`] = await readFile(path, 'utf8');
-    }
-  };
-  await walk(root);
-  return files;
-}
 
 describe('image builds through the pipeline: push → build → deployed by digest', () => {
   let pipeline: Pipeline;
@@ -69,7 +61,7 @@ describe('image builds through the pipeline: push → build → deployed by dige
     name = uniqueName('shop');
     // Tags are content addresses shared by every repository on the registry: without a file of its own, catalog's
     // sources here are the demo test's, and whichever runs second found its image already built (no build/catalog).
-    await repo.git.writeFiles({ ...(await appFiles()), 'apps/catalog/src/build-id.txt': `${name}\n` });
+    await repo.git.writeFiles({ ...(await sampleAppFiles('catalog')), 'apps/catalog/src/build-id.txt': `${name}\n` });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
@@ -139,7 +131,7 @@ describe('image builds through the pipeline: push → build → deployed by dige
   it(
     'a failing RUN step deploys nothing: build/catalog fails with the log tail, deploy/dev names the build',
     async () => {
-      const dockerfile = (await appFiles())['apps/catalog/Dockerfile'] ?? '';
+      const dockerfile = (await sampleAppFiles('catalog'))['apps/catalog/Dockerfile'] ?? '';
       await repo.git.writeFiles({
         'apps/catalog/Dockerfile': dockerfile.replace(
           'COPY src ./src',

@@ -1,8 +1,8 @@
 // Shared by the end-to-end tests: the whole pipeline in this process (the webhook service on a loopback port and
 // startWorker) against the platform's Redis, apiserver and GitHub emulator, with queues under a prefix of its own.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { pino } from 'pino';
 import { createRedisClient } from '../../adapters/queue/index.js';
@@ -10,6 +10,7 @@ import { queuePrefix } from '../../adapters/queue/queue-names.js';
 import { startWorker, type RunningWorker } from '../../worker/compose.js';
 import type { BuildConfig } from '../../worker/read-worker-config.js';
 import { need, uniqueName } from '../platform/connect.js';
+import { REPO_ROOT } from '../platform/paths.js';
 import { buildPushPayload, deliverWebhook, type WebhookDelivery } from '../platform/github-emulator/index.js';
 import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
 import type { TestRepo } from '../integration/worker/worker-test-kit.js';
@@ -138,4 +139,19 @@ export async function eventually<T>(
     value = await read();
   }
   return value;
+}
+
+/** apps/<app> as this checkout holds it (app.yaml, Dockerfile, package.json, src/, base/), keyed by repository path. */
+export async function sampleAppFiles(app: string): Promise<Record<string, string>> {
+  const root = join(REPO_ROOT, 'apps', app);
+  const files: Record<string, string> = {};
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else files[`apps/${app}/${relative(root, path)}`] = await readFile(path, 'utf8');
+    }
+  };
+  await walk(root);
+  return files;
 }
