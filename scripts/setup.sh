@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian machine that has Node, Go and Python:
-#   1. checks the toolchains, 2. Debian packages (redis-server, docker-registry, skopeo, ...), 3. npm packages,
+#   1. checks the toolchains, 2. Debian packages (redis-server, docker-registry, skopeo, prometheus, ...), 3. npm packages,
 #   4. the AWS emulator (moto) in a cached virtualenv, 5. the Go-built Kubernetes binaries (cached by version;
 #   none of what KUBEBUILDER_ASSETS or GANTRY_KUBECONFIG provides is built, see test/platform/bin/build-binaries.sh),
 #   6. the local base image (Debian + Node.js from Debian packages, test/platform/bin/build-base-image.sh).
@@ -28,7 +28,7 @@ ok "node $node_v, go $go_v, $(python3 --version)"
 step "2/6 Debian packages"
 need_pkgs=()
 for pair in redis-server:redis-server docker-registry:docker-registry skopeo:skopeo openssl:openssl git:git \
-  buildah:buildah mmdebstrap:mmdebstrap; do
+  buildah:buildah mmdebstrap:mmdebstrap prometheus:prometheus prometheus-pushgateway:prometheus-pushgateway; do
   cmd=${pair%%:*} pkg=${pair##*:}
   command -v "$cmd" >/dev/null || need_pkgs+=("$pkg")
 done
@@ -42,7 +42,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null \
     || die "apt-get install ${need_pkgs[*]} failed"
 fi
-ok "redis-server, docker-registry, skopeo, openssl, git, buildah, mmdebstrap present"
+ok "redis-server, docker-registry, skopeo, openssl, git, buildah, mmdebstrap, prometheus, prometheus-pushgateway present"
 
 step "3/6 npm packages"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

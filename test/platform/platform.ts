@@ -12,6 +12,7 @@ import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
 import { startImageGate, strictImages } from './components/image-gate.js';
 import { startKwok } from './components/kwok.js';
+import { startMetrics } from './components/metrics.js';
 import { startLoadBalancerController } from './components/load-balancers.js';
 import { startMoto } from './components/moto.js';
 import { startRedis } from './components/redis.js';
@@ -23,8 +24,8 @@ import { writeState, type PlatformState } from './state.js';
 import { isAlive, stopProcessGroup, type ComponentRecord } from './supervise.js';
 import { readVersions } from './versions.js';
 
-export type PlatformPart = 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git';
-export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws', 'registry', 'github', 'git'];
+export type PlatformPart = 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git' | 'metrics';
+export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws', 'registry', 'github', 'git', 'metrics'];
 
 export interface StartOptions {
   /** Which services to start (default: all). */
@@ -129,6 +130,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       }),
     );
   }
+  if (parts.has('metrics'))
+    tasks.push(
+      startMetrics(stateDir).then(({ records, endpoint }) => {
+        records.forEach(started);
+        state.metrics = endpoint;
+      }),
+    );
   if (parts.has('git')) {
     const root = join(stateDir, 'git');
     mkdirSync(root, { recursive: true });
@@ -203,6 +211,8 @@ const STOP_WAVES = [
     'moto',
     'registry',
     'redis',
+    'prometheus',
+    'pushgateway',
   ],
   ['kube-apiserver'],
   ['etcd'],
