@@ -107,7 +107,10 @@ export const Reason = {
   JobFailed: 'JobFailed',
   /** A HorizontalPodAutoscaler cannot reach or scale its target. */
   ScaleTargetInvalid: 'ScaleTargetInvalid',
-  /** A HorizontalPodAutoscaler works but cannot read its metrics yet; not a failure. */
+  /**
+   * Metrics cannot be read: a HorizontalPodAutoscaler's (it works, not a failure), or the canary analysis's source
+   * (Prometheus down or answering an error; retryable).
+   */
   MetricsUnavailable: 'MetricsUnavailable',
   /** The object's `Stalled` condition is true: its controller gave up. */
   Stalled: 'Stalled',
@@ -131,6 +134,7 @@ const RETRYABLE: ReadonlySet<Reason> = new Set<Reason>([
   Reason.GitFetchFailed,
   Reason.QueueUnavailable,
   Reason.RegistryUnavailable,
+  Reason.MetricsUnavailable,
 ]);
 
 /** True when retrying the same step later may succeed (transient trouble); false when it is terminal. */
