@@ -42,6 +42,30 @@ const clusterSchema = z
     return { name: cluster.name, ...(context !== undefined && { context }) };
   });
 
+// The metrics source's address. Credentials in it would reach logs and check runs (the analysis names its source),
+// so they are refused; a path prefix is fine (a Prometheus behind a proxy at /prometheus).
+const prometheusUrl = z
+  .string()
+  .superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL, for example http://prometheus.monitoring:9090' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      ctx.addIssue({ code: 'custom', message: `must be an http or https URL, not ${url.protocol.slice(0, -1)}` });
+    else if (url.username || url.password)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not carry credentials (they would be printed with the source); not supported yet',
+      });
+    else if (url.search || url.hash)
+      ctx.addIssue({ code: 'custom', message: 'must be the server\'s base URL, without a query or fragment' });
+  })
+  .describe('the Prometheus server whose HTTP API the canary analysis queries, for example http://prometheus:9090');
+
 /** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
 export const envConfigSchema = z
   .strictObject({
@@ -80,6 +104,7 @@ export const envConfigSchema = z
           .optional(),
       })
       .prefault({}),
+    analysis: z.strictObject({ prometheus: z.strictObject({ url: prometheusUrl }).optional() }).prefault({}),
     preview: z
       .strictObject({
         enabled: z.boolean().default(false),
@@ -155,6 +180,13 @@ export interface EnvConfig {
     readonly gateway?: { readonly name: string; readonly namespace: string };
     /** The App Mesh mesh name. Required when a canary goes through App Mesh. */
     readonly mesh?: string;
+  };
+  readonly analysis: {
+    /**
+     * Where the canary gate reads the analysis metrics (app.yaml `canary.analysis`): a Prometheus server's base URL.
+     * Absent: no metrics source, the gate is readiness and restarts only, and the check run says so.
+     */
+    readonly prometheus?: { readonly url: string };
   };
   readonly preview: {
     /** Deploy each pull request that targets `branch` into its own namespace, removed when it closes. Default false. */

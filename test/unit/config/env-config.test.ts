@@ -50,8 +50,15 @@ describe('parseEnvConfig', () => {
       rollback: { automatic: true },
       history: { limit: 10 },
       traffic: { provider: 'gateway-api' },
+      analysis: {},
       preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
     });
+  });
+
+  it("reads the canary analysis's Prometheus URL, path prefix included", () => {
+    const env = validEnv();
+    env.analysis = { prometheus: { url: 'https://metrics.example.com/prometheus' } };
+    expect(parseObject(env).analysis).toEqual({ prometheus: { url: 'https://metrics.example.com/prometheus' } });
   });
 
   it("defaults the Gateway's namespace to the environment's", () => {
@@ -147,6 +154,31 @@ describe('parseEnvConfig', () => {
       'is required',
     ],
     ['a mesh name with a dot', (env) => (env.traffic.mesh = 'shop.mesh'), 'traffic.mesh', 'App Mesh mesh name'],
+    [
+      'a Prometheus URL that is not a URL',
+      (env) => (env.analysis = { prometheus: { url: 'prometheus 9090' } }),
+      'analysis.prometheus.url',
+      'must be an http(s) URL',
+    ],
+    [
+      'a Prometheus URL of another scheme',
+      (env) => (env.analysis = { prometheus: { url: 'ftp://prometheus' } }),
+      'analysis.prometheus.url',
+      'not ftp',
+    ],
+    [
+      'a Prometheus URL carrying credentials',
+      (env) => (env.analysis = { prometheus: { url: 'http://admin:hunter2@prometheus:9090' } }),
+      'analysis.prometheus.url',
+      'must not carry credentials',
+    ],
+    [
+      'a Prometheus query URL instead of the base',
+      (env) => (env.analysis = { prometheus: { url: 'http://prometheus:9090/api/v1/query?query=up' } }),
+      'analysis.prometheus.url',
+      'without a query',
+    ],
+    ['a Prometheus section without a URL', (env) => (env.analysis = { prometheus: {} }), 'analysis.prometheus.url', 'is required'],
     [
       'a preview prefix in capitals',
       (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }),
