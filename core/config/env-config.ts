@@ -66,6 +66,14 @@ const prometheusUrl = z
   })
   .describe('the Prometheus server whose HTTP API the canary analysis queries, for example http://prometheus:9090');
 
+/** How App Mesh virtual nodes find their version's pods (env.yaml `traffic.discovery`). */
+export type MeshDiscoveryConfig = { type: 'dns' } | { type: 'cloud-map'; namespace: string };
+
+const meshDiscovery = (discovery: { type: 'dns' | 'cloud-map'; namespace?: string | undefined }): MeshDiscoveryConfig =>
+  discovery.type === 'cloud-map' && discovery.namespace !== undefined
+    ? { type: 'cloud-map', namespace: discovery.namespace }
+    : { type: 'dns' };
+
 /** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
 export const envConfigSchema = z
   .strictObject({
@@ -102,6 +110,33 @@ export const envConfigSchema = z
             error: 'must be an App Mesh mesh name: letters, digits, "-" and "_" (for example shop)',
           })
           .optional(),
+        discovery: z
+          .strictObject({
+            type: z.enum(['dns', 'cloud-map']).default('dns'),
+            namespace: z
+              .string()
+              .max(253)
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+                error: 'must be a Cloud Map namespace name: letters, digits, ".", "-" and "_" (for example shop.local)',
+              })
+              .optional()
+              .describe('the Cloud Map namespace (HTTP or private DNS) the virtual nodes are registered in'),
+          })
+          .superRefine((discovery, ctx) => {
+            if (discovery.type === 'cloud-map' && discovery.namespace === undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['namespace'],
+                message: 'is required with type cloud-map: the Cloud Map namespace the virtual nodes are found in',
+              });
+            if (discovery.type === 'dns' && discovery.namespace !== undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['namespace'],
+                message: 'applies to type cloud-map only: with dns, virtual nodes are found by their Services\' names',
+              });
+          })
+          .prefault({}),
       })
       .prefault({}),
     analysis: z.strictObject({ prometheus: z.strictObject({ url: prometheusUrl }).optional() }).prefault({}),
@@ -121,11 +156,12 @@ export const envConfigSchema = z
       .prefault({}),
   })
   .transform((env) => {
-    const { gateway, ...traffic } = env.traffic;
+    const { gateway, discovery, ...traffic } = env.traffic;
     return {
       ...env,
       traffic: {
         ...traffic,
+        discovery: meshDiscovery(discovery),
         ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }),
       },
       preview: { enabled: env.preview.enabled, namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-` },
@@ -180,6 +216,11 @@ export interface EnvConfig {
     readonly gateway?: { readonly name: string; readonly namespace: string };
     /** The App Mesh mesh name. Required when a canary goes through App Mesh. */
     readonly mesh?: string;
+    /**
+     * How App Mesh virtual nodes find their version's pods: `dns` (the Services' cluster DNS names) or `cloud-map`
+     * (instances in the named AWS Cloud Map namespace, kept in step with the versions). Default `dns`.
+     */
+    readonly discovery: { readonly type: 'dns' } | { readonly type: 'cloud-map'; readonly namespace: string };
   };
   readonly analysis: {
     /**

@@ -49,10 +49,16 @@ describe('parseEnvConfig', () => {
       rollout: { strategy: 'canary', timeout: 600_000 },
       rollback: { automatic: true },
       history: { limit: 10 },
-      traffic: { provider: 'gateway-api' },
+      traffic: { provider: 'gateway-api', discovery: { type: 'dns' } },
       analysis: {},
       preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
     });
+  });
+
+  it('reads Cloud Map discovery for App Mesh with its namespace', () => {
+    const env = validEnv();
+    env.traffic.discovery = { type: 'cloud-map', namespace: 'shop-staging.local' };
+    expect(parseObject(env).traffic.discovery).toEqual({ type: 'cloud-map', namespace: 'shop-staging.local' });
   });
 
   it("reads the canary analysis's Prometheus URL, path prefix included", () => {
@@ -154,6 +160,30 @@ describe('parseEnvConfig', () => {
       'is required',
     ],
     ['a mesh name with a dot', (env) => (env.traffic.mesh = 'shop.mesh'), 'traffic.mesh', 'App Mesh mesh name'],
+    [
+      'Cloud Map discovery without a namespace',
+      (env) => (env.traffic.discovery = { type: 'cloud-map' }),
+      'traffic.discovery.namespace',
+      'is required with type cloud-map',
+    ],
+    [
+      'a Cloud Map namespace with DNS discovery',
+      (env) => (env.traffic.discovery = { type: 'dns', namespace: 'shop.local' }),
+      'traffic.discovery.namespace',
+      'applies to type cloud-map only',
+    ],
+    [
+      'an unknown discovery type',
+      (env) => (env.traffic.discovery = { type: 'consul' }),
+      'traffic.discovery.type',
+      'one of "dns", "cloud-map"',
+    ],
+    [
+      'a Cloud Map namespace with a space',
+      (env) => (env.traffic.discovery = { type: 'cloud-map', namespace: 'shop local' }),
+      'traffic.discovery.namespace',
+      'Cloud Map namespace name',
+    ],
     [
       'a Prometheus URL that is not a URL',
       (env) => (env.analysis = { prometheus: { url: 'prometheus 9090' } }),
