@@ -5,11 +5,16 @@ import { CreateHttpNamespaceCommand, ServiceDiscoveryClient } from '@aws-sdk/cli
 import { AppMeshRouter, APPMESH_API, CloudMapRegistry, meshNames } from '../../../adapters/traffic/appmesh/index.js';
 import type { KubeCluster } from '../../../adapters/kube/cluster.js';
 import type { KubeObject } from '../../../core/kube/object.js';
+import type { ApplyOptions, Cluster } from '../../../core/ports/cluster.js';
 import type { CanaryRoute } from '../../../core/ports/traffic-router.js';
 import { awsClientConfig, uniqueName } from '../../platform/connect.js';
 import { FIELD_MANAGER, openTestCluster, ref } from '../kube/kube-fixtures.js';
 
 const PORT = 8080;
+
+interface RouterSpec {
+  routes: { httpRoute: { action: { weightedTargets: { weight: number }[] } } }[];
+}
 
 function version(namespace: string, app: string, track: string, replicas: number): KubeObject[] {
   const labels = { app, track };
@@ -135,6 +140,33 @@ describe('AppMeshRouter on the local platform', () => {
     expect(await router.readWeights(route)).toEqual({ stable: 75, canary: 25 });
     const node = await cluster.get(ref(APPMESH_API, 'VirtualNode', meshNames(route).stableNode, namespace));
     expect(node?.spec).toMatchObject({ serviceDiscovery: { dns: { hostname: `${app}.${namespace}.svc.cluster.local` } } });
+  });
+
+  it("fails with Conflict, and keeps the other writer's change, when the route changes between its read and its write", async () => {
+    const app = 'checkout';
+    const route = routeFor(app);
+    await cluster.apply([...version(namespace, app, 'stable', 1), ...version(namespace, app, 'canary', 1)], { fieldManager: FIELD_MANAGER });
+    const router = new AppMeshRouter({ cluster, mesh, discovery: { type: 'dns' } });
+    await router.setWeights(route, { stable: 90, canary: 10 });
+    // Fault injection: just before the router's next VirtualRouter write, another writer changes the route for real.
+    const routerRef = ref(APPMESH_API, 'VirtualRouter', meshNames(route).router, namespace);
+    const interleaving: Cluster = Object.assign(Object.create(cluster) as Cluster, {
+      apply: async (objects: readonly KubeObject[], options: ApplyOptions) => {
+        if (objects.some((o) => o.kind === 'VirtualRouter')) {
+          const live = (await cluster.get(routerRef)) as unknown as { metadata: { name: string }; spec: RouterSpec };
+          const targets = live.spec.routes[0]!.httpRoute.action.weightedTargets;
+          const spec = structuredClone(live.spec);
+          spec.routes[0]!.httpRoute.action.weightedTargets = [{ ...targets[0]!, weight: 70 }, { ...targets[1]!, weight: 30 }];
+          const edit = { apiVersion: APPMESH_API, kind: 'VirtualRouter', metadata: { name: live.metadata.name, namespace }, spec };
+          await cluster.apply([edit], { fieldManager: 'someone-else', force: true });
+        }
+        return cluster.apply(objects, options);
+      },
+    });
+    const racing = new AppMeshRouter({ cluster: interleaving, mesh, discovery: { type: 'dns' } });
+
+    await expect(racing.setWeights(route, { stable: 50, canary: 50 })).rejects.toMatchObject({ code: 'Conflict' });
+    expect(await router.readWeights(route)).toEqual({ stable: 70, canary: 30 });
   });
 
   it('refuses weights that do not sum to 100, before writing anything', async () => {
