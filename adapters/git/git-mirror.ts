@@ -8,7 +8,7 @@ import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
-import { retryWithBackoff, type BackoffOptions } from './retry-with-backoff.js';
+import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 
 /** The subset of a pino logger the mirror writes to. */
 export interface GitLogger {
@@ -21,7 +21,7 @@ export interface GitMirrorOptions {
   /** Directory holding one bare mirror per repository; created if missing. */
   readonly cacheDir: string;
   /** Retries of a failing `git fetch` inside one call. Default: 4 attempts from 250 ms, doubling, capped at 5 s. */
-  readonly retry?: BackoffOptions;
+  readonly retry?: Partial<BackoffPolicy>;
   /** Longest wait for another worker's fetch into the same mirror. Default 10 minutes. */
   readonly lockTimeoutMs?: number;
   /** A lock not refreshed for this long belongs to a dead worker. Default 2 minutes. */
@@ -96,9 +96,9 @@ export class GitMirror {
       if (removed.length > 0) this.logger.warn({ url: repo.url, removed }, 'removed git lock files left by a dead process');
       await fetchBranchesAndTags(repo.gitDir, cloneUrl, signal);
     };
-    await retryWithBackoff(attempt, isRetryableFetch, {
-      ...this.options.retry,
-      signal,
+    await withBackoff(attempt, { ...DEFAULT_BACKOFF, ...this.options.retry }, {
+      retryable: isRetryableFetch,
+      ...(signal && { signal }),
       onRetry: (error, delayMs) =>
         this.logger.warn({ url: repo.url, delayMs, err: describe(error) }, 'git fetch failed; retrying'),
     });
