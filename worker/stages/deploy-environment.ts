@@ -92,7 +92,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout), and find the cluster it
   //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster.
   const { env, tree, cluster } = await run.step('config', async () => {
-    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
+    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
     const env = readEnvironment(tree, request.environment);
     return { env, tree, cluster: deps.clusterFor(env) };

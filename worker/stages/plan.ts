@@ -16,7 +16,7 @@ export interface PlanSource {
   fetch(
     cloneUrl: string,
     sha: string,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; ref?: string },
   ): Promise<CommitDiff & { treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
 }
 
@@ -56,8 +56,8 @@ export async function planDelivery(event: GitHubDelivery, deps: PlanDeps, ctx: P
   if (early.kind === 'invalid') throw new DeployError(Reason.InvalidEvent, early.message);
   if (early.kind === 'ignore' && early.reason !== 'no-environment') return ignored(early, ctx.log);
   // 2. Fetch the commit whose env.yaml files decide, into the mirror cache.
-  const { cloneUrl, sha } = configCommit(event);
-  const repo = await deps.git.fetch(cloneUrl, sha, { signal: ctx.signal });
+  const { cloneUrl, sha, ref } = configCommit(event);
+  const repo = await deps.git.fetch(cloneUrl, sha, { signal: ctx.signal, ref });
   const tree = await repo.treeAt(sha, { signal: ctx.signal });
   // 3. Read and check every environment's env.yaml.
   const environments = readEnvironments(tree).map(({ config }) => config);
@@ -104,11 +104,17 @@ function keep(request: DeployRequest, log: Logger): boolean {
   return false;
 }
 
-/** The repository and commit whose configuration decides: the push's new tip, or a pull request's base tip. */
-function configCommit(event: GitHubDelivery): { cloneUrl: string; sha: string } {
+/**
+ * The repository and commit whose configuration decides: the push's new tip, or a pull request's base tip; with
+ * the ref it is on, so only that ref is fetched.
+ */
+function configCommit(event: GitHubDelivery): { cloneUrl: string; sha: string; ref: string } {
   const push = event.event === 'push' ? pushPayload.safeParse(event.payload) : undefined;
-  if (push?.success) return { cloneUrl: push.data.repository.clone_url, sha: push.data.after };
+  if (push?.success) return { cloneUrl: push.data.repository.clone_url, sha: push.data.after, ref: push.data.ref };
   const pull = pullRequestPayload.safeParse(event.payload);
-  if (pull.success) return { cloneUrl: pull.data.repository.clone_url, sha: pull.data.pull_request.base.sha };
+  if (pull.success) {
+    const { base } = pull.data.pull_request;
+    return { cloneUrl: pull.data.repository.clone_url, sha: base.sha, ref: `refs/heads/${base.ref}` };
+  }
   throw new DeployError(Reason.InvalidEvent, `${event.event} payload: no commit to read the environments from`);
 }
