@@ -10,20 +10,23 @@ import { ENVIRONMENTS_DIR } from './read-environments.js';
 /** The commit an environment runs: its newest release's, when that release succeeded; otherwise undefined. */
 export type DeployedCommit = (env: EnvConfig, signal: AbortSignal) => Promise<string | undefined>;
 
+/** How long the plan waits for one environment's release history before deploying it anyway. */
+const HISTORY_LOOKUP_MS = 5_000;
+
 /**
- * {@link DeployedCommit} from each environment's release history (newest first). A history that cannot be read (a
- * cluster that does not answer, a context the kubeconfig lacks) answers undefined: the environment is deployed, and
- * its deploy reports the trouble.
+ * {@link DeployedCommit} from each environment's release history (newest first). A history that cannot be read
+ * within {@link HISTORY_LOOKUP_MS} (a cluster that does not answer, a context the kubeconfig lacks) answers
+ * undefined: the environment is deployed, and its deploy reports the trouble.
  */
 export function deployedCommitFrom(releaseStore: (env: EnvConfig) => ReleaseStore): DeployedCommit {
   return async (env, signal) => {
     try {
-      const [newest] = await releaseStore(env).list({ signal });
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(HISTORY_LOOKUP_MS)]);
+      const [newest] = await releaseStore(env).list({ signal: bounded });
       return newest?.outcome === 'succeeded' ? newest.commit : undefined;
-    } catch (error) {
+    } catch {
       signal.throwIfAborted();
-      if (error instanceof Error) return undefined;
-      throw error;
+      return undefined;
     }
   };
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { GitMirror } from '../../../adapters/git/index.js';
 import { KubeCluster, KubeReleaseStore } from '../../../adapters/kube/index.js';
@@ -133,6 +134,25 @@ describe('planDelivery: a push does not deploy the environments it cannot change
     const after = await origin.commitAndPush('staging: more settings', overlay('staging', 'four'));
 
     expect((await planned(before, after)).environments).toEqual(['dev', 'staging']);
+  });
+
+  it('knows no running commit, so the environment is deployed, when its release history cannot be read (a cluster that does not answer)', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'down', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
+      users: [{ name: 'nobody' }],
+      contexts: [{ name: 'down', cluster: 'down', user: 'nobody' }],
+      currentContext: 'down',
+    });
+    const down = new KubeCluster(kc, { retry: { attempts: 2, initialDelayMs: 10 } });
+    try {
+      const deployed = deployedCommitFrom((env) => new KubeReleaseStore(down, { environment: env.name, namespace: env.namespace }));
+      const envConfig = { name: 'dev', namespace: namespaces.dev } as Parameters<typeof deployed>[0];
+
+      expect(await deployed(envConfig, new AbortController().signal)).toBeUndefined();
+    } finally {
+      down.close();
+    }
   });
 
   it('does not deploy an environment that already runs the pushed commit', async () => {
