@@ -42,6 +42,13 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   $sudo apt-get update -qq || die "apt-get update failed"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null \
     || die "apt-get install ${need_pkgs[*]} failed"
+  # On a systemd host Debian enables and starts the packages' own services (ports 9090 and 9091, scraping the host).
+  # The platform runs its own instances on free ports; a service we just installed only for that is turned off.
+  for svc in prometheus prometheus-pushgateway; do
+    if [[ " ${need_pkgs[*]} " == *" $svc "* ]] && command -v systemctl >/dev/null && systemctl is-enabled --quiet "$svc" 2>/dev/null; then
+      $sudo systemctl disable --now "$svc" >/dev/null 2>&1 && ok "disabled Debian's $svc service (the local platform starts its own)"
+    fi
+  done
 fi
 ok "redis-server, docker-registry, skopeo, openssl, git, buildah, mmdebstrap, prometheus, prometheus-pushgateway present"
 
