@@ -46,7 +46,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   # The platform runs its own instances on free ports; a service we just installed only for that is turned off.
   for svc in prometheus prometheus-pushgateway; do
     if [[ " ${need_pkgs[*]} " == *" $svc "* ]] && command -v systemctl >/dev/null && systemctl is-enabled --quiet "$svc" 2>/dev/null; then
-      $sudo systemctl disable --now "$svc" >/dev/null 2>&1 && ok "disabled Debian's $svc service (the local platform starts its own)"
+      if $sudo systemctl disable --now "$svc" >/dev/null 2>&1; then ok "disabled Debian's $svc service (the local platform starts its own)"; fi
     fi
   done
 fi
