@@ -5,7 +5,7 @@ import { CreateHttpNamespaceCommand, ServiceDiscoveryClient } from '@aws-sdk/cli
 import { AppMeshRouter, APPMESH_API, CloudMapRegistry, meshNames } from '../../../adapters/traffic/appmesh/index.js';
 import type { KubeCluster } from '../../../adapters/kube/cluster.js';
 import type { KubeObject } from '../../../core/kube/object.js';
-import type { ApplyOptions, Cluster } from '../../../core/ports/cluster.js';
+import type { ApplyOptions, CallOptions, Cluster, ListQuery } from '../../../core/ports/cluster.js';
 import type { CanaryRoute } from '../../../core/ports/traffic-router.js';
 import { awsClientConfig, uniqueName } from '../../platform/connect.js';
 import { FIELD_MANAGER, openTestCluster, ref } from '../kube/kube-fixtures.js';
@@ -174,6 +174,21 @@ describe('AppMeshRouter on the local platform', () => {
     const route = routeFor('orders');
     await expect(router.setWeights(route, { stable: 80, canary: 30 })).rejects.toThrow('must be whole percentages summing to 100');
     expect(await router.readWeights(route)).toBeUndefined();
+  });
+
+  it('reports App Mesh kinds the cluster does not serve, before looking for anything else', async () => {
+    // Fault injection: a cluster without the App Mesh CRDs, by asking the real apiserver for a version it does not serve.
+    const withoutCrds: Cluster = Object.assign(Object.create(cluster) as Cluster, {
+      list: (query: ListQuery, options?: CallOptions) =>
+        cluster.list({ ...query, apiVersion: query.apiVersion.replace('v1beta2', 'v1alpha9') }, options),
+    });
+    const router = new AppMeshRouter({ cluster: withoutCrds, mesh, discovery: { type: 'dns' } });
+
+    const problems = (await router.check(routeFor('storefront'))).map((p) => p.message);
+
+    expect(problems).toHaveLength(4);
+    for (const [i, kind] of ['Mesh', 'VirtualNode', 'VirtualRouter', 'VirtualService'].entries())
+      expect(problems[i]).toContain(`appmesh.k8s.aws/v1beta2 ${kind} is not served by the cluster (are the App Mesh CRDs installed?)`);
   });
 
   it('reports a mesh that does not exist, a missing Service and a missing Cloud Map namespace', async () => {
