@@ -87,10 +87,8 @@ export class AppMeshRouter implements TrafficRouter {
     if (problems.length > 0) return problems;
     if (!(await this.cluster.get(ref('Mesh', this.mesh), options)))
       problems.push({ message: `Mesh ${this.mesh} (env.yaml traffic.mesh) does not exist in the cluster` });
-    for (const name of [route.stableService, route.canaryService]) {
-      const service = await this.cluster.get({ group: '', version: 'v1', kind: 'Service', namespace: route.namespace, name }, options);
-      if (!service) problems.push({ message: `Service/${route.namespace}/${name} does not exist: the App Mesh virtual node of its version selects its pods` });
-    }
+    // The app's Services are not asked for: check runs before the environment (which holds them) is applied, and
+    // setWeights names a missing one.
     if (this.cloudMap && !(await this.cloudMap.namespaceId(options.signal)))
       problems.push({
         message: `Cloud Map namespace ${this.cloudMap.namespaceName} (env.yaml traffic.discovery.namespace) does not exist`,

@@ -169,6 +169,13 @@ describe('AppMeshRouter on the local platform', () => {
     expect(await router.readWeights(route)).toEqual({ stable: 70, canary: 30 });
   });
 
+  it('names a Service that does not exist when asked to route to it', async () => {
+    const router = new AppMeshRouter({ cluster, mesh, discovery: { type: 'dns' } });
+    await expect(router.setWeights(routeFor('ghost'), { stable: 100, canary: 0 })).rejects.toThrow(
+      `Service/${namespace}/ghost does not exist`,
+    );
+  });
+
   it('refuses weights that do not sum to 100, before writing anything', async () => {
     const router = new AppMeshRouter({ cluster, mesh, discovery: { type: 'dns' } });
     const route = routeFor('orders');
@@ -191,7 +198,7 @@ describe('AppMeshRouter on the local platform', () => {
       expect(problems[i]).toContain(`appmesh.k8s.aws/v1beta2 ${kind} is not served by the cluster (are the App Mesh CRDs installed?)`);
   });
 
-  it('reports a mesh that does not exist, a missing Service and a missing Cloud Map namespace', async () => {
+  it('reports a mesh that does not exist and a missing Cloud Map namespace', async () => {
     const router = new AppMeshRouter({
       cluster,
       mesh: 'no-such-mesh',
@@ -200,8 +207,6 @@ describe('AppMeshRouter on the local platform', () => {
     const problems = (await router.check(routeFor('ghost'))).map((p) => p.message);
     expect(problems).toEqual([
       'Mesh no-such-mesh (env.yaml traffic.mesh) does not exist in the cluster',
-      `Service/${namespace}/ghost does not exist: the App Mesh virtual node of its version selects its pods`,
-      `Service/${namespace}/ghost-canary does not exist: the App Mesh virtual node of its version selects its pods`,
       'Cloud Map namespace no-such.local (env.yaml traffic.discovery.namespace) does not exist',
     ]);
   });
