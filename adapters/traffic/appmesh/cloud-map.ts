@@ -11,6 +11,7 @@ import {
   RegisterInstanceCommand,
   type ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
+import { createHash } from 'node:crypto';
 import { DeployError } from '../../../core/deploy-error.js';
 import { Reason } from '../../../core/reasons.js';
 
@@ -107,9 +108,15 @@ export class CloudMapRegistry {
     if (existing) return existing;
     const namespaceId = await this.requireNamespace(signal);
     const created = await this.call(`create the service ${name}`, () =>
-      this.client.send(new CreateServiceCommand({ Name: name, NamespaceId: namespaceId, CreatorRequestId: `gantry-${namespaceId}-${name}` }), {
-        abortSignal: signal,
-      }),
+      this.client.send(
+        new CreateServiceCommand({
+          Name: name,
+          NamespaceId: namespaceId,
+          // Idempotent: two routers creating the same service at once get one. At most 64 characters.
+          CreatorRequestId: `gantry-${createHash('sha256').update(`${namespaceId}/${name}`).digest('hex').slice(0, 40)}`,
+        }),
+        { abortSignal: signal },
+      ),
     );
     if (!created.Service?.Id) throw this.error(`create the service ${name}`, 'the answer has no service id');
     return created.Service.Id;
