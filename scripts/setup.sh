@@ -67,6 +67,8 @@ step "5/6 Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION
 [ -z "${GANTRY_KUBECONFIG:-}" ] || ok "GANTRY_KUBECONFIG is set: the cluster it points at replaces the local control plane"
 [ -z "${KUBEBUILDER_ASSETS:-}" ] || ok "KUBEBUILDER_ASSETS is set: binaries found in $KUBEBUILDER_ASSETS are used, not built"
 bash test/platform/bin/build-binaries.sh || die "building the Go binaries failed (see the message above)"
+# kustomize's own krusty tests as conformance cases for kustomize-ts, expectations by the CLI just built (cached).
+node --import tsx test/kustomize/krusty/extract-cases.ts || die "extracting the krusty conformance cases failed"
 
 step "6/6 base image (Debian $BASE_IMAGE_SUITE + Node.js from Debian packages, cached)"
 bash test/platform/bin/build-base-image.sh || die "building the base image failed (see the message above)"
