@@ -190,5 +190,11 @@ export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resou
   refuseExternal(config, Object.keys(GENERATORS));
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
   const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
-  return generate(kind, { ...c, name: c.metadata?.name, namespace: c.metadata?.namespace }, loader);
+  // The generator's own `name`/`namespace` (its arguments, inline) win; the config's metadata fills in what they
+  // leave empty, as kustomize's ConfigMapGenerator and SecretGenerator plugins do.
+  return generate(
+    kind,
+    { ...c, name: c.name || c.metadata?.name, namespace: c.namespace || c.metadata?.namespace },
+    loader,
+  );
 }

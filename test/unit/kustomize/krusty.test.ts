@@ -18,10 +18,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'nameupdateinroleref--TestNameUpdateInRoleRef2':
     'unknown keys in a builtin plugin config are refused, kustomize ignores them',
   'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
-  'originannotation--TestAnnoOriginConfigMapGeneratorMerge': 'origin annotations of generators (merge)',
-  'originannotation--TestAnnoOriginInlineBuiltinGenerator': 'origin annotations of inline builtin generators',
-  'originannotation--TestAnnoOriginGeneratorFromFile': 'origin annotations of generators from files',
-  'originannotation--TestAnnoOriginBuiltinGeneratorFromFileWithOverlay': 'origin annotations of generators in overlays',
   'transformerannotation--TestAnnoTransformerLocalFilesWithOverlay': '`transformerAnnotations` is not supported',
 };
 
