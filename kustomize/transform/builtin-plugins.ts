@@ -30,7 +30,8 @@ import { transformReplicas } from './replicas.js';
  * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
  */
 
-const fieldSpecs = z.array(FieldSpecSchema).nullish();
+// Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
+const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
 const strMap = z.record(z.string(), z.string()).nullish();
 const str = z.string().nullish();
 

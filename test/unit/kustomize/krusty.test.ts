@@ -15,8 +15,6 @@ const root = krustyCasesDir(KUSTOMIZE_VERSION);
 /** Cases kustomize-ts does not pass yet, each with why (kustomize/README.md, "krusty conformance"). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'namereference--TestIssue4884_UseLocalConfigAsNameRefSource': 'a local-config object as a name reference source',
-  'nameupdateinroleref--TestNameUpdateInRoleRef2':
-    'unknown keys in a builtin plugin config are refused, kustomize ignores them',
   'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
   'transformerannotation--TestAnnoTransformerLocalFilesWithOverlay': '`transformerAnnotations` is not supported',
 };
