@@ -69,6 +69,8 @@ step "5/6 Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION
 bash test/platform/bin/build-binaries.sh || die "building the Go binaries failed (see the message above)"
 # kustomize's own krusty tests as conformance cases for kustomize-ts, expectations by the CLI just built (cached).
 node --import tsx test/kustomize/krusty/extract-cases.ts || die "extracting the krusty conformance cases failed"
+# Public repositories' build roots (Go modules from the proxy) with the CLI's output, for kustomize-ts (cached).
+node --import tsx test/kustomize/public-roots/fetch-roots.ts || die "fetching the public build roots failed"
 
 step "6/6 base image (Debian $BASE_IMAGE_SUITE + Node.js from Debian packages, cached)"
 bash test/platform/bin/build-base-image.sh || die "building the base image failed (see the message above)"
