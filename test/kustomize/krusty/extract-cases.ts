@@ -22,7 +22,13 @@ const kustomize = join(binaryDirs(versions).kustomize, 'kustomize');
 
 /** `go mod download -json` of one module: where its files are (the module cache) and its go.mod. */
 function download(module: string): { Dir: string; GoMod: string; Version: string } {
-  return JSON.parse(execFileSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8' })) as {
+  return JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', module], {
+      encoding: 'utf8',
+      // As the Go builds of setup: this machine's Go, never a toolchain a module asks for.
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+    }),
+  ) as {
     Dir: string;
     GoMod: string;
     Version: string;

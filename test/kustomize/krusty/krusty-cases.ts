@@ -27,9 +27,15 @@ export interface KrustyManifest {
   readonly cases: readonly KrustyCase[];
 }
 
-/** Keyed by the CLI's version alone: it fixes the api module version (its go.mod), which the manifest records. */
+/** Raise it when extract-cases.ts extracts differently, so setup makes the cases again. */
+const EXTRACTION_VERSION = 1;
+
+/**
+ * Keyed by the CLI's version (it fixes the api module version, from its go.mod, which the manifest records) and by
+ * the extraction's.
+ */
 export function krustyCasesDir(kustomizeVersion: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), `krusty-cases-kustomize-${kustomizeVersion}`);
+  return join(cacheDir(env), `krusty-cases-kustomize-${kustomizeVersion}-x${EXTRACTION_VERSION}`);
 }
 
 /** The manifest of the cases for this CLI version, or undefined when they have not been extracted. */

@@ -37,7 +37,11 @@ for (const { module, version } of PUBLIC_MODULES) {
     continue;
   }
   const { Dir: moduleDir } = JSON.parse(
-    execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { encoding: 'utf8' }),
+    execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+      encoding: 'utf8',
+      // As the Go builds of setup: this machine's Go, never a toolchain a module asks for.
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+    }),
   ) as { Dir: string };
   for (const root of findBuildRoots(moduleDir)) {
     const cli = spawnSync(kustomize, ['build', join(moduleDir, root)], {
