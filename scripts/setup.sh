@@ -75,6 +75,10 @@ step "5/7 Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION
 [ -z "${GANTRY_KUBECONFIG:-}" ] || ok "GANTRY_KUBECONFIG is set: the cluster it points at replaces the local control plane"
 [ -z "${KUBEBUILDER_ASSETS:-}" ] || ok "KUBEBUILDER_ASSETS is set: binaries found in $KUBEBUILDER_ASSETS are used, not built"
 bash test/platform/bin/build-binaries.sh || die "building the Go binaries failed (see the message above)"
+# kustomize's own krusty tests as conformance cases for kustomize-ts, expectations by the CLI just built (cached).
+node --import tsx test/kustomize/krusty/extract-cases.ts || die "extracting the krusty conformance cases failed"
+# Public repositories' build roots (Go modules from the proxy) with the CLI's output, for kustomize-ts (cached).
+node --import tsx test/kustomize/public-roots/fetch-roots.ts || die "fetching the public build roots failed"
 
 step "6/7 CRDs: Gateway API $GATEWAY_API_VERSION, KEDA $KEDA_VERSION, VPA $VPA_VERSION (upstream YAML from the Go module proxy, cached)"
 bash test/platform/bin/fetch-crds.sh || die "fetching the CRDs failed (see the message above)"
