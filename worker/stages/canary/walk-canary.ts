@@ -81,6 +81,7 @@ export async function walkCanary(
     progress = started.progress;
     await deps.record(progress);
     await deps.router.setWeights(walk.objects.route, started.weights, { signal });
+    progress = await stepBegins(deps, progress, now);
   } else if (progress.phase === 'stepping') {
     // Resumed: the route holds what was recorded (set again: a kill may have come between record and set).
     await deps.router.setWeights(walk.objects.route, progress.weights, { signal });
@@ -110,7 +111,10 @@ export async function walkCanary(
     const decision = decideAfterCheck(progress, walk.canary, gate, new Date(now()));
     progress = decision.progress;
     await deps.record(progress);
-    if (decision.kind === 'shift') await deps.router.setWeights(walk.objects.route, decision.weights, { signal });
+    if (decision.kind === 'shift') {
+      await deps.router.setWeights(walk.objects.route, decision.weights, { signal });
+      progress = await stepBegins(deps, progress, now);
+    }
   }
   if (progress.phase === 'promoting') {
     // 3. Stable takes the new template, then all traffic, then the canary goes.
@@ -131,6 +135,16 @@ export async function walkCanary(
   return progress.phase === 'aborted'
     ? { kind: 'aborted', progress, message: progress.failure?.message ?? `canary aborted at ${describeStep(progress)}` }
     : { kind: 'promoted', progress };
+}
+
+/**
+ * The step's pause counts from the route Accepted at its weights, not from the decision: the step holds its weights
+ * for the whole pause. Recorded, so a resumed walk keeps the time already spent in the step.
+ */
+async function stepBegins(deps: CanaryDeps, progress: CanaryProgress, now: () => number): Promise<CanaryProgress> {
+  const begun = { ...progress, stepStartedAt: new Date(now()).toISOString() };
+  await deps.record(begun);
+  return begun;
 }
 
 async function readCanary(deps: CanaryDeps, walk: CanaryWalk, signal: AbortSignal) {
