@@ -2,11 +2,13 @@
 // controller stand-in. The weights are recorded from a watch on the HTTPRoute, in order.
 import { Watch } from '@kubernetes/client-node';
 import type { KubeCluster } from '../../../adapters/kube/cluster.js';
+import { KubeReleaseStore } from '../../../adapters/kube/release-store.js';
 import { GatewayApiRouter } from '../../../adapters/traffic/gateway-api-router.js';
 import { canaryObjects } from '../../../core/canary/canary-objects.js';
 import type { AppCanary } from '../../../core/config/app-workload.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import type { CanaryProgress } from '../../../core/release/release.js';
+import { canaryRecorder } from '../../../worker/stages/canary/canary-recorder.js';
 import { walkCanary, type CanaryDeps, type CanaryWalk } from '../../../worker/stages/canary/walk-canary.js';
 import { kubeConfig } from '../../platform/connect.js';
 import { deployment, FIELD_MANAGER, openTestCluster } from '../kube/kube-fixtures.js';
@@ -163,24 +165,43 @@ describe('walkCanary on the local platform (Gateway API, readiness gate)', () =>
     expect(replicasOf(await live('storefront-canary'))).toBe(0);
   });
 
-  it('resumes a walk stopped mid-canary at the recorded step, never back to the first step', async () => {
+  it('resumes a walk stopped mid-canary at the step recorded in the release, never back to the first step', async () => {
     const walk = await stableApp('orders', [1_000, 3_000, 1_000]);
+    const store = new KubeReleaseStore(cluster, { environment: 'staging', namespace, fieldManager: FIELD_MANAGER });
+    const { revision } = await store.record(
+      {
+        deployId: 'delivery-1/staging',
+        commit: 'c0ffee',
+        manifestDigest: 'sha256:c0ffee',
+        inventory: [],
+        outcome: 'deploying',
+        startedAt: new Date().toISOString(),
+      },
+      [walk.release],
+    );
+    const durable = (): CanaryDeps => ({ ...deps([]), record: canaryRecorder(store, revision) });
     const controller = new AbortController();
     const route = await watchRoute(
       'orders',
       (split) => split === '70/30' && controller.abort(new Error('worker killed')),
     );
-    const records: CanaryProgress[] = [];
     try {
-      await expect(walkCanary(walk, undefined, deps(records), controller.signal)).rejects.toThrow('worker killed');
-      const recorded = records.at(-1);
+      await expect(walkCanary(walk, undefined, durable(), controller.signal)).rejects.toThrow('worker killed');
+      // What a new worker finds: the release record, read back from the cluster.
+      const recorded = (await store.list())
+        .find((r) => r.revision === revision)
+        ?.canaries?.find((c) => c.app === 'orders');
       expect(recorded).toMatchObject({ phase: 'stepping', step: 1, weights: { stable: 70, canary: 30 } });
-      const outcome = await walkCanary(walk, recorded, deps(records), new AbortController().signal);
+      const outcome = await walkCanary(walk, recorded, durable(), new AbortController().signal);
       await route.until('100/0');
       expect(outcome.kind).toBe('promoted');
       expect(route.seen).toEqual(['90/10', '70/30', '40/60', '100/0']);
     } finally {
       route.stop();
     }
+    const settled = (await store.list()).find((r) => r.revision === revision)?.canaries;
+    expect(settled).toEqual([
+      expect.objectContaining({ app: 'orders', phase: 'promoted', weights: { stable: 100, canary: 0 } }),
+    ]);
   });
 });
