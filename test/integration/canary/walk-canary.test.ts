@@ -36,6 +36,11 @@ describe('walkCanary on the local platform (Gateway API, readiness gate)', () =>
 
   beforeAll(async () => {
     ({ cluster, namespace, cleanup } = await openTestCluster('canary-walk'));
+    const served = await cluster
+      .list({ apiVersion: GATEWAY_API, kind: 'HTTPRoute', namespace })
+      .then(() => true)
+      .catch(() => false);
+    if (!served) throw new Error(`the platform does not serve ${GATEWAY_API} HTTPRoute: install the Gateway API CRDs`);
     const gateway: KubeObject = {
       apiVersion: GATEWAY_API,
       kind: 'Gateway',
