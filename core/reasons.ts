@@ -23,6 +23,8 @@ export const Reason = {
   ImmutableFieldChanged: 'ImmutableFieldChanged',
   /** Apply failed for a reason that no more specific constant names. */
   ApplyFailed: 'ApplyFailed',
+  /** Validating and applying the objects took longer than the environment's `apply.timeout` and were stopped. */
+  ApplyTimedOut: 'ApplyTimedOut',
   /** The pipeline's identity may not do this (401/403). */
   Forbidden: 'Forbidden',
   /** The object, its namespace or its kind does not exist (404), or a watched object disappeared. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveControlPlaneBinaries } from './binaries.js';
+import { crdSources, installCrds, readCrds } from './components/crds.js';
 import { createFakeNodes } from './components/fake-nodes.js';
 import { startEtcd } from './components/etcd.js';
 import { startGitHubEmulator } from './components/github.js';
@@ -172,7 +173,10 @@ async function startKubernetes(
       throw new Error(`GANTRY_KUBECONFIG=${env.GANTRY_KUBECONFIG} does not exist`);
     return { kubeconfig: env.GANTRY_KUBECONFIG, server: '(from kubeconfig)', external: true, nodes: [] };
   }
-  const bins = resolveControlPlaneBinaries(readVersions(), env);
+  const versions = readVersions();
+  const bins = resolveControlPlaneBinaries(versions, env);
+  // Read before anything starts, so a missing CRD cache fails the start at once with the script to run.
+  const crds = readCrds(crdSources(versions, env));
   const pkiDir = join(stateDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   const [pki, etcd] = await Promise.all([createControlPlanePki(pkiDir), startEtcd(bins.etcd, stateDir)]);
@@ -189,7 +193,8 @@ async function startKubernetes(
     startGatewayRouteStandIn(stateDir, kubeconfig),
   ]);
   [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
-  const nodes = await createFakeNodes(kubeconfig);
+  // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
+  const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
   return { kubeconfig, server: apiserver.server, external: false, nodes };
 }
 

@@ -16,6 +16,7 @@ describe('reasons', () => {
     Reason.RenderFailed,
     Reason.ValidationFailed,
     Reason.ImmutableFieldChanged,
+    Reason.ApplyTimedOut,
     Reason.ProgressDeadlineExceeded,
     Reason.HealthCheckTimeout,
     Reason.PruneRefusedEmptyRender,

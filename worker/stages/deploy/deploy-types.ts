@@ -15,7 +15,7 @@ export interface CommitSource {
   fetch(
     cloneUrl: string,
     sha: string,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; ref?: string },
   ): Promise<{ treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
 }
 
