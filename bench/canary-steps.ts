@@ -4,7 +4,7 @@
 // Step overhead: the time from one step's weights Accepted to the next step's Accepted, minus the step's pause
 // (goal ≤ 500 ms): the check at the end of the pause, the record, the route change and its acceptance.
 // Failed gate → stable: from the abort decision being recorded to the route Accepted at 100/0 (goal ≤ 1 s), which
-// includes confirming stable Available. Needs the Gateway API CRDs in the cluster.
+// includes confirming stable Available.
 import { cpus, loadavg } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeCluster } from '../adapters/kube/index.js';
