@@ -12,6 +12,7 @@ import { startGitHubEmulator } from './components/github.js';
 import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
 import { startImageGate, strictImages } from './components/image-gate.js';
+import { startGatewayRouteStandIn } from './components/gateway-routes.js';
 import { startKwok } from './components/kwok.js';
 import { startLoadBalancerController } from './components/load-balancers.js';
 import { startMetrics } from './components/metrics.js';
@@ -192,13 +193,14 @@ async function startKubernetes(
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
-  const [kcm, scheduler, kwok, loadBalancers] = await Promise.all([
+  const [kcm, scheduler, kwok, loadBalancers, gatewayRoutes] = await Promise.all([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
     startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages),
     startLoadBalancerController(stateDir, kubeconfig),
+    startGatewayRouteStandIn(stateDir, kubeconfig),
   ]);
-  [kcm, scheduler, kwok, loadBalancers].forEach(started);
+  [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
   // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
   const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
   return { kubeconfig, server: apiserver.server, external: false, nodes };
@@ -212,6 +214,7 @@ const STOP_WAVES = [
     'kube-scheduler',
     'kube-controller-manager',
     'load-balancer-controller',
+    'gateway-route-stand-in',
     'github-emulator',
     'moto',
     'registry',

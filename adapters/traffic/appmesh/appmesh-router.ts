@@ -6,6 +6,7 @@
 //
 // The router owns these objects under its own field manager. The route's weights change only through a
 // resourceVersion-guarded apply, so a concurrent edit makes the write fail with Conflict rather than being lost.
+import { TRAFFIC_FIELD_MANAGER } from '../gateway-api-router.js';
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { DeployError } from '../../../core/deploy-error.js';
 import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
@@ -18,7 +19,7 @@ export const APPMESH_API = 'appmesh.k8s.aws/v1beta2';
 const GROUP = 'appmesh.k8s.aws';
 const VERSION = 'v1beta2';
 /** The field manager of every object the router writes; gantry's environment apply never writes them. */
-export const ROUTER_FIELD_MANAGER = 'gantry-traffic';
+
 
 /** How virtual nodes are found: the Services' cluster DNS names, or Cloud Map instances. */
 export type MeshDiscovery =
@@ -238,7 +239,7 @@ export class AppMeshRouter implements TrafficRouter {
   }
 
   private async write(objects: readonly KubeObject[], options: CallOptions): Promise<void> {
-    const results = await this.cluster.apply(objects, { fieldManager: ROUTER_FIELD_MANAGER, force: true, ...(options.signal && { signal: options.signal }) });
+    const results = await this.cluster.apply(objects, { fieldManager: TRAFFIC_FIELD_MANAGER, force: true, ...(options.signal && { signal: options.signal }) });
     const failed = results.find((r) => r.outcome === 'failed');
     if (failed?.outcome === 'failed') throw failed.error;
   }
