@@ -45,6 +45,7 @@ import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
+import { teardownPreview } from './stages/teardown-preview.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
 export interface WorkerOverrides {
@@ -119,6 +120,11 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.
       if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
       throw error;
+    }
+    if (decision.kind === 'teardown-preview') {
+      for (const preview of decision.previews)
+        await teardownPreview(preview, clusters.forCluster(preview.cluster), { signal: ctx.signal, log: ctx.log });
+      return { decision: decision.kind, deployJobs: [] };
     }
     if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
     // Builds first, so a deploy job never names a build that was not added.
