@@ -107,6 +107,7 @@ export const envConfigSchema = z
           })
           .optional(),
         maxConcurrent: z.number().int().min(1).max(500).default(10),
+        ttl: duration({ min: MINUTE, max: 90 * 24 * 60 * MINUTE }).prefault('168h'),
         forkLabel: z
           .string()
           .min(1)
@@ -194,6 +195,11 @@ export interface EnvConfig {
     readonly enabled: boolean;
     /** Preview namespaces are this prefix plus the pull request number. Default `<namespace>-pr-`. */
     readonly namespacePrefix: string;
+    /**
+     * How long a preview lives after its last deploy, milliseconds (written `168h`): the periodic collector deletes
+     * it then, even if its pull request is still open. Default 168h (a week).
+     */
+    readonly ttl: number;
     /** Previews of this environment at once; the next one is refused until one closes. Default 10. */
     readonly maxConcurrent: number;
     /** The label that gives a pull request from a fork a preview (added by a maintainer). Default: none, forks never get one. */

@@ -10,6 +10,8 @@ export const PREVIEW_OF_LABEL = 'gantry.dev/preview-of';
 export const PULL_REQUEST_LABEL = 'gantry.dev/pull-request';
 /** On a preview namespace: the head commit deployed last. */
 export const HEAD_COMMIT_LABEL = 'gantry.dev/head-commit';
+/** On a preview namespace: when the collector may delete it (its last deploy plus `preview.ttl`), ISO 8601. */
+export const EXPIRES_AT_ANNOTATION = 'gantry.dev/expires-at';
 /** On a preview namespace: `owner.name` of the repository, label-safe (the annotation of the same key has `owner/name`). */
 export const REPOSITORY_LABEL = 'gantry.dev/repository';
 
@@ -19,6 +21,8 @@ export interface PreviewOwner {
   readonly repository: string;
   readonly pullRequest: number;
   readonly headSha: string;
+  /** When this deploy started, milliseconds since the epoch: the preview expires `preview.ttl` later. */
+  readonly deployedAt: number;
 }
 
 /**
@@ -115,7 +119,14 @@ export function previewNamespaceObjects(env: EnvConfig, namespace: string, owner
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels, annotations: { [REPOSITORY_LABEL]: owner.repository } },
+      metadata: {
+        name: namespace,
+        labels,
+        annotations: {
+          [REPOSITORY_LABEL]: owner.repository,
+          [EXPIRES_AT_ANNOTATION]: new Date(owner.deployedAt + env.preview.ttl).toISOString(),
+        },
+      },
     },
   ];
   const { quota, limits, allowFrom } = env.preview;

@@ -1,10 +1,16 @@
 // Pull request previews through the production wiring (webhook → plan → deploy → report), on the local platform
 // with the GitHub emulator: each pull request into main gets dev's overlay deployed into its own namespace, with
 // ownership labels, quota and network boundary; a push redeploys it; closing deletes it; two pull requests are
-// isolated; a fork gets its diff only; the environment's preview limit refuses one more with a clear status.
+// isolated; a fork gets its diff only; the environment's preview limit refuses one more with a clear status; a
+// pull request closed without the webhook reaching us is collected by the periodic job.
 import type { PullRequestAction } from '../platform/github-emulator/webhooks/build-pull-request-payload.js';
-import { uniqueName } from '../platform/connect.js';
-import { buildPullRequestPayload, deliverWebhook, ZERO_SHA } from '../platform/github-emulator/index.js';
+import { need, uniqueName } from '../platform/connect.js';
+import {
+  buildPullRequestPayload,
+  deliverWebhook,
+  GitHubEmulatorClient,
+  ZERO_SHA,
+} from '../platform/github-emulator/index.js';
 import { SECRET } from '../integration/webhook/webhook-test-kit.js';
 import { KubeReleaseStore } from '../../adapters/kube/index.js';
 import {
@@ -84,7 +90,8 @@ describe('pull request previews, through the whole pipeline', () => {
 
   beforeAll(async () => {
     kit = await openWorkerKit();
-    pipeline = await startPipeline();
+    // A collector pass every second: the test waits for the state it asserts, not for the production interval.
+    pipeline = await startPipeline({ previewCollectEveryMs: 1_000 });
     repo = await createTestRepo('e2e-pv');
     name = uniqueName('shop');
     prefix = `${uniqueName('e2e-pv')}-pr-`;
@@ -170,6 +177,22 @@ describe('pull request previews, through the whole pipeline', () => {
 
     await eventually(() => namespace(12), (ns) => ns === undefined, 120_000);
     expect(await namespace(13)).toBeDefined();
+  }, 180_000);
+
+  it('collects a preview whose pull request was closed without the webhook reaching the pipeline', async () => {
+    expect(await namespace(13)).toBeDefined();
+
+    // GitHub closes #13; its `closed` delivery is lost. Only the periodic collector can notice.
+    await new GitHubEmulatorClient(need('github').url).seedPull({
+      owner: OWNER,
+      repo: name,
+      number: 13,
+      head: { ref: 'feature-13', sha: heads.get(13) ?? '' },
+      base: { ref: 'main', sha: baseSha },
+      state: 'closed',
+    });
+
+    await eventually(() => namespace(13), (ns) => ns === undefined, 120_000);
   }, 180_000);
 
   it("gives a fork's pull request its diff and no preview", async () => {

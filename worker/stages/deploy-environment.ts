@@ -134,6 +134,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
               repository: `${request.repo.owner}/${request.repo.name}`,
               pullRequest: request.trigger.number,
               headSha: request.sha,
+              deployedAt: Date.parse(run.data.startedAt),
             },
             deps.fieldManager,
             signal,

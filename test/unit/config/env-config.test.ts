@@ -50,7 +50,7 @@ describe('parseEnvConfig', () => {
       rollback: { automatic: true },
       history: { limit: 10 },
       traffic: { provider: 'gateway-api' },
-      preview: { enabled: false, namespacePrefix: 'shop-qa-pr-', maxConcurrent: 10, allowFrom: [] },
+      preview: { enabled: false, namespacePrefix: 'shop-qa-pr-', maxConcurrent: 10, ttl: 604_800_000, allowFrom: [] },
     });
   });
 
@@ -59,6 +59,7 @@ describe('parseEnvConfig', () => {
     env.preview = {
       enabled: true,
       maxConcurrent: 3,
+      ttl: '48h',
       forkLabel: 'safe-to-preview',
       quota: { 'requests.cpu': 2, 'limits.memory': '4Gi', pods: 20 },
       limits: { default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' } },
@@ -68,6 +69,7 @@ describe('parseEnvConfig', () => {
       enabled: true,
       namespacePrefix: 'shop-staging-pr-',
       maxConcurrent: 3,
+      ttl: 172_800_000,
       forkLabel: 'safe-to-preview',
       quota: { 'requests.cpu': '2', 'limits.memory': '4Gi', pods: '20' },
       limits: { default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' } },

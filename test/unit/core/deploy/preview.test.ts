@@ -66,6 +66,7 @@ describe('previewNamespaceObjects', () => {
       repository: 'octo-org/shop',
       pullRequest: 12,
       headSha: 'a'.repeat(40),
+      deployedAt: Date.parse('2026-12-04T10:00:00Z'),
     });
 
     expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy']);
@@ -77,7 +78,8 @@ describe('previewNamespaceObjects', () => {
         'gantry.dev/head-commit': 'a'.repeat(40),
         'gantry.dev/repository': 'octo-org.shop',
       },
-      annotations: { 'gantry.dev/repository': 'octo-org/shop' },
+      // preview.ttl defaults to a week after the deploy.
+      annotations: { 'gantry.dev/repository': 'octo-org/shop', 'gantry.dev/expires-at': '2026-12-11T10:00:00.000Z' },
     });
     expect(objects[1]?.['spec']).toEqual({ hard: { pods: '10', 'requests.cpu': '2' } });
     expect(objects[2]?.['spec']).toEqual({ limits: [{ type: 'Container', default: { cpu: '500m' } }] });
@@ -96,6 +98,7 @@ describe('previewNamespaceObjects', () => {
       repository: 'o/r',
       pullRequest: 3,
       headSha: 'b'.repeat(40),
+      deployedAt: 0,
     });
     expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'NetworkPolicy']);
     expect((objects[1]?.['spec'] as { ingress: unknown[] }).ingress).toEqual([{ from: [{ podSelector: {} }] }]);
