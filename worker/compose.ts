@@ -124,8 +124,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       throw error;
     }
     if (decision.kind === 'teardown-preview') {
-      for (const preview of decision.previews)
+      for (const preview of decision.previews) {
+        await queues.supersedePreview(preview.environment, preview.namespace, job.sequence);
         await teardownPreview(preview, clusters.forCluster(preview.cluster), { signal: ctx.signal, log: ctx.log });
+      }
       return { decision: decision.kind, deployJobs: [] };
     }
     if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
