@@ -3,6 +3,7 @@
 // ownership labels, quota and network boundary; a push redeploys it; closing deletes it; two pull requests are
 // isolated; a fork gets its diff only; the environment's preview limit refuses one more with a clear status; a
 // pull request closed without the webhook reaching us is collected by the periodic job.
+import { randomBytes } from 'node:crypto';
 import type { PullRequestAction } from '../platform/github-emulator/webhooks/build-pull-request-payload.js';
 import { need, uniqueName } from '../platform/connect.js';
 import {
@@ -107,7 +108,7 @@ describe('pull request previews, through the whole pipeline', () => {
   }, 180_000);
   afterAll(async () => {
     await pipeline?.close();
-    await kit?.close(repo ? [repo.namespace, ...[12, 13, 14, 15].map(namespaceOf)] : []);
+    await kit?.close(repo ? [repo.namespace, ...[12, 13, 14, 15, 16].map(namespaceOf)] : []);
     await repo?.git.cleanup();
   });
 
@@ -193,6 +194,18 @@ describe('pull request previews, through the whole pipeline', () => {
     });
 
     await eventually(() => namespace(13), (ns) => ns === undefined, 120_000);
+  }, 180_000);
+
+  it('reports a head commit force-pushed away before the fetch, and creates nothing', async () => {
+    // The webhook names a commit the repository no longer has (a force-push landed right after it).
+    heads.set(16, randomBytes(20).toString('hex'));
+
+    expect((await deliverPullRequest('opened', 16)).status).toBe(202);
+
+    const run = await previewRun(16);
+    expect(run.conclusion).toBe('failure');
+    expect(run.output.summary).toContain(`commit ${heads.get(16)} does not exist`);
+    expect(await namespace(16)).toBeUndefined();
   }, 180_000);
 
   it("gives a fork's pull request its diff and no preview", async () => {
