@@ -99,7 +99,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster. A preview deploys
   //    the environment moved into its own namespace (core/deploy/preview.ts).
   const { configured, env, tree, cluster } = await run.step('config', async () => {
-    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
+    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
     const configured = readEnvironment(tree, request.environment);
     const env = preview ? previewEnvConfig(configured, preview.namespace) : configured;
@@ -141,23 +141,29 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
           )
         : ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
     });
-  // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
+  // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied. From here to the end
+  //    of step 7, env.yaml's apply.timeout bounds the run (ApplyTimedOut).
+  const deadline = run.applyDeadline(env);
   const validation = await run.step('validate', () =>
-    validateObjects(objects, cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
+    deadline.run(`validating ${countObjects(objects.length)}`, (signal) =>
+      validateObjects(objects, cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
+    ),
   );
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
   const changeSet = await run.step(
     'diff',
     () =>
-      computeDiff({
-        desired: objects,
-        validation,
-        env,
-        store: deps.releaseStore(env),
-        cluster,
-        secretSalt: deps.secretSalt,
-        signal,
-      }),
+      deadline.run(`comparing ${countObjects(objects.length)} with the cluster`, (signal) =>
+        computeDiff({
+          desired: objects,
+          validation,
+          env,
+          store: deps.releaseStore(env),
+          cluster,
+          secretSalt: deps.secretSalt,
+          signal,
+        }),
+      ),
     (changeSet) => ({ changeSet }),
   );
   return { env, objects, changeSet };
@@ -261,15 +267,21 @@ async function rollOut(
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
-  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
+  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first), within apply.timeout:
+  //    past it, requests in flight are cancelled, no further stage starts, and the deploy fails (and rolls back as
+  //    any failed apply does).
   await run.step('apply', () =>
-    applyStages(
-      stagesToApply(changeSet, objects),
-      run.data.appliedStages ?? 0,
-      cluster,
-      { fieldManager, signal },
-      (done) => run.save('apply', { appliedStages: done }),
-    ),
+    run
+      .applyDeadline(env)
+      .run(`applying ${countObjects(applyList(changeSet).length)}`, (signal) =>
+        applyStages(
+          stagesToApply(changeSet, objects),
+          run.data.appliedStages ?? 0,
+          cluster,
+          { fieldManager, signal },
+          (done) => run.save('apply', { appliedStages: done }),
+        ),
+      ),
   );
   // 8. Prune what earlier releases applied and this render dropped (core/prune honoured apply.prune already).
   if (run.data.pruned !== true)
@@ -310,4 +322,8 @@ async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, rev
   if (health === undefined)
     throw new Error('deploy succeeded without a health check: the rollout step must record one');
   return run.finish(succeededResult(run, changeSet, health, revision));
+}
+
+function countObjects(count: number): string {
+  return `${count} object${count === 1 ? '' : 's'}`;
 }

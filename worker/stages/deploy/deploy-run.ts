@@ -2,8 +2,10 @@
 // step, records it, and logs it.
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
 import { randomBytes } from 'node:crypto';
+import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { StageContext } from '../stage-context.js';
+import { ApplyDeadline } from './apply-deadline.js';
 import type { DeployProgress } from './deploy-progress.js';
 import type { DeployDeps, DeployResult, DeployStep } from './deploy-types.js';
 
@@ -37,6 +39,7 @@ export class DeployRun {
   preview: PreviewIdentity | undefined;
   /** Whether this run continues one that recorded progress. */
   readonly resumed: boolean;
+  private deadline?: ApplyDeadline;
 
   constructor(
     readonly request: DeployRequest,
@@ -52,6 +55,12 @@ export class DeployRun {
 
   get signal(): AbortSignal {
     return this.ctx.signal;
+  }
+
+  /** The `apply.timeout` window of this run, started by the first step that asks for it. */
+  applyDeadline(env: EnvConfig): ApplyDeadline {
+    this.deadline ??= new ApplyDeadline(env.apply.timeout, this.signal);
+    return this.deadline;
   }
 
   /**
