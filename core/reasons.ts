@@ -11,6 +11,8 @@ export const Reason = {
   InvalidConfig: 'InvalidConfig',
   /** kustomize could not render the environment. */
   RenderFailed: 'RenderFailed',
+  /** An environment already runs `preview.maxConcurrent` previews: a new one is refused until one closes. */
+  PreviewLimitReached: 'PreviewLimitReached',
   /** An image build failed (a RUN step, a Dockerfile error, a missing base image...). */
   BuildFailed: 'BuildFailed',
   /** An image build ran past its timeout and was stopped. */

@@ -25,6 +25,7 @@ import {
   PipelineQueues,
   planJobDelivery,
   queuePrefix,
+  startPreviewCollector,
   type DeployJob,
   type JobContext,
   type PlanJob,
@@ -46,6 +47,8 @@ import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
+import { teardownPreview } from './stages/teardown-preview.js';
+import { collectPreviews } from './stages/collect-previews.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
 export interface WorkerOverrides {
@@ -124,6 +127,13 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.
       if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
       throw error;
+    }
+    if (decision.kind === 'teardown-preview') {
+      for (const preview of decision.previews) {
+        await queues.supersedePreview(preview.environment, preview.namespace, job.sequence);
+        await teardownPreview(preview, clusters.forCluster(preview.cluster), { signal: ctx.signal, log: ctx.log });
+      }
+      return { decision: decision.kind, deployJobs: [] };
     }
     if (decision.kind !== 'deploy' && decision.kind !== 'preview') return { decision: decision.kind, deployJobs: [] };
     // Builds first, so a deploy job never names a build that was not added.
@@ -204,6 +214,23 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     ...(settings && { settings }),
   });
   await pool.start();
+  // Previews whose `closed` webhook never came, or that outlived preview.ttl: one pass per interval, any worker.
+  const collector = await startPreviewCollector({
+    connection: consumer,
+    prefix,
+    everyMs: config.previewCollectEveryMs ?? 300_000,
+    log,
+    ...(settings && { settings }),
+    processor: (_data, ctx) =>
+      collectPreviews(
+        {
+          clusters: clusters.contexts.map((context) => clusters.forCluster({ name: context, context })),
+          pullRequestState: (repo, pullNumber, signal) => reporter.pullRequestState(repo, pullNumber, { signal }),
+          now: Date.now,
+        },
+        ctx,
+      ),
+  });
   log.info({ queuePrefix: config.queuePrefix }, 'worker started');
 
   let closing: Promise<void> | undefined;
@@ -211,7 +238,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     log,
     close() {
       closing ??= (async () => {
-        await Promise.all([pool.close(), ...workers.map((worker) => worker.close())]);
+        await Promise.all([pool.close(), collector.close(), ...workers.map((worker) => worker.close())]);
         await Promise.all([queues.close(), gate.close()]);
         await Promise.all([
           producer.quit().catch(() => producer.disconnect()),

@@ -27,6 +27,8 @@ export interface WorkerConfig {
   readonly logLevel: LogLevel;
   /** The build stage; absent (`GANTRY_BUILDER` unset or `none`): deploys run the images the manifests name. */
   readonly build?: BuildConfig;
+  /** `GANTRY_PREVIEW_COLLECT_SECONDS`: how often the preview collector runs (one pass across all workers). Default 300 s. */
+  readonly previewCollectEveryMs?: number;
 }
 
 /**
@@ -88,6 +90,9 @@ const schema = z.object({
   GANTRY_BUILD_TIMEOUT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
     error: 'must be a whole number of seconds, at least 1, for example 1800',
   }),
+  GANTRY_PREVIEW_COLLECT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
+    error: 'must be a whole number of seconds, at least 1, for example 300',
+  }),
   GANTRY_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -127,6 +132,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
     github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
     logLevel: vars.GANTRY_LOG_LEVEL,
+    previewCollectEveryMs: Number(vars.GANTRY_PREVIEW_COLLECT_SECONDS ?? '300') * 1000,
     ...build,
   });
 }

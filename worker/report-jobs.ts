@@ -19,10 +19,14 @@ export function repoOf(request: Pick<DeployRequest, 'repo'>): RepoRef {
   return { owner: request.repo.owner, repo: request.repo.name };
 }
 
-/** The check run's external id: `<env>:<sha>` for a deployment, `diff:<env>:<sha>` for a dry run. */
-export function checkRunExternalId(request: Pick<DeployRequest, 'environment' | 'sha' | 'mode'>): string {
+/**
+ * The check run's external id: `<env>:<sha>` for a deployment, `diff:<env>:<sha>` for a dry run,
+ * `preview:<env>:<sha>` for a preview (a pull request's head merged by fast-forward is deployed at the same commit).
+ */
+export function checkRunExternalId(request: Pick<DeployRequest, 'environment' | 'sha' | 'mode' | 'target'>): string {
   const id = `${request.environment}:${request.sha}`;
-  return request.mode === 'dry-run' ? `diff:${id}` : id;
+  if (request.mode === 'dry-run') return `diff:${id}`;
+  return request.target.kind === 'preview' ? `preview:${id}` : id;
 }
 
 /** A deploy's result as core/report describes it. */
@@ -39,6 +43,7 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
     ...(result.health && { health: result.health }),
     ...(result.reason && { failure: { reason: result.reason, message: result.message } }),
     ...(result.rolledBackTo && { rolledBackTo: result.rolledBackTo }),
+    ...(result.preview && { preview: result.preview }),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type PullRequestCommentInput,
   type PullRequestCommentResult,
 } from './pull-request-comment.js';
+import { readPullRequestState, type PullRequestState } from './pull-request-state.js';
 import { atCommit, type CallOptions, type RepoRef, type WriteOutcome } from './repo-ref.js';
 import { withGitHubRetries, type GitHubLogger } from './with-github-retries.js';
 
@@ -87,6 +88,16 @@ export class GitHubReporter {
   ): Promise<Exclude<WriteOutcome, 'updated'>> {
     const operation = `set deployment ${input.deploymentId} of ${repo.owner}/${repo.repo} to ${input.state}`;
     return this.call(operation, options, (signal) => setDeploymentStatus(this.octokit, repo, input, signal));
+  }
+
+  /** Whether the pull request is open, closed or unknown to GitHub (a read: retried like every call, never logged as a write). */
+  pullRequestState(repo: RepoRef, pullNumber: number, options: CallOptions = {}): Promise<PullRequestState> {
+    const { attempts, maxWaitMs } = this.config.retry;
+    return withGitHubRetries(
+      `read ${repo.owner}/${repo.repo}#${pullNumber}`,
+      () => readPullRequestState(this.octokit, repo, pullNumber, options.signal),
+      { attempts, maxWaitMs, signal: options.signal, logger: this.logger, initialDelayMs: this.options.initialRetryDelayMs },
+    );
   }
 
   private async call<T extends WriteOutcome | { readonly outcome: WriteOutcome }>(

@@ -4,6 +4,7 @@ export { GitHubConfigError, GitHubConfigSchema, parseGitHubConfig, type GitHubCo
 export { GitHubApiError, toGitHubApiError, type GitHubFailure } from './github-api-error.js';
 export { statusContext, type CommitState, type CommitStatusInput } from './commit-status.js';
 export type { CheckConclusion, CheckRunInput, CheckRunProgress, CheckRunResult } from './check-run.js';
+export type { PullRequestState } from './pull-request-state.js';
 export { PREVIEW_MARKER, type PullRequestCommentInput, type PullRequestCommentResult } from './pull-request-comment.js';
 export type { DeploymentInput, DeploymentResult, DeploymentState, DeploymentStatusInput } from './deployment.js';
 export type { CallOptions, RepoRef, WriteOutcome } from './repo-ref.js';

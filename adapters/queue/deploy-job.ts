@@ -26,7 +26,12 @@ export type DeployJob = z.infer<typeof deployJobSchema>;
  */
 export function laneOf(request: DeployRequest): string {
   if (request.mode === 'dry-run') return request.trigger.kind === 'pull_request' ? `diff-pr-${request.trigger.number}` : 'diff';
-  return request.target.kind === 'preview' ? `preview-${request.target.namespace}` : 'apply';
+  return request.target.kind === 'preview' ? previewLane(request.target.namespace) : 'apply';
+}
+
+/** The lane of a preview's deployments: `preview-<namespace>`. */
+export function previewLane(namespace: string): string {
+  return `preview-${namespace}`;
 }
 
 /**

@@ -17,4 +17,5 @@ export { buildJobId, buildJobSchema, buildRefSchema, builtImageSchema, type Buil
 export { BuildGate, type BuildWait, type ReadyImage } from './build-gate.js';
 export { DeployWorkerPool, type DeployJobResult, type DeployWorkerPoolOptions } from './deploy-worker-pool.js';
 export type { WorkerSettings } from './worker-settings.js';
+export { PREVIEW_COLLECT_QUEUE, PREVIEW_COLLECTOR_ID, startPreviewCollector, type PreviewCollector } from './preview-collector.js';
 export { InvalidJobDataError, QueueUnavailableError } from './errors.js';

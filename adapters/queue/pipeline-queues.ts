@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
 import { buildJobId, type BuildJob, type BuildRef } from './build-job.js';
-import { deployJobId, laneOf, type DeployJob } from './deploy-job.js';
+import { deployJobId, laneOf, previewLane, type DeployJob } from './deploy-job.js';
 import { QueueUnavailableError, withDeadline } from './errors.js';
 import { BUILD_JOB_OPTIONS, DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS } from './job-options.js';
 import { toPlanJob } from './plan-job.js';
@@ -100,6 +100,16 @@ export class PipelineQueues {
     const add = this.ready(REPORT_QUEUE).then((queue) => queue.add(report.state, report, { ...REPORT_JOB_OPTIONS, ...this.options.jobOptions?.report, jobId }));
     await withDeadline(add, this.deadlineMs, 'enqueueing the report job');
     return { jobId };
+  }
+
+  /**
+   * Marks a preview's lane as taken by `sequence` (a pull request's `closed`): its deploy jobs accepted earlier are
+   * superseded when they start, so a queued deploy never recreates a preview that is being torn down.
+   */
+  async supersedePreview(environment: string, namespace: string, sequence: number): Promise<void> {
+    this.assertConnected();
+    const lane = previewLane(namespace);
+    await withDeadline(this.client.zadd(this.keys.latest(environment), 'GT', sequence, lane), this.deadlineMs, 'ZADD');
   }
 
   /** The next acceptance order number, for requests that do not come from a delivery (the CLI). */

@@ -27,7 +27,15 @@ const branchTip = z.object({
 const pullRequestFields = z.object({
   action: z.string().min(1),
   number: z.number().int().positive(),
-  pull_request: z.object({ head: branchTip, base: branchTip, merged: z.boolean().nullable().optional() }),
+  pull_request: z.object({
+    head: branchTip,
+    base: branchTip,
+    merged: z.boolean().nullable().optional(),
+    /** Label names only: a fork's preview depends on env.yaml's `preview.forkLabel` being among them. */
+    labels: z.array(z.object({ name: z.string() })).optional(),
+  }),
+  /** The label a `labeled` action added. */
+  label: z.object({ name: z.string() }).optional(),
   repository,
   installation,
 });

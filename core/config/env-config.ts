@@ -19,6 +19,20 @@ export const LOCAL_CLUSTER = 'local';
 
 const MINUTE = 60_000;
 
+/** A resource name in a ResourceQuota or LimitRange (`requests.cpu`, `pods`, `memory`, `count/services`). */
+const quantityName = z.string().regex(/^[a-z][a-z0-9./-]*$/, {
+  error: 'must be a resource name such as requests.cpu, limits.memory, pods or cpu',
+});
+/** A Kubernetes quantity (`500m`, `2Gi`, `10`); written as a string or a number. */
+const quantity = z
+  .union([z.string(), z.number().nonnegative()])
+  .transform((value) => String(value))
+  .pipe(
+    z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, {
+      error: 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi',
+    }),
+  );
+
 const clusterSchema = z
   .strictObject({
     name: z
@@ -152,6 +166,23 @@ export const envConfigSchema = z
               'must start a namespace name: a lowercase letter, then lowercase letters, digits and "-" (for example shop-pr-)',
           })
           .optional(),
+        maxConcurrent: z.number().int().min(1).max(500).default(10),
+        ttl: duration({ min: MINUTE, max: 90 * 24 * 60 * MINUTE }).prefault('168h'),
+        forkLabel: z
+          .string()
+          .min(1)
+          .max(50)
+          .optional()
+          .describe('the label a maintainer adds to a pull request from a fork to give it a preview; default: none, forks get none'),
+        quota: z.record(quantityName, quantity).optional(),
+        limits: z
+          .strictObject({
+            default: z.record(quantityName, quantity).optional(),
+            defaultRequest: z.record(quantityName, quantity).optional(),
+            max: z.record(quantityName, quantity).optional(),
+          })
+          .optional(),
+        allowFrom: z.array(dnsLabel('ingress-nginx')).max(50).default([]),
       })
       .prefault({}),
   })
@@ -164,7 +195,10 @@ export const envConfigSchema = z
         discovery: meshDiscovery(discovery),
         ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }),
       },
-      preview: { enabled: env.preview.enabled, namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-` },
+      preview: {
+        ...env.preview,
+        namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-`,
+      },
     };
   });
 
@@ -234,6 +268,25 @@ export interface EnvConfig {
     readonly enabled: boolean;
     /** Preview namespaces are this prefix plus the pull request number. Default `<namespace>-pr-`. */
     readonly namespacePrefix: string;
+    /**
+     * How long a preview lives after its last deploy, milliseconds (written `168h`): the periodic collector deletes
+     * it then, even if its pull request is still open. Default 168h (a week).
+     */
+    readonly ttl: number;
+    /** Previews of this environment at once; the next one is refused until one closes. Default 10. */
+    readonly maxConcurrent: number;
+    /** The label that gives a pull request from a fork a preview (added by a maintainer). Default: none, forks never get one. */
+    readonly forkLabel?: string;
+    /** The preview namespace's ResourceQuota `spec.hard` (`requests.cpu: "2"`, `pods: 20`). Default: no quota. */
+    readonly quota?: Readonly<Record<string, string>>;
+    /** The preview namespace's LimitRange, per container. Default: none. */
+    readonly limits?: {
+      readonly default?: Readonly<Record<string, string>>;
+      readonly defaultRequest?: Readonly<Record<string, string>>;
+      readonly max?: Readonly<Record<string, string>>;
+    };
+    /** Namespaces whose pods may connect into a preview (an ingress controller's); every other namespace is refused. Default none. */
+    readonly allowFrom: readonly string[];
   };
 }
 

@@ -30,7 +30,14 @@ const branchTip = z.looseObject({
 export const pullRequestPayload = z.looseObject({
   action: z.string().min(1),
   number: z.number().int().positive(),
-  pull_request: z.looseObject({ head: branchTip, base: branchTip }),
+  pull_request: z.looseObject({
+    head: branchTip,
+    base: branchTip,
+    /** The labels it carries now: a maintainer's label lets a fork's pull request have a preview (env.yaml `preview.forkLabel`). */
+    labels: z.array(z.looseObject({ name: z.string() })).default([]),
+  }),
+  /** The label just added or removed, for `labeled` and `unlabeled`. */
+  label: z.looseObject({ name: z.string() }).optional(),
   repository,
 });
 export type PullRequestPayload = z.infer<typeof pullRequestPayload>;

@@ -105,7 +105,11 @@ function mapPullRequest(delivery: GitHubDelivery, event: PullRequestPayload, env
     if (previews.length === 0) return ignore('no-environment', `pull request #${number} closed; no environment following ${baseRef} has previews`);
     return { kind: 'teardown-preview', pullRequest: number, previews };
   }
-  if (!PREVIEW_ACTIONS.has(action)) return ignore('pull-request-action', `pull request #${number} ${action}: only opened, synchronize, reopened and closed matter`);
+  // A maintainer labelling a fork's pull request is what lets it have a preview: that label event deploys it.
+  const added = action === 'labeled' ? event.label?.name : undefined;
+  const trustedByLabel =
+    added !== undefined && previewEnvironments(baseRef, environments).some((env) => env.preview.forkLabel === added);
+  if (!PREVIEW_ACTIONS.has(action) && !trustedByLabel) return ignore('pull-request-action', `pull request #${number} ${action}: only opened, synchronize, reopened, closed and a preview's fork label matter`);
   const following = environmentsFollowing(baseRef, environments);
   if (following.length === 0) return ignore('no-environment', `pull request #${number} targets ${baseRef}, which no environment follows (${describeFollowed(environments)})`);
   return { kind: 'preview', pullRequest: number, requests: previewRequests(delivery, event, following) };
@@ -116,6 +120,8 @@ function previewRequests(delivery: GitHubDelivery, event: PullRequestPayload, fo
   const { head, base } = event.pull_request;
   // A deleted fork (repo null) counts as a fork: its code is no more trusted for being orphaned.
   const fromFork = head.repo?.full_name !== event.repository.full_name;
+  const labels = new Set(event.pull_request.labels.map((label) => label.name));
+  const action = event.action;
   const common = {
     deliveryId: delivery.deliveryId,
     repo: repoOf(event.repository),
@@ -127,7 +133,11 @@ function previewRequests(delivery: GitHubDelivery, event: PullRequestPayload, fo
   } as const;
   return following.flatMap((env): DeployRequest[] => {
     const diff: DeployRequest = { ...common, environment: env.name, mode: 'dry-run', target: { kind: 'environment' } };
-    if (!env.preview.enabled || fromFork) return [diff];
+    if (!env.preview.enabled) return [diff];
+    // A fork's code would run with the cluster's access: only a maintainer's label (env.yaml preview.forkLabel) trusts it.
+    const forkLabel = env.preview.forkLabel;
+    if (fromFork && (forkLabel === undefined || !labels.has(forkLabel))) return [diff];
+    if (action === 'labeled' && (forkLabel === undefined || forkLabel !== event.label?.name)) return [diff];
     return [diff, { ...common, environment: env.name, mode: 'apply', target: { kind: 'preview', namespace: previewNamespace(env, event.number) } }];
   });
 }

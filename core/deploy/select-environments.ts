@@ -1,7 +1,9 @@
 import type { EnvConfig } from '../config/env-config.js';
 
 /** What selecting environments needs to know about each one. */
-export type EnvSelector = Pick<EnvConfig, 'name' | 'branch' | 'namespace' | 'preview'>;
+export type EnvSelector = Pick<EnvConfig, 'name' | 'branch' | 'namespace'> & {
+  readonly preview: Pick<EnvConfig['preview'], 'enabled' | 'namespacePrefix' | 'forkLabel'>;
+};
 
 /**
  * The environments that follow `branch`, in name order so that every caller enqueues and reports them alike.
@@ -20,6 +22,6 @@ export function previewEnvironments<E extends EnvSelector>(baseBranch: string, e
  * The namespace of pull request `number`'s preview of `env`: the environment's prefix plus the number
  * (`shop-staging-pr-42`). env.yaml caps the prefix at 53 characters, so this always fits a namespace's 63.
  */
-export function previewNamespace(env: Pick<EnvConfig, 'preview'>, number: number): string {
+export function previewNamespace(env: { readonly preview: Pick<EnvConfig['preview'], 'namespacePrefix'> }, number: number): string {
   return `${env.preview.namespacePrefix}${number}`;
 }

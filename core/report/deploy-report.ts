@@ -1,4 +1,5 @@
 import type { DeployMode, DeployTarget } from '../deploy/deploy-request.js';
+import type { PreviewIdentity } from '../deploy/preview.js';
 import type { ChangeSet } from '../diff/change-set.js';
 import type { AggregateHealth } from '../health/aggregate-health.js';
 import type { Reason } from '../reasons.js';
@@ -30,6 +31,8 @@ export interface DeployReport {
   readonly rolledBackTo?: RollbackTarget;
   /** The commit that superseded this one, when the outcome is `superseded`. */
   readonly supersededBy?: string;
+  /** A preview's GitHub environment, namespace, URLs and the cluster-scoped objects it did not apply. */
+  readonly preview?: PreviewIdentity;
 }
 
 /** `abc1234`: how a commit is named to people. */

@@ -35,7 +35,7 @@ const ICON: Readonly<Record<ReportOutcome, string>> = {
  */
 export function summarize(report: DeployReport): { title: string; summary: string } {
   const title = headline(report);
-  const before = [`### ${ICON[report.outcome]} ${title}`, banner(report), failureSection(report)];
+  const before = [`### ${ICON[report.outcome]} ${title}`, banner(report), failureSection(report), previewSection(report)];
   const after = [healthSection(report.health), timingsSection(report.timings)];
   const fixed = [...before, ...after].filter(Boolean).join('\n\n').length;
   const changes = report.changeSet
@@ -87,6 +87,24 @@ function banner(report: DeployReport): string {
     default:
       return '';
   }
+}
+
+/** Where the preview is, and what of the render it left out; a failed preview stays as it is for inspection. */
+function previewSection(report: DeployReport): string {
+  const preview = report.preview;
+  if (!preview) return '';
+  const lines = [`#### Preview ${code(preview.environmentName)}`, `Namespace ${code(preview.namespace)}.`];
+  if (preview.urls.length > 0) lines.push('', 'In-cluster URLs:', ...preview.urls.map((url) => `- ${code(url)}`));
+  if (preview.skipped.length > 0)
+    lines.push(
+      '',
+      `Not applied (cluster-scoped: shared with the environment, so a pull request may not change them): ${preview.skipped
+        .map((ref) => code(ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`))
+        .join(', ')}.`,
+    );
+  if (report.outcome === 'failed')
+    lines.push('', 'A failed preview is not rolled back: it stays as it is for inspection until the next push or the pull request closes.');
+  return lines.join('\n');
 }
 
 function failureSection(report: DeployReport): string {

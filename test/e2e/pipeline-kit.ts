@@ -32,6 +32,8 @@ export interface PipelineOptions {
   readonly kubeconfig?: string;
   /** The build stage (GANTRY_BUILDER and its settings). Default: none, deploys run the images the manifests name. */
   readonly build?: BuildConfig;
+  /** How often the preview collector runs. Default: the worker's (300 s). */
+  readonly previewCollectEveryMs?: number;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -53,6 +55,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
       logLevel: 'silent',
       ...(options.build && { build: options.build }),
+      ...(options.previewCollectEveryMs !== undefined && { previewCollectEveryMs: options.previewCollectEveryMs }),
     },
     {
       log: pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),

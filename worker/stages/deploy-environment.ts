@@ -11,6 +11,14 @@ import {
 } from '../../core/diff/change-set.js';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
+import {
+  invalidNamespaceName,
+  previewEnvConfig,
+  previewEnvironmentName,
+  previewUrls,
+  relocateToPreview,
+  type PreviewIdentity,
+} from '../../core/deploy/preview.js';
 import type { KubeObject } from '../../core/kube/object.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
@@ -30,6 +38,7 @@ import {
 import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
+import { ensurePreviewNamespace } from './deploy/ensure-preview-namespace.js';
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
@@ -84,29 +93,54 @@ export async function deployEnvironment(
  */
 async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepared> {
   const { request, deps, signal } = run;
-  if (request.target.kind === 'preview')
-    throw new DeployError(
-      Reason.InvalidConfig,
-      `preview namespaces (${request.target.namespace}) are not deployed yet; see worker/README.md`,
-    );
+  const preview = previewTarget(request);
+  if (preview) run.preview = preview;
   // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout), and find the cluster it
-  //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster.
-  const { env, tree, cluster } = await run.step('config', async () => {
+  //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster. A preview deploys
+  //    the environment moved into its own namespace (core/deploy/preview.ts).
+  const { configured, env, tree, cluster } = await run.step('config', async () => {
     const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
-    const env = readEnvironment(tree, request.environment);
-    return { env, tree, cluster: deps.clusterFor(env) };
+    const configured = readEnvironment(tree, request.environment);
+    const env = preview ? previewEnvConfig(configured, preview.namespace) : configured;
+    return { configured, env, tree, cluster: deps.clusterFor(env) };
   });
   // 2. Render environments/<env> with kustomize-ts, built images pinned by digest; errors name the file and field;
-  //    an empty render fails.
-  const objects = await run.step('render', () =>
-    prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env)),
-  );
+  //    an empty render fails. A preview's objects move into its namespace; cluster-scoped ones are skipped.
+  const objects = await run.step('render', () => {
+    const rendered = renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${configured.name}`, pins), configured);
+    if (!preview) return prepareForApply(rendered);
+    const moved = relocateToPreview(rendered, configured.namespace, preview.namespace);
+    run.preview = { ...preview, urls: previewUrls(moved.objects), skipped: moved.skipped };
+    if (moved.objects.length === 0)
+      throw new DeployError(
+        Reason.RenderFailed,
+        `render of ${ENVIRONMENTS_DIR}/${configured.name} has no namespaced objects to preview (every object is cluster-scoped)`,
+      );
+    return prepareForApply(moved.objects);
+  });
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
   if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
-  // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
+  // 3. Ensure the namespace exists (never in a dry run: it changes nothing); a preview's with its labels, quota,
+  //    limits and network boundary, within the environment's limit of previews.
   if (request.mode === 'apply')
-    await run.step('namespace', () => ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
+    await run.step('namespace', async () => {
+      await (preview && request.trigger.kind === 'pull_request'
+        ? ensurePreviewNamespace(
+            cluster,
+            configured,
+            preview.namespace,
+            {
+              repository: `${request.repo.owner}/${request.repo.name}`,
+              pullRequest: request.trigger.number,
+              headSha: request.sha,
+              deployedAt: Date.parse(run.data.startedAt),
+            },
+            deps.fieldManager,
+            signal,
+          )
+        : ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
+    });
   // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied. From here to the end
   //    of step 7, env.yaml's apply.timeout bounds the run (ApplyTimedOut).
   const deadline = run.applyDeadline(env);
@@ -133,6 +167,31 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
     (changeSet) => ({ changeSet }),
   );
   return { env, objects, changeSet };
+}
+
+/**
+ * A preview request's identity before the render; refuses a namespace name the cluster would reject (a prefix and
+ * number that do not make one), before anything is sent to the cluster.
+ */
+function previewTarget(request: DeployRequest): PreviewIdentity | undefined {
+  if (request.target.kind !== 'preview') return undefined;
+  const { namespace } = request.target;
+  if (request.trigger.kind !== 'pull_request')
+    throw new DeployError(Reason.InvalidConfig, `a preview (${namespace}) is deployed for a pull request only`);
+  const invalid = invalidNamespaceName(namespace);
+  if (invalid !== undefined)
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `the preview of pull request #${request.trigger.number} cannot be deployed: ${invalid} (environments/${request.environment}/env.yaml preview.namespacePrefix). Nothing was applied.`,
+    );
+  return {
+    environmentName: previewEnvironmentName(request.environment, request.trigger.number),
+    transient: true,
+    pullRequest: request.trigger.number,
+    namespace,
+    urls: [],
+    skipped: [],
+  };
 }
 
 /** Steps 6–10. */

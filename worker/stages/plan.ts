@@ -1,7 +1,6 @@
 // The plan stage: which environments one accepted webhook delivery deploys (or previews), read from the
 // environments' env.yaml files in the repository itself, at the right commit.
 import type { Logger } from 'pino';
-import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
 import { pullRequestPayload, pushPayload } from '../../core/deploy/github-event-payloads.js';
 import type { EventDecision, GitHubDelivery } from '../../core/deploy/map-github-event.js';
@@ -9,6 +8,7 @@ import { mapGitHubEvent } from '../../core/deploy/map-github-event.js';
 import { Reason } from '../../core/reasons.js';
 import type { FileSystem } from '../../kustomize/fs/file-system.js';
 import { readEnvironments } from './read-environments.js';
+import type { PreviewTeardown } from './teardown-preview.js';
 import { unchangedEnvironments, type CommitDiff, type DeployedCommit } from './unchanged-environments.js';
 
 /** A repository checkout by commit that can also list what changed between two commits (the git adapter's). */
@@ -36,10 +36,12 @@ export interface PlanContext {
 }
 
 /**
- * What a delivery asks for: core's decision, with every request ready to enqueue. Preview *deployments* (a pull
- * request's own namespace) are left out for now: the deploy stage does not render into another namespace yet.
+ * What a delivery asks for: core's decision, with every request ready to enqueue (a pull request's dry-run diffs
+ * and preview deployments), or the previews to delete with the cluster each is on.
  */
-export type PlanResult = Exclude<EventDecision, { kind: 'invalid' }>;
+export type PlanResult =
+  | Exclude<EventDecision, { kind: 'invalid' | 'teardown-preview' }>
+  | { readonly kind: 'teardown-preview'; readonly pullRequest: number; readonly previews: readonly PreviewTeardown[] };
 
 /**
  * Plans one delivery: fetches the repository at the commit whose configuration decides (the pushed commit; for a
@@ -65,8 +67,15 @@ export async function planDelivery(event: GitHubDelivery, deps: PlanDeps, ctx: P
   const decision = mapGitHubEvent(event, environments);
   if (decision.kind === 'invalid') throw new DeployError(Reason.InvalidEvent, decision.message);
   if (decision.kind === 'ignore') return ignored(decision, ctx.log);
-  if (decision.kind === 'teardown-preview') return decision;
-  const kept = decision.requests.filter((request) => keep(request, ctx.log));
+  if (decision.kind === 'teardown-preview') {
+    // Each preview is deleted on the cluster its environment names.
+    const previews = decision.previews.flatMap((preview) => {
+      const env = environments.find((candidate) => candidate.name === preview.environment);
+      return env ? [{ ...preview, cluster: env.cluster }] : [];
+    });
+    return { ...decision, previews };
+  }
+  const kept = decision.requests;
   // 5. Leave out the environments this push cannot change.
   const unchanged =
     deps.deployed && event.event === 'push'
@@ -93,15 +102,6 @@ export async function planDelivery(event: GitHubDelivery, deps: PlanDeps, ctx: P
 function ignored(decision: Extract<EventDecision, { kind: 'ignore' }>, log: Logger): PlanResult {
   log.info({ reason: decision.reason }, decision.message);
   return decision;
-}
-
-function keep(request: DeployRequest, log: Logger): boolean {
-  if (request.target.kind !== 'preview') return true;
-  log.info(
-    { environment: request.environment, namespace: request.target.namespace },
-    'preview namespaces are not deployed yet; the pull request gets its dry-run diff only',
-  );
-  return false;
 }
 
 /**

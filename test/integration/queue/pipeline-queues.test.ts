@@ -86,6 +86,23 @@ describe('PipelineQueues (producer) on the real Redis', () => {
     expect(await plan.getJobCountByTypes('wait')).toBe(5);
   });
 
+  it("keeps a fork's labels: a maintainer's preview label deploys its preview as the whole payload would", async () => {
+    const trusting = environments.map((env) => ({ ...env, preview: { ...env.preview, forkLabel: 'safe-to-preview' } }));
+    const payload = buildPullRequestPayload({ repository, action: 'labeled', number: 43, head: { ref: 'feature', sha: sha(6) }, base: { ref: 'main', sha: sha(4) } });
+    const pull = payload['pull_request'] as { head: { repo: { full_name: string } }; labels: unknown };
+    pull.head.repo.full_name = 'someone/shop';
+    const label = { id: 1, name: 'safe-to-preview', color: 'ededed', default: false };
+    pull.labels = [label];
+    payload['label'] = label;
+    const original = delivery('pull_request', payload, 'pr-labeled');
+    await queues.enqueuePlan(original);
+
+    const stored = planJobSchema.parse((await plan.getJob('pr-labeled'))?.data);
+    const decision = mapGitHubEvent(planJobDelivery(stored), trusting);
+    expect(decision).toEqual(mapGitHubEvent({ ...original, receivedAt: stored.receivedAt }, trusting));
+    expect(decision.kind === 'preview' && decision.requests.map((r) => `${r.environment}:${r.target.kind}`)).toContain('dev:preview');
+  });
+
   it('numbers accepted deliveries in the order they were accepted', async () => {
     const numbers: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -108,6 +125,18 @@ describe('PipelineQueues (producer) on the real Redis', () => {
     } finally {
       await queue.close();
     }
+  });
+
+  it("makes a pull request's close outrank its preview's queued deploys, and never lowers the lane", async () => {
+    const preview = { ...pushRequest('alpha', 1), target: { kind: 'preview', namespace: 'shop-alpha-pr-4' } } as const;
+    expect(await queues.enqueueDeploy(preview, 3)).toEqual({ jobId: 'preview-shop-alpha-pr-4.3', queue: 'deploy.alpha' });
+    const newest = () => kit.producer.zscore(pipelineKeys(kit.prefix).latest('alpha'), 'preview-shop-alpha-pr-4');
+
+    await queues.supersedePreview('alpha', 'shop-alpha-pr-4', 9);
+    expect(await newest()).toBe('9');
+
+    await queues.supersedePreview('alpha', 'shop-alpha-pr-4', 5);
+    expect(await newest()).toBe('9');
   });
 
   it('stores one report per request, sequence and state however often it is asked', async () => {

@@ -103,7 +103,7 @@ describe('planDelivery: the environments a delivery deploys, read from the repos
     expect(await plan(delivery)).toMatchObject({ kind: 'ignore', reason: 'tag' });
   });
 
-  it('previews a pull request by dry-run diff only, with the environments of its base commit, not of its head', async () => {
+  it('previews a pull request by a dry-run diff per environment and a preview where enabled, with the environments of its base commit, not of its head', async () => {
     await origin.switchBranch('add-qa');
     const headSha = await origin.commitAndPush('a pull request that adds an environment for itself', {
       'environments/qa/env.yaml': envYaml('qa', 'main'),
@@ -128,10 +128,11 @@ describe('planDelivery: the environments a delivery deploys, read from the repos
 
     expect(result.kind).toBe('preview');
     const requests = result.kind === 'preview' ? result.requests : [];
-    // dev also has previews enabled, but preview namespaces are not deployed yet: only the diffs are planned.
-    expect(requests.map((r) => [r.environment, r.mode, r.sha, r.ref])).toEqual([
-      ['dev', 'dry-run', headSha, 'refs/pull/7/head'],
-      ['staging', 'dry-run', headSha, 'refs/pull/7/head'],
+    // dev has previews enabled: its preview deploys into dev's namespace plus `-pr-7`.
+    expect(requests.map((r) => [r.environment, r.mode, r.target, r.sha, r.ref])).toEqual([
+      ['dev', 'dry-run', { kind: 'environment' }, headSha, 'refs/pull/7/head'],
+      ['dev', 'apply', { kind: 'preview', namespace: 'shop-dev-pr-7' }, headSha, 'refs/pull/7/head'],
+      ['staging', 'dry-run', { kind: 'environment' }, headSha, 'refs/pull/7/head'],
     ]);
   });
 

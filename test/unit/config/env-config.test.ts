@@ -51,7 +51,30 @@ describe('parseEnvConfig', () => {
       history: { limit: 10 },
       traffic: { provider: 'gateway-api', discovery: { type: 'dns' } },
       analysis: {},
-      preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
+      preview: { enabled: false, namespacePrefix: 'shop-qa-pr-', maxConcurrent: 10, ttl: 604_800_000, allowFrom: [] },
+    });
+  });
+
+  it("reads a preview's limit, fork label, quota, limits and allowed namespaces; quantities as strings", () => {
+    const env = validEnv();
+    env.preview = {
+      enabled: true,
+      maxConcurrent: 3,
+      ttl: '48h',
+      forkLabel: 'safe-to-preview',
+      quota: { 'requests.cpu': 2, 'limits.memory': '4Gi', pods: 20 },
+      limits: { default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' } },
+      allowFrom: ['ingress-nginx'],
+    };
+    expect(parseObject(env).preview).toEqual({
+      enabled: true,
+      namespacePrefix: 'shop-staging-pr-',
+      maxConcurrent: 3,
+      ttl: 172_800_000,
+      forkLabel: 'safe-to-preview',
+      quota: { 'requests.cpu': '2', 'limits.memory': '4Gi', pods: '20' },
+      limits: { default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' } },
+      allowFrom: ['ingress-nginx'],
     });
   });
 
@@ -214,6 +237,30 @@ describe('parseEnvConfig', () => {
       (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }),
       'preview.namespacePrefix',
       'lowercase letter',
+    ],
+    [
+      'a preview quota that is not a quantity',
+      (env) => (env.preview = { enabled: true, quota: { 'requests.cpu': 'two' } }),
+      'preview.quota["requests.cpu"]',
+      'Kubernetes quantity',
+    ],
+    [
+      'a preview limit of no previews',
+      (env) => (env.preview = { enabled: true, maxConcurrent: 0 }),
+      'preview.maxConcurrent',
+      '',
+    ],
+    [
+      'an allowed namespace that is not a namespace name',
+      (env) => (env.preview = { enabled: true, allowFrom: ['Ingress_NGINX'] }),
+      'preview.allowFrom[0]',
+      '',
+    ],
+    [
+      'a preview limits section of an unknown kind',
+      (env) => (env.preview = { enabled: true, limits: { maximum: { cpu: '1' } } }),
+      'preview.limits.maximum',
+      'not a known field',
     ],
     [
       'a preview prefix too long for a namespace',

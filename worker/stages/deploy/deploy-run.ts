@@ -1,5 +1,6 @@
 // One run of a deploy request: the progress carried over from earlier runs, and the step runner that times each
 // step, records it, and logs it.
+import type { PreviewIdentity } from '../../../core/deploy/preview.js';
 import { randomBytes } from 'node:crypto';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
@@ -34,6 +35,8 @@ export function resolveDeps(deps: DeployDeps): ResolvedDeps {
 export class DeployRun {
   data: DeployProgress;
   readonly deps: ResolvedDeps;
+  /** A preview deploy's identity, completed once the render is known (see core/deploy/preview.ts). */
+  preview: PreviewIdentity | undefined;
   /** Whether this run continues one that recorded progress. */
   readonly resumed: boolean;
   private deadline?: ApplyDeadline;
@@ -93,7 +96,8 @@ export class DeployRun {
   }
 
   /** Records the final result, so a run resumed after this point returns it instead of deploying again. */
-  async finish(result: DeployResult): Promise<DeployResult> {
+  async finish(outcome: DeployResult): Promise<DeployResult> {
+    const result = this.preview ? { ...outcome, preview: this.preview } : outcome;
     await this.save('finish', { result });
     const log =
       result.outcome === 'succeeded' ? this.ctx.log.info.bind(this.ctx.log) : this.ctx.log.warn.bind(this.ctx.log);

@@ -1,4 +1,5 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
+import type { PreviewIdentity } from '../../../core/deploy/preview.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployMode } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
@@ -98,4 +99,6 @@ export interface DeployResult {
   readonly revision?: number;
   /** The release an automatic rollback restored. */
   readonly rolledBackTo?: RollbackTarget;
+  /** A preview deploy's target (GitHub environment `pr-<n>/<env>`, namespace, URLs, skipped objects); absent otherwise. */
+  readonly preview?: PreviewIdentity;
 }

@@ -114,6 +114,31 @@ describe('mapGitHubEvent for pull requests', () => {
     expect(decision.kind === 'preview' && decision.requests.map((r) => r.mode)).toEqual(['dry-run', 'dry-run']);
   });
 
+  it("deploys a fork's preview only once a maintainer added the environment's fork label", () => {
+    const labelled = [{ ...environments[0]!, preview: { ...environments[0]!.preview, forkLabel: 'safe-to-preview' } }, environments[1]!];
+    const fork = (action: string, labels: string[], label?: string) => {
+      const payload = pullRequest(action);
+      const pr = payload['pull_request'] as { head: { repo: unknown }; labels: unknown };
+      pr.head.repo = { full_name: 'stranger/Hello-World' };
+      pr.labels = labels.map((name) => ({ name }));
+      if (label !== undefined) payload['label'] = { name: label };
+      return payload;
+    };
+    const targets = (decision: EventDecision) =>
+      decision.kind === 'preview' ? decision.requests.map((r) => `${r.environment}:${r.mode}:${r.target.kind}`) : decision.kind;
+
+    expect(targets(map('pull_request', fork('opened', ['bug']), labelled))).toEqual(['dev:dry-run:environment', 'staging:dry-run:environment']);
+    expect(targets(map('pull_request', fork('labeled', ['safe-to-preview'], 'safe-to-preview'), labelled))).toEqual([
+      'dev:dry-run:environment',
+      'staging:dry-run:environment',
+      'staging:apply:preview',
+    ]);
+    expect(targets(map('pull_request', fork('synchronize', ['safe-to-preview']), labelled))).toContain('staging:apply:preview');
+    // Another label changes nothing; without a configured label no label trusts a fork.
+    expect(map('pull_request', fork('labeled', ['bug'], 'bug'), labelled)).toMatchObject({ kind: 'ignore', reason: 'pull-request-action' });
+    expect(targets(map('pull_request', fork('synchronize', ['safe-to-preview'])))).toEqual(['dev:dry-run:environment', 'staging:dry-run:environment']);
+  });
+
   it('treats a pull request whose fork was deleted as a fork', () => {
     const payload = pullRequest('synchronize');
     (payload['pull_request'] as { head: { repo: unknown } }).head.repo = null;
