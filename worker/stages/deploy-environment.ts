@@ -18,6 +18,7 @@ import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
+import { handOverReplicas } from './deploy/hand-over-replicas.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -202,10 +203,11 @@ async function rollOut(
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
-  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
-  await run.step('apply', () =>
+  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first), after handing the
+  //    replicas of autoscaled workloads over to their autoscaler (and seeding the ones created now).
+  await run.step('apply', async () =>
     applyStages(
-      stagesToApply(changeSet, objects),
+      stagesToApply(changeSet, await handOverReplicas(objects, cluster, { fieldManager, signal })),
       run.data.appliedStages ?? 0,
       cluster,
       { fieldManager, signal },
