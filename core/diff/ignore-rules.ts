@@ -141,3 +141,46 @@ export function replicasHandover(live: KubeObject): KubeObject {
     spec: { replicas },
   };
 }
+
+const VPA_PASSIVE_MODES = new Set(['Off', 'Initial']);
+
+/** True for an HPA or ScaledObject that scales on CPU or memory (the signals a VPA changes under it). */
+function scalesOnCpuOrMemory(obj: KubeObject): boolean {
+  const spec = (obj['spec'] ?? {}) as { metrics?: unknown; triggers?: unknown; targetCPUUtilizationPercentage?: unknown };
+  if (obj.kind === 'HorizontalPodAutoscaler' && spec.targetCPUUtilizationPercentage !== undefined) return true;
+  const entries = (Array.isArray(spec.metrics) ? spec.metrics : Array.isArray(spec.triggers) ? spec.triggers : []) as Record<string, unknown>[];
+  return entries.some((entry) => {
+    if (obj.kind === 'ScaledObject') return entry['type'] === 'cpu' || entry['type'] === 'memory';
+    const resource = (entry['resource'] ?? entry['containerResource']) as { name?: unknown } | undefined;
+    return resource?.name === 'cpu' || resource?.name === 'memory';
+  });
+}
+
+/**
+ * The autoscalers that would fight each other, each as the object and field to fix (`ScaledObject/orders:
+ * spec.scaleTargetRef`) and why: two
+ * scalers (HPA, ScaledObject) on one workload, and a VPA that changes pods (any mode but Off and Initial; the
+ * default is Recreate) beside an HPA or ScaledObject scaling the same workload on CPU or memory.
+ */
+export function autoscalerConflicts(objects: readonly KubeObject[]): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const targets = autoscaledTargets(objects);
+  const key = (t: { kind: string; name: string; namespace?: string }) => `${t.namespace ?? ''}/${t.kind}/${t.name}`;
+  const byTarget = new Map<string, AutoscaledTarget[]>();
+  for (const t of targets) byTarget.set(key(t), [...(byTarget.get(key(t)) ?? []), t]);
+  for (const group of byTarget.values()) {
+    const [first] = group;
+    if (first !== undefined && group.length > 1)
+      problems.push({ path: `${group[1]!.scaler}: spec.scaleTargetRef`, message: `${first.kind}/${first.name} is already scaled by ${group.slice(0, -1).map((t) => t.scaler).join(', ')}; two scalers would fight over its replicas, keep one` });
+  }
+  for (const vpa of objects.filter((o) => o.kind === 'VerticalPodAutoscaler' && splitApiVersion(o.apiVersion).group === 'autoscaling.k8s.io')) {
+    const spec = (vpa['spec'] ?? {}) as { targetRef?: { kind?: unknown; name?: unknown }; updatePolicy?: { updateMode?: unknown } };
+    const mode = typeof spec.updatePolicy?.updateMode === 'string' ? spec.updatePolicy.updateMode : 'Recreate';
+    if (VPA_PASSIVE_MODES.has(mode)) continue;
+    const target = { kind: String(spec.targetRef?.kind), name: String(spec.targetRef?.name), ...(vpa.metadata.namespace !== undefined && { namespace: vpa.metadata.namespace }) };
+    const rivals = objects.filter((o) => scalesOnCpuOrMemory(o) && autoscaledTargets([o]).some((t) => key(t) === key(target)));
+    if (rivals.length > 0)
+      problems.push({ path: `VerticalPodAutoscaler/${vpa.metadata.name}: spec.updatePolicy.updateMode`, message: `is ${mode}, but ${rivals.map((r) => `${r.kind}/${r.metadata.name}`).join(', ')} scales ${target.kind}/${target.name} on CPU or memory; the two would fight (set updateMode: Off, or scale on another metric)` });
+  }
+  return problems;
+}

@@ -1,4 +1,4 @@
-import { autoscaledTargets, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
+import { autoscalerConflicts, autoscaledTargets, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 
 const deployment = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
@@ -42,5 +42,33 @@ describe('autoscaled targets', () => {
   it('hands over with a replicas-only object carrying the live count', () => {
     const live = { ...deployment('a', { uid: 'x', resourceVersion: '9' }), spec: { replicas: 4, template: { spec: {} } } };
     expect(replicasHandover(live)).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'shop' }, spec: { replicas: 4 } });
+  });
+});
+
+describe('autoscalers that would fight', () => {
+  const vpa = (target: string, updateMode?: string): KubeObject => ({
+    apiVersion: 'autoscaling.k8s.io/v1', kind: 'VerticalPodAutoscaler', metadata: { name: target, namespace: 'shop' },
+    spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, ...(updateMode && { updatePolicy: { updateMode } }) },
+  });
+  const cpuHpa = (target: string): KubeObject => ({
+    ...hpa(target), spec: { ...(hpa(target)['spec'] as object), metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
+  });
+
+  it('refuses two scalers on one workload, naming both', () => {
+    expect(autoscalerConflicts([hpa('a'), scaledObject('a'), hpa('b')])).toEqual([{
+      path: 'ScaledObject/a: spec.scaleTargetRef',
+      message: 'Deployment/a is already scaled by HorizontalPodAutoscaler/a; two scalers would fight over its replicas, keep one',
+    }]);
+  });
+
+  it('refuses a VPA that changes pods beside an HPA on CPU, the default mode included; Off and Initial pass', () => {
+    expect(autoscalerConflicts([vpa('a'), cpuHpa('a')])).toEqual([{
+      path: 'VerticalPodAutoscaler/a: spec.updatePolicy.updateMode',
+      message: expect.stringMatching(/^is Recreate, but HorizontalPodAutoscaler\/a scales Deployment\/a on CPU or memory/),
+    }]);
+    expect(autoscalerConflicts([vpa('a', 'InPlaceOrRecreate'), cpuHpa('a')])).toHaveLength(1);
+    expect(autoscalerConflicts([vpa('a', 'Off'), cpuHpa('a')])).toEqual([]);
+    expect(autoscalerConflicts([vpa('a', 'Initial'), cpuHpa('a')])).toEqual([]);
+    expect(autoscalerConflicts([vpa('a', 'Recreate'), hpa('a'), vpa('b'), cpuHpa('c')])).toEqual([]);
   });
 });
