@@ -7,6 +7,7 @@ import type { AppConfig } from '../core/config/app-config.js';
 import { defaultAppConfig, parseAppConfig } from '../core/config/app-config.js';
 import { APPS_DIR, appPaths, KUSTOMIZATION_FILES } from '../core/config/app-layout.js';
 import { checkAppBase } from '../core/config/check-app-base.js';
+import { checkRenderAutoscalers } from '../core/config/check-render-autoscalers.js';
 import { checkRenderNamespace } from '../core/config/check-render-namespace.js';
 import type { LoadedConfig } from '../core/config/check-config-set.js';
 import { checkConfigSet } from '../core/config/check-config-set.js';
@@ -110,6 +111,7 @@ function checkEnvironment(tree: FileSystem, name: string, loaded: LoadedConfig<E
   const errors = [
     rendered.error,
     rendered.value && checkRenderNamespace(rendered.value, env.namespace, { envFile: file, overlay }),
+    rendered.value && checkRenderAutoscalers(rendered.value, overlay),
   ].filter((error) => error !== undefined);
   if (errors.length > 0) return failed(file, errors);
   loaded.push({ file, config: env });

@@ -26,6 +26,7 @@ import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
+import { handOverReplicas } from './deploy/hand-over-replicas.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -267,15 +268,16 @@ async function rollOut(
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
-  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first), within apply.timeout:
-  //    past it, requests in flight are cancelled, no further stage starts, and the deploy fails (and rolls back as
-  //    any failed apply does).
+  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first), after handing the
+  //    replicas of autoscaled workloads over to their autoscaler (and seeding the ones created now), within
+  //    apply.timeout: past it, requests in flight are cancelled, no further stage starts, and the deploy fails (and
+  //    rolls back as any failed apply does).
   await run.step('apply', () =>
     run
       .applyDeadline(env)
-      .run(`applying ${countObjects(applyList(changeSet).length)}`, (signal) =>
+      .run(`applying ${countObjects(applyList(changeSet).length)}`, async (signal) =>
         applyStages(
-          stagesToApply(changeSet, objects),
+          stagesToApply(changeSet, await handOverReplicas(objects, cluster, { fieldManager, signal })),
           run.data.appliedStages ?? 0,
           cluster,
           { fieldManager, signal },

@@ -30,8 +30,8 @@ export async function applyStages(
 }
 
 /**
- * Applies `objects` with force (Git is the source of truth: fields another manager took over are taken back, as
- * Flux does) and fails if any object fails.
+ * Applies `objects` with force by default (Git is the source of truth: fields another manager took over are taken
+ * back, as Flux does) and fails if any object fails.
  *
  * @throws DeployError (terminal) listing the objects the apiserver refused, when any refusal is terminal
  * @throws ClusterError (retryable) when every failure is transient, so the job is retried and resumes here
@@ -40,11 +40,12 @@ export async function applyObjects(
   objects: readonly KubeObject[],
   cluster: Cluster,
   options: ApplyCallOptions,
+  { force = true }: { force?: boolean } = {},
 ): Promise<void> {
   if (objects.length === 0) return;
   const results = await cluster.apply(objects, {
     fieldManager: options.fieldManager,
-    force: true,
+    force,
     signal: options.signal,
   });
   const errors = results.flatMap((result) => (result.outcome === 'failed' ? [result.error] : []));

@@ -1,3 +1,4 @@
+import { checkRenderAutoscalers } from '../../../core/config/check-render-autoscalers.js';
 import { checkRenderNamespace } from '../../../core/config/check-render-namespace.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import { DeployError } from '../../../core/deploy-error.js';
@@ -14,6 +15,7 @@ import { ENVIRONMENTS_DIR, envFile } from '../read-environments.js';
  * @throws DeployError (RenderFailed, terminal) naming the kustomization file and field at fault (kustomize-ts's
  *   message), or saying the render is empty: an empty render is never deployed, since it would prune everything;
  *   (InvalidConfig, terminal) when objects fall outside env.yaml's namespace (core/config/check-render-namespace.ts)
+ *   or autoscalers would fight (core/config/check-render-autoscalers.ts)
  */
 export function renderEnvironment(tree: FileSystem, env: EnvConfig): KubeObject[] {
   const dir = `${ENVIRONMENTS_DIR}/${env.name}`;
@@ -34,7 +36,9 @@ export function renderEnvironment(tree: FileSystem, env: EnvConfig): KubeObject[
   }
   const rendered = objects.map((obj, index) => asKubeObject(obj, `${dir} object ${index + 1}`));
   // Refused here, before the namespace step creates anything or validation applies a Namespace early.
-  const outside = checkRenderNamespace(rendered, env.namespace, { envFile: envFile(env.name), overlay: dir });
+  const outside =
+    checkRenderNamespace(rendered, env.namespace, { envFile: envFile(env.name), overlay: dir }) ??
+    checkRenderAutoscalers(rendered, dir);
   if (outside)
     throw new DeployError(
       Reason.InvalidConfig,

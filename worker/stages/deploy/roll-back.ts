@@ -11,6 +11,7 @@ import { Reason } from '../../../core/reasons.js';
 import type { FailedAttempt, RollbackResult, SettledOutcome } from '../../../core/rollback/decide-rollback.js';
 import { afterRollback, MAX_ROLLBACK_TRIES } from '../../../core/rollback/decide-rollback.js';
 import { applyStages } from './apply-changes.js';
+import { handOverReplicas } from './hand-over-replicas.js';
 import { readLive } from './compute-diff.js';
 import type { DeployRun } from './deploy-run.js';
 import { pruneObjects } from './prune-objects.js';
@@ -89,7 +90,9 @@ async function restore(
   const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
   try {
-    await applyStages(stagesFor(target.manifests), 0, cluster, { fieldManager, signal }, async () => undefined);
+    // Stored manifests leave autoscaled replicas out already; hand them over the same way a deploy does.
+    const manifests = await handOverReplicas(target.manifests, cluster, { fieldManager, signal });
+    await applyStages(stagesFor(manifests), 0, cluster, { fieldManager, signal }, async () => undefined);
     const rendered = target.manifests.map(refOf);
     const live = await readLive(failedInventory, cluster, signal);
     const prune = planPrune({ previousInventory: failedInventory, rendered, live, prune: env.apply.prune });
