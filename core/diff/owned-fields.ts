@@ -1,0 +1,86 @@
+// What a field manager owns of a live object, as a value: the object cut down to the fields its managedFields entry
+// lists (fieldsV1), so a hash of it changes exactly when one of those values, or the set of them, changes.
+import { sha256Hex } from '../hash/sha256.js';
+import type { KubeObject } from '../kube/object.js';
+import { canonicalJson } from '../release/manifest-digest.js';
+
+interface ManagedFieldsEntry {
+  readonly manager?: string;
+  readonly operation?: string;
+  readonly subresource?: string;
+  readonly time?: string;
+  readonly fieldsV1?: FieldSet;
+}
+
+type FieldSet = { readonly [key: string]: FieldSet };
+
+/** The managedFields entries of an object (none when it has none or they are malformed). */
+export function managedFieldsOf(obj: KubeObject): readonly ManagedFieldsEntry[] {
+  const entries = obj.metadata['managedFields'];
+  return Array.isArray(entries) ? (entries as ManagedFieldsEntry[]) : [];
+}
+
+/**
+ * `sha256` of the values `manager` owns in `live` through server-side apply (its `Apply` entry on the main
+ * resource), with the field set itself; undefined when the manager applies nothing to it.
+ */
+export function ownedFieldsHash(live: KubeObject, manager: string): string | undefined {
+  const entry = managedFieldsOf(live).find(
+    (e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '',
+  );
+  if (entry?.fieldsV1 === undefined) return undefined;
+  return sha256Hex(canonicalJson(project(live, entry.fieldsV1)));
+}
+
+/** `sha256` of a desired object as it is applied: equal hashes apply the same thing. */
+export function desiredHash(desired: KubeObject): string {
+  return sha256Hex(canonicalJson(desired));
+}
+
+/**
+ * The most recent writer of `obj` other than `manager` (by managedFields time, main resource only): who a change
+ * that `manager` did not make most likely came from. Undefined when no other manager wrote it.
+ */
+export function lastOtherManager(obj: KubeObject, manager: string): string | undefined {
+  const others = managedFieldsOf(obj)
+    .filter((e) => e.manager !== undefined && e.manager !== manager && (e.subresource ?? '') === '')
+    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
+  return others.at(-1)?.manager;
+}
+
+/**
+ * `value` cut down to the fields of a fieldsV1 set. Keys follow the apiserver's encoding: `f:<name>` a field,
+ * `k:<json>` a list item by its key fields, `v:<json>` a set item by value, `i:<n>` a list item by index, `.` the
+ * node itself. An empty set owns the whole value below it; `.` alone owns only the node's existence.
+ */
+export function project(value: unknown, fields: FieldSet): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(fields)) {
+    if (key === '.') {
+      out[key] = value !== undefined && value !== null;
+      continue;
+    }
+    const child = childOf(value, key);
+    out[key] = Object.keys(sub).length === 0 ? (child ?? null) : project(child, sub);
+  }
+  return out;
+}
+
+function childOf(value: unknown, key: string): unknown {
+  const kind = key.slice(0, 2);
+  const rest = key.slice(2);
+  if (kind === 'f:') return isRecord(value) ? value[rest] : undefined;
+  if (!Array.isArray(value)) return undefined;
+  if (kind === 'i:') return value[Number(rest)];
+  const wanted: unknown = JSON.parse(rest);
+  if (kind === 'v:') return value.some((item) => canonicalJson(item) === canonicalJson(wanted)) ? wanted : undefined;
+  if (kind === 'k:' && isRecord(wanted))
+    return value.find(
+      (item) => isRecord(item) && Object.entries(wanted).every(([k, v]) => canonicalJson(item[k]) === canonicalJson(v)),
+    );
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
