@@ -40,6 +40,7 @@ import { buildImage } from './stages/build/build-image.js';
 import { enqueueBuilds } from './stages/build/enqueue-builds.js';
 import { publishReportJob, pendingReport, resultReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
+import { liveStates } from './stages/deploy/live-state.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
@@ -92,6 +93,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     git,
     clusterFor,
     releaseStore: (env) => new KubeReleaseStore(clusterFor(env), { environment: env.name, namespace: env.namespace }),
+    // Watch-fed live state per cluster, and per environment what was last applied: unchanged objects cost nothing.
+    liveState: liveStates((env) => clusterFor(env).liveCache(), 'gantry'),
     ...(overrides.healthPolling && { healthPolling: overrides.healthPolling }),
   };
 

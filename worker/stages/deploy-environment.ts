@@ -15,7 +15,8 @@ import type { KubeObject } from '../../core/kube/object.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
-import { toInventory } from '../../core/release/release-history.js';
+import { inventoryToPrune, toInventory } from '../../core/release/release-history.js';
+import { refKey, refOf } from '../../core/kube/object.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
@@ -30,6 +31,7 @@ import {
 import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
+import { cachedLive } from './deploy/live-state.js';
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
@@ -107,10 +109,17 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
   if (request.mode === 'apply')
     await run.step('namespace', () => ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
-  // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied.
-  const validation = await run.step('validate', () =>
-    validateObjects(objects, cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
-  );
+  // 4. Validate with a server-side dry-run every object the live-state cache does not know to be in sync (all of
+  //    them when it is cold); one rejection and nothing is applied.
+  const liveState = deps.liveState(env);
+  const { validation, cached, previousInventory } = await run.step('validate', async () => {
+    const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
+    const cached = await cachedLive(liveState, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
+    const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
+    if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
+    const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };
+    return { validation: await validateObjects(toValidate, cluster, options), cached, previousInventory };
+  });
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
   const changeSet = await run.step(
     'diff',
@@ -119,7 +128,9 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
         desired: objects,
         validation,
         env,
-        store: deps.releaseStore(env),
+        previousInventory,
+        ...(cached && { cached }),
+        ...(liveState && { memo: liveState.memo }),
         cluster,
         secretSalt: deps.secretSalt,
         signal,
@@ -208,7 +219,7 @@ async function rollOut(
       stagesToApply(changeSet, objects),
       run.data.appliedStages ?? 0,
       cluster,
-      { fieldManager, signal },
+      { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
       (done) => run.save('apply', { appliedStages: done }),
     ),
   );

@@ -9,6 +9,7 @@ import type { ReleaseStore } from '../../../core/ports/release-store.js';
 import type { Reason } from '../../../core/reasons.js';
 import type { ReleaseOutcome as AttemptOutcome, RollbackTarget } from '../../../core/release/release.js';
 import type { FileSystem } from '../../../kustomize/fs/file-system.js';
+import type { EnvLiveState } from './live-state.js';
 
 /** A repository checkout by commit, as the git adapter's `GitMirror` provides it (no working copy). */
 export interface CommitSource {
@@ -35,6 +36,11 @@ export interface DeployDeps {
   readonly clusterFor: (env: EnvConfig) => Cluster;
   /** The release history of an environment (normally a `KubeReleaseStore` over `clusterFor(env)`). */
   readonly releaseStore: (env: EnvConfig) => ReleaseStore;
+  /**
+   * The environment's live-state cache and in-sync memo (normally over `KubeCluster.liveCache()`, see
+   * worker/stages/deploy/live-state.ts); undefined: every deploy reads and dry-runs every object. Default: none.
+   */
+  readonly liveState?: (env: EnvConfig) => EnvLiveState | undefined;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;
   /** Salt of the markers that stand for Secret values in diffs. Default: random per process. */
