@@ -54,6 +54,7 @@ export class KubeLiveCache implements LiveCache {
       return undefined; // a kind the server does not serve (yet): the full path says why
     }
     const scopes = [...new Set(wanted.map(({ scope }) => scope))];
+    if (options.resyncMs !== undefined) for (const scope of scopes) scope.resyncAtLeastEvery(options.resyncMs);
     if (!(await allSynced(scopes, options))) return undefined;
     const live = new Map<string, KubeObject>();
     for (const { key, scoped, scope } of wanted) {
@@ -129,6 +130,7 @@ class ScopeWatch {
   private waiters: (() => void)[] = [];
   private stopped = false;
   private generation = 0;
+  private resyncMs: number | undefined;
   synced = false;
 
   constructor(
@@ -155,6 +157,16 @@ class ScopeWatch {
 
   start(): void {
     void this.relist();
+  }
+
+  /** Lowers the re-list interval to `ms` (when shorter than the current one) and re-arms the timer. */
+  resyncAtLeastEvery(ms: number): void {
+    if (this.resyncMs !== undefined && this.resyncMs <= ms) return;
+    this.resyncMs = ms;
+    if (this.synced) {
+      clearTimeout(this.resyncTimer);
+      this.scheduleResync();
+    }
   }
 
   stop(): void {
@@ -268,7 +280,7 @@ class ScopeWatch {
   }
 
   private scheduleResync(): void {
-    const every = this.options.resyncMs ?? 600_000;
+    const every = this.resyncMs ?? this.options.resyncMs ?? 600_000;
     this.resyncTimer = setTimeout(() => void this.relist(), every * (0.9 + Math.random() * 0.2));
     this.resyncTimer.unref();
   }

@@ -13,6 +13,8 @@ export interface LiveEvent {
 export interface SnapshotOptions {
   /** How long to wait for watches that are not synced yet (a cold cache) before giving up. */
   readonly waitMs: number;
+  /** Re-list the kinds these refs span at least this often (env.yaml `drift.resync`); the shortest asked wins. */
+  readonly resyncMs?: number;
   readonly signal?: AbortSignal;
 }
 

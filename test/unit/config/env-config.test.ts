@@ -49,9 +49,16 @@ describe('parseEnvConfig', () => {
       rollout: { strategy: 'canary', timeout: 600_000 },
       rollback: { automatic: true },
       history: { limit: 10 },
+      drift: { mode: 'correct', resync: 600_000 },
       traffic: { provider: 'gateway-api' },
       preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
     });
+  });
+
+  it('reads drift handling, and refuses a mode it does not know and a resync below a minute', () => {
+    expect(parseObject({ ...validEnv(), drift: { mode: 'report', resync: '2m' } }).drift).toEqual({ mode: 'report', resync: 120_000 });
+    expect(() => parseObject({ ...validEnv(), drift: { mode: 'ignore' } })).toThrow(/drift\.mode/);
+    expect(() => parseObject({ ...validEnv(), drift: { resync: '10s' } })).toThrow(/drift\.resync/);
   });
 
   it("defaults the Gateway's namespace to the environment's", () => {

@@ -30,6 +30,7 @@ export interface CachedLive {
  */
 export async function cachedLive(
   state: EnvLiveState | undefined,
+  env: EnvConfig,
   desired: readonly KubeObject[],
   inventory: readonly ObjectRef[],
   signal: AbortSignal,
@@ -37,7 +38,7 @@ export async function cachedLive(
 ): Promise<CachedLive | undefined> {
   if (state === undefined) return undefined;
   const refs = [...new Map([...desired.map(refOf), ...inventory].map((ref) => [refKey(ref), ref])).values()];
-  const live = await state.cache.snapshot(refs, { waitMs: COLD_CACHE_WAIT_MS, signal });
+  const live = await state.cache.snapshot(refs, { waitMs: COLD_CACHE_WAIT_MS, resyncMs: env.drift.resync, signal });
   if (live === undefined) {
     onFallback('the live-state cache is not synced (cold, or a watch is re-listing): reading and dry-running every object');
     return undefined;
