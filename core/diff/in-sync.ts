@@ -1,17 +1,18 @@
 // Which live objects are known to match what the pipeline last applied, so a deploy can skip their dry-run.
 import type { KubeObject } from '../kube/object.js';
 import { refKey, refOf } from '../kube/object.js';
-import { desiredHash, ownedFieldsHash } from './owned-fields.js';
+import { canonicalJson } from '../release/manifest-digest.js';
+import { sha256Hex } from '../hash/sha256.js';
+import { changedFields, desiredHash, ownedFields, ownedFieldsHash } from './owned-fields.js';
 
 interface Known {
   /** {@link desiredHash} of the object as last applied (or confirmed unchanged). */
   readonly desired: string;
   /** {@link ownedFieldsHash} of the live object right after. */
   readonly owned: string;
+  /** The owned fields themselves, to name what moved. */
+  readonly fields: Record<string, unknown>;
 }
-
-/** What a live object says about an object the memo knows. */
-export type LiveCheck = 'unknown' | 'same' | 'moved';
 
 /**
  * Per environment: for each object, the desired state the field manager last applied and a hash of the fields it
@@ -38,17 +39,24 @@ export class InSyncMemo {
 
   /** Records that `live` is the result of applying `desired` (an apply's answer, or a live object a dry-run confirmed). */
   remember(desired: KubeObject, live: KubeObject): void {
-    const owned = ownedFieldsHash(live, this.manager);
+    const fields = ownedFields(live, this.manager);
     const key = refKey(refOf(desired));
-    if (owned === undefined) this.known.delete(key);
-    else this.known.set(key, { desired: desiredHash(desired), owned });
+    if (fields === undefined) this.known.delete(key);
+    else this.known.set(key, { desired: desiredHash(desired), owned: sha256Hex(canonicalJson(fields)), fields });
   }
 
-  /** Whether a new state of a known object (by its refKey) still holds what the manager applied; `undefined`: deleted. */
-  check(key: string, live: KubeObject | undefined): LiveCheck {
+  /**
+   * The owned fields of a known object (by refKey) that a new live state changed, or `['(deleted)']` when it is
+   * gone; undefined when the object is not known or nothing owned moved.
+   */
+  moved(key: string, live: KubeObject | undefined): string[] | undefined {
     const known = this.known.get(key);
-    if (known === undefined) return 'unknown';
-    return live !== undefined && ownedFieldsHash(live, this.manager) === known.owned ? 'same' : 'moved';
+    if (known === undefined) return undefined;
+    if (live === undefined) return ['(deleted)'];
+    const now = ownedFields(live, this.manager);
+    if (now === undefined) return ['(every field: no longer applied by this manager)'];
+    if (sha256Hex(canonicalJson(now)) === known.owned) return undefined;
+    return changedFields(known.fields, now);
   }
 
   forget(key: string): void {

@@ -25,11 +25,48 @@ export function managedFieldsOf(obj: KubeObject): readonly ManagedFieldsEntry[] 
  * resource), with the field set itself; undefined when the manager applies nothing to it.
  */
 export function ownedFieldsHash(live: KubeObject, manager: string): string | undefined {
+  const owned = ownedFields(live, manager);
+  return owned === undefined ? undefined : sha256Hex(canonicalJson(owned));
+}
+
+/** The {@link project}ion of `live` onto what `manager` applied to it; undefined when it applied nothing. */
+export function ownedFields(live: KubeObject, manager: string): Record<string, unknown> | undefined {
   const entry = managedFieldsOf(live).find(
     (e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '',
   );
-  if (entry?.fieldsV1 === undefined) return undefined;
-  return sha256Hex(canonicalJson(project(live, entry.fieldsV1)));
+  return entry?.fieldsV1 === undefined ? undefined : project(live, entry.fieldsV1);
+}
+
+/**
+ * The fields whose owned value differs between two projections (or that one of them no longer owns), as readable
+ * paths: `spec.replicas`, `spec.template.spec.containers[name=api].image`.
+ */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>, at = ''): string[] {
+  const changed: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key === '.') continue;
+    const a = before[key];
+    const b = after[key];
+    const path = joinPath(at, key);
+    if (isRecord(a) && isRecord(b) && isProjection(a) && isProjection(b)) changed.push(...changedFields(a, b, path));
+    else if (canonicalJson(a) !== canonicalJson(b)) changed.push(path);
+  }
+  return changed;
+}
+
+function joinPath(at: string, key: string): string {
+  const rest = key.slice(2);
+  if (key.startsWith('f:')) return at === '' ? rest : `${at}.${rest}`;
+  if (key.startsWith('k:')) {
+    const keys = Object.entries(JSON.parse(rest) as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`);
+    return `${at}[${keys.join(',')}]`;
+  }
+  return `${at}[${rest}]`;
+}
+
+/** A nested projection (its keys are fieldsV1 keys), as opposed to an owned leaf value that happens to be an object. */
+function isProjection(value: Record<string, unknown>): boolean {
+  return Object.keys(value).every((key) => key === '.' || /^[fkvi]:/.test(key));
 }
 
 /** `sha256` of a desired object as it is applied: equal hashes apply the same thing. */

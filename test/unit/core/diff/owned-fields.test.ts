@@ -105,10 +105,13 @@ describe('InSyncMemo', () => {
     expect(memo.inSync({ ...desired, spec: { replicas: 3 } }, deployment())).toBe(false);
     expect(memo.inSync(desired, deployment({ image: 'api:edited' }))).toBe(false);
     expect(memo.inSync(desired, undefined)).toBe(false);
-    expect(memo.check(key, deployment())).toBe('same');
-    expect(memo.check(key, deployment({ image: 'api:edited' }))).toBe('moved');
-    expect(memo.check(key, undefined)).toBe('moved');
+    expect(memo.moved(key, deployment({ env: 'other manager' }))).toBeUndefined();
+    expect(memo.moved(key, deployment({ image: 'api:edited', replicas: 4 }))).toEqual([
+      'spec.replicas',
+      'spec.template.spec.containers[name=api].image',
+    ]);
+    expect(memo.moved(key, undefined)).toEqual(['(deleted)']);
     memo.forget(key);
-    expect(memo.check(key, deployment())).toBe('unknown');
+    expect(memo.moved(key, deployment({ image: 'api:edited' }))).toBeUndefined();
   });
 });
