@@ -45,10 +45,12 @@ export function changedFields(before: Record<string, unknown>, after: Record<str
   const changed: string[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (key === '.') continue;
-    const a = before[key];
-    const b = after[key];
+    // A side that no longer owns a subtree (another manager took its fields over) counts as owning none of it.
+    const a = before[key] ?? (isNested(after[key]) ? {} : undefined);
+    const b = after[key] ?? (isNested(before[key]) ? {} : undefined);
     const path = joinPath(at, key);
-    if (isRecord(a) && isRecord(b) && isProjection(a) && isProjection(b)) changed.push(...changedFields(a, b, path));
+    if (isRecord(a) && isRecord(b) && (isNested(a) || isNested(b)) && !isLeafValue(a) && !isLeafValue(b))
+      changed.push(...changedFields(a, b, path));
     else if (canonicalJson(a) !== canonicalJson(b)) changed.push(path);
   }
   return changed;
@@ -65,8 +67,12 @@ function joinPath(at: string, key: string): string {
 }
 
 /** A nested projection (its keys are fieldsV1 keys), as opposed to an owned leaf value that happens to be an object. */
-function isProjection(value: Record<string, unknown>): boolean {
-  return Object.keys(value).every((key) => key === '.' || /^[fkvi]:/.test(key));
+function isLeafValue(value: Record<string, unknown>): boolean {
+  return Object.keys(value).length > 0 && !isNested(value);
+}
+
+function isNested(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => key === '.' || /^[fkvi]:/.test(key));
 }
 
 /** `sha256` of a desired object as it is applied: equal hashes apply the same thing. */
@@ -75,14 +81,18 @@ export function desiredHash(desired: KubeObject): string {
 }
 
 /**
- * The most recent writer of `obj` other than `manager` (by managedFields time, main resource only): who a change
- * that `manager` did not make most likely came from. Undefined when no other manager wrote it.
+ * The manager that wrote `obj` last (newest managedFields time on the main resource; on a tie, one other than
+ * `self`): who made the change a watch just reported. Undefined when no entry has a time.
  */
-export function lastOtherManager(obj: KubeObject, manager: string): string | undefined {
-  const others = managedFieldsOf(obj)
-    .filter((e) => e.manager !== undefined && e.manager !== manager && (e.subresource ?? '') === '')
-    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
-  return others.at(-1)?.manager;
+export function latestWriter(obj: KubeObject, self: string): string | undefined {
+  let latest: ManagedFieldsEntry | undefined;
+  for (const entry of managedFieldsOf(obj)) {
+    if (entry.manager === undefined || entry.time === undefined || (entry.subresource ?? '') !== '') continue;
+    const newer = latest?.time === undefined || entry.time > latest.time;
+    const tieWonByOther = latest?.time === entry.time && latest.manager === self && entry.manager !== self;
+    if (newer || tieWonByOther) latest = entry;
+  }
+  return latest?.manager;
 }
 
 /**

@@ -77,7 +77,9 @@ export async function deployEnvironment(
     return run.finish(failedEarly(run, terminal, run.data.changeSet));
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
-  return deploy(run, prepared, pins);
+  const result = await deploy(run, prepared, pins);
+  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request);
+  return result;
 }
 
 /**
@@ -227,7 +229,11 @@ async function rollOut(
   if (run.data.pruned !== true)
     await run.step(
       'prune',
-      () => pruneObjects(pruneList(changeSet), cluster, signal),
+      () => {
+        // Deleted by the pipeline itself: not drift.
+        for (const ref of pruneList(changeSet)) run.deps.liveState(env)?.memo.forget(refKey(ref));
+        return pruneObjects(pruneList(changeSet), cluster, signal);
+      },
       () => ({ pruned: true }),
     );
   // 9. Wait for the health of what was applied; Degraded fails fast, the env's rollout timeout bounds the rest.

@@ -46,7 +46,7 @@ export async function auditFrom(namespace: string): Promise<AuditWindow> {
           return events
             .slice(0, index)
             .filter((event) => event.objectRef?.namespace === namespace || event.objectRef?.name === namespace)
-            // The controllers (they share the platform's admin identity) update status: not the pipeline's requests.
+            // The controllers and kwok (they share the platform's admin identity) write status and pods: not the pipeline's requests.
             .filter((event) => !/^kube-(controller-manager|scheduler)\//.test(event.userAgent ?? ''))
             .map((event) => ({
               verb: event.verb,

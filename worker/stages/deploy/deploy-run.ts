@@ -20,6 +20,7 @@ export function resolveDeps(deps: DeployDeps): ResolvedDeps {
     ...deps,
     fieldManager: deps.fieldManager ?? 'gantry',
     liveState: deps.liveState ?? (() => undefined),
+    deployed: deps.deployed ?? (() => undefined),
     secretSalt: deps.secretSalt ?? PROCESS_SALT,
     healthPolling: deps.healthPolling ?? { initialMs: 250, maxMs: 2_000 },
     now: deps.now ?? Date.now,

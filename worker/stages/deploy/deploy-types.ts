@@ -1,6 +1,6 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
 import type { EnvConfig } from '../../../core/config/env-config.js';
-import type { DeployMode } from '../../../core/deploy/deploy-request.js';
+import type { DeployMode, DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import type { AggregateHealth } from '../../../core/health/aggregate-health.js';
 import type { ObjectRef } from '../../../core/kube/object.js';
@@ -41,6 +41,8 @@ export interface DeployDeps {
    * worker/stages/deploy/live-state.ts); undefined: every deploy reads and dry-runs every object. Default: none.
    */
   readonly liveState?: (env: EnvConfig) => EnvLiveState | undefined;
+  /** Told when a deploy of an environment succeeded (the drift watch measures from it). Default: nothing. */
+  readonly deployed?: (env: EnvConfig, request: DeployRequest) => void;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;
   /** Salt of the markers that stand for Secret values in diffs. Default: random per process. */

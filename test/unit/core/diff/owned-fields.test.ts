@@ -1,5 +1,5 @@
 import { InSyncMemo } from '../../../../core/diff/in-sync.js';
-import { lastOtherManager, ownedFieldsHash, project } from '../../../../core/diff/owned-fields.js';
+import { changedFields, latestWriter, ownedFieldsHash, project } from '../../../../core/diff/owned-fields.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 import { refKey, refOf } from '../../../../core/kube/object.js';
 
@@ -82,11 +82,20 @@ describe('ownedFieldsHash', () => {
       { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
     ];
     expect(ownedFieldsHash(deployment({ managers }), 'gantry')).not.toBe(ownedFieldsHash(deployment(), 'gantry'));
-    expect(lastOtherManager(deployment({ managers }), 'gantry')).toBe('kubectl-edit');
+    expect(latestWriter(deployment({ managers }), 'gantry')).toBe('kubectl-edit');
   });
 
   it('is undefined for an object the manager never applied', () => {
     expect(ownedFieldsHash(deployment({ managers: [] }), 'gantry')).toBeUndefined();
+  });
+});
+
+describe('changedFields', () => {
+  it('names a field another manager took over, down to the leaf', () => {
+    const before = { 'f:data': { '.': true, 'f:a': 'on' }, 'f:metadata': { 'f:labels': { 'f:x': 'y' } } };
+    expect(changedFields(before, { 'f:metadata': { 'f:labels': { 'f:x': 'y' } } })).toEqual(['data.a']);
+    expect(changedFields({ 'f:data': { 'f:a': 'on' } }, { 'f:data': { 'f:a': 'off' } })).toEqual(['data.a']);
+    expect(changedFields({ 'f:spec': { 'f:x': { a: 1 } } }, { 'f:spec': { 'f:x': { a: 2 } } })).toEqual(['spec.x']);
   });
 });
 
