@@ -46,8 +46,9 @@ export async function auditFrom(namespace: string): Promise<AuditWindow> {
           return events
             .slice(0, index)
             .filter((event) => event.objectRef?.namespace === namespace || event.objectRef?.name === namespace)
-            // The controllers and kwok (they share the platform's admin identity) write status and pods: not the pipeline's requests.
-            .filter((event) => !/^kube-(controller-manager|scheduler)\//.test(event.userAgent ?? ''))
+            // The controllers and kwok share the platform's admin identity; their status and pod writes are not the
+            // pipeline's requests.
+            .filter((event) => !/^(kube-controller-manager|kube-scheduler|kwok)\//.test(event.userAgent ?? ''))
             .map((event) => ({
               verb: event.verb,
               resource: event.objectRef?.resource ?? '',
