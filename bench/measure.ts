@@ -1,5 +1,5 @@
 // Small measuring helpers shared by the benchmarks.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ); 100 on every Linux build the platform runs on. */
 const USER_HZ = 100;
@@ -21,6 +21,22 @@ export function cpuMsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU milliseconds of `pid` and its direct children (a node:cluster primary and its workers), as {@link cpuMsOf}. */
+export function cpuMsOfTree(pid: number): number {
+  let total = cpuMsOf(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 (the parent's pid) is the second after the command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) total += cpuMsOf(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /** The median of `xs`: the middle value, or the mean of the two middle values; NaN for no values. */

@@ -19,6 +19,8 @@ export interface WebhookProcessOptions {
   readonly namespace: string;
   /** Where its JSON log lines go. */
   readonly logFile: string;
+  /** GANTRY_WEBHOOK_WORKERS: `1`, a count, or `auto`. */
+  readonly workers: string;
   /** When set, runs under `node --cpu-prof` and writes the profile here on exit. */
   readonly profileDir?: string;
 }
@@ -37,6 +39,7 @@ export async function startWebhookProcess(options: WebhookProcessOptions): Promi
       GANTRY_QUEUE_PREFIX: options.namespace,
       GANTRY_LOG_LEVEL: 'info',
       PORT: String(port),
+      GANTRY_WEBHOOK_WORKERS: options.workers,
     },
     stdio: ['ignore', log, log],
   });

@@ -23,6 +23,8 @@ export const Reason = {
   ImmutableFieldChanged: 'ImmutableFieldChanged',
   /** Apply failed for a reason that no more specific constant names. */
   ApplyFailed: 'ApplyFailed',
+  /** Validating and applying the objects took longer than the environment's `apply.timeout` and were stopped. */
+  ApplyTimedOut: 'ApplyTimedOut',
   /** The pipeline's identity may not do this (401/403). */
   Forbidden: 'Forbidden',
   /** The object, its namespace or its kind does not exist (404), or a watched object disappeared. */
@@ -107,7 +109,10 @@ export const Reason = {
   JobFailed: 'JobFailed',
   /** A HorizontalPodAutoscaler cannot reach or scale its target. */
   ScaleTargetInvalid: 'ScaleTargetInvalid',
-  /** A HorizontalPodAutoscaler works but cannot read its metrics yet; not a failure. */
+  /**
+   * Metrics cannot be read: a HorizontalPodAutoscaler's (it works, not a failure), or the canary analysis's source
+   * (Prometheus down or answering an error; retryable).
+   */
   MetricsUnavailable: 'MetricsUnavailable',
   /** The object's `Stalled` condition is true: its controller gave up. */
   Stalled: 'Stalled',
@@ -131,6 +136,7 @@ const RETRYABLE: ReadonlySet<Reason> = new Set<Reason>([
   Reason.GitFetchFailed,
   Reason.QueueUnavailable,
   Reason.RegistryUnavailable,
+  Reason.MetricsUnavailable,
 ]);
 
 /** True when retrying the same step later may succeed (transient trouble); false when it is terminal. */

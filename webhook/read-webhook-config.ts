@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** The webhook service's settings, read once from the environment. */
@@ -12,6 +13,11 @@ export interface WebhookConfig {
   readonly queuePrefix: string;
   /** `GANTRY_LOG_LEVEL`, default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * `GANTRY_WEBHOOK_WORKERS`: server processes sharing the port (node:cluster), a number or `auto` (one per CPU
+   * the process may run on). Default 1: in a cluster, scale with replicas and CPU requests instead.
+   */
+  readonly workers: number;
 }
 
 /** The environment is not a usable configuration; the message lists every problem and how to fix it. */
@@ -40,6 +46,13 @@ const schema = z.object({
     .string()
     .default('gantry')
     .refine((value) => /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(value), { error: 'must be letters, digits, "-" and "_", for example gantry (braces are added for Redis Cluster)' }),
+  GANTRY_WEBHOOK_WORKERS: z
+    .string()
+    .default('1')
+    .refine((value) => value === 'auto' || (/^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= 256), {
+      error: 'must be a number of processes from 1 to 256, or auto (one per CPU), for example 2',
+    })
+    .transform((value) => (value === 'auto' ? availableParallelism() : Number(value))),
   GANTRY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -67,5 +80,6 @@ export function readWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
     port: vars.PORT,
     queuePrefix: vars.GANTRY_QUEUE_PREFIX,
     logLevel: vars.GANTRY_LOG_LEVEL,
+    workers: vars.GANTRY_WEBHOOK_WORKERS,
   });
 }

@@ -46,6 +46,7 @@ import { DriftWatch, describeDrift } from './drift-watch.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
+import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
 
@@ -153,7 +154,11 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     const delivery = planJobDelivery(job);
     let decision: PlanResult;
     try {
-      decision = await planDelivery(delivery, { git }, { signal: ctx.signal, log: ctx.log });
+      decision = await planDelivery(
+        delivery,
+        { git, deployed: deployedCommitFrom(deps.releaseStore) },
+        { signal: ctx.signal, log: ctx.log },
+      );
     } catch (error) {
       // A terminal failure (an invalid env.yaml) ends the job for good; GitHub must hear of it, or only the log
       // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.

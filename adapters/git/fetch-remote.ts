@@ -21,6 +21,19 @@ export async function fetchBranchesAndTags(gitDir: string, url: string, signal?:
 }
 
 /**
+ * Updates only `ref` (`refs/heads/main`) of the mirror from `url`: what one push needs, without the other branches'
+ * and the tags' objects (with protocol v2 the server advertises only that ref, too).
+ * @throws {GitFetchError} classified from git's message; the abort reason when `signal` aborts
+ */
+export async function fetchRef(gitDir: string, url: string, ref: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await gitAt(gitDir, { signal }).raw(['fetch', '--quiet', '--no-tags', '--', url, `+${ref}:${ref}`]);
+  } catch (error) {
+    throw fetchError(error, url, signal);
+  }
+}
+
+/**
  * Fetches one commit by id, for commits no branch reaches (GitHub serves any reachable commit, including fork pull
  * request heads). Best effort: a server that refuses wants by id just leaves the commit missing.
  */

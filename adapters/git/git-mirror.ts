@@ -2,13 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBareMirror } from './ensure-bare-mirror.js';
 import { GitFetchError, UnknownCommitError } from './errors.js';
-import { fetchBranchesAndTags, fetchOneCommit } from './fetch-remote.js';
+import { fetchBranchesAndTags, fetchOneCommit, fetchRef } from './fetch-remote.js';
 import { maskCredentials } from './mask-credentials.js';
 import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
-import { retryWithBackoff, type BackoffOptions } from './retry-with-backoff.js';
+import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 
 /** The subset of a pino logger the mirror writes to. */
 export interface GitLogger {
@@ -21,7 +21,7 @@ export interface GitMirrorOptions {
   /** Directory holding one bare mirror per repository; created if missing. */
   readonly cacheDir: string;
   /** Retries of a failing `git fetch` inside one call. Default: 4 attempts from 250 ms, doubling, capped at 5 s. */
-  readonly retry?: BackoffOptions;
+  readonly retry?: Partial<BackoffPolicy>;
   /** Longest wait for another worker's fetch into the same mirror. Default 10 minutes. */
   readonly lockTimeoutMs?: number;
   /** A lock not refreshed for this long belongs to a dead worker. Default 2 minutes. */
@@ -34,6 +34,12 @@ export interface GitMirrorOptions {
 export interface FetchOptions {
   /** Cancels waiting, retrying and the running git process. */
   readonly signal?: AbortSignal;
+  /**
+   * The ref the commit is expected on (`refs/heads/main`, a push's `ref`): only that ref is fetched, and every
+   * branch and tag only when the commit is not there (a force push raced, the ref moved on). Without it, every
+   * branch and tag is fetched.
+   */
+  readonly ref?: string;
 }
 
 const SILENT: GitLogger = { info: () => {}, warn: () => {} };
@@ -77,7 +83,7 @@ export class GitMirror {
     await mkdir(this.options.cacheDir, { recursive: true });
     const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
     try {
-      await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal), lockOptions);
+      await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal, options.ref), lockOptions);
     } catch (error) {
       if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
       throw error;
@@ -86,26 +92,53 @@ export class GitMirror {
     return repo;
   }
 
-  private async fetchLocked(cloneUrl: string, repo: MirrorRepository, sha: string, signal?: AbortSignal): Promise<void> {
+  private async fetchLocked(
+    cloneUrl: string,
+    repo: MirrorRepository,
+    sha: string,
+    signal?: AbortSignal,
+    ref?: string,
+  ): Promise<void> {
     await ensureBareMirror(repo.gitDir, signal);
     // Another worker may have fetched this commit while we waited for the lock.
     if (await repo.hasCommit(sha, { signal })) return;
     const started = Date.now();
-    const attempt = async () => {
-      const removed = await removeStaleGitLocks(repo.gitDir);
-      if (removed.length > 0) this.logger.warn({ url: repo.url, removed }, 'removed git lock files left by a dead process');
-      await fetchBranchesAndTags(repo.gitDir, cloneUrl, signal);
-    };
-    await retryWithBackoff(attempt, isRetryableFetch, {
-      ...this.options.retry,
-      signal,
-      onRetry: (error, delayMs) =>
-        this.logger.warn({ url: repo.url, delayMs, err: describe(error) }, 'git fetch failed; retrying'),
-    });
+    // The one ref first, once: any failure (the ref is gone, the remote is down) falls through to the full fetch,
+    // whose retries and errors are the ones reported.
+    if (ref !== undefined && /^refs\/(heads|tags)\/./.test(ref)) {
+      const fetched = await fetchRef(repo.gitDir, cloneUrl, ref, signal).then(
+        () => true,
+        (error: unknown) => {
+          signal?.throwIfAborted();
+          this.logger.info({ url: repo.url, ref, err: describe(error) }, 'git fetch of one ref failed; fetching all');
+          return false;
+        },
+      );
+      if (fetched && (await repo.hasCommit(sha, { signal }))) {
+        this.logger.info({ url: repo.url, sha, ref, ms: Date.now() - started }, 'git fetch done');
+        return;
+      }
+    }
+    await this.fetchWithRetries(repo, () => fetchBranchesAndTags(repo.gitDir, cloneUrl, signal), signal);
     this.logger.info({ url: repo.url, sha, ms: Date.now() - started }, 'git fetch done');
     // A commit no branch or tag reaches (a fork's pull request head) can still be fetched by id where the server
     // allows it, as GitHub does.
     if (!(await repo.hasCommit(sha, { signal }))) await fetchOneCommit(repo.gitDir, cloneUrl, sha, signal);
+  }
+
+  /** One `git fetch`, retried with backoff; stale lock files of a dead process are removed before each try. */
+  private async fetchWithRetries(repo: MirrorRepository, fetch: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const attempt = async () => {
+      const removed = await removeStaleGitLocks(repo.gitDir);
+      if (removed.length > 0) this.logger.warn({ url: repo.url, removed }, 'removed git lock files left by a dead process');
+      await fetch();
+    };
+    await withBackoff(attempt, { ...DEFAULT_BACKOFF, ...this.options.retry }, {
+      retryable: isRetryableFetch,
+      ...(signal && { signal }),
+      onRetry: (error, delayMs) =>
+        this.logger.warn({ url: repo.url, delayMs, err: describe(error) }, 'git fetch failed; retrying'),
+    });
   }
 
   private async hasCommitIfExists(repo: MirrorRepository, sha: string, signal?: AbortSignal): Promise<boolean> {

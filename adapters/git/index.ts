@@ -12,4 +12,4 @@ export {
 } from './errors.js';
 export { maskCredentials } from './mask-credentials.js';
 export { resolveRef } from './resolve-ref.js';
-export type { BackoffOptions } from './retry-with-backoff.js';
+export type { BackoffPolicy } from '../common/with-backoff.js';

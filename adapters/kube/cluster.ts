@@ -20,16 +20,16 @@ import { dryRunAll } from './dry-run.js';
 import { KubeLiveCache } from './live-cache.js';
 import { getManyObjects, getObject, listObjects } from './read.js';
 import type { KubeClient } from './request.js';
-import type { RetryPolicy } from './retry.js';
-import { DEFAULT_RETRY } from './retry.js';
+import type { BackoffPolicy } from '../common/with-backoff.js';
+import { DEFAULT_BACKOFF } from '../common/with-backoff.js';
 import { readRollout } from './rollout.js';
 import { KubeTransport } from './transport.js';
 
 export interface KubeClusterOptions {
   /** Requests in flight per batch call (dry run, apply, getMany). Default 12. */
   readonly concurrency?: number;
-  /** Backoff for retryable errors. Default: 4 attempts from 200 ms, doubling, capped at 5 s. */
-  readonly retry?: Partial<RetryPolicy>;
+  /** Backoff for retryable errors (429s wait their Retry-After). Default: 4 attempts from 250 ms, doubling, capped at 5 s. */
+  readonly retry?: Partial<BackoffPolicy>;
   /** A request with no response after this long fails as `Timeout`. Default 30 s. */
   readonly requestTimeoutMs?: number;
 }
@@ -46,7 +46,7 @@ export class KubeCluster implements Cluster {
     this.kc = kc;
     const concurrency = options.concurrency ?? 12;
     const transport = new KubeTransport(kc, { requestTimeoutMs: options.requestTimeoutMs, maxSockets: concurrency * 2 });
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const retry = { ...DEFAULT_BACKOFF, ...options.retry };
     this.kube = { transport, discovery: new Discovery(transport, retry), retry, concurrency };
   }
 

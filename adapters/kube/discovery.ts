@@ -3,9 +3,9 @@
 import type { ObjectRef } from '../../core/kube/object.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
 import type { ErrorContext } from './errors.js';
-import { fromFailure, fromResponse, reframe } from './errors.js';
-import type { RetryPolicy } from './retry.js';
-import { withRetry } from './retry.js';
+import { clusterRetryRules, fromFailure, fromResponse, reframe } from './errors.js';
+import type { BackoffPolicy } from '../common/with-backoff.js';
+import { withBackoff } from '../common/with-backoff.js';
 import type { KubeTransport } from './transport.js';
 
 /** A kind as the server serves it. */
@@ -30,7 +30,7 @@ export class Discovery {
 
   constructor(
     private readonly transport: KubeTransport,
-    private readonly retry: RetryPolicy,
+    private readonly retry: BackoffPolicy,
   ) {}
 
   /** The resource serving `kind` in `group/version`; a ClusterError `KindNotFound` when none does. */
@@ -69,11 +69,11 @@ export class Discovery {
   private async fetch(gv: string): Promise<readonly ApiResource[] | undefined> {
     const ctx: ErrorContext = { operation: 'discovery', subject: gv };
     const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-    const res = await withRetry(async () => {
+    const res = await withBackoff(async () => {
       const answer = await this.transport.request({ method: 'GET', path }).catch((err: unknown) => Promise.reject(fromFailure(err, ctx)));
       if (answer.status !== 200 && answer.status !== 404) throw fromResponse(answer, ctx);
       return answer;
-    }, this.retry);
+    }, this.retry, clusterRetryRules());
     if (res.status === 404) return undefined;
     return ((res.body as { resources?: ApiResource[] }).resources ?? []).filter((r) => typeof r.name === 'string');
   }

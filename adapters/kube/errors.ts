@@ -3,6 +3,7 @@ import type { ObjectRef } from '../../core/kube/object.js';
 import type { ClusterErrorCode, ClusterOperation } from '../../core/ports/cluster-error.js';
 import { ClusterError } from '../../core/ports/cluster-error.js';
 import type { KubeResponse } from './transport.js';
+import type { RetryRules } from '../common/with-backoff.js';
 
 /** What an error is about: the operation and the object (or, for lists and discovery, a subject). */
 export interface ErrorContext {
@@ -94,4 +95,16 @@ function asStatus(body: unknown): Status {
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
   const seconds = Number(Array.isArray(value) ? value[0] : value);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * The API server's retry rules: a ClusterError that is not terminal (unreachable, 5xx, 408, 409, 429) is retried,
+ * after the `Retry-After` the server sent (priority and fairness answers 429 with one) when it sent one.
+ */
+export function clusterRetryRules(signal?: AbortSignal): RetryRules {
+  return {
+    retryable: (err) => err instanceof ClusterError && !err.terminal,
+    retryAfterMs: (err) => (err instanceof ClusterError ? err.retryAfterMs : undefined),
+    ...(signal && { signal }),
+  };
 }

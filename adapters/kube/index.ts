@@ -5,4 +5,4 @@ export { KubeconfigNotFoundError, loadKubeConfig } from './load-kubeconfig.js';
 export { KubeReleaseStore, type KubeReleaseStoreOptions } from './release-store.js';
 export { RELEASE_SECRET_TYPE, releaseSecretName, releaseSelector } from './release-secret.js';
 export { formatSelector } from './rollout.js';
-export type { RetryPolicy } from './retry.js';
+export type { BackoffPolicy } from '../common/with-backoff.js';

@@ -5,16 +5,16 @@ import { ClusterError } from '../../core/ports/cluster-error.js';
 import type { Discovery, ResolvedKind } from './discovery.js';
 import { scopeRef } from './discovery.js';
 import type { ErrorContext } from './errors.js';
-import { fromFailure, fromResponse } from './errors.js';
-import type { RetryPolicy } from './retry.js';
-import { withRetry } from './retry.js';
+import { clusterRetryRules, fromFailure, fromResponse } from './errors.js';
+import type { BackoffPolicy } from '../common/with-backoff.js';
+import { withBackoff } from '../common/with-backoff.js';
 import type { KubeRequest, KubeResponse, KubeTransport } from './transport.js';
 
 /** What every verb needs: the connection, the discovery cache, and the policies. */
 export interface KubeClient {
   readonly transport: KubeTransport;
   readonly discovery: Discovery;
-  readonly retry: RetryPolicy;
+  readonly retry: BackoffPolicy;
   /** Requests in flight per batch call. */
   readonly concurrency: number;
 }
@@ -24,14 +24,14 @@ export interface KubeClient {
  * rejects with a ClusterError otherwise.
  */
 export function send(kube: KubeClient, req: KubeRequest, ctx: ErrorContext, accept: (status: number) => boolean = isSuccess): Promise<KubeResponse> {
-  return withRetry(
+  return withBackoff(
     async () => {
       const res = await kube.transport.request(req).catch((err: unknown) => Promise.reject(fromFailure(err, ctx, req.signal)));
       if (!accept(res.status)) throw fromResponse(res, ctx);
       return res;
     },
     kube.retry,
-    req.signal,
+    clusterRetryRules(req.signal),
   );
 }
 

@@ -42,6 +42,38 @@ const clusterSchema = z
     return { name: cluster.name, ...(context !== undefined && { context }) };
   });
 
+// The metrics source's address. Credentials in it would reach logs and check runs (the analysis names its source),
+// so they are refused; a path prefix is fine (a Prometheus behind a proxy at /prometheus).
+const prometheusUrl = z
+  .string()
+  .superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL, for example http://prometheus.monitoring:9090' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      ctx.addIssue({ code: 'custom', message: `must be an http or https URL, not ${url.protocol.slice(0, -1)}` });
+    else if (url.username || url.password)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not carry credentials (they would be printed with the source); not supported yet',
+      });
+    else if (url.search || url.hash)
+      ctx.addIssue({ code: 'custom', message: 'must be the server\'s base URL, without a query or fragment' });
+  })
+  .describe('the Prometheus server whose HTTP API the canary analysis queries, for example http://prometheus:9090');
+
+/** How App Mesh virtual nodes find their version's pods (env.yaml `traffic.discovery`). */
+export type MeshDiscoveryConfig = { type: 'dns' } | { type: 'cloud-map'; namespace: string };
+
+const meshDiscovery = (discovery: { type: 'dns' | 'cloud-map'; namespace?: string | undefined }): MeshDiscoveryConfig =>
+  discovery.type === 'cloud-map' && discovery.namespace !== undefined
+    ? { type: 'cloud-map', namespace: discovery.namespace }
+    : { type: 'dns' };
+
 /** The zod schema of env.yaml, before defaults that depend on other fields are filled in. Prefer {@link parseEnvConfig}. */
 export const envConfigSchema = z
   .strictObject({
@@ -84,8 +116,36 @@ export const envConfigSchema = z
             error: 'must be an App Mesh mesh name: letters, digits, "-" and "_" (for example shop)',
           })
           .optional(),
+        discovery: z
+          .strictObject({
+            type: z.enum(['dns', 'cloud-map']).default('dns'),
+            namespace: z
+              .string()
+              .max(253)
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+                error: 'must be a Cloud Map namespace name: letters, digits, ".", "-" and "_" (for example shop.local)',
+              })
+              .optional()
+              .describe('the Cloud Map namespace (HTTP or private DNS) the virtual nodes are registered in'),
+          })
+          .superRefine((discovery, ctx) => {
+            if (discovery.type === 'cloud-map' && discovery.namespace === undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['namespace'],
+                message: 'is required with type cloud-map: the Cloud Map namespace the virtual nodes are found in',
+              });
+            if (discovery.type === 'dns' && discovery.namespace !== undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['namespace'],
+                message: 'applies to type cloud-map only: with dns, virtual nodes are found by their Services\' names',
+              });
+          })
+          .prefault({}),
       })
       .prefault({}),
+    analysis: z.strictObject({ prometheus: z.strictObject({ url: prometheusUrl }).optional() }).prefault({}),
     preview: z
       .strictObject({
         enabled: z.boolean().default(false),
@@ -102,11 +162,12 @@ export const envConfigSchema = z
       .prefault({}),
   })
   .transform((env) => {
-    const { gateway, ...traffic } = env.traffic;
+    const { gateway, discovery, ...traffic } = env.traffic;
     return {
       ...env,
       traffic: {
         ...traffic,
+        discovery: meshDiscovery(discovery),
         ...(gateway && { gateway: { name: gateway.name, namespace: gateway.namespace ?? env.namespace } }),
       },
       preview: { enabled: env.preview.enabled, namespacePrefix: env.preview.namespacePrefix ?? `${env.namespace}-pr-` },
@@ -171,6 +232,18 @@ export interface EnvConfig {
     readonly gateway?: { readonly name: string; readonly namespace: string };
     /** The App Mesh mesh name. Required when a canary goes through App Mesh. */
     readonly mesh?: string;
+    /**
+     * How App Mesh virtual nodes find their version's pods: `dns` (the Services' cluster DNS names) or `cloud-map`
+     * (instances in the named AWS Cloud Map namespace, kept in step with the versions). Default `dns`.
+     */
+    readonly discovery: { readonly type: 'dns' } | { readonly type: 'cloud-map'; readonly namespace: string };
+  };
+  readonly analysis: {
+    /**
+     * Where the canary gate reads the analysis metrics (app.yaml `canary.analysis`): a Prometheus server's base URL.
+     * Absent: no metrics source, the gate is readiness and restarts only, and the check run says so.
+     */
+    readonly prometheus?: { readonly url: string };
   };
   readonly preview: {
     /** Deploy each pull request that targets `branch` into its own namespace, removed when it closes. Default false. */

@@ -8,7 +8,7 @@ export type ReleaseDraft = Omit<Release, 'revision' | 'environment'>;
 
 /** The fields an update may change: how the attempt ended, and when it was last found still in place. */
 export type ReleaseUpdate = Partial<
-  Pick<Release, 'outcome' | 'reason' | 'message' | 'finishedAt' | 'timings' | 'verifiedAt'>
+  Pick<Release, 'outcome' | 'reason' | 'message' | 'finishedAt' | 'timings' | 'verifiedAt' | 'canaries'>
 >;
 
 /** A release with the manifests it applied: all a rollback needs. */

@@ -38,6 +38,57 @@ export const inventoryEntrySchema = z
 
 const reason = z.custom<Reason>(isReason, { error: 'is not a known reason' });
 
+const weightsSchema = z
+  .strictObject({ stable: z.number().min(0).max(100), canary: z.number().min(0).max(100) })
+  .readonly();
+
+/** One check of a canary's gate (core/canary/canary-gate.ts). */
+export const canaryGateRecordSchema = z
+  .strictObject({
+    /** 0-based step the check ran in. */
+    step: z.number().int().min(0),
+    verdict: z.enum(['pass', 'fail', 'inconclusive', 'fatal']),
+    findings: z.array(z.string()).readonly(),
+    at: z.string().min(1),
+  })
+  .readonly();
+export type CanaryGateRecord = z.infer<typeof canaryGateRecordSchema>;
+
+/**
+ * One app's canary within a release, recorded before each change of weights so a resumed job continues from it
+ * (core/canary/canary-progress.ts decides the transitions).
+ * - `stepping`: the route holds `weights` for step `step`; checks run.
+ * - `promoting` / `aborting`: decided, the worker is putting stable on the new version / back on the old one.
+ * - `promoted` / `aborted`: done; the route is 100/0 on stable, the canary scaled down.
+ */
+export const canaryProgressSchema = z
+  .strictObject({
+    app: z.string().min(1),
+    /** The traffic provider that holds the weights (`gateway-api`, `appmesh`). */
+    provider: z.string().min(1),
+    phase: z.enum(['stepping', 'promoting', 'promoted', 'aborting', 'aborted']),
+    /** 0-based index into app.yaml's `canary.steps`. */
+    step: z.number().int().min(0),
+    steps: z.number().int().min(1),
+    weights: weightsSchema,
+    /** ISO 8601: when the route moved to this step's weights. */
+    stepStartedAt: z.string().min(1),
+    /** The canary pods' restarts when they came up; only restarts after that fail the gate. */
+    restartsAtStart: z.number().int().min(0),
+    failedChecks: z.number().int().min(0),
+    inconclusiveChecks: z.number().int().min(0),
+    /** The latest checks, oldest first. */
+    gates: z.array(canaryGateRecordSchema).readonly(),
+    /** Set when a gate aborted the canary: the step and why. */
+    failure: z
+      .strictObject({ step: z.number().int().min(0), message: z.string() })
+      .readonly()
+      .optional(),
+    finishedAt: z.string().min(1).optional(),
+  })
+  .readonly();
+export type CanaryProgress = z.infer<typeof canaryProgressSchema>;
+
 /**
  * The record of one attempt on one environment, kept in the cluster (one object per release, like Helm's release
  * Secrets) so that history and rollback need nothing but the cluster. The store keeps the rendered manifests next
@@ -88,6 +139,8 @@ export const releaseSchema = z
       .array(z.strictObject({ name: z.string().min(1), reference: z.string().min(1) }).readonly())
       .readonly()
       .optional(),
+    /** The canaries this release walks or walked, one per canaried app; absent when nothing was canaried. */
+    canaries: z.array(canaryProgressSchema).readonly().optional(),
     /** Milliseconds per deploy step (`render`, `apply`, `rollout`...). */
     timings: z.record(z.string(), z.number().min(0)).readonly().optional(),
   })

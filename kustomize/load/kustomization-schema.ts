@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The kustomization file, as kustomize v5 decodes it: unknown fields are an error, every field has its Go type

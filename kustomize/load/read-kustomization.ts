@@ -1,6 +1,6 @@
 import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
-import { isJsonObject } from '../yaml/json-value.js';
+import { isJsonObject, type JsonObject } from '../yaml/json-value.js';
 import { PatchError, ReplacementError } from '../patch/index.js';
 import { describePath } from '../fs/file-system.js';
 import { isRemote, remoteRefusal, type FileLoader } from './file-loader.js';
@@ -56,7 +56,7 @@ export function parseKustomization(text: string, file: string): Kustomization {
   const doc = docs[0] ?? {};
   if (!isJsonObject(doc))
     throw new KustomizeError('invalid-kustomization', { file }, 'invalid Kustomization: not a mapping');
-  const parsed = KustomizationSchema.safeParse(doc);
+  const parsed = KustomizationSchema.safeParse(withGoFieldNames(doc));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const unknown = issue?.code === 'unrecognized_keys' ? issue.keys : [];
@@ -174,4 +174,21 @@ export function locate(error: unknown, file: string, field: string | undefined):
   if (error instanceof PatchError)
     throw new KustomizeError('patch-failed', { file, field }, error.message, { cause: error });
   throw error;
+}
+
+/** The kustomization's field names, by their lower case. */
+const FIELD_BY_LOWER_CASE = new Map(Object.keys(KustomizationSchema.shape).map((key) => [key.toLowerCase(), key]));
+
+/**
+ * The top-level keys as Go's encoding/json, which kustomize decodes kustomization files with, matches them to
+ * fields: an exact match first, else one that differs only in case (`nameprefix` is `namePrefix`); when two keys
+ * land on one field, the later one wins. Nested keys are matched exactly.
+ */
+function withGoFieldNames(doc: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(doc)) {
+    const field = key in KustomizationSchema.shape ? key : (FIELD_BY_LOWER_CASE.get(key.toLowerCase()) ?? key);
+    out[field] = value;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
 import {
@@ -30,7 +30,8 @@ import { transformReplicas } from './replicas.js';
  * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
  */
 
-const fieldSpecs = z.array(FieldSpecSchema).nullish();
+// Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
+const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
 const strMap = z.record(z.string(), z.string()).nullish();
 const str = z.string().nullish();
 
@@ -190,5 +191,11 @@ export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resou
   refuseExternal(config, Object.keys(GENERATORS));
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
   const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
-  return generate(kind, { ...c, name: c.metadata?.name, namespace: c.metadata?.namespace }, loader);
+  // The generator's own `name`/`namespace` (its arguments, inline) win; the config's metadata fills in what they
+  // leave empty, as kustomize's ConfigMapGenerator and SecretGenerator plugins do.
+  return generate(
+    kind,
+    { ...c, name: c.name || c.metadata?.name, namespace: c.namespace || c.metadata?.namespace },
+    loader,
+  );
 }

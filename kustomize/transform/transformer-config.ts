@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KustomizeFailure } from '../errors.js';
 import { FieldSpecSchema } from '../load/kustomization-schema.js';
 import { gvkSelected } from '../resource/res-id.js';

@@ -99,6 +99,8 @@ export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'last
   }
   // Only a text with a tab can break go-yaml's block scalar rule, so most texts skip the walk.
   if (text.includes('\t')) for (const doc of list) refuseTabIndentedBlockScalars(doc, text);
+  const last = list[list.length - 1];
+  if (last !== undefined && !text.endsWith('\n')) dropLineBreakAddedAtEnd(last, text);
   return { docs: list };
 }
 
@@ -125,6 +127,23 @@ function refuseTabIndentedBlockScalars(doc: Document.Parsed, text: string): void
           );
         }
         if (indent === 0 && line.slice(spaces).replace(/\r$/, '') !== '') indent = spaces;
+      }
+    },
+  });
+}
+
+/**
+ * A block scalar that runs to the end of a text without a final line break has none in go-yaml (`|` and `|+` alike:
+ * there is no line break to clip or keep); the `yaml` package adds one.
+ */
+function dropLineBreakAddedAtEnd(doc: Document.Parsed, text: string): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      const range = node.range;
+      if ((node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || range === undefined || range === null)
+        return;
+      if (range[1] >= text.length && typeof node.value === 'string' && node.value.endsWith('\n')) {
+        node.value = node.value.slice(0, -1);
       }
     },
   });

@@ -14,7 +14,7 @@ export function platform(): PlatformState {
 }
 
 /** Requires one part of the platform, with a message saying it was not started. */
-export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git'>(
+export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git' | 'metrics'>(
   part: K,
 ): NonNullable<PlatformState[K]> {
   const value = platform()[part];

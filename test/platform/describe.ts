@@ -34,6 +34,10 @@ export function describePlatform(state: PlatformState, alive?: (pid: number) => 
   }
   if (state.github) lines.push(`  GitHub (emul.)  ${state.github.url}   (token in ${state.stateDir}/platform.json)`);
   if (state.git) lines.push(`  git repos       ${state.git.root}`);
+  if (state.metrics)
+    lines.push(
+      `  Prometheus      ${state.metrics.prometheusUrl}   (scrapes the pushgateway ${state.metrics.pushgatewayUrl} every second)`,
+    );
   lines.push('');
   return lines.join('\n');
 }

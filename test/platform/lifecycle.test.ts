@@ -61,10 +61,18 @@ describe('platform up | status | down', () => {
     const names = state.components.map((c) => c.name).sort();
     const controlPlane = env.GANTRY_KUBECONFIG
       ? []
-      : ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'load-balancer-controller'];
+      : [
+          'etcd',
+          'kube-apiserver',
+          'kube-controller-manager',
+          'kube-scheduler',
+          'kwok',
+          'load-balancer-controller',
+          'gateway-route-stand-in',
+        ];
     // Strict images (on unless GANTRY_STRICT_IMAGES=0) add the image gate to a control plane of our own.
     if (!env.GANTRY_KUBECONFIG && env.GANTRY_STRICT_IMAGES !== '0') controlPlane.push('image-gate');
-    expect(names).toEqual([...controlPlane, 'github-emulator', 'moto', 'redis', 'registry'].sort());
+    expect(names).toEqual([...controlPlane, 'github-emulator', 'moto', 'prometheus', 'pushgateway', 'redis', 'registry'].sort());
     expect(state.components.every((c) => isAlive(c.pid))).toBe(true);
     expect((await openPorts(state)).length).toBeGreaterThanOrEqual(state.components.length);
     // The start was guarded by a watchdog bound to the CLI. Released once the state was written, it goes away by

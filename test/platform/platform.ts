@@ -5,14 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveControlPlaneBinaries } from './binaries.js';
+import { crdSources, installCrds, readCrds } from './components/crds.js';
 import { createFakeNodes } from './components/fake-nodes.js';
 import { startEtcd } from './components/etcd.js';
 import { startGitHubEmulator } from './components/github.js';
 import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
 import { startImageGate, strictImages } from './components/image-gate.js';
+import { startGatewayRouteStandIn } from './components/gateway-routes.js';
 import { startKwok } from './components/kwok.js';
 import { startLoadBalancerController } from './components/load-balancers.js';
+import { startMetrics } from './components/metrics.js';
 import { startMoto } from './components/moto.js';
 import { startRedis } from './components/redis.js';
 import { startRegistry } from './components/registry.js';
@@ -23,8 +26,8 @@ import { writeState, type PlatformState } from './state.js';
 import { isAlive, stopProcessGroup, type ComponentRecord } from './supervise.js';
 import { readVersions } from './versions.js';
 
-export type PlatformPart = 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git';
-export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws', 'registry', 'github', 'git'];
+export type PlatformPart = 'redis' | 'kubernetes' | 'aws' | 'registry' | 'github' | 'git' | 'metrics';
+export const ALL_PARTS: readonly PlatformPart[] = ['redis', 'kubernetes', 'aws', 'registry', 'github', 'git', 'metrics'];
 
 export interface StartOptions {
   /** Which services to start (default: all). */
@@ -129,6 +132,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<Platfor
       }),
     );
   }
+  if (parts.has('metrics'))
+    tasks.push(
+      startMetrics(stateDir).then(({ records, endpoint }) => {
+        records.forEach(started);
+        state.metrics = endpoint;
+      }),
+    );
   if (parts.has('git')) {
     const root = join(stateDir, 'git');
     mkdirSync(root, { recursive: true });
@@ -171,7 +181,10 @@ async function startKubernetes(
       throw new Error(`GANTRY_KUBECONFIG=${env.GANTRY_KUBECONFIG} does not exist`);
     return { kubeconfig: env.GANTRY_KUBECONFIG, server: '(from kubeconfig)', external: true, nodes: [] };
   }
-  const bins = resolveControlPlaneBinaries(readVersions(), env);
+  const versions = readVersions();
+  const bins = resolveControlPlaneBinaries(versions, env);
+  // Read before anything starts, so a missing CRD cache fails the start at once with the script to run.
+  const crds = readCrds(crdSources(versions, env));
   const pkiDir = join(stateDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   const [pki, etcd] = await Promise.all([createControlPlanePki(pkiDir), startEtcd(bins.etcd, stateDir)]);
@@ -180,14 +193,16 @@ async function startKubernetes(
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
-  const [kcm, scheduler, kwok, loadBalancers] = await Promise.all([
+  const [kcm, scheduler, kwok, loadBalancers, gatewayRoutes] = await Promise.all([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
     startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages),
     startLoadBalancerController(stateDir, kubeconfig),
+    startGatewayRouteStandIn(stateDir, kubeconfig),
   ]);
-  [kcm, scheduler, kwok, loadBalancers].forEach(started);
-  const nodes = await createFakeNodes(kubeconfig);
+  [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
+  // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
+  const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
   return { kubeconfig, server: apiserver.server, external: false, nodes };
 }
 
@@ -199,10 +214,13 @@ const STOP_WAVES = [
     'kube-scheduler',
     'kube-controller-manager',
     'load-balancer-controller',
+    'gateway-route-stand-in',
     'github-emulator',
     'moto',
     'registry',
     'redis',
+    'prometheus',
+    'pushgateway',
   ],
   ['kube-apiserver'],
   ['etcd'],

@@ -30,6 +30,8 @@ export interface PlatformState {
   registry?: { readonly host: string; readonly baseImage: string };
   github?: { readonly url: string; readonly token: string };
   git?: { readonly root: string };
+  /** Prometheus and the pushgateway it scrapes every second (components/metrics.ts). */
+  metrics?: { readonly prometheusUrl: string; readonly pushgatewayUrl: string };
 }
 
 /** Writes atomically, so a watchdog or `status` never reads half a file. */

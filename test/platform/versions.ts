@@ -8,6 +8,12 @@ export interface PlatformVersions {
   readonly KWOK_VERSION: string;
   readonly KUSTOMIZE_VERSION: string;
   readonly MOTO_VERSION: string;
+  /** sigs.k8s.io/gateway-api, whose module ships the standard-channel CRDs (bin/fetch-crds.sh). */
+  readonly GATEWAY_API_VERSION: string;
+  /** github.com/kedacore/keda/v2 (ScaledObject, TriggerAuthentication, ... CRDs). */
+  readonly KEDA_VERSION: string;
+  /** k8s.io/autoscaler/vertical-pod-autoscaler (VerticalPodAutoscaler CRDs). */
+  readonly VPA_VERSION: string;
   /** Debian suite of the local base image (bin/build-base-image.sh). */
   readonly BASE_IMAGE_SUITE: string;
   /** Bumped to rebuild the base image (new Debian security updates). */
@@ -20,6 +26,9 @@ const REQUIRED = [
   'KWOK_VERSION',
   'KUSTOMIZE_VERSION',
   'MOTO_VERSION',
+  'GATEWAY_API_VERSION',
+  'KEDA_VERSION',
+  'VPA_VERSION',
   'BASE_IMAGE_SUITE',
   'BASE_IMAGE_REVISION',
 ] as const;

@@ -96,7 +96,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout), and find the cluster it
   //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster.
   const { env, tree, cluster } = await run.step('config', async () => {
-    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal });
+    const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
     const env = readEnvironment(tree, request.environment);
     return { env, tree, cluster: deps.clusterFor(env) };
@@ -112,31 +112,37 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   if (request.mode === 'apply')
     await run.step('namespace', () => ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
   // 4. Validate with a server-side dry-run every object the live-state cache does not know to be in sync (all of
-  //    them when it is cold); one rejection and nothing is applied.
+  //    them when it is cold); one rejection and nothing is applied. From here to the end of step 7, env.yaml's
+  //    apply.timeout bounds the run (ApplyTimedOut).
+  const deadline = run.applyDeadline(env);
   const liveState = deps.liveState(env);
-  const { validation, cached, previousInventory } = await run.step('validate', async () => {
-    const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
-    const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
-    const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
-    if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
-    const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };
-    return { validation: await validateObjects(toValidate, cluster, options), cached, previousInventory };
-  });
+  const { validation, cached, previousInventory } = await run.step('validate', () =>
+    deadline.run(`validating ${countObjects(objects.length)}`, async (signal) => {
+      const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
+      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
+      const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
+      if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
+      const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };
+      return { validation: await validateObjects(toValidate, cluster, options), cached, previousInventory };
+    }),
+  );
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
   const changeSet = await run.step(
     'diff',
     () =>
-      computeDiff({
-        desired: objects,
-        validation,
-        env,
-        previousInventory,
-        ...(cached && { cached }),
-        ...(liveState && { memo: liveState.memo }),
-        cluster,
-        secretSalt: deps.secretSalt,
-        signal,
-      }),
+      deadline.run(`comparing ${countObjects(objects.length)} with the cluster`, (signal) =>
+        computeDiff({
+          desired: objects,
+          validation,
+          env,
+          previousInventory,
+          ...(cached && { cached }),
+          ...(liveState && { memo: liveState.memo }),
+          cluster,
+          secretSalt: deps.secretSalt,
+          signal,
+        }),
+      ),
     (changeSet) => ({ changeSet }),
   );
   return { env, objects, changeSet };
@@ -215,15 +221,21 @@ async function rollOut(
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
   const signal = run.signal;
-  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first).
+  // 7. Apply only created and configured objects, stage by stage (Namespaces and CRDs first), within apply.timeout:
+  //    past it, requests in flight are cancelled, no further stage starts, and the deploy fails (and rolls back as
+  //    any failed apply does).
   await run.step('apply', () =>
-    applyStages(
-      stagesToApply(changeSet, objects),
-      run.data.appliedStages ?? 0,
-      cluster,
-      { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
-      (done) => run.save('apply', { appliedStages: done }),
-    ),
+    run
+      .applyDeadline(env)
+      .run(`applying ${countObjects(applyList(changeSet).length)}`, (signal) =>
+        applyStages(
+          stagesToApply(changeSet, objects),
+          run.data.appliedStages ?? 0,
+          cluster,
+          { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
+          (done) => run.save('apply', { appliedStages: done }),
+        ),
+      ),
   );
   // 8. Prune what earlier releases applied and this render dropped (core/prune honoured apply.prune already).
   if (run.data.pruned !== true)
@@ -268,4 +280,8 @@ async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, rev
   if (health === undefined)
     throw new Error('deploy succeeded without a health check: the rollout step must record one');
   return run.finish(succeededResult(run, changeSet, health, revision));
+}
+
+function countObjects(count: number): string {
+  return `${count} object${count === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,5 @@
-// The small HTTP scaffolding every sample service shares: JSON responses, the two probe endpoints, structured logs
-// and a graceful shutdown. Each app keeps its own copy because each app is built from its own directory (the Docker
+// The small HTTP scaffolding every sample service shares: JSON responses, the two probe endpoints, request metrics
+// for Prometheus (`/metrics`, the series apps/README.md "Metrics" names), structured logs and a graceful shutdown. Each app keeps its own copy because each app is built from its own directory (the Docker
 // build context), and the samples must stay free of npm dependencies.
 import { createServer } from 'node:http';
 
@@ -71,6 +71,48 @@ export async function fetchJson(url, init = {}) {
   return res.json();
 }
 
+// Prometheus client libraries' default buckets, seconds.
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The request metrics the canary analysis reads: `http_requests_total` by status code and the
+ * `http_request_duration_seconds` histogram. Probes and scrapes are not requests of the app and are not counted.
+ * The `app`, `namespace` and `version` labels come from the scrape (pod metadata), not from here.
+ */
+function requestMetrics() {
+  /** @type {Map<string, number>} */
+  const byCode = new Map();
+  const buckets = BUCKETS.map(() => 0);
+  let count = 0;
+  let sum = 0;
+  return {
+    /** @param {number} status @param {number} seconds */
+    observe(status, seconds) {
+      byCode.set(String(status), (byCode.get(String(status)) ?? 0) + 1);
+      BUCKETS.forEach((le, i) => {
+        if (seconds <= le) buckets[i] += 1;
+      });
+      count += 1;
+      sum += seconds;
+    },
+    /** The text exposition format, version 0.0.4. */
+    render() {
+      return [
+        '# HELP http_requests_total HTTP requests served, by status code.',
+        '# TYPE http_requests_total counter',
+        ...[...byCode].map(([code, n]) => `http_requests_total{code="${code}"} ${n}`),
+        '# HELP http_request_duration_seconds Time to serve an HTTP request.',
+        '# TYPE http_request_duration_seconds histogram',
+        ...BUCKETS.map((le, i) => `http_request_duration_seconds_bucket{le="${le}"} ${buckets[i]}`),
+        `http_request_duration_seconds_bucket{le="+Inf"} ${count}`,
+        `http_request_duration_seconds_sum ${sum}`,
+        `http_request_duration_seconds_count ${count}`,
+        '',
+      ].join('\n');
+    },
+  };
+}
+
 /**
  * Starts the service. `/healthz` answers while the process runs; `/readyz` answers 200 until SIGTERM, then 503 for
  * `drainMs` so the endpoints controller takes the pod out of the Service before the server stops accepting.
@@ -84,14 +126,21 @@ export async function fetchJson(url, init = {}) {
  */
 export function startService({ app, port, drainMs, isReady = () => true, handle }) {
   let draining = false;
+  const metrics = requestMetrics();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://service.local');
     try {
+      if (req.method === 'GET' && url.pathname === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return res.end(metrics.render());
+      }
       if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (req.method === 'GET' && url.pathname === '/readyz') {
         const ready = !draining && isReady();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       }
+      const started = process.hrtime.bigint();
+      res.once('finish', () => metrics.observe(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
       if (!(await handle(req, url, res))) sendJson(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;

@@ -5,6 +5,8 @@ import { ALL_BUILD_ANNOTATIONS, BuildAnnotation, scalarText, type Resource } fro
 import { isJsonObject, type JsonObject } from '../../yaml/json-value.js';
 import { base64Lines } from './generate.js';
 
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+
 /**
  * Adds a generated resource to the map the way kustomize does: `create` (or no behavior) appends it; `merge` and
  * `replace` combine it with the existing resource of the same id (by any of its names) and take that one's place.
@@ -21,7 +23,10 @@ export function absorbGenerated(map: ResMap, generated: Resource): void {
     return;
   }
   if (matches.length > 1) {
-    throw new KustomizeFailure('generator-failed', `found multiple objects that could accept merge of ${resIdString(id)}`);
+    throw new KustomizeFailure(
+      'generator-failed',
+      `found multiple objects that could accept merge of ${resIdString(id)}`,
+    );
   }
   const old = matches[0] as Resource;
   if (behavior === 'replace') {
@@ -29,6 +34,10 @@ export function absorbGenerated(map: ResMap, generated: Resource): void {
   } else if (behavior === 'merge') {
     const oldForData = generated.apiVersion === 'v1' && generated.kind === 'Secret' ? secretDataOf(old) : old;
     copyMergeMetadata(generated, old);
+    // A merged object keeps where it was first configured (buildMetadata: [originAnnotations]), as in kustomize; a
+    // replacement is configured where it replaces.
+    const origin = old.getAnnotations()[ORIGIN_ANNOTATION];
+    if (origin !== undefined) generated.setAnnotations({ ...generated.getAnnotations(), [ORIGIN_ANNOTATION]: origin });
     mergeStringMap(generated, oldForData, 'data');
     mergeStringMap(generated, old, 'binaryData');
   } else {

@@ -47,7 +47,8 @@ export function generate(kind: GeneratedKind, args: GeneratorArgs, loader: FileL
   const pairs = loadKvPairs(loader, { literals: args.literals, files: args.files, envs });
   const data = uniqueKeys(pairs, args.name);
   if (kind === 'Secret') {
-    if (data.size > 0) obj['data'] = Object.fromEntries([...data].map(([k, v]) => [k, base64Lines(bytesOf(v))]));
+    // Always present on a Secret, `data: {}` when empty, as kustomize writes it (a ConfigMap gets none when empty).
+    obj['data'] = Object.fromEntries([...data].map(([k, v]) => [k, base64Lines(bytesOf(v))]));
   } else {
     for (const [key, value] of data) {
       const text = typeof value === 'string' ? value : decodeUtf8(value);

@@ -52,6 +52,31 @@ describe('GitMirror.fetch', () => {
     await expect(mirror.fetch(origin.cloneUrl, sha)).resolves.toBeDefined();
   });
 
+  it('given the ref a push names, fetches that ref alone', async () => {
+    await origin.switchBranch('feature');
+    await origin.commitAndPush('feature work', { 'f.txt': 'f\n' });
+    await origin.switchBranch('main');
+    const onMain = await origin.commitAndPush('main work', { 'm.txt': 'm\n' });
+
+    const repo = await new GitMirror({ cacheDir }).fetch(origin.cloneUrl, onMain, { ref: 'refs/heads/main' });
+
+    expect(await repo.hasCommit(onMain)).toBe(true);
+    expect((await simpleGit(repo.gitDir).raw(['for-each-ref', '--format=%(refname)'])).trim()).toBe('refs/heads/main');
+  });
+
+  it('fetches every branch when the commit is not on the ref it was told (the ref moved on, or is gone)', async () => {
+    await origin.switchBranch('feature');
+    const onFeature = await origin.commitAndPush('feature work', { 'f.txt': 'f\n' });
+
+    const mirror = new GitMirror({ cacheDir });
+    const repo = await mirror.fetch(origin.cloneUrl, onFeature, { ref: 'refs/heads/main' });
+    expect(await repo.hasCommit(onFeature)).toBe(true);
+    expect(await simpleGit(repo.gitDir).raw(['for-each-ref', '--format=%(refname)'])).toContain('refs/heads/feature');
+
+    const next = await origin.commitAndPush('more feature work', { 'g.txt': 'g\n' });
+    await expect(mirror.fetch(origin.cloneUrl, next, { ref: 'refs/heads/no-such-branch' })).resolves.toBeDefined();
+  });
+
   it('fetches commits pushed to any branch, and prunes branches deleted upstream', async () => {
     await origin.switchBranch('feature');
     const onFeature = await origin.commitAndPush('feature work', { 'f.txt': 'f\n' });

@@ -47,6 +47,41 @@ describe('webhook/main.ts', () => {
     }
   });
 
+  it('with GANTRY_WEBHOOK_WORKERS=2, serves from two worker processes on one port and stops them all on SIGTERM', async () => {
+    const run = runMain({ GANTRY_WEBHOOK_SECRET: SECRET, GANTRY_REDIS_URL: kit.url, PORT: '0', GANTRY_QUEUE_PREFIX: kit.prefix.slice(1, -1), GANTRY_WEBHOOK_WORKERS: '2' });
+    try {
+      const listening = await waitFor('two listening lines', () => {
+        const lines = run.stdout().split('\n').filter((line) => line.includes('"listening"'));
+        return lines.length === 2 ? lines.map((line) => JSON.parse(line) as { pid: number; port: number }) : undefined;
+      }, 30_000);
+      const [first, second] = listening;
+      expect(first?.port).toBe(second?.port);
+      expect(new Set([run.child.pid, first?.pid, second?.pid]).size).toBe(3);
+      const base = `http://127.0.0.1:${first?.port}`;
+      expect(await waitFor('readyz 200', async () => ((await fetch(`${base}/readyz`)).status === 200 ? 200 : undefined), 30_000)).toBe(200);
+      // Each delivery on its own connection: the primary hands connections to the workers in turn.
+      const statuses = await Promise.all(
+        [3, 4, 5, 6].map(async (n) => {
+          const payload = buildPushPayload({ repository: { owner: 'octo-org', name: 'shop' }, ref: 'refs/heads/main', before: sha(n), after: sha(n + 10) });
+          return (await deliverWebhook({ url: `${base}/webhooks/github`, secret: SECRET, event: 'push', payload })).status;
+        }),
+      );
+      expect(statuses).toEqual([202, 202, 202, 202]);
+      const served = new Set(
+        run.stdout().split('\n').filter((line) => line.includes('accepted: plan job stored')).map((line) => (JSON.parse(line) as { pid: number }).pid),
+      );
+      expect(served.size).toBe(2);
+
+      run.child.kill('SIGTERM');
+      expect(await exitOf(run.child)).toBe(0);
+      const stopped = run.stdout().split('\n').filter((line) => line.includes('"msg":"stopped"'));
+      expect(stopped).toHaveLength(3);
+      for (const { pid } of listening) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    }
+  });
+
   it('refuses to start without a secret, saying which variable to set', async () => {
     const run = runMain({ PORT: '0' });
 

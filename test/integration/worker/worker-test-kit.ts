@@ -36,6 +36,8 @@ export interface OverlayOptions {
   readonly brokenKustomization?: boolean;
   /** env.yaml `rollback.automatic`. Default true. */
   readonly automaticRollback?: boolean;
+  /** env.yaml `apply.timeout`. Default: absent (2m). */
+  readonly applyTimeout?: string;
   /** env.yaml `rollout.timeout`. Default 45s. */
   readonly rolloutTimeout?: string;
   /** Adds a `type: LoadBalancer` Service `name` in front of catalog, of `spec.loadBalancerClass` `class` if given. */
@@ -68,7 +70,7 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
   ];
   const lb = options.loadBalancer;
   return {
-    [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\nrollout:\n  strategy: rolling\n  timeout: ${options.rolloutTimeout ?? '45s'}\nrollback:\n  automatic: ${options.automaticRollback ?? true}\nhistory:\n  limit: 5\n`,
+    [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\n${options.applyTimeout ? `  timeout: ${options.applyTimeout}\n` : ''}rollout:\n  strategy: rolling\n  timeout: ${options.rolloutTimeout ?? '45s'}\nrollback:\n  automatic: ${options.automaticRollback ?? true}\nhistory:\n  limit: 5\n`,
     [`${dir}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`,
     [`${dir}/load-balancer.yaml`]: lb
       ? `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${lb.name}\nspec:\n  type: LoadBalancer\n${lb.class ? `  loadBalancerClass: ${lb.class}\n` : ''}  selector:\n    app: catalog\n  ports:\n    - port: 80\n      targetPort: 8080\n`

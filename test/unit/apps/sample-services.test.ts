@@ -91,6 +91,33 @@ describe('the sample services', () => {
     expect((await getJson(`${catalog.url}/items/sku-0000`)).status).toBe(404);
   });
 
+  it('catalog counts its requests by status code and their durations for Prometheus, probes and scrapes left out', async () => {
+    const scrape = async () => {
+      const res = await fetch(`${catalog.url}/metrics`);
+      expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+      const text = await res.text();
+      const value = (series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}"+.]/g, '\\$&')} (\\S+)$`, 'm'))?.[1] ?? 0);
+      return {
+        ok: value('http_requests_total{code="200"}'),
+        notFound: value('http_requests_total{code="404"}'),
+        count: value('http_request_duration_seconds_count'),
+        inf: value('http_request_duration_seconds_bucket{le="+Inf"}'),
+        slowest: value('http_request_duration_seconds_bucket{le="10"}'),
+      };
+    };
+    const before = await scrape();
+    await fetch(`${catalog.url}/items`);
+    await fetch(`${catalog.url}/items/sku-0000`);
+    await fetch(`${catalog.url}/healthz`);
+    await fetch(`${catalog.url}/readyz`);
+    const after = await scrape();
+    expect(after.ok - before.ok).toBe(1);
+    expect(after.notFound - before.notFound).toBe(1);
+    expect(after.count - before.count).toBe(2);
+    expect(after.inf).toBe(after.count);
+    expect(after.slowest).toBe(after.count);
+  });
+
   it('orders takes an order for a catalog item, keeps it on disk, and lists it with the item name from catalog', async () => {
     const created = await getJson(`${orders.url}/orders`, {
       method: 'POST',

@@ -50,7 +50,8 @@ describe('parseEnvConfig', () => {
       rollback: { automatic: true },
       history: { limit: 10 },
       drift: { mode: 'correct', resync: 600_000 },
-      traffic: { provider: 'gateway-api' },
+      traffic: { provider: 'gateway-api', discovery: { type: 'dns' } },
+      analysis: {},
       preview: { enabled: false, namespacePrefix: 'shop-qa-pr-' },
     });
   });
@@ -59,6 +60,18 @@ describe('parseEnvConfig', () => {
     expect(parseObject({ ...validEnv(), drift: { mode: 'report', resync: '2m' } }).drift).toEqual({ mode: 'report', resync: 120_000 });
     expect(() => parseObject({ ...validEnv(), drift: { mode: 'ignore' } })).toThrow(/drift\.mode/);
     expect(() => parseObject({ ...validEnv(), drift: { resync: '10s' } })).toThrow(/drift\.resync/);
+  });
+
+  it('reads Cloud Map discovery for App Mesh with its namespace', () => {
+    const env = validEnv();
+    env.traffic.discovery = { type: 'cloud-map', namespace: 'shop-staging.local' };
+    expect(parseObject(env).traffic.discovery).toEqual({ type: 'cloud-map', namespace: 'shop-staging.local' });
+  });
+
+  it("reads the canary analysis's Prometheus URL, path prefix included", () => {
+    const env = validEnv();
+    env.analysis = { prometheus: { url: 'https://metrics.example.com/prometheus' } };
+    expect(parseObject(env).analysis).toEqual({ prometheus: { url: 'https://metrics.example.com/prometheus' } });
   });
 
   it("defaults the Gateway's namespace to the environment's", () => {
@@ -154,6 +167,55 @@ describe('parseEnvConfig', () => {
       'is required',
     ],
     ['a mesh name with a dot', (env) => (env.traffic.mesh = 'shop.mesh'), 'traffic.mesh', 'App Mesh mesh name'],
+    [
+      'Cloud Map discovery without a namespace',
+      (env) => (env.traffic.discovery = { type: 'cloud-map' }),
+      'traffic.discovery.namespace',
+      'is required with type cloud-map',
+    ],
+    [
+      'a Cloud Map namespace with DNS discovery',
+      (env) => (env.traffic.discovery = { type: 'dns', namespace: 'shop.local' }),
+      'traffic.discovery.namespace',
+      'applies to type cloud-map only',
+    ],
+    [
+      'an unknown discovery type',
+      (env) => (env.traffic.discovery = { type: 'consul' }),
+      'traffic.discovery.type',
+      'one of "dns", "cloud-map"',
+    ],
+    [
+      'a Cloud Map namespace with a space',
+      (env) => (env.traffic.discovery = { type: 'cloud-map', namespace: 'shop local' }),
+      'traffic.discovery.namespace',
+      'Cloud Map namespace name',
+    ],
+    [
+      'a Prometheus URL that is not a URL',
+      (env) => (env.analysis = { prometheus: { url: 'prometheus 9090' } }),
+      'analysis.prometheus.url',
+      'must be an http(s) URL',
+    ],
+    [
+      'a Prometheus URL of another scheme',
+      (env) => (env.analysis = { prometheus: { url: 'ftp://prometheus' } }),
+      'analysis.prometheus.url',
+      'not ftp',
+    ],
+    [
+      'a Prometheus URL carrying credentials',
+      (env) => (env.analysis = { prometheus: { url: 'http://admin:hunter2@prometheus:9090' } }),
+      'analysis.prometheus.url',
+      'must not carry credentials',
+    ],
+    [
+      'a Prometheus query URL instead of the base',
+      (env) => (env.analysis = { prometheus: { url: 'http://prometheus:9090/api/v1/query?query=up' } }),
+      'analysis.prometheus.url',
+      'without a query',
+    ],
+    ['a Prometheus section without a URL', (env) => (env.analysis = { prometheus: {} }), 'analysis.prometheus.url', 'is required'],
     [
       'a preview prefix in capitals',
       (env) => (env.preview = { enabled: true, namespacePrefix: 'PR-' }),

@@ -6,7 +6,7 @@ describe('reasons', () => {
     for (const [key, value] of Object.entries(Reason)) expect(key).toBe(value);
   });
 
-  it.each([Reason.ClusterUnreachable, Reason.ApiServerError, Reason.RateLimited, Reason.Conflict, Reason.RequestTimeout, Reason.GitFetchFailed, Reason.QueueUnavailable])(
+  it.each([Reason.ClusterUnreachable, Reason.ApiServerError, Reason.RateLimited, Reason.Conflict, Reason.RequestTimeout, Reason.GitFetchFailed, Reason.QueueUnavailable, Reason.MetricsUnavailable])(
     'retries %s',
     (reason) => expect(isRetryable(reason)).toBe(true),
   );
@@ -16,6 +16,7 @@ describe('reasons', () => {
     Reason.RenderFailed,
     Reason.ValidationFailed,
     Reason.ImmutableFieldChanged,
+    Reason.ApplyTimedOut,
     Reason.ProgressDeadlineExceeded,
     Reason.HealthCheckTimeout,
     Reason.PruneRefusedEmptyRender,

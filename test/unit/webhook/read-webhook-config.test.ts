@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readWebhookConfig, WebhookConfigError } from '../../../webhook/read-webhook-config.js';
 
 const secret = 's3cr3t-value';
@@ -20,6 +21,7 @@ describe('readWebhookConfig', () => {
       port: 8080,
       queuePrefix: 'gantry',
       logLevel: 'info',
+      workers: 1,
     });
   });
 
@@ -45,5 +47,14 @@ describe('readWebhookConfig', () => {
   it('refuses a port out of range rather than reading it as NaN or 0', () => {
     expect(problems({ GANTRY_WEBHOOK_SECRET: secret, PORT: '70000' })).toEqual(['PORT must be a port number from 0 to 65535, for example 8080']);
     expect(problems({ GANTRY_WEBHOOK_SECRET: secret, PORT: '' })[0]).toMatch(/^PORT must be a port number/);
+  });
+
+  it('reads GANTRY_WEBHOOK_WORKERS as a count, or auto as one per CPU, and refuses anything else', () => {
+    expect(readWebhookConfig({ GANTRY_WEBHOOK_SECRET: secret, GANTRY_WEBHOOK_WORKERS: '2' }).workers).toBe(2);
+    expect(readWebhookConfig({ GANTRY_WEBHOOK_SECRET: secret, GANTRY_WEBHOOK_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    for (const value of ['0', 'two', '', '1000'])
+      expect(problems({ GANTRY_WEBHOOK_SECRET: secret, GANTRY_WEBHOOK_WORKERS: value })).toEqual([
+        'GANTRY_WEBHOOK_WORKERS must be a number of processes from 1 to 256, or auto (one per CPU), for example 2',
+      ]);
   });
 });

@@ -1,8 +1,10 @@
 // One run of a deploy request: the progress carried over from earlier runs, and the step runner that times each
 // step, records it, and logs it.
 import { randomBytes } from 'node:crypto';
+import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { StageContext } from '../stage-context.js';
+import { ApplyDeadline } from './apply-deadline.js';
 import type { DeployProgress } from './deploy-progress.js';
 import type { DeployDeps, DeployResult, DeployStep } from './deploy-types.js';
 
@@ -36,6 +38,7 @@ export class DeployRun {
   readonly deps: ResolvedDeps;
   /** Whether this run continues one that recorded progress. */
   readonly resumed: boolean;
+  private deadline?: ApplyDeadline;
 
   constructor(
     readonly request: DeployRequest,
@@ -51,6 +54,12 @@ export class DeployRun {
 
   get signal(): AbortSignal {
     return this.ctx.signal;
+  }
+
+  /** The `apply.timeout` window of this run, started by the first step that asks for it. */
+  applyDeadline(env: EnvConfig): ApplyDeadline {
+    this.deadline ??= new ApplyDeadline(env.apply.timeout, this.signal);
+    return this.deadline;
   }
 
   /**

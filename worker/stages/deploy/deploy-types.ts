@@ -16,7 +16,7 @@ export interface CommitSource {
   fetch(
     cloneUrl: string,
     sha: string,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; ref?: string },
   ): Promise<{ treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
 }
 

@@ -1,12 +1,18 @@
 import { mapLimit } from '../../../../adapters/kube/pool.js';
-import { delayFor, withRetry } from '../../../../adapters/kube/retry.js';
+import { backoffDelay, withBackoff, type BackoffPolicy } from '../../../../adapters/common/with-backoff.js';
+import { clusterRetryRules } from '../../../../adapters/kube/errors.js';
 import { ClusterError } from '../../../../core/ports/cluster-error.js';
 
-const quick = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+const quick = { attempts: 4, initialDelayMs: 1, maxDelayMs: 5 };
+/** The kube adapter's use of the shared backoff: ClusterError's own classification and Retry-After. */
+const withRetry = <T>(attempt: () => Promise<T>, policy: BackoffPolicy, signal?: AbortSignal) =>
+  withBackoff(attempt, policy, clusterRetryRules(signal));
+const delayFor = (err: ClusterError, attempt: number, policy: BackoffPolicy) =>
+  backoffDelay(attempt, policy, clusterRetryRules().retryAfterMs?.(err));
 const unreachable = () => new ClusterError({ code: 'ClusterUnreachable', operation: 'get', subject: 'test', detail: 'ECONNREFUSED' });
 const invalid = () => new ClusterError({ code: 'Invalid', operation: 'apply', subject: 'test', detail: 'bad' });
 
-describe('withRetry', () => {
+describe('withBackoff with the API server’s retry rules', () => {
   it('retries a retryable error until the call succeeds', async () => {
     let calls = 0;
     const result = await withRetry(async () => {
@@ -47,7 +53,7 @@ describe('withRetry', () => {
       async () => {
         throw unreachable();
       },
-      { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+      { attempts: 5, initialDelayMs: 60_000, maxDelayMs: 60_000 },
       controller.signal,
     );
     setTimeout(() => controller.abort(reason), 10);
@@ -57,7 +63,7 @@ describe('withRetry', () => {
 
   it('waits what a 429 asked for, within the cap, else backs off exponentially', () => {
     const throttled = (ms: number) => new ClusterError({ code: 'Throttled', operation: 'apply', subject: 't', detail: '429', retryAfterMs: ms });
-    const policy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+    const policy = { attempts: 4, initialDelayMs: 100, maxDelayMs: 1_000 };
 
     expect(delayFor(throttled(300), 1, policy)).toBe(300);
     expect(delayFor(throttled(10_000), 1, policy)).toBe(1_000);

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { onAbort } from '../../../../adapters/kube/on-abort.js';
+import { onAbort } from '../../../../adapters/common/on-abort.js';
 
 describe('onAbort: one abort listener per signal, however many requests wait on it', () => {
   it('keeps a single listener for many subscribers and runs each of them once on abort', () => {

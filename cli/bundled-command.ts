@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import type { Command } from './dispatch.js';
+
+/** Where compiled code is kept between runs: outside the installation, like the other caches of gantry. */
+export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.GANTRY_CACHE ?? join(homedir(), '.cache', 'gantry'), 'compile-cache');
+}
+
+/** Node ≥ 22.1's on-disk compile cache for every module loaded after it is enabled; absent on Node 20. */
+const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+
+/** How a bundle's compiled code was found: Node's own cache, ours reused, or ours (re)made after this run. */
+export type CodeCacheUse = 'node' | 'hit' | 'miss';
+
+/**
+ * The command `exportName` of the bundle `file` (next to this module in dist/cli/, made by scripts/bundle-render.ts),
+ * or undefined when there is no bundle (running from the TypeScript sources).
+ */
+export function loadBundledCommand(file: string, exportName: string): Command | undefined {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  return existsSync(path) ? loadBundle(path, exportName, compileCacheDir()).command : undefined;
+}
+
+/**
+ * Loads a CommonJS bundle and returns its export `exportName`, with the bundle's compiled code cached in `cacheDir`:
+ * by Node itself where it can (≥ 22.1), else as a V8 code cache of the whole bundle, written after the command's
+ * first run so that it holds every function the run compiled, and keyed by the bundle's content, Node's version and
+ * the architecture (V8 checks its own flags and rejects a cache made under others; it is then rewritten). A cache
+ * that cannot be written only costs the next run its speed.
+ */
+export function loadBundle(
+  path: string,
+  exportName: string,
+  cacheDir: string,
+): { command: Command; cache: CodeCacheUse } {
+  if (enableCompileCache) {
+    enableCompileCache(cacheDir);
+    return { command: (createRequire(import.meta.url)(path) as Record<string, Command>)[exportName]!, cache: 'node' };
+  }
+  const source = readFileSync(path, 'utf8');
+  const key = createHash('sha256').update(`${process.version} ${process.arch}\n`).update(source).digest('hex');
+  const prefix = `${basename(path)}-`;
+  const cacheFile = join(cacheDir, `${prefix}${key.slice(0, 32)}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(Module.wrap(source), { filename: path, cachedData });
+  const module = { exports: {} as Record<string, unknown> };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
+  const run = module.exports[exportName] as Command;
+  if (cachedData !== undefined && !script.cachedDataRejected) return { command: run, cache: 'hit' };
+  const command: Command = async (args, io) => {
+    const code = await run(args, io);
+    saveCodeCache(cacheDir, prefix, cacheFile, script.createCachedData());
+    return code;
+  };
+  return { command, cache: 'miss' };
+}
+
+/** Writes the cache atomically and removes the caches of earlier builds of the same bundle. */
+function saveCodeCache(cacheDir: string, prefix: string, cacheFile: string, data: Buffer): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, data);
+    renameSync(temporary, cacheFile);
+    for (const name of readdirSync(cacheDir)) {
+      const old = join(cacheDir, name);
+      if (name.startsWith(prefix) && name.endsWith('.v8') && old !== cacheFile) rmSync(old, { force: true });
+    }
+  } catch {
+    // A read-only or full disk: the next run compiles again, nothing else changes.
+  }
+}

@@ -1,0 +1,93 @@
+// The canary beside the stable version. The stable version is the app's own Deployment and Service, untouched
+// until promotion; the canary is a second Deployment (`<name>-canary`) running the new template and a second
+// Service (`<service>-canary`) selecting only its pods, the two backends the traffic router weighs.
+//
+// Why the canary's pods drop the app's selector labels: Argo Rollouts keeps one selector and tells versions apart by
+// the pod-template hash it injects into the Services; Flagger renames the user's Deployment to `<name>-primary`
+// with its own selector. Both avoid the same trap: if the canary's pods kept `app: catalog`, the stable Service
+// would send them stable traffic (the real canary share would exceed the step's weight), the stable Deployment's
+// selector would overlap the canary's (which Kubernetes warns against), and an HPA on the stable Deployment would
+// average the canary's pods into its metric. Gantry never renames the app's own objects (an HPA, a PDB, dashboards
+// point at them), so the canary is the one that moves: its pods carry `gantry.dev/canary-of: <deployment>` instead
+// of the selector's labels, every other label kept.
+import type { KubeObject } from '../kube/object.js';
+import type { CanaryRoute } from '../ports/traffic-router.js';
+
+/** The label that selects a canary's pods; its value is the stable Deployment's name. */
+export const CANARY_OF_LABEL = 'gantry.dev/canary-of';
+/** On the canary objects: the app they stand in for, so a promotion or an abort finds them. */
+export const CANARY_SUFFIX = '-canary';
+
+export interface CanaryObjects {
+  readonly deployment: KubeObject;
+  readonly service: KubeObject;
+  /** What the traffic router weighs: the app's Service and the canary's, on the Service's first port. */
+  readonly route: CanaryRoute;
+}
+
+/**
+ * The canary Deployment and Service for the rendered (new) `deployment` and the app's `service`. `replicas`: what
+ * the stable version runs now, so the canary can take any step's share; autoscalers keep targeting only stable.
+ */
+export function canaryObjects(
+  app: string,
+  deployment: KubeObject,
+  service: KubeObject,
+  replicas: number,
+): CanaryObjects {
+  const name = deployment.metadata.name;
+  const namespace = deployment.metadata.namespace ?? service.metadata.namespace ?? '';
+  const spec = (deployment.spec ?? {}) as {
+    selector?: { matchLabels?: Record<string, string> };
+    template?: KubeObject;
+  };
+  const selectorKeys = Object.keys(spec.selector?.matchLabels ?? {});
+  const template = spec.template ?? ({ metadata: {} } as unknown as KubeObject);
+  const templateLabels = { ...((template.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) };
+  for (const key of selectorKeys) delete templateLabels[key];
+  const canaryLabels = { ...templateLabels, [CANARY_OF_LABEL]: name };
+  const ports = ((service.spec as { ports?: { port?: number }[] } | undefined)?.ports ?? []).filter(
+    (p) => typeof p.port === 'number',
+  );
+  const port = ports[0]?.port;
+  if (port === undefined)
+    throw new RangeError(`Service/${namespace}/${service.metadata.name} has no port to route a canary on`);
+
+  const canaryDeployment: KubeObject = {
+    apiVersion: deployment.apiVersion,
+    kind: 'Deployment',
+    metadata: {
+      name: `${name}${CANARY_SUFFIX}`,
+      namespace,
+      labels: { ...(deployment.metadata.labels ?? {}), [CANARY_OF_LABEL]: name },
+    },
+    spec: {
+      ...(deployment.spec as object),
+      replicas: Math.max(1, replicas),
+      selector: { matchLabels: { [CANARY_OF_LABEL]: name } },
+      template: { ...template, metadata: { ...(template.metadata as object), labels: canaryLabels } },
+    },
+  };
+  const serviceSpec = (service.spec ?? {}) as Record<string, unknown>;
+  const canaryService: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: `${service.metadata.name}${CANARY_SUFFIX}`,
+      namespace,
+      labels: { ...(service.metadata.labels ?? {}), [CANARY_OF_LABEL]: name },
+    },
+    spec: { type: 'ClusterIP', ports: serviceSpec.ports, selector: { [CANARY_OF_LABEL]: name } },
+  };
+  return {
+    deployment: canaryDeployment,
+    service: canaryService,
+    route: {
+      app,
+      namespace,
+      stableService: service.metadata.name,
+      canaryService: canaryService.metadata.name,
+      port,
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// Builds the krusty conformance cases: the tests of kustomize's own `api/krusty` package, at the api module version
+// the pinned kustomize CLI requires, turned into directories `kustomize build` can render, each with the real CLI's
+// output (or failure) as its expectation. Nothing of kustomize's is committed: the module comes from the Go module
+// proxy (through `go mod download`), and the cases are written to the gantry cache, keyed by both versions.
+//
+// A test becomes cases only when it uses the plain harness and builtin features alone: `MakeHarness(t)`, files
+// written with literal paths and contents (`WriteF`, `WriteK`, `WriteC`), and runs with the default options
+// (`Run`, `RunWithErr`). Each run is one case holding the files written before it. Anything else (plugin harnesses,
+// options changed, loops, table tests, files written from variables, helm) skips the whole test, with the reason
+// counted in the manifest.
+//
+//   node --import tsx test/kustomize/krusty/extract-cases.ts     (setup runs it; idempotent, cached)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { binaryDirs } from '../../platform/paths.js';
+import { readVersions } from '../../platform/versions.js';
+import { KRUSTY_MANIFEST, krustyCasesDir, type KrustyCase, type KrustyManifest } from './krusty-cases.js';
+
+const versions = readVersions();
+const kustomize = join(binaryDirs(versions).kustomize, 'kustomize');
+
+/** `go mod download -json` of one module: where its files are (the module cache) and its go.mod. */
+function download(module: string): { Dir: string; GoMod: string; Version: string } {
+  return JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', module], {
+      encoding: 'utf8',
+      // As the Go builds of setup: this machine's Go, never a toolchain a module asks for.
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+    }),
+  ) as {
+    Dir: string;
+    GoMod: string;
+    Version: string;
+  };
+}
+
+/** The api module version the pinned CLI is built with, from the CLI module's go.mod. */
+function apiVersionOfCli(): string {
+  const goMod = readFileSync(
+    download(`sigs.k8s.io/kustomize/kustomize/v5@${versions.KUSTOMIZE_VERSION}`).GoMod,
+    'utf8',
+  );
+  const match = /^\s*sigs\.k8s\.io\/kustomize\/api (v\S+)/m.exec(goMod);
+  if (!match) throw new Error(`kustomize ${versions.KUSTOMIZE_VERSION}'s go.mod requires no sigs.k8s.io/kustomize/api`);
+  return match[1]!;
+}
+
+/** A Go string literal at `at` (raw or interpreted), or undefined. */
+function goString(text: string, at: number): { value: string; end: number } | undefined {
+  if (text[at] === '`') {
+    const end = text.indexOf('`', at + 1);
+    return end < 0 ? undefined : { value: text.slice(at + 1, end), end: end + 1 };
+  }
+  if (text[at] === '"') {
+    let i = at + 1;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    try {
+      return { value: JSON.parse(text.slice(at, i + 1)) as string, end: i + 1 };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const skipWhitespace = (text: string, at: number) => {
+  while (/\s/.test(text[at] ?? '')) at += 1;
+  return at;
+};
+
+type Step = { kind: 'write'; path: string; content: string } | { kind: 'run'; path: string; expectError: boolean };
+
+/** Why a test body cannot be a case, or its steps. */
+function stepsOf(body: string): Step[] | string {
+  if (!/\bth := kusttest_test\.MakeHarness\(t\)/.test(body)) return 'not the plain harness';
+  for (const [pattern, reason] of [
+    [/Helm|helm/, 'helm'],
+    [/\bfor\b|t\.Run\(|\[\]struct|range /, 'loops or table tests'],
+    [/PluginsEnabled|MakeEnhancedHarness|PrepBuiltin|PrepExecPlugin/, 'plugins'],
+    [/\bopts?\b\s*\.|options\./, 'options changed'],
+    [/\w\((?:th|&th)\b/, 'files written by a helper function'],
+  ] as const) {
+    if (pattern.test(body)) return reason;
+  }
+  const steps: Step[] = [];
+  const call = /th\.(\w+)\(/g;
+  for (let match = call.exec(body); match; match = call.exec(body)) {
+    const name = match[1]!;
+    if (name === 'MakeDefaultOptions' || name.startsWith('Assert')) continue;
+    if (!['WriteF', 'WriteK', 'WriteC', 'Run', 'RunWithErr'].includes(name)) return `th.${name}`;
+    let at = skipWhitespace(body, match.index + match[0].length);
+    const path = goString(body, at);
+    if (!path) return 'a path that is not a literal';
+    at = skipWhitespace(body, path.end);
+    if (body[at] !== ',') return 'unexpected arguments';
+    at = skipWhitespace(body, at + 1);
+    if (name === 'Run' || name === 'RunWithErr') {
+      if (!body.startsWith('th.MakeDefaultOptions())', at)) return 'options other than the defaults';
+      steps.push({ kind: 'run', path: path.value, expectError: name === 'RunWithErr' });
+      continue;
+    }
+    const content = goString(body, at);
+    if (!content) return 'content that is not a literal';
+    at = skipWhitespace(body, content.end);
+    if (body[at] !== ')') return 'content that is not one literal';
+    const header =
+      name === 'WriteK'
+        ? '\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n'
+        : name === 'WriteC'
+          ? '\napiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n'
+          : '';
+    const file = name === 'WriteF' ? path.value : posix.join(path.value, 'kustomization.yaml');
+    steps.push({ kind: 'write', path: file, content: header + content.value });
+  }
+  return steps.some((s) => s.kind === 'run') ? steps : 'no run';
+}
+
+/** A harness path as a path under the case's directory (the in-memory file system's root is `/`). */
+const underCase = (path: string) => posix.normalize(posix.join('/', path)).slice(1) || '.';
+
+function main(): void {
+  if (!existsSync(kustomize)) {
+    throw new Error(
+      `kustomize ${versions.KUSTOMIZE_VERSION} is not built; run: bash test/platform/bin/build-binaries.sh kustomize`,
+    );
+  }
+  const target = krustyCasesDir(versions.KUSTOMIZE_VERSION);
+  if (existsSync(join(target, KRUSTY_MANIFEST))) {
+    process.stderr.write(`krusty cases: cached in ${target}\n`);
+    return;
+  }
+  const t0 = Date.now();
+  const apiVersion = apiVersionOfCli();
+  const krusty = join(download(`sigs.k8s.io/kustomize/api@${apiVersion}`).Dir, 'krusty');
+  // Built in place (so the CLI's messages name the final paths); the manifest, written last, marks it complete.
+  const work = target;
+  rmSync(work, { recursive: true, force: true });
+  const cases: KrustyCase[] = [];
+  const skipped: Record<string, number> = {};
+  let tests = 0;
+  for (const file of readdirSync(krusty)
+    .filter((f) => f.endsWith('_test.go'))
+    .sort()) {
+    const feature = file.replace(/_test\.go$/, '');
+    const source = readFileSync(join(krusty, file), 'utf8');
+    for (const fn of source.matchAll(/^func (Test\w+)\(t \*testing\.T\) \{\n([\s\S]*?)\n\}$/gm)) {
+      tests += 1;
+      const steps = stepsOf(fn[2]!);
+      if (typeof steps === 'string') {
+        skipped[steps] = (skipped[steps] ?? 0) + 1;
+        continue;
+      }
+      const files = new Map<string, string>();
+      let run = 0;
+      for (const step of steps) {
+        if (step.kind === 'write') {
+          files.set(underCase(step.path), step.content);
+          continue;
+        }
+        run += 1;
+        const name = `${feature}--${fn[1]}${run > 1 ? `--${run}` : ''}`;
+        const root = join(work, name);
+        for (const [path, content] of files) {
+          mkdirSync(dirname(join(root, 'files', path)), { recursive: true });
+          writeFileSync(join(root, 'files', path), content);
+        }
+        const dir = underCase(step.path);
+        mkdirSync(join(root, 'files', dir), { recursive: true });
+        const cli = spawnSync(kustomize, ['build', dir], {
+          cwd: join(root, 'files'),
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        const ok = cli.status === 0;
+        writeFileSync(join(root, ok ? 'expected.yaml' : 'expected-error.txt'), ok ? cli.stdout : cli.stderr);
+        cases.push({ name, feature, dir, expectError: step.expectError, cliFailed: !ok });
+      }
+    }
+  }
+  const manifest: KrustyManifest = { apiVersion, kustomizeVersion: versions.KUSTOMIZE_VERSION, tests, skipped, cases };
+  writeFileSync(join(work, KRUSTY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  const skippedCount = Object.values(skipped).reduce((a, b) => a + b, 0);
+  process.stderr.write(
+    `krusty cases: ${cases.length} cases from ${tests - skippedCount} of ${tests} tests of api ${apiVersion} in ${target} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`,
+  );
+}
+
+main();

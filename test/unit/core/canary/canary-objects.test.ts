@@ -1,0 +1,108 @@
+import { CANARY_OF_LABEL, canaryObjects } from '../../../../core/canary/canary-objects.js';
+import { canaryReadiness } from '../../../../core/canary/canary-readiness.js';
+import type { KubeObject } from '../../../../core/kube/object.js';
+
+const deployment: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'catalog', namespace: 'shop', labels: { app: 'catalog' } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'catalog' } },
+    template: {
+      metadata: { labels: { app: 'catalog', tier: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'registry.local/catalog:2' }] },
+    },
+  },
+};
+const service: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'catalog', namespace: 'shop' },
+  spec: { selector: { app: 'catalog' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+};
+
+describe('canaryObjects', () => {
+  const objects = canaryObjects('catalog', deployment, service, 3);
+
+  it("runs the new template beside stable, its pods outside the stable Service's and Deployment's selector", () => {
+    expect(objects.deployment.metadata.name).toBe('catalog-canary');
+    expect(objects.deployment.spec).toMatchObject({
+      replicas: 3,
+      selector: { matchLabels: { [CANARY_OF_LABEL]: 'catalog' } },
+      template: {
+        metadata: { labels: { tier: 'web', [CANARY_OF_LABEL]: 'catalog' } },
+        spec: { containers: [{ image: 'registry.local/catalog:2' }] },
+      },
+    });
+    const podLabels = (objects.deployment.spec as { template: KubeObject }).template.metadata.labels ?? {};
+    expect(podLabels).not.toHaveProperty('app');
+  });
+
+  it('gives the canary a Service selecting only its pods, and routes on the first port', () => {
+    expect(objects.service).toMatchObject({
+      metadata: { name: 'catalog-canary', namespace: 'shop' },
+      spec: { selector: { [CANARY_OF_LABEL]: 'catalog' }, ports: [{ port: 80 }] },
+    });
+    expect(objects.route).toEqual({
+      app: 'catalog',
+      namespace: 'shop',
+      stableService: 'catalog',
+      canaryService: 'catalog-canary',
+      port: 80,
+    });
+  });
+
+  it('runs at least one canary replica', () => {
+    expect((canaryObjects('catalog', deployment, service, 0).deployment.spec as { replicas: number }).replicas).toBe(1);
+  });
+
+  it('refuses a Service without a port', () => {
+    expect(() => canaryObjects('catalog', deployment, { ...service, spec: {} }, 1)).toThrow(
+      'Service/shop/catalog has no port to route a canary on',
+    );
+  });
+});
+
+describe('canaryReadiness', () => {
+  const live = (revision: string): KubeObject => ({
+    ...deployment,
+    metadata: { ...deployment.metadata, annotations: { 'deployment.kubernetes.io/revision': revision } },
+  });
+  const rs = (revision: string, hash: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `catalog-${hash}`,
+      annotations: { 'deployment.kubernetes.io/revision': revision },
+      labels: { 'pod-template-hash': hash },
+    },
+  });
+  const pod = (hash: string, ready: boolean, restarts = 0): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p-${hash}`, labels: { 'pod-template-hash': hash } },
+    status: {
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [{ restartCount: restarts }],
+    },
+  });
+
+  it("counts only the current template's pods: old ready pods do not hide new ones that never get ready", () => {
+    expect(
+      canaryReadiness(
+        live('2'),
+        [rs('2', 'new'), rs('1', 'old')],
+        [pod('old', true), pod('old', true), pod('new', false, 2)],
+      ),
+    ).toEqual({
+      desired: 2,
+      ready: 0,
+      restarts: 2,
+    });
+  });
+
+  it('reads a missing Deployment as nothing ready', () => {
+    expect(canaryReadiness(undefined, [], [])).toEqual({ desired: 0, ready: 0, restarts: 0 });
+  });
+});

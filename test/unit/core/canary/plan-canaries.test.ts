@@ -1,0 +1,64 @@
+import { planCanaries } from '../../../../core/canary/plan-canaries.js';
+import type { KubeObject } from '../../../../core/kube/object.js';
+import { loadSampleApps, loadSampleEnvironments } from '../../config/load-samples.js';
+
+const apps = loadSampleApps().filter((a) => a.config.name === 'catalog');
+const envNamed = (name: string) => {
+  const env = loadSampleEnvironments().find((e) => e.config.name === name);
+  if (!env) throw new Error(`no sample environment ${name}`);
+  return env.config;
+};
+const deployment: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'catalog', namespace: 'shop-staging' },
+  spec: {
+    selector: { matchLabels: { app: 'catalog' } },
+    template: { metadata: { labels: { app: 'catalog', tier: 'api' } } },
+  },
+};
+const service: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'catalog', namespace: 'shop-staging' },
+  spec: { selector: { app: 'catalog' }, ports: [{ port: 80 }] },
+};
+const other: KubeObject = {
+  ...service,
+  metadata: { name: 'orders', namespace: 'shop-staging' },
+  spec: { selector: { app: 'orders' } },
+};
+
+describe('planCanaries', () => {
+  it("canaries catalog in staging through the environment's Gateway, with the Service that selects its pods", () => {
+    const { canaries, issues } = planCanaries(apps, envNamed('staging'), [other, deployment, service]);
+    expect(issues).toEqual([]);
+    expect(canaries).toHaveLength(1);
+    expect(canaries[0]).toMatchObject({
+      app: 'catalog',
+      target: { provider: 'gateway-api', gateway: { name: 'shop-gateway', namespace: 'gateway-system' } },
+      deployment,
+      service,
+      canary: { steps: [{ weight: 10 }, { weight: 30 }, { weight: 60 }] },
+    });
+  });
+
+  it('canaries nothing where the environment rolls', () => {
+    expect(planCanaries(apps, envNamed('dev'), [deployment, service]).canaries).toEqual([]);
+  });
+
+  it('canaries nothing for an app the render does not include', () => {
+    expect(planCanaries(apps, envNamed('staging'), [other])).toEqual({ canaries: [], issues: [] });
+  });
+
+  it('refuses a canaried app without a Service for its pods, naming app.yaml and the field', () => {
+    expect(planCanaries(apps, envNamed('staging'), [deployment, other]).issues).toEqual([
+      {
+        file: 'apps/catalog/app.yaml',
+        field: 'canary',
+        message:
+          "needs a Service selecting the pods of Deployment/catalog: the canary's traffic is shifted between that Service and the canary's; add one to the base",
+      },
+    ]);
+  });
+});
