@@ -16,6 +16,7 @@ import { GitHubReporter } from '../adapters/github/index.js';
 import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
+import { latestRelease } from '../core/release/release-history.js';
 import {
   BuildGate,
   createBuildWorker,
@@ -103,6 +104,13 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const corrections = new Map<string, NodeJS.Timeout>();
   const drifts = new DriftWatch(FIELD_MANAGER, log.child({ stage: 'drift' }), async (drift) => {
     const { env, deployed } = drift;
+    // Another worker process may have deployed the environment since this one did: its memo is then stale, and
+    // the drift is that worker's to see. Only the commit of the newest release is ever corrected or reported.
+    const current = latestRelease(await deps.releaseStore(env).list());
+    if (current?.commit !== deployed.request.sha) {
+      log.info({ environment: env.name, tracked: deployed.request.sha, current: current?.commit }, 'drift left to the newer deploy');
+      return;
+    }
     if (env.drift.mode === 'report') {
       await reporter.setCommitStatus(repoOf(deployed.request), {
         sha: deployed.request.sha,
