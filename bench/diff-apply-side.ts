@@ -17,6 +17,7 @@ import { applyStages as stagesToApply, countActions } from '../core/diff/change-
 import type { KubeObject } from '../core/kube/object.js';
 import { KubeCluster } from '../adapters/kube/cluster.js';
 import { KubeReleaseStore } from '../adapters/kube/release-store.js';
+import { inventoryToPrune } from '../core/release/release-history.js';
 import { applyStages } from '../worker/stages/deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from '../worker/stages/deploy/compute-diff.js';
 import { validateObjects } from '../worker/stages/deploy/validate-objects.js';
@@ -70,7 +71,7 @@ try {
     desired: objects,
     validation,
     env,
-    store,
+    previousInventory: inventoryToPrune(await store.list({ signal })),
     cluster,
     secretSalt: 'bench',
     signal,

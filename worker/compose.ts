@@ -7,6 +7,7 @@
 //   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
 //                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
 //   report job  → the commit status and check run on GitHub
+import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -15,6 +16,7 @@ import { GitHubReporter } from '../adapters/github/index.js';
 import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
+import { latestRelease } from '../core/release/release-history.js';
 import {
   BuildGate,
   createBuildWorker,
@@ -39,8 +41,10 @@ import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.j
 import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
 import { buildImage } from './stages/build/build-image.js';
 import { enqueueBuilds } from './stages/build/enqueue-builds.js';
-import { publishReportJob, pendingReport, resultReport } from './report-jobs.js';
+import { publishReportJob, pendingReport, repoOf, resultReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
+import { liveStates } from './stages/deploy/live-state.js';
+import { DriftWatch, describeDrift } from './drift-watch.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
@@ -60,6 +64,11 @@ export interface WorkerOverrides {
   readonly jobOptions?: { readonly deploy?: JobsOptions; readonly report?: JobsOptions; readonly build?: JobsOptions };
   readonly healthPolling?: HealthPolling;
 }
+
+/** The server-side-apply field manager of every apply the worker makes. */
+const FIELD_MANAGER = 'gantry';
+/** Drifts of one environment this close together are corrected by one deploy. */
+const DRIFT_BURST_MS = 500;
 
 /** A started worker. */
 export interface RunningWorker {
@@ -92,10 +101,49 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const clusters = KubeClusters.load(config.kubeconfig);
   const clusterFor = (env: EnvConfig) => clusters.forCluster(env.cluster);
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
+  // Watch-fed live state per cluster, and per environment what was last applied: unchanged objects cost nothing,
+  // and a hand edit of a field the pipeline applied is drift (worker/drift-watch.ts).
+  const liveState = liveStates((env) => clusterFor(env).liveCache(), FIELD_MANAGER);
+  const corrections = new Map<string, NodeJS.Timeout>();
+  const drifts = new DriftWatch(FIELD_MANAGER, log.child({ stage: 'drift' }), async (drift) => {
+    const { env, deployed } = drift;
+    // Another worker process may have deployed the environment since this one did: its memo is then stale, and
+    // the drift is that worker's to see. Only the commit of the newest release is ever corrected or reported.
+    const current = latestRelease(await deps.releaseStore(env).list());
+    if (current?.commit !== deployed.request.sha) {
+      log.info({ environment: env.name, tracked: deployed.request.sha, current: current?.commit }, 'drift left to the newer deploy');
+      return;
+    }
+    if (env.drift.mode === 'report') {
+      await reporter.setCommitStatus(repoOf(deployed.request), {
+        sha: deployed.request.sha,
+        environment: env.name,
+        kind: 'drift',
+        state: 'failure',
+        description: describeDrift(drift),
+      });
+      return;
+    }
+    // `correct`: the deployed commit again, as a deploy job (one active per environment, so it never races a
+    // deploy); the drifts of one burst (a kubectl apply of many objects) are one correction.
+    clearTimeout(corrections.get(env.name));
+    corrections.set(
+      env.name,
+      setTimeout(() => {
+        corrections.delete(env.name);
+        const request = { ...deployed.request, deliveryId: `drift-${randomUUID()}`, requestedAt: new Date().toISOString() };
+        void queues
+          .nextSequence()
+          .then((sequence) => queues.enqueueDeploy(request, sequence, deployed.builds))
+          .catch((error: unknown) => log.error({ err: error, environment: env.name }, 'could not enqueue the drift correction'));
+      }, DRIFT_BURST_MS),
+    );
+  });
   const deps: DeployDeps = {
     git,
     clusterFor,
     releaseStore: (env) => new KubeReleaseStore(clusterFor(env), { environment: env.name, namespace: env.namespace }),
+    liveState,
     ...(overrides.healthPolling && { healthPolling: overrides.healthPolling }),
   };
 
@@ -169,7 +217,13 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         ? builds.result
         : await deployEnvironment(
             job.request,
-            deps,
+            {
+              ...deps,
+              // Drift is measured from this deploy, and corrected with its images (the same builds).
+              deployed: (env) => {
+                if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
+              },
+            },
             stageContextFor(ctx, isDeployStep, parseDeployProgress),
             builds.pins,
           );
@@ -244,6 +298,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
           producer.quit().catch(() => producer.disconnect()),
           consumer.quit().catch(() => consumer.disconnect()),
         ]);
+        drifts.close();
+        for (const timer of corrections.values()) clearTimeout(timer);
         clusters.close();
         log.info('worker stopped');
       })();

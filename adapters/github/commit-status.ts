@@ -8,8 +8,10 @@ export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 /** One environment's commit status. */
 export interface CommitStatusInput {
   readonly sha: string;
-  /** The status context is `deploy/<environment>`. */
+  /** The status context is `<kind>/<environment>`. */
   readonly environment: string;
+  /** `deploy` (default): the deployment's outcome; `drift`: the environment moved away from what was deployed. */
+  readonly kind?: 'deploy' | 'drift';
   readonly state: CommitState;
   /** One line; cut to GitHub's 140 characters. */
   readonly description: string;
@@ -17,9 +19,9 @@ export interface CommitStatusInput {
   readonly targetUrl?: string;
 }
 
-/** The commit status context for an environment. */
-export function statusContext(environment: string): string {
-  return `deploy/${environment}`;
+/** The commit status context for an environment: `deploy/<env>`, or `drift/<env>`. */
+export function statusContext(environment: string, kind: 'deploy' | 'drift' = 'deploy'): string {
+  return `${kind}/${environment}`;
 }
 
 /** The states that end a deployment; a `pending` never follows one of them on the same commit and context. */
@@ -38,7 +40,7 @@ export async function setCommitStatus(
   input: CommitStatusInput,
   signal?: AbortSignal,
 ): Promise<WriteOutcome> {
-  const context = statusContext(input.environment);
+  const context = statusContext(input.environment, input.kind);
   const description = truncate(input.description, LIMITS.statusDescription);
   const targetUrl = input.targetUrl ?? null;
   const { data } = await octokit.repos.getCombinedStatusForRef({

@@ -52,9 +52,9 @@ export class GitHubReporter {
     this.logger = options.logger ?? SILENT;
   }
 
-  /** Sets the `deploy/<environment>` commit status (pending → success / failure / error). */
+  /** Sets the `deploy/<environment>` (pending → success / failure / error) or `drift/<environment>` commit status. */
   setCommitStatus(repo: RepoRef, input: CommitStatusInput, options: CallOptions = {}): Promise<WriteOutcome> {
-    const operation = `set ${statusContext(input.environment)}=${input.state} on ${atCommit(repo, input.sha)}`;
+    const operation = `set ${statusContext(input.environment, input.kind)}=${input.state} on ${atCommit(repo, input.sha)}`;
     return this.call(operation, options, (signal) => setCommitStatus(this.octokit, repo, input, signal));
   }
 

@@ -17,6 +17,7 @@ import { applyAll, serverSideApply } from './apply.js';
 import { deleteObject } from './delete.js';
 import { Discovery } from './discovery.js';
 import { dryRunAll } from './dry-run.js';
+import { KubeLiveCache } from './live-cache.js';
 import { getManyObjects, getObject, listObjects } from './read.js';
 import type { KubeClient } from './request.js';
 import type { BackoffPolicy } from '../common/with-backoff.js';
@@ -38,8 +39,11 @@ export interface KubeClusterOptions {
  */
 export class KubeCluster implements Cluster {
   private readonly kube: KubeClient;
+  private readonly kc: KubeConfig;
+  private cache: KubeLiveCache | undefined;
 
   constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
+    this.kc = kc;
     const concurrency = options.concurrency ?? 12;
     const transport = new KubeTransport(kc, { requestTimeoutMs: options.requestTimeoutMs, maxSockets: concurrency * 2 });
     const retry = { ...DEFAULT_BACKOFF, ...options.retry };
@@ -89,8 +93,16 @@ export class KubeCluster implements Cluster {
     this.kube.discovery.reset();
   }
 
-  /** Closes pooled connections. */
+  /** The watch-fed cache of this server's live objects (one per cluster, started on first use). */
+  liveCache(): KubeLiveCache {
+    this.cache ??= new KubeLiveCache(this.kube, this.kc);
+    return this.cache;
+  }
+
+  /** Closes pooled connections and stops the live cache's watches. */
   close(): void {
+    this.cache?.close();
+    this.cache = undefined;
     this.kube.transport.close();
   }
 }

@@ -111,6 +111,12 @@ export const envConfigSchema = z
       .prefault({}),
     rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
     history: z.strictObject({ limit: z.number().int().min(1).max(100).default(10) }).prefault({}),
+    drift: z
+      .strictObject({
+        mode: z.enum(['correct', 'report']).default('correct'),
+        resync: duration({ min: MINUTE, max: 24 * 60 * MINUTE }).prefault('10m'),
+      })
+      .prefault({}),
     traffic: z
       .strictObject({
         provider: z.enum(TRAFFIC_PROVIDERS).default('gateway-api'),
@@ -242,6 +248,16 @@ export interface EnvConfig {
   readonly history: {
     /** Releases kept in the cluster for this environment. Default 10. */
     readonly limit: number;
+  };
+  readonly drift: {
+    /**
+     * What the worker does when a field it applied is changed by another manager (`kubectl edit`, a controller):
+     * `correct` re-applies the deployed commit; `report` sets a failing `drift/<env>` commit status on it naming
+     * the field and the manager. Fields left to autoscalers are never drift. Default `correct`.
+     */
+    readonly mode: 'correct' | 'report';
+    /** Every watched kind is re-listed this often (±10 %), catching anything a watch missed, ms (written `10m`). Default 10m. */
+    readonly resync: number;
   };
   readonly traffic: {
     /** The provider for apps that do not pin one. Default `gateway-api`. */

@@ -23,7 +23,8 @@ import type { KubeObject } from '../../core/kube/object.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
-import { toInventory } from '../../core/release/release-history.js';
+import { inventoryToPrune, toInventory } from '../../core/release/release-history.js';
+import { refKey, refOf } from '../../core/kube/object.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import { handOverReplicas } from './deploy/hand-over-replicas.js';
@@ -40,6 +41,7 @@ import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
 import { ensurePreviewNamespace } from './deploy/ensure-preview-namespace.js';
+import { cachedLive } from './deploy/live-state.js';
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
@@ -85,7 +87,9 @@ export async function deployEnvironment(
     return run.finish(failedEarly(run, terminal, run.data.changeSet));
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
-  return deploy(run, prepared, pins);
+  const result = await deploy(run, prepared, pins);
+  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request);
+  return result;
 }
 
 /**
@@ -142,13 +146,20 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
           )
         : ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
     });
-  // 4. Validate every object with a server-side dry-run; one rejection and nothing is applied. From here to the end
-  //    of step 7, env.yaml's apply.timeout bounds the run (ApplyTimedOut).
+  // 4. Validate with a server-side dry-run every object the live-state cache does not know to be in sync (all of
+  //    them when it is cold); one rejection and nothing is applied. From here to the end of step 7, env.yaml's
+  //    apply.timeout bounds the run (ApplyTimedOut).
   const deadline = run.applyDeadline(env);
-  const validation = await run.step('validate', () =>
-    deadline.run(`validating ${countObjects(objects.length)}`, (signal) =>
-      validateObjects(objects, cluster, { fieldManager: deps.fieldManager, mode: request.mode, signal }),
-    ),
+  const liveState = deps.liveState(env);
+  const { validation, cached, previousInventory } = await run.step('validate', () =>
+    deadline.run(`validating ${countObjects(objects.length)}`, async (signal) => {
+      const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
+      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
+      const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
+      if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
+      const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };
+      return { validation: await validateObjects(toValidate, cluster, options), cached, previousInventory };
+    }),
   );
   // 5. Diff live against the dry-run result; the previous releases' inventory gives the prune candidates.
   const changeSet = await run.step(
@@ -159,7 +170,9 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
           desired: objects,
           validation,
           env,
-          store: deps.releaseStore(env),
+          previousInventory,
+          ...(cached && { cached }),
+          ...(liveState && { memo: liveState.memo }),
           cluster,
           secretSalt: deps.secretSalt,
           signal,
@@ -280,7 +293,7 @@ async function rollOut(
           stagesToApply(changeSet, await handOverReplicas(objects, cluster, { fieldManager, signal })),
           run.data.appliedStages ?? 0,
           cluster,
-          { fieldManager, signal },
+          { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
           (done) => run.save('apply', { appliedStages: done }),
         ),
       ),
@@ -289,7 +302,11 @@ async function rollOut(
   if (run.data.pruned !== true)
     await run.step(
       'prune',
-      () => pruneObjects(pruneList(changeSet), cluster, signal),
+      () => {
+        // Deleted by the pipeline itself: not drift.
+        for (const ref of pruneList(changeSet)) run.deps.liveState(env)?.memo.forget(refKey(ref));
+        return pruneObjects(pruneList(changeSet), cluster, signal);
+      },
       () => ({ pruned: true }),
     );
   // 9. Wait for the health of what was applied; Degraded fails fast, the env's rollout timeout bounds the rest.

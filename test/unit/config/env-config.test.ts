@@ -49,6 +49,7 @@ describe('parseEnvConfig', () => {
       rollout: { strategy: 'canary', timeout: 600_000 },
       rollback: { automatic: true },
       history: { limit: 10 },
+      drift: { mode: 'correct', resync: 600_000 },
       traffic: { provider: 'gateway-api', discovery: { type: 'dns' } },
       analysis: {},
       preview: { enabled: false, namespacePrefix: 'shop-qa-pr-', maxConcurrent: 10, ttl: 604_800_000, allowFrom: [] },
@@ -76,6 +77,12 @@ describe('parseEnvConfig', () => {
       limits: { default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' } },
       allowFrom: ['ingress-nginx'],
     });
+  });
+
+  it('reads drift handling, and refuses a mode it does not know and a resync below a minute', () => {
+    expect(parseObject({ ...validEnv(), drift: { mode: 'report', resync: '2m' } }).drift).toEqual({ mode: 'report', resync: 120_000 });
+    expect(() => parseObject({ ...validEnv(), drift: { mode: 'ignore' } })).toThrow(/drift\.mode/);
+    expect(() => parseObject({ ...validEnv(), drift: { resync: '10s' } })).toThrow(/drift\.resync/);
   });
 
   it('reads Cloud Map discovery for App Mesh with its namespace', () => {

@@ -7,6 +7,8 @@ import type { Cluster } from '../../../core/ports/cluster.js';
 export interface ApplyCallOptions {
   readonly fieldManager: string;
   readonly signal: AbortSignal;
+  /** Called with each object applied and the server's answer (what the live-state memo learns from). */
+  readonly onApplied?: (desired: KubeObject, applied: KubeObject) => void;
 }
 
 /**
@@ -47,6 +49,10 @@ export async function applyObjects(
     fieldManager: options.fieldManager,
     force,
     signal: options.signal,
+  });
+  results.forEach((result, index) => {
+    const desired = objects[index];
+    if (result.outcome === 'applied' && desired !== undefined) options.onApplied?.(desired, result.object);
   });
   const errors = results.flatMap((result) => (result.outcome === 'failed' ? [result.error] : []));
   if (errors.length === 0) return;

@@ -22,6 +22,8 @@ export function resolveDeps(deps: DeployDeps): ResolvedDeps {
   return {
     ...deps,
     fieldManager: deps.fieldManager ?? 'gantry',
+    liveState: deps.liveState ?? (() => undefined),
+    deployed: deps.deployed ?? (() => undefined),
     secretSalt: deps.secretSalt ?? PROCESS_SALT,
     healthPolling: deps.healthPolling ?? { initialMs: 250, maxMs: 2_000 },
     now: deps.now ?? Date.now,

@@ -1,7 +1,7 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
-import type { DeployMode } from '../../../core/deploy/deploy-request.js';
+import type { DeployMode, DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import type { AggregateHealth } from '../../../core/health/aggregate-health.js';
 import type { ObjectRef } from '../../../core/kube/object.js';
@@ -10,6 +10,7 @@ import type { ReleaseStore } from '../../../core/ports/release-store.js';
 import type { Reason } from '../../../core/reasons.js';
 import type { ReleaseOutcome as AttemptOutcome, RollbackTarget } from '../../../core/release/release.js';
 import type { FileSystem } from '../../../kustomize/fs/file-system.js';
+import type { EnvLiveState } from './live-state.js';
 
 /** A repository checkout by commit, as the git adapter's `GitMirror` provides it (no working copy). */
 export interface CommitSource {
@@ -36,6 +37,13 @@ export interface DeployDeps {
   readonly clusterFor: (env: EnvConfig) => Cluster;
   /** The release history of an environment (normally a `KubeReleaseStore` over `clusterFor(env)`). */
   readonly releaseStore: (env: EnvConfig) => ReleaseStore;
+  /**
+   * The environment's live-state cache and in-sync memo (normally over `KubeCluster.liveCache()`, see
+   * worker/stages/deploy/live-state.ts); undefined: every deploy reads and dry-runs every object. Default: none.
+   */
+  readonly liveState?: (env: EnvConfig) => EnvLiveState | undefined;
+  /** Told when a deploy of an environment succeeded (the drift watch measures from it). Default: nothing. */
+  readonly deployed?: (env: EnvConfig, request: DeployRequest) => void;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;
   /** Salt of the markers that stand for Secret values in diffs. Default: random per process. */
