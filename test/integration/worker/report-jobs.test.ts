@@ -174,4 +174,100 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ state: 'error' });
   });
+
+  const succeeded = (commit: string, environment = 'dev'): DeployResult => ({
+    environment,
+    sha: commit,
+    mode: 'apply',
+    outcome: 'succeeded',
+    message: 'configured 1',
+    changeSet,
+    timings: {},
+    revision: 1,
+  });
+
+  /** The deployments and their statuses (newest first) this test's repository has, as GitHub answers them. */
+  async function deploymentsOf(environment: string): Promise<{ id: number; body: unknown; states: string[] }[]> {
+    const creates = await callsFor('repos/create-deployment');
+    const statuses = await callsFor('repos/create-deployment-status');
+    return creates
+      .filter((call) => (call.requestBody as { environment: string }).environment === environment)
+      .map((call) => {
+        const id = (call.responseBody as { id: number }).id;
+        const states = statuses
+          .filter((status) => status.path.endsWith(`/deployments/${id}/statuses`))
+          .map((status) => (status.requestBody as { state: string }).state);
+        return { id, body: call.requestBody, states };
+      });
+  }
+
+  it('makes a deploy a GitHub Deployment of the environment: queued, then success, its log the check run', async () => {
+    const commit = sha();
+    const req = request(commit);
+
+    await report(req);
+    await report(req, succeeded(commit));
+
+    const [deployment, ...others] = await deploymentsOf('dev');
+    expect(others).toHaveLength(0);
+    expect(deployment?.body).toMatchObject({
+      ref: commit,
+      environment: 'dev',
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: false,
+      transient_environment: false,
+    });
+    expect(deployment?.states).toEqual(['queued', 'success']);
+    const [check] = await callsFor('checks/create');
+    const checkUrl = (check?.responseBody as { html_url: string }).html_url;
+    expect(checkUrl).toMatch(/^https?:\/\//);
+    const [, success] = await callsFor('repos/create-deployment-status');
+    expect(success?.requestBody).toMatchObject({ state: 'success', log_url: checkUrl });
+  });
+
+  it('writes no queued over an outcome when a pending report comes back late', async () => {
+    const commit = sha();
+    const req = request(commit);
+
+    await report(req, succeeded(commit));
+    await report(req);
+
+    const [deployment] = await deploymentsOf('dev');
+    expect(deployment?.states).toEqual(['success']);
+  });
+
+  it('marks the older production deployment inactive once a newer one succeeds (GitHub does not for production)', async () => {
+    const older = sha();
+    const newer = sha();
+    const production = (commit: string) => request(commit, { environment: 'production', ref: 'refs/heads/release' });
+
+    await report(production(older), succeeded(older, 'production'));
+    await report(production(newer), succeeded(newer, 'production'));
+
+    const deployments = await deploymentsOf('production');
+    expect(deployments.map((deployment) => deployment.body)).toEqual([
+      expect.objectContaining({ ref: older, production_environment: true }),
+      expect.objectContaining({ ref: newer, production_environment: true }),
+    ]);
+    expect(deployments.map((deployment) => deployment.states)).toEqual([['success', 'inactive'], ['success']]);
+  });
+
+  it('marks a superseded request\'s deployment inactive, and makes none for a dry run', async () => {
+    const commit = sha();
+    const req = request(commit);
+    await report(req);
+    await publishReportJob(
+      { request: req, sequence: 1, state: 'superseded', description: 'superseded by 1234567' },
+      reporter,
+      ctx,
+    );
+    const dry = sha();
+    await report(request(dry, { mode: 'dry-run' }), { ...succeeded(dry), mode: 'dry-run' });
+
+    const deployments = await deploymentsOf('dev');
+    expect(deployments.map((deployment) => [(deployment.body as { ref: string }).ref, deployment.states])).toEqual([
+      [commit, ['queued', 'inactive']],
+    ]);
+  });
 });
