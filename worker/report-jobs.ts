@@ -8,6 +8,7 @@ import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import { commitStatus, statusContext } from '../core/report/commit-status.js';
 import type { DeployReport } from '../core/report/deploy-report.js';
 import { deploymentTarget } from '../core/report/deployment-target.js';
+import { mergeCommentSection } from '../core/report/pull-request-comment.js';
 import { summarize } from '../core/report/summarize.js';
 import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
@@ -15,7 +16,12 @@ import type { DeployResult } from './stages/deploy-environment.js';
 /** What reporting needs of the GitHub adapter. */
 export type Reporter = Pick<
   GitHubReporter,
-  'setCommitStatus' | 'upsertCheckRun' | 'ensureDeployment' | 'setDeploymentStatus' | 'deactivateOlderDeployments'
+  | 'setCommitStatus'
+  | 'upsertCheckRun'
+  | 'ensureDeployment'
+  | 'setDeploymentStatus'
+  | 'deactivateOlderDeployments'
+  | 'upsertPullRequestComment'
 >;
 
 /** The GitHub repository of a request, in the adapter's terms. */
@@ -137,6 +143,7 @@ export async function publishReportJob(
     call,
   );
   const deployment = await publishDeployment(job, checkRun, reporter, call);
+  const comment = await publishCommentSection(job, checkRun, reporter, call);
   // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
   const state = job.state === 'superseded' ? 'error' : job.state;
   const status =
@@ -148,10 +155,16 @@ export async function publishReportJob(
         )
       : undefined;
   // The job's logger already carries `state`; the line says what reached GitHub.
-  const writes = { checkRun: checkRun.outcome, ...(deployment && { deployment }), ...(status && { status }) };
+  const writes = {
+    checkRun: checkRun.outcome,
+    ...(deployment && { deployment }),
+    ...(comment && { comment }),
+    ...(status && { status }),
+  };
   const wrote =
     checkRun.outcome !== 'unchanged' ||
     (deployment !== undefined && deployment !== 'unchanged') ||
+    (comment !== undefined && comment !== 'unchanged') ||
     (status !== undefined && status !== 'unchanged');
   if (!wrote && job.state === 'pending')
     ctx.log.info(
@@ -211,4 +224,32 @@ async function publishDeployment(
     );
   }
   return written;
+}
+
+/**
+ * A pull request's result goes into its one comment, in this environment's section (core/report/pull-request-comment
+ * merges it with the other environments' and refuses an older request's over a newer head's). Outcomes only: a
+ * queued request has nothing to show, and a superseded one is about a head that is no longer the pull request's.
+ */
+async function publishCommentSection(
+  job: ReportJob,
+  checkRun: { readonly url?: string },
+  reporter: Reporter,
+  call: { readonly signal: AbortSignal },
+): Promise<'created' | 'updated' | 'unchanged' | undefined> {
+  const { request } = job;
+  if (request.trigger.kind !== 'pull_request' || job.state === 'pending' || job.state === 'superseded') return undefined;
+  const section = {
+    environment: request.environment,
+    head: request.sha,
+    sequence: job.sequence,
+    markdown: job.summary === undefined ? job.description : `${job.description}\n\n${job.summary}`,
+    ...(checkRun.url && { checkRunUrl: checkRun.url }),
+  };
+  const { outcome } = await reporter.upsertPullRequestComment(
+    repoOf(request),
+    { pullNumber: request.trigger.number, body: (current) => mergeCommentSection(current, section) },
+    call,
+  );
+  return outcome;
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
@@ -269,5 +270,59 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
     expect(deployments.map((deployment) => [(deployment.body as { ref: string }).ref, deployment.states])).toEqual([
       [commit, ['queued', 'inactive']],
     ]);
+  });
+
+  describe('the pull request comment (one per pull request, every environment of the head commit)', () => {
+    const pullRequest = (commit: string, environment: string): DeployRequest =>
+      request(commit, {
+        environment,
+        mode: 'dry-run',
+        ref: 'refs/pull/7/head',
+        trigger: { kind: 'pull_request', number: 7, headSha: commit, baseRef: 'main', headRef: 'feature', fromFork: false },
+      });
+    const planned = (commit: string, environment: string): DeployResult => ({
+      ...succeeded(commit, environment),
+      mode: 'dry-run',
+    });
+    const diff = (commit: string, environment: string, sequence: number) =>
+      publishReportJob(resultReport(pullRequest(commit, environment), sequence, planned(commit, environment)), reporter, ctx);
+    const octokit = () => new Octokit({ baseUrl: need('github').url, auth: need('github').token });
+    const comments = async () => {
+      const { data } = await octokit().issues.listComments({ owner, repo: 'shop', issue_number: 7 });
+      return data;
+    };
+
+    it('gathers the environments into one comment, edits it for a new head, refuses a stale one, and recreates it when deleted', async () => {
+      const first = sha();
+      await diff(first, 'dev', 1);
+      await diff(first, 'staging', 1);
+      const [comment, ...more] = await comments();
+      expect(more).toHaveLength(0);
+      expect(comment?.body).toContain('### dev');
+      expect(comment?.body).toContain('### staging');
+      expect(comment?.body).toContain('Deployment/shop-dev/catalog');
+
+      const second = sha();
+      await diff(second, 'dev', 2);
+      await diff(first, 'staging', 1); // a retried report of the older head, arriving late
+      const [edited, ...extra] = await comments();
+      expect(extra).toHaveLength(0);
+      expect(edited?.id).toBe(comment?.id);
+      expect(edited?.body).toContain(second.slice(0, 7));
+      expect(edited?.body).not.toContain('### staging');
+
+      // A new process finds the same comment by its marker: nothing about it lives in memory.
+      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token } });
+      await publishReportJob(resultReport(pullRequest(second, 'staging'), 2, planned(second, 'staging')), restarted, ctx);
+      const [found] = await comments();
+      expect(found?.id).toBe(comment?.id);
+      expect(found?.body).toContain('### staging');
+
+      await octokit().issues.deleteComment({ owner, repo: 'shop', comment_id: comment!.id });
+      await diff(second, 'dev', 2);
+      const recreated = await comments();
+      expect(recreated).toHaveLength(1);
+      expect(recreated[0]?.id).not.toBe(comment?.id);
+    });
   });
 });
