@@ -70,6 +70,12 @@ export function pendingReport(request: DeployRequest, sequence: number): ReportJ
   });
 }
 
+/** The `running` report of a request whose deploy job has started (its images, if any, are built). */
+export function runningReport(request: DeployRequest, sequence: number): ReportJob {
+  const pending = pendingReport(request, sequence);
+  return { ...pending, state: 'running', description: `${request.mode === 'dry-run' ? 'diffing' : 'deploying'} ${request.sha.slice(0, 7)} in ${request.environment}` };
+}
+
 /** The report of a finished deploy (success, failure, rolled back, rollback failed, or a dry run's plan). */
 export function resultReport(request: DeployRequest, sequence: number, result: DeployResult): ReportJob {
   return reportJobOf(request, sequence, deployReportOf(request, result));
@@ -91,6 +97,7 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
 /** Check run progress per report state; a superseded commit's check is grey (`skipped`), not red. */
 const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
   pending: { status: 'in_progress' },
+  running: { status: 'in_progress' },
   success: { status: 'completed', conclusion: 'success' },
   failure: { status: 'completed', conclusion: 'failure' },
   error: { status: 'completed', conclusion: 'failure' },
@@ -103,6 +110,7 @@ const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
  */
 const DEPLOYMENT: Readonly<Record<ReportState, DeploymentState>> = {
   pending: 'queued',
+  running: 'in_progress',
   success: 'success',
   failure: 'failure',
   error: 'error',
@@ -145,9 +153,10 @@ export async function publishReportJob(
   const deployment = await publishDeployment(job, checkRun, reporter, call);
   const comment = await publishCommentSection(job, checkRun, reporter, call);
   // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
+  // `running` is the Deployment's and the check run's news; the commit status already says `pending`.
   const state = job.state === 'superseded' ? 'error' : job.state;
   const status =
-    request.mode === 'apply'
+    request.mode === 'apply' && state !== 'running'
       ? await reporter.setCommitStatus(
           repo,
           { sha: request.sha, environment: request.environment, state, description: job.description },
@@ -166,7 +175,7 @@ export async function publishReportJob(
     (deployment !== undefined && deployment !== 'unchanged') ||
     (comment !== undefined && comment !== 'unchanged') ||
     (status !== undefined && status !== 'unchanged');
-  if (!wrote && job.state === 'pending')
+  if (!wrote && (job.state === 'pending' || job.state === 'running'))
     ctx.log.info(
       { context, writes },
       'nothing written: the outcome is already on GitHub; kept it over this late pending',
@@ -190,7 +199,7 @@ async function publishDeployment(
 ): Promise<'created' | 'unchanged' | undefined> {
   const target = deploymentTarget(job.request);
   if (target === undefined) return undefined;
-  if (job.state === 'pending' && checkRun.outcome === 'unchanged') return 'unchanged';
+  if ((job.state === 'pending' || job.state === 'running') && checkRun.outcome === 'unchanged') return 'unchanged';
   const repo = repoOf(job.request);
   const { id } = await reporter.ensureDeployment(
     repo,
@@ -238,7 +247,7 @@ async function publishCommentSection(
   call: { readonly signal: AbortSignal },
 ): Promise<'created' | 'updated' | 'unchanged' | undefined> {
   const { request } = job;
-  if (request.trigger.kind !== 'pull_request' || job.state === 'pending' || job.state === 'superseded') return undefined;
+  if (request.trigger.kind !== 'pull_request' || !['success', 'failure', 'error'].includes(job.state)) return undefined;
   const section = {
     environment: request.environment,
     head: request.sha,

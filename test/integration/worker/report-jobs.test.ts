@@ -3,7 +3,7 @@ import { Octokit } from '@octokit/rest';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
-import { pendingReport, publishReportJob, resultReport } from '../../../worker/report-jobs.js';
+import { pendingReport, publishReportJob, resultReport, runningReport } from '../../../worker/report-jobs.js';
 import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
@@ -202,11 +202,12 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       });
   }
 
-  it('makes a deploy a GitHub Deployment of the environment: queued, then success, its log the check run', async () => {
+  it('makes a deploy a GitHub Deployment of the environment: queued, in progress, then success, its log the check run', async () => {
     const commit = sha();
     const req = request(commit);
 
     await report(req);
+    await publishReportJob(runningReport(req, 1), reporter, ctx);
     await report(req, succeeded(commit));
 
     const [deployment, ...others] = await deploymentsOf('dev');
@@ -219,20 +220,23 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       production_environment: false,
       transient_environment: false,
     });
-    expect(deployment?.states).toEqual(['queued', 'success']);
+    expect(deployment?.states).toEqual(['queued', 'in_progress', 'success']);
+    const statuses = await callsFor('repos/create-commit-status');
+    expect(statuses.map((call) => (call.requestBody as { state: string }).state)).toEqual(['pending', 'success']);
     const [check] = await callsFor('checks/create');
     const checkUrl = (check?.responseBody as { html_url: string }).html_url;
     expect(checkUrl).toMatch(/^https?:\/\//);
-    const [, success] = await callsFor('repos/create-deployment-status');
+    const [, , success] = await callsFor('repos/create-deployment-status');
     expect(success?.requestBody).toMatchObject({ state: 'success', log_url: checkUrl });
   });
 
-  it('writes no queued over an outcome when a pending report comes back late', async () => {
+  it('writes no queued or in_progress over an outcome when a pending or running report comes back late', async () => {
     const commit = sha();
     const req = request(commit);
 
     await report(req, succeeded(commit));
     await report(req);
+    await publishReportJob(runningReport(req, 1), reporter, ctx);
 
     const [deployment] = await deploymentsOf('dev');
     expect(deployment?.states).toEqual(['success']);
