@@ -41,7 +41,7 @@ import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.j
 import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
 import { buildImage } from './stages/build/build-image.js';
 import { enqueueBuilds } from './stages/build/enqueue-builds.js';
-import { publishReportJob, pendingReport, repoOf, resultReport } from './report-jobs.js';
+import { publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
 import { DriftWatch, describeDrift } from './drift-watch.js';
@@ -212,6 +212,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   ): Promise<Pick<DeployResult, 'outcome' | 'message' | 'revision'>> => {
     // 0. Every image this commit needs is built (the job sleeps until then); a failed build fails the deploy.
     const builds = await awaitBuilds(job.request, job.builds, gate, ctx);
+    // The deploy starts now: the Deployment's `in_progress` (the report queue keeps it from landing after the outcome).
+    if (builds.kind !== 'failed') await queues.enqueueReport(runningReport(job.request, job.sequence));
     const result =
       builds.kind === 'failed'
         ? builds.result

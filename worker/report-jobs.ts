@@ -1,18 +1,28 @@
 // Between the deploy stage's words and the report queue: a stage's outcome becomes a report job (core/report decides
 // the words), and a report job becomes GitHub writes (a `deploy/<env>` status and a check run).
 // This is the one report path: the worker's report queue runs it, and `gantry rollback` calls it directly.
-import type { CheckRunProgress, GitHubReporter, RepoRef } from '../adapters/github/index.js';
+import type { CheckRunProgress, DeploymentState, GitHubReporter, RepoRef } from '../adapters/github/index.js';
 import type { JobContext } from '../adapters/queue/job-context.js';
 import type { ReportJob, ReportState } from '../adapters/queue/report-job.js';
 import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import { commitStatus, statusContext } from '../core/report/commit-status.js';
 import type { DeployReport } from '../core/report/deploy-report.js';
+import { deploymentTarget } from '../core/report/deployment-target.js';
+import { mergeCommentSection } from '../core/report/pull-request-comment.js';
 import { summarize } from '../core/report/summarize.js';
 import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
 
 /** What reporting needs of the GitHub adapter. */
-export type Reporter = Pick<GitHubReporter, 'setCommitStatus' | 'upsertCheckRun'>;
+export type Reporter = Pick<
+  GitHubReporter,
+  | 'setCommitStatus'
+  | 'upsertCheckRun'
+  | 'ensureDeployment'
+  | 'setDeploymentStatus'
+  | 'deactivateOlderDeployments'
+  | 'upsertPullRequestComment'
+>;
 
 /** The GitHub repository of a request, in the adapter's terms. */
 export function repoOf(request: Pick<DeployRequest, 'repo'>): RepoRef {
@@ -65,6 +75,12 @@ export function pendingReport(request: DeployRequest, sequence: number): ReportJ
   });
 }
 
+/** The `running` report of a request whose deploy job has started (its images, if any, are built). */
+export function runningReport(request: DeployRequest, sequence: number): ReportJob {
+  const pending = pendingReport(request, sequence);
+  return { ...pending, state: 'running', description: `${request.mode === 'dry-run' ? 'diffing' : 'deploying'} ${request.sha.slice(0, 7)} in ${request.environment}` };
+}
+
 /** The report of a finished deploy (success, failure, rolled back, rollback failed, or a dry run's plan). */
 export function resultReport(request: DeployRequest, sequence: number, result: DeployResult): ReportJob {
   return reportJobOf(request, sequence, deployReportOf(request, result));
@@ -80,12 +96,14 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
     ...(report.failure && { reason: report.failure.reason }),
     description,
     summary,
+    ...(report.preview?.urls[0] !== undefined && { environmentUrl: `http://${report.preview.urls[0]}` }),
   };
 }
 
 /** Check run progress per report state; a superseded commit's check is grey (`skipped`), not red. */
 const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
   pending: { status: 'in_progress' },
+  running: { status: 'in_progress' },
   success: { status: 'completed', conclusion: 'success' },
   failure: { status: 'completed', conclusion: 'failure' },
   error: { status: 'completed', conclusion: 'failure' },
@@ -93,8 +111,22 @@ const CHECK_RUN: Readonly<Record<ReportState, CheckRunProgress>> = {
 };
 
 /**
- * Writes one report job to GitHub: the check run identified by `<env>:<sha>`, then the commit status (apply requests
- * only; a dry run has no `deploy/<env>` status). Both writes are idempotent, so a retried job changes nothing twice.
+ * GitHub Deployment status per report state. `pending` is written when the request is queued; a superseded request
+ * never deployed, and its deployment is `inactive` (GitHub's word for "no longer what runs there").
+ */
+const DEPLOYMENT: Readonly<Record<ReportState, DeploymentState>> = {
+  pending: 'queued',
+  running: 'in_progress',
+  success: 'success',
+  failure: 'failure',
+  error: 'error',
+  superseded: 'inactive',
+};
+
+/**
+ * Writes one report job to GitHub: the check run identified by `<env>:<sha>`, then (apply requests only; a dry run
+ * deploys nothing) the GitHub Deployment of the commit to its target with a status linking to the check run, then
+ * the commit status. Both writes are idempotent, so a retried job changes nothing twice.
  * The check run's title is the status line: the job carries no separate title.
  *
  * The check run goes first because the status is what people and tools wait on (branch protection, `gantry`'s own
@@ -124,10 +156,13 @@ export async function publishReportJob(
     },
     call,
   );
+  const deployment = await publishDeployment(job, checkRun, reporter, call);
+  const comment = await publishCommentSection(job, checkRun, reporter, call);
   // GitHub's commit states have no "superseded": a commit that never deployed on its own is an `error` (core's rule).
+  // `running` is the Deployment's and the check run's news; the commit status already says `pending`.
   const state = job.state === 'superseded' ? 'error' : job.state;
   const status =
-    request.mode === 'apply'
+    request.mode === 'apply' && state !== 'running'
       ? await reporter.setCommitStatus(
           repo,
           { sha: request.sha, environment: request.environment, state, description: job.description },
@@ -135,9 +170,18 @@ export async function publishReportJob(
         )
       : undefined;
   // The job's logger already carries `state`; the line says what reached GitHub.
-  const writes = { checkRun: checkRun.outcome, ...(status && { status }) };
-  const wrote = checkRun.outcome !== 'unchanged' || (status !== undefined && status !== 'unchanged');
-  if (!wrote && job.state === 'pending')
+  const writes = {
+    checkRun: checkRun.outcome,
+    ...(deployment && { deployment }),
+    ...(comment && { comment }),
+    ...(status && { status }),
+  };
+  const wrote =
+    checkRun.outcome !== 'unchanged' ||
+    (deployment !== undefined && deployment !== 'unchanged') ||
+    (comment !== undefined && comment !== 'unchanged') ||
+    (status !== undefined && status !== 'unchanged');
+  if (!wrote && (job.state === 'pending' || job.state === 'running'))
     ctx.log.info(
       { context, writes },
       'nothing written: the outcome is already on GitHub; kept it over this late pending',
@@ -145,4 +189,82 @@ export async function publishReportJob(
   else if (!wrote) ctx.log.info({ context, writes }, `nothing written: GitHub already shows ${job.state}`);
   else ctx.log.info({ context, writes }, `reported ${job.state} to GitHub`);
   return { state: job.state };
+}
+
+/**
+ * The deployment of the request's commit to its target (found again on a replay: its key is `<environment>:<sha>`)
+ * and the status of this report. A late `pending` (the check run was already completed, so `unchanged`) writes no
+ * `queued` over an outcome. On `success`, older deployments of a production or preview target are marked
+ * `inactive`; GitHub does that itself for the other environments.
+ */
+async function publishDeployment(
+  job: ReportJob,
+  checkRun: { readonly outcome: string; readonly url?: string },
+  reporter: Reporter,
+  call: { readonly signal: AbortSignal },
+): Promise<'created' | 'unchanged' | undefined> {
+  const target = deploymentTarget(job.request);
+  if (target === undefined) return undefined;
+  if ((job.state === 'pending' || job.state === 'running') && checkRun.outcome === 'unchanged') return 'unchanged';
+  const repo = repoOf(job.request);
+  const { id } = await reporter.ensureDeployment(
+    repo,
+    {
+      sha: job.request.sha,
+      environment: target.environment,
+      description: `${job.request.trigger.kind === 'push' ? 'push' : 'pull request'} to ${job.request.environment}`,
+      production: target.production,
+      transient: target.transient,
+    },
+    call,
+  );
+  const state = DEPLOYMENT[job.state];
+  const written = await reporter.setDeploymentStatus(
+    repo,
+    {
+      deploymentId: id,
+      state,
+      description: job.description,
+      ...(checkRun.url && { logUrl: checkRun.url }),
+      ...((job.environmentUrl ?? target.environmentUrl) !== undefined && { environmentUrl: job.environmentUrl ?? target.environmentUrl }),
+    },
+    call,
+  );
+  if (state === 'success' && (target.production || target.transient)) {
+    const superseded = `superseded by ${job.request.sha.slice(0, 7)}`;
+    await reporter.deactivateOlderDeployments(
+      repo,
+      { environment: target.environment, current: id, description: superseded },
+      call,
+    );
+  }
+  return written;
+}
+
+/**
+ * A pull request's result goes into its one comment, in this environment's section (core/report/pull-request-comment
+ * merges it with the other environments' and refuses an older request's over a newer head's). Outcomes only: a
+ * queued request has nothing to show, and a superseded one is about a head that is no longer the pull request's.
+ */
+async function publishCommentSection(
+  job: ReportJob,
+  checkRun: { readonly url?: string },
+  reporter: Reporter,
+  call: { readonly signal: AbortSignal },
+): Promise<'created' | 'updated' | 'unchanged' | undefined> {
+  const { request } = job;
+  if (request.trigger.kind !== 'pull_request' || !['success', 'failure', 'error'].includes(job.state)) return undefined;
+  const section = {
+    environment: request.environment,
+    head: request.sha,
+    sequence: job.sequence,
+    markdown: job.summary === undefined ? job.description : `${job.description}\n\n${job.summary}`,
+    ...(checkRun.url && { checkRunUrl: checkRun.url }),
+  };
+  const { outcome } = await reporter.upsertPullRequestComment(
+    repoOf(request),
+    { pullNumber: request.trigger.number, body: (current) => mergeCommentSection(current, section) },
+    call,
+  );
+  return outcome;
 }

@@ -31,6 +31,8 @@ export interface CheckRunInput {
 export interface CheckRunResult {
   readonly id: number;
   readonly outcome: WriteOutcome;
+  /** The run's page on GitHub (`html_url`), what a deployment status links to as its log. */
+  readonly url?: string;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function upsertCheckRun(
 ): Promise<CheckRunResult> {
   const found = await findCheckRun(octokit, repo, input, signal);
   if (found?.status === 'completed' && input.progress.status !== 'completed')
-    return { id: found.id, outcome: 'unchanged' };
+    return { id: found.id, outcome: 'unchanged', ...(found.url && { url: found.url }) };
   const existing = found?.id;
   const fields = {
     name: input.name,
@@ -66,11 +68,11 @@ export async function upsertCheckRun(
     request: { signal },
   };
   if (existing !== undefined) {
-    await octokit.checks.update({ ...repo, check_run_id: existing, ...fields });
-    return { id: existing, outcome: 'updated' };
+    const { data } = await octokit.checks.update({ ...repo, check_run_id: existing, ...fields });
+    return { id: existing, outcome: 'updated', ...(data.html_url && { url: data.html_url }) };
   }
   const { data } = await octokit.checks.create({ ...repo, head_sha: input.sha, ...fields });
-  return { id: data.id, outcome: 'created' };
+  return { id: data.id, outcome: 'created', ...(data.html_url && { url: data.html_url }) };
 }
 
 /** The newest run of that name carrying `externalId` on the commit. */
@@ -79,7 +81,7 @@ async function findCheckRun(
   repo: RepoRef,
   input: CheckRunInput,
   signal?: AbortSignal,
-): Promise<{ id: number; status: string } | undefined> {
+): Promise<{ id: number; status: string; url: string | null } | undefined> {
   const runs = await octokit.paginate(octokit.checks.listForRef, {
     ...repo,
     ref: input.sha,
@@ -90,8 +92,9 @@ async function findCheckRun(
   });
   return runs
     .filter((run) => run.external_id === input.externalId)
-    .reduce<{ id: number; status: string } | undefined>(
-      (newest, run) => (newest && newest.id > run.id ? newest : { id: run.id, status: run.status }),
+    .reduce<{ id: number; status: string; url: string | null } | undefined>(
+      (newest, run) =>
+        newest && newest.id > run.id ? newest : { id: run.id, status: run.status, url: run.html_url },
       undefined,
     );
 }

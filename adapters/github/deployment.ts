@@ -116,6 +116,46 @@ export async function setDeploymentStatus(
   return 'created';
 }
 
+/**
+ * Marks the older deployments of `environment` that are still live `inactive`, the way GitHub's `auto_inactive`
+ * does on a `success` status. GitHub does that only for non-transient, non-production environments; production and
+ * previews need it said. Only the newest page (100) is read: anything older was deactivated by an earlier success.
+ */
+export async function deactivateOlderDeployments(
+  octokit: Octokit,
+  repo: RepoRef,
+  input: { readonly environment: string; readonly current: number; readonly description: string },
+  signal?: AbortSignal,
+): Promise<{ readonly outcome: 'updated' | 'unchanged'; readonly deactivated: readonly number[] }> {
+  const { data: deployments } = await octokit.repos.listDeployments({
+    ...repo,
+    environment: input.environment,
+    per_page: 100,
+    request: { signal },
+  });
+  const deactivated: number[] = [];
+  for (const deployment of deployments) {
+    if (deployment.id >= input.current) continue;
+    const { data: statuses } = await octokit.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: deployment.id,
+      per_page: 1,
+      request: { signal },
+    });
+    const latest = statuses[0]?.state;
+    if (latest === undefined || latest === 'inactive') continue;
+    await octokit.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: deployment.id,
+      state: 'inactive',
+      description: truncate(input.description, LIMITS.statusDescription),
+      request: { signal },
+    });
+    deactivated.push(deployment.id);
+  }
+  return { outcome: deactivated.length > 0 ? 'updated' : 'unchanged', deactivated };
+}
+
 function keyOf(payload: unknown): string | undefined {
   const parsed: unknown = typeof payload === 'string' ? safeJson(payload) : payload;
   if (parsed === null || typeof parsed !== 'object') return undefined;

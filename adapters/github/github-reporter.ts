@@ -3,6 +3,7 @@ import { upsertCheckRun, type CheckRunInput, type CheckRunResult } from './check
 import { setCommitStatus, statusContext, type CommitStatusInput } from './commit-status.js';
 import { createOctokit } from './create-octokit.js';
 import {
+  deactivateOlderDeployments,
   ensureDeployment,
   setDeploymentStatus,
   type DeploymentInput,
@@ -98,6 +99,16 @@ export class GitHubReporter {
       () => readPullRequestState(this.octokit, repo, pullNumber, options.signal),
       { attempts, maxWaitMs, signal: options.signal, logger: this.logger, initialDelayMs: this.options.initialRetryDelayMs },
     );
+  }
+
+  /** Marks the older live deployments of an environment `inactive` (production and previews: GitHub does not). */
+  deactivateOlderDeployments(
+    repo: RepoRef,
+    input: { readonly environment: string; readonly current: number; readonly description: string },
+    options: CallOptions = {},
+  ): Promise<{ readonly outcome: 'updated' | 'unchanged'; readonly deactivated: readonly number[] }> {
+    const operation = `deactivate deployments of ${repo.owner}/${repo.repo} to ${input.environment} older than ${input.current}`;
+    return this.call(operation, options, (signal) => deactivateOlderDeployments(this.octokit, repo, input, signal));
   }
 
   private async call<T extends WriteOutcome | { readonly outcome: WriteOutcome }>(

@@ -8,8 +8,11 @@ export const PREVIEW_MARKER = '<!-- gantry:preview -->';
 /** The comment to keep on a pull request. */
 export interface PullRequestCommentInput {
   readonly pullNumber: number;
-  /** Markdown (the caller's); the marker is added in front. */
-  readonly body: string;
+  /**
+   * Markdown (the caller's); the marker is added in front. A function gets the kept comment's body (without the
+   * marker line; `undefined` when there is none) and returns the new one, or `undefined` to leave it as it is.
+   */
+  readonly body: string | ((current: string | undefined) => string | undefined);
   /** Default {@link PREVIEW_MARKER}; another marker keeps a second, independent comment. */
   readonly marker?: string;
 }
@@ -32,7 +35,6 @@ export async function upsertPullRequestComment(
   signal?: AbortSignal,
 ): Promise<PullRequestCommentResult> {
   const marker = input.marker ?? PREVIEW_MARKER;
-  const body = truncateMarkdown(`${marker}\n${input.body}`, LIMITS.commentBody);
   const comments = await octokit.paginate(octokit.issues.listComments, {
     ...repo,
     issue_number: input.pullNumber,
@@ -43,6 +45,13 @@ export async function upsertPullRequestComment(
   for (const duplicate of extra) {
     await octokit.issues.deleteComment({ ...repo, comment_id: duplicate.id, request: { signal } });
   }
+  const current = kept?.body?.startsWith(`${marker}\n`) ? kept.body.slice(marker.length + 1) : undefined;
+  const next = typeof input.body === 'string' ? input.body : input.body(current);
+  if (next === undefined) {
+    if (kept !== undefined) return { id: kept.id, outcome: 'unchanged' };
+    throw new Error('a pull request comment update returned nothing and there is no comment to keep');
+  }
+  const body = truncateMarkdown(`${marker}\n${next}`, LIMITS.commentBody);
   if (kept === undefined) {
     const { data } = await octokit.issues.createComment({ ...repo, issue_number: input.pullNumber, body, request: { signal } });
     return { id: data.id, outcome: 'created' };

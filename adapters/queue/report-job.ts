@@ -4,8 +4,11 @@ import type { Reason } from '../../core/reasons.js';
 import { isReason } from '../../core/reasons.js';
 import { deployRequestSchema } from './deploy-request-schema.js';
 
-/** What happened, in commit-status words plus `superseded` (a newer commit took this one's place). */
-export type ReportState = 'pending' | 'success' | 'failure' | 'error' | 'superseded';
+/**
+ * What happened, in commit-status words plus `running` (the deploy job started: still `pending` as a commit status)
+ * and `superseded` (a newer commit took this one's place).
+ */
+export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'superseded';
 
 const reason = z.custom<Reason>(isReason, { error: 'must be one of core/reasons.ts' });
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
@@ -14,12 +17,14 @@ const sha = z.string().regex(/^[0-9a-f]{40}$/);
 export const reportJobSchema = z.object({
   request: deployRequestSchema,
   sequence: z.number().int().positive(),
-  state: z.enum(['pending', 'success', 'failure', 'error', 'superseded']),
+  state: z.enum(['pending', 'running', 'success', 'failure', 'error', 'superseded']),
   reason: reason.optional(),
   /** One line, for the commit status (GitHub cuts it at 140 characters). */
   description: z.string(),
   /** Markdown for the check run, when there is more to say. */
   summary: z.string().optional(),
+  /** Where the deployed target answers (a preview's first Service, in-cluster): the Deployment's `environment_url`. */
+  environmentUrl: z.string().optional(),
   /** For `superseded`: the request that took its place (its commit, unless its job is already gone). */
   supersededBy: z.object({ sequence: z.number().int().positive(), sha: sha.optional() }).optional(),
 });

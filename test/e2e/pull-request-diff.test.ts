@@ -138,6 +138,18 @@ describe('a pull request gets a dry-run diff per environment of its base branch,
     });
     expect(statuses).toEqual([]);
 
+    // One comment on the pull request gathers both environments' diffs for the head commit; the head is not deployed.
+    const comments = await eventually(
+      async () => (await pipeline.github.issues.listComments({ owner: OWNER, repo: name, issue_number: 12 })).data,
+      (list) => list.length === 1 && [ENV, QA].every((env) => list[0]?.body?.includes(`### ${env}`) === true),
+      60_000,
+    );
+    expect(comments[0]?.body).toContain(headSha.slice(0, 7));
+    expect(comments[0]?.body).toContain(`\`Deployment/${repo.namespace}/catalog\``);
+    expect(comments[0]?.body).toContain(`\`Deployment/${qaNamespace}/catalog\``);
+    const { data: deployments } = await pipeline.github.repos.listDeployments({ owner: OWNER, repo: name, sha: headSha });
+    expect(deployments).toEqual([]);
+
     // Each check-run write was accepted by, and answered as, GitHub's own schema.
     const admin = new GitHubEmulatorClient(need('github').url);
     const validator = new ResponseValidator(OpenApiDescription.shared());

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
-import { pendingReport, publishReportJob, resultReport } from '../../../worker/report-jobs.js';
+import { pendingReport, publishReportJob, resultReport, runningReport } from '../../../worker/report-jobs.js';
 import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
@@ -173,5 +174,159 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
 
     const [status] = await callsFor('repos/create-commit-status');
     expect(status?.requestBody).toMatchObject({ state: 'error' });
+  });
+
+  const succeeded = (commit: string, environment = 'dev'): DeployResult => ({
+    environment,
+    sha: commit,
+    mode: 'apply',
+    outcome: 'succeeded',
+    message: 'configured 1',
+    changeSet,
+    timings: {},
+    revision: 1,
+  });
+
+  /** The deployments and their statuses (newest first) this test's repository has, as GitHub answers them. */
+  async function deploymentsOf(environment: string): Promise<{ id: number; body: unknown; states: string[] }[]> {
+    const creates = await callsFor('repos/create-deployment');
+    const statuses = await callsFor('repos/create-deployment-status');
+    return creates
+      .filter((call) => (call.requestBody as { environment: string }).environment === environment)
+      .map((call) => {
+        const id = (call.responseBody as { id: number }).id;
+        const states = statuses
+          .filter((status) => status.path.endsWith(`/deployments/${id}/statuses`))
+          .map((status) => (status.requestBody as { state: string }).state);
+        return { id, body: call.requestBody, states };
+      });
+  }
+
+  it('makes a deploy a GitHub Deployment of the environment: queued, in progress, then success, its log the check run', async () => {
+    const commit = sha();
+    const req = request(commit);
+
+    await report(req);
+    await publishReportJob(runningReport(req, 1), reporter, ctx);
+    await report(req, succeeded(commit));
+
+    const [deployment, ...others] = await deploymentsOf('dev');
+    expect(others).toHaveLength(0);
+    expect(deployment?.body).toMatchObject({
+      ref: commit,
+      environment: 'dev',
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: false,
+      transient_environment: false,
+    });
+    expect(deployment?.states).toEqual(['queued', 'in_progress', 'success']);
+    const statuses = await callsFor('repos/create-commit-status');
+    expect(statuses.map((call) => (call.requestBody as { state: string }).state)).toEqual(['pending', 'success']);
+    const [check] = await callsFor('checks/create');
+    const checkUrl = (check?.responseBody as { html_url: string }).html_url;
+    expect(checkUrl).toMatch(/^https?:\/\//);
+    const [, , success] = await callsFor('repos/create-deployment-status');
+    expect(success?.requestBody).toMatchObject({ state: 'success', log_url: checkUrl });
+  });
+
+  it('writes no queued or in_progress over an outcome when a pending or running report comes back late', async () => {
+    const commit = sha();
+    const req = request(commit);
+
+    await report(req, succeeded(commit));
+    await report(req);
+    await publishReportJob(runningReport(req, 1), reporter, ctx);
+
+    const [deployment] = await deploymentsOf('dev');
+    expect(deployment?.states).toEqual(['success']);
+  });
+
+  it('marks the older production deployment inactive once a newer one succeeds (GitHub does not for production)', async () => {
+    const older = sha();
+    const newer = sha();
+    const production = (commit: string) => request(commit, { environment: 'production', ref: 'refs/heads/release' });
+
+    await report(production(older), succeeded(older, 'production'));
+    await report(production(newer), succeeded(newer, 'production'));
+
+    const deployments = await deploymentsOf('production');
+    expect(deployments.map((deployment) => deployment.body)).toEqual([
+      expect.objectContaining({ ref: older, production_environment: true }),
+      expect.objectContaining({ ref: newer, production_environment: true }),
+    ]);
+    expect(deployments.map((deployment) => deployment.states)).toEqual([['success', 'inactive'], ['success']]);
+  });
+
+  it('marks a superseded request\'s deployment inactive, and makes none for a dry run', async () => {
+    const commit = sha();
+    const req = request(commit);
+    await report(req);
+    await publishReportJob(
+      { request: req, sequence: 1, state: 'superseded', description: 'superseded by 1234567' },
+      reporter,
+      ctx,
+    );
+    const dry = sha();
+    await report(request(dry, { mode: 'dry-run' }), { ...succeeded(dry), mode: 'dry-run' });
+
+    const deployments = await deploymentsOf('dev');
+    expect(deployments.map((deployment) => [(deployment.body as { ref: string }).ref, deployment.states])).toEqual([
+      [commit, ['queued', 'inactive']],
+    ]);
+  });
+
+  describe('the pull request comment (one per pull request, every environment of the head commit)', () => {
+    const pullRequest = (commit: string, environment: string): DeployRequest =>
+      request(commit, {
+        environment,
+        mode: 'dry-run',
+        ref: 'refs/pull/7/head',
+        trigger: { kind: 'pull_request', number: 7, headSha: commit, baseRef: 'main', headRef: 'feature', fromFork: false },
+      });
+    const planned = (commit: string, environment: string): DeployResult => ({
+      ...succeeded(commit, environment),
+      mode: 'dry-run',
+    });
+    const diff = (commit: string, environment: string, sequence: number) =>
+      publishReportJob(resultReport(pullRequest(commit, environment), sequence, planned(commit, environment)), reporter, ctx);
+    const octokit = () => new Octokit({ baseUrl: need('github').url, auth: need('github').token });
+    const comments = async () => {
+      const { data } = await octokit().issues.listComments({ owner, repo: 'shop', issue_number: 7 });
+      return data;
+    };
+
+    it('gathers the environments into one comment, edits it for a new head, refuses a stale one, and recreates it when deleted', async () => {
+      const first = sha();
+      await diff(first, 'dev', 1);
+      await diff(first, 'staging', 1);
+      const [comment, ...more] = await comments();
+      expect(more).toHaveLength(0);
+      expect(comment?.body).toContain('### dev');
+      expect(comment?.body).toContain('### staging');
+      expect(comment?.body).toContain('Deployment/shop-dev/catalog');
+
+      const second = sha();
+      await diff(second, 'dev', 2);
+      await diff(first, 'staging', 1); // a retried report of the older head, arriving late
+      const [edited, ...extra] = await comments();
+      expect(extra).toHaveLength(0);
+      expect(edited?.id).toBe(comment?.id);
+      expect(edited?.body).toContain(second.slice(0, 7));
+      expect(edited?.body).not.toContain('### staging');
+
+      // A new process finds the same comment by its marker: nothing about it lives in memory.
+      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token } });
+      await publishReportJob(resultReport(pullRequest(second, 'staging'), 2, planned(second, 'staging')), restarted, ctx);
+      const [found] = await comments();
+      expect(found?.id).toBe(comment?.id);
+      expect(found?.body).toContain('### staging');
+
+      await octokit().issues.deleteComment({ owner, repo: 'shop', comment_id: comment!.id });
+      await diff(second, 'dev', 2);
+      const recreated = await comments();
+      expect(recreated).toHaveLength(1);
+      expect(recreated[0]?.id).not.toBe(comment?.id);
+    });
   });
 });

@@ -77,8 +77,14 @@ describe('a pending report that comes back after the outcome (report job retried
         (call) => call.path.startsWith(`/repos/${repo.owner}/${repo.repo}/`) && call.method !== 'GET',
       );
       expect(writes.every((call) => call.status < 300)).toBe(true);
-      // The check run first, then the status that people and tools wait on.
-      expect(writes.map((call) => call.operationId)).toEqual(['checks/create', 'repos/create-commit-status']);
+      // The check run first, then the deployment that links to it, then the status that people and tools wait on;
+      // the late pending writes nothing (no `queued` over the outcome either).
+      expect(writes.map((call) => call.operationId)).toEqual([
+        'checks/create',
+        'repos/create-deployment',
+        'repos/create-deployment-status',
+        'repos/create-commit-status',
+      ]);
     },
   );
 
@@ -151,15 +157,16 @@ describe('the report job log line', () => {
 
     const keyCounts = lines.map((line) => (line.match(/"state":/g) ?? []).length);
     expect(keyCounts).toEqual([1, 1]);
-    // The replay posts no second status; the check run is written again (GitHub has no cheap equality check for it).
+    // The replay posts no second status nor deployment; the check run is written again (GitHub has no cheap equality
+    // check for it).
     expect(lines.map((line) => JSON.parse(line) as object)).toEqual([
       expect.objectContaining({
         msg: 'reported failure to GitHub',
-        writes: { checkRun: 'created', status: 'created' },
+        writes: { checkRun: 'created', deployment: 'created', status: 'created' },
       }),
       expect.objectContaining({
         msg: 'reported failure to GitHub',
-        writes: { checkRun: 'updated', status: 'unchanged' },
+        writes: { checkRun: 'updated', deployment: 'unchanged', status: 'unchanged' },
       }),
     ]);
   });
