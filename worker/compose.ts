@@ -52,6 +52,7 @@ import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
 import { teardownPreview } from './stages/teardown-preview.js';
+import { previewEnvironmentName } from '../core/deploy/preview.js';
 import { collectPreviews } from './stages/collect-previews.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
@@ -180,6 +181,15 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       for (const preview of decision.previews) {
         await queues.supersedePreview(preview.environment, preview.namespace, job.sequence);
         await teardownPreview(preview, clusters.forCluster(preview.cluster), { signal: ctx.signal, log: ctx.log });
+        // GitHub shows the preview's Deployments inactive (transient ones as "destroyed").
+        const [owner = '', name = ''] = job.payload.repository.full_name.split('/');
+        const environment = previewEnvironmentName(preview.environment, decision.pullRequest);
+        const { deactivated } = await reporter.deactivateOlderDeployments(
+          { owner, repo: name },
+          { environment, description: `pull request #${decision.pullRequest} closed: preview deleted` },
+          { signal: ctx.signal },
+        );
+        ctx.log.info({ environment, inactive: deactivated }, `marked ${deactivated.length} deployment(s) of ${environment} inactive`);
       }
       return { decision: decision.kind, deployJobs: [] };
     }

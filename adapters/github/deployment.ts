@@ -124,7 +124,7 @@ export async function setDeploymentStatus(
 export async function deactivateOlderDeployments(
   octokit: Octokit,
   repo: RepoRef,
-  input: { readonly environment: string; readonly current: number; readonly description: string },
+  input: { readonly environment: string; readonly current?: number; readonly description: string },
   signal?: AbortSignal,
 ): Promise<{ readonly outcome: 'updated' | 'unchanged'; readonly deactivated: readonly number[] }> {
   const { data: deployments } = await octokit.repos.listDeployments({
@@ -135,7 +135,7 @@ export async function deactivateOlderDeployments(
   });
   const deactivated: number[] = [];
   for (const deployment of deployments) {
-    if (deployment.id >= input.current) continue;
+    if (input.current !== undefined && deployment.id >= input.current) continue;
     const { data: statuses } = await octokit.repos.listDeploymentStatuses({
       ...repo,
       deployment_id: deployment.id,

@@ -101,13 +101,16 @@ export class GitHubReporter {
     );
   }
 
-  /** Marks the older live deployments of an environment `inactive` (production and previews: GitHub does not). */
+  /**
+   * Marks the live deployments of an environment older than `current` `inactive` (production and previews: GitHub
+   * does not); all of them when `current` is omitted (a preview torn down).
+   */
   deactivateOlderDeployments(
     repo: RepoRef,
-    input: { readonly environment: string; readonly current: number; readonly description: string },
+    input: { readonly environment: string; readonly current?: number; readonly description: string },
     options: CallOptions = {},
   ): Promise<{ readonly outcome: 'updated' | 'unchanged'; readonly deactivated: readonly number[] }> {
-    const operation = `deactivate deployments of ${repo.owner}/${repo.repo} to ${input.environment} older than ${input.current}`;
+    const operation = `deactivate deployments of ${repo.owner}/${repo.repo} to ${input.environment}${input.current === undefined ? '' : ` older than ${input.current}`}`;
     return this.call(operation, options, (signal) => deactivateOlderDeployments(this.octokit, repo, input, signal));
   }
 

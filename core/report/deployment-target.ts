@@ -2,6 +2,7 @@
 // alone so every writer (the report queue, `gantry rollback`) names the same deployment. Previews plug in through
 // the request's target: a preview is `pr-<n>/<env>`, transient, never production.
 import type { DeployRequest } from '../deploy/deploy-request.js';
+import { previewEnvironmentName } from '../deploy/preview.js';
 
 /** The fields of a GitHub Deployment that say where a commit went. */
 export interface DeploymentTarget {
@@ -28,7 +29,7 @@ export function deploymentTarget(
   if (request.mode !== 'apply') return undefined;
   if (request.target.kind === 'preview') {
     const number = request.trigger.kind === 'pull_request' ? request.trigger.number : undefined;
-    const name = number === undefined ? `preview/${request.environment}` : `pr-${number}/${request.environment}`;
+    const name = number === undefined ? `preview/${request.environment}` : previewEnvironmentName(request.environment, number);
     return { environment: name, transient: true, production: false };
   }
   return {

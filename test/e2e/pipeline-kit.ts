@@ -158,3 +158,43 @@ export async function sampleAppFiles(app: string): Promise<Record<string, string
   await walk(root);
   return files;
 }
+
+/** A GitHub Deployment as the e2e tests read it. */
+export interface DeploymentSeen {
+  readonly id: number;
+  readonly sha: string;
+  readonly environment: string;
+  readonly production: boolean;
+  readonly transient: boolean;
+  /** Oldest first. */
+  readonly states: string[];
+  readonly logUrls: string[];
+  /** The latest status's environment_url, if any. */
+  readonly environmentUrl?: string;
+}
+
+/** The Deployments of a commit, newest first, each with its statuses oldest first. */
+export async function deploymentsOf(github: Octokit, name: string, sha: string): Promise<DeploymentSeen[]> {
+  const { data } = await github.repos.listDeployments({ owner: OWNER, repo: name, sha, per_page: 100 });
+  return Promise.all(
+    data.map(async (deployment) => {
+      const { data: statuses } = await github.repos.listDeploymentStatuses({
+        owner: OWNER,
+        repo: name,
+        deployment_id: deployment.id,
+        per_page: 100,
+      });
+      const oldestFirst = [...statuses].reverse();
+      return {
+        id: deployment.id,
+        sha: deployment.sha,
+        environment: deployment.environment,
+        production: deployment.production_environment ?? false,
+        transient: deployment.transient_environment ?? false,
+        states: oldestFirst.map((status) => status.state),
+        logUrls: oldestFirst.flatMap((status) => (status.log_url ? [status.log_url] : [])),
+        ...(statuses[0]?.environment_url ? { environmentUrl: statuses[0].environment_url } : {}),
+      };
+    }),
+  );
+}

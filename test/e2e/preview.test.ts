@@ -26,6 +26,7 @@ import {
 import {
   completedCheckRuns,
   deliverPush,
+  deploymentsOf,
   eventually,
   OWNER,
   startPipeline,
@@ -142,7 +143,19 @@ describe('pull request previews, through the whole pipeline', () => {
       const history = new KubeReleaseStore(kit.cluster, { environment: ENV, namespace: ns });
       expect((await history.list()).map((release) => [release.commit, release.outcome])).toEqual([
         [heads.get(number), 'succeeded'],
-      ]);
+      ]);      // A GitHub Deployment of its own: transient, never production, its first Service's URL to view it.
+      const [shown] = await eventually(
+        () => deploymentsOf(pipeline.github, name, heads.get(number) ?? ''),
+        (seen) => seen[0]?.states.at(-1) === 'success',
+        30_000,
+      );
+      expect(shown).toMatchObject({
+        environment: `pr-${number}/${ENV}`,
+        transient: true,
+        production: false,
+        states: ['queued', 'in_progress', 'success'],
+        environmentUrl: `http://catalog.${ns}.svc.cluster.local`,
+      });
     }
     // The environment itself is as the push left it.
     expect(await environmentValue(repo.namespace)).toEqual(['dev']);
@@ -162,6 +175,7 @@ describe('pull request previews, through the whole pipeline', () => {
   }, 180_000);
 
   it('redeploys a preview when its pull request gets a push', async () => {
+    const previousHead = heads.get(12) ?? '';
     await pushToPullRequest(12, 'preview-12-again');
 
     expect((await deliverPullRequest('synchronize', 12)).status).toBe(202);
@@ -171,6 +185,14 @@ describe('pull request previews, through the whole pipeline', () => {
     expect((await namespace(12))?.metadata.labels?.['gantry.dev/head-commit']).toBe(heads.get(12));
     const history = new KubeReleaseStore(kit.cluster, { environment: ENV, namespace: namespaceOf(12) });
     expect((await history.list()).map((release) => release.outcome)).toEqual(['succeeded', 'succeeded']);
+    // The new head's Deployment supersedes the previous one.
+    await eventually(
+      () => deploymentsOf(pipeline.github, name, heads.get(12) ?? ''),
+      (seen) => seen[0]?.states.at(-1) === 'success',
+      30_000,
+    );
+    const [previous] = await deploymentsOf(pipeline.github, name, previousHead);
+    expect(previous?.states).toEqual(['queued', 'in_progress', 'success', 'inactive']);
   }, 180_000);
 
   it('deletes the namespace when the pull request closes, and only that one', async () => {
@@ -178,6 +200,15 @@ describe('pull request previews, through the whole pipeline', () => {
 
     await eventually(() => namespace(12), (ns) => ns === undefined, 120_000);
     expect(await namespace(13)).toBeDefined();
+    // GitHub shows the closed pull request's preview inactive, the other one still live.
+    const [closed] = await eventually(
+      () => deploymentsOf(pipeline.github, name, heads.get(12) ?? ''),
+      (seen) => seen[0]?.states.at(-1) === 'inactive',
+      30_000,
+    );
+    expect(closed?.environment).toBe(`pr-12/${ENV}`);
+    const [open] = await deploymentsOf(pipeline.github, name, heads.get(13) ?? '');
+    expect(open?.states.at(-1)).toBe('success');
   }, 180_000);
 
   it('collects a preview whose pull request was closed without the webhook reaching the pipeline', async () => {
