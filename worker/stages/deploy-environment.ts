@@ -11,7 +11,14 @@ import {
 } from '../../core/diff/change-set.js';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
-import type { KubeObject } from '../../core/kube/object.js';
+import { refKey, type KubeObject } from '../../core/kube/object.js';
+import { canaryRelease, withoutHeldBack, type CanaryRelease } from '../../core/canary/canary-release.js';
+import {
+  checkCanaryRoutes,
+  planReleaseCanaries,
+  runCanaries,
+  type CanariesOutcome,
+} from './canary/release-canaries.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
@@ -48,6 +55,8 @@ interface Prepared {
   readonly env: EnvConfig;
   readonly objects: readonly KubeObject[];
   readonly changeSet: ChangeSet;
+  /** The canaries this release walks, and the stable Deployments the environment apply leaves to them. */
+  readonly canaries: CanaryRelease;
 }
 
 /**
@@ -102,8 +111,13 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   const objects = await run.step('render', () =>
     prepareForApply(renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${env.name}`, pins), env)),
   );
+  //    The canaries the environment's strategy and the apps' `canary:` sections ask for; an app.yaml whose canary
+  //    this render cannot serve (no Service selecting its pods) fails here.
+  const planned = planReleaseCanaries(tree, env, objects);
+  const at = { env, cluster, cloudMap: deps.cloudMap };
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
-  if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
+  if (run.data.changeSet)
+    return { env, objects, changeSet: run.data.changeSet, canaries: canaryRelease(run.data.changeSet, planned) };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing).
   if (request.mode === 'apply')
     await run.step('namespace', () => ensureEnvironmentNamespace(cluster, env, deps.fieldManager, signal));
@@ -132,13 +146,17 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
       ),
     (changeSet) => ({ changeSet }),
   );
-  return { env, objects, changeSet };
+  // The canaries walk where a stable version runs and this release changes its pods; their routes must be servable
+  // (the provider's CRDs, the Gateway or the mesh) before anything is applied.
+  const canaries = canaryRelease(changeSet, planned);
+  if (canaries.walks.length > 0) await checkCanaryRoutes(canaries.walks, at, signal);
+  return { env, objects, changeSet, canaries };
 }
 
 /** Steps 6–10. */
 async function deploy(
   run: DeployRun,
-  { env, objects, changeSet }: Prepared,
+  { env, objects, changeSet, canaries }: Prepared,
   pins: readonly ImagePin[],
 ): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
@@ -159,9 +177,12 @@ async function deploy(
   let failure = run.data.failure;
   if (failure === undefined) {
     try {
-      const outcome = await rollOut(run, env, objects, changeSet);
-      if (outcome.kind === 'healthy') return await succeed(run, env, changeSet, revision);
-      failure = { ...outcome.failure, clusterChanged };
+      const outcome = await rollOut(run, env, objects, changeSet, canaries);
+      if (outcome.kind === 'healthy') {
+        const walked = await walkCanaries(run, env, canaries, revision);
+        if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision);
+        failure = { reason: Reason.CanaryAborted, message: walked.message, ref: walked.ref, clusterChanged };
+      } else failure = { ...outcome.failure, clusterChanged };
     } catch (error) {
       const terminal = asTerminal(error);
       if (terminal === undefined) throw error;
@@ -198,12 +219,16 @@ async function recordDeploying(
   return (await store.record(draft, objects, { signal: run.signal })).revision;
 }
 
-/** Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. */
+/**
+ * Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. The stable
+ * Deployments of walked canaries are neither applied nor waited on: their new template comes with the promotion.
+ */
 async function rollOut(
   run: DeployRun,
   env: EnvConfig,
   objects: readonly KubeObject[],
   changeSet: ChangeSet,
+  canaries: CanaryRelease,
 ): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
@@ -216,7 +241,7 @@ async function rollOut(
       .applyDeadline(env)
       .run(`applying ${countObjects(applyList(changeSet).length)}`, (signal) =>
         applyStages(
-          stagesToApply(changeSet, objects),
+          stagesToApply(changeSet, withoutHeldBack(objects, canaries)),
           run.data.appliedStages ?? 0,
           cluster,
           { fieldManager, signal },
@@ -236,18 +261,53 @@ async function rollOut(
   const { verdict, health } = await run.step(
     'rollout',
     () =>
-      waitForHealth(waitSet(changeSet), cluster, {
-        timeoutMs: env.rollout.timeout,
-        polling: healthPolling,
-        signal,
-        now,
-        onWait,
-      }),
+      waitForHealth(
+        waitSet(changeSet).filter((ref) => !canaries.heldBack.has(refKey(ref))),
+        cluster,
+        {
+          timeoutMs: env.rollout.timeout,
+          polling: healthPolling,
+          signal,
+          now,
+          onWait,
+        },
+      ),
     (outcome) => ({ health: outcome.health }),
   );
   if (verdict.kind === 'healthy') return { kind: 'healthy' };
   const ref = health.unhealthy[0]?.ref;
   return { kind: 'failed', failure: { reason: verdict.reason, message: verdict.message, ...(ref && { ref }) } };
+}
+
+/**
+ * Step 9b: each canary walks its steps (worker/stages/canary/walk-canary.ts), progress in the release record; a
+ * resumed run continues at the recorded step. An abort has already put the traffic back on stable and scaled the
+ * canary down when it returns; the stable Deployment never took the new template, so the automatic rollback that
+ * follows only restores the release's other objects and never touches the route.
+ */
+async function walkCanaries(
+  run: DeployRun,
+  env: EnvConfig,
+  canaries: CanaryRelease,
+  revision: number,
+): Promise<CanariesOutcome> {
+  if (canaries.walks.length === 0) return { kind: 'promoted' };
+  const { deps, signal } = run;
+  return run.step('canary', () =>
+    runCanaries(
+      canaries.walks,
+      { env, cluster: deps.clusterFor(env), cloudMap: deps.cloudMap },
+      {
+        store: deps.releaseStore(env),
+        revision,
+        fieldManager: deps.fieldManager,
+        polling: deps.healthPolling,
+        now: deps.now,
+        signal,
+        log: run.ctx.log,
+      },
+    ),
+  );
 }
 
 /** Step 10 on success: the release is `succeeded` (the next rollback target), and the history is trimmed. */
