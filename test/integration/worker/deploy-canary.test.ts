@@ -1,3 +1,4 @@
+import { Watch } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../core/kube/object.js';
@@ -5,6 +6,7 @@ import { Reason } from '../../../core/reasons.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
+import { kubeConfig } from '../../platform/connect.js';
 import {
   createTestRepo,
   ENV,
@@ -32,6 +34,49 @@ function canaryOverlay(
     [`environments/${ENV}/env.yaml`]:
       envYaml.replace('strategy: rolling', 'strategy: canary') +
       `traffic:\n  provider: gateway-api\n  gateway:\n    name: ${gateway.name}\n    namespace: ${gateway.namespace}\n`,
+  };
+}
+
+/** The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second. */
+async function shortCanary(first = '1s', second = '1s'): Promise<string> {
+  return (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
+    /canary:\n[\s\S]*$/,
+    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n  interval: 1s\n`,
+  );
+}
+
+/** `stable/canary` as an HTTPRoute's first rule holds it. */
+const splitOf = (route: KubeObject | undefined) =>
+  ((route?.spec as { rules: { backendRefs: { weight: number }[] }[] } | undefined)?.rules[0]?.backendRefs ?? [])
+    .map((backend) => backend.weight)
+    .join('/');
+
+const imageOf = (d: KubeObject | undefined) =>
+  (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]
+    ?.image;
+
+/** Every distinct split the HTTPRoute `catalog` holds, in order, from a watch; `onSplit` sees each. */
+async function watchSplits(namespace: string, onSplit: (split: string) => void = () => undefined) {
+  const seen: string[] = [];
+  const request = await new Watch(kubeConfig()).watch(
+    `/apis/${GATEWAY_API}/namespaces/${namespace}/httproutes`,
+    { fieldSelector: 'metadata.name=catalog' },
+    (_phase, object: KubeObject) => {
+      const split = splitOf(object);
+      if (seen.at(-1) === split) return;
+      seen.push(split);
+      onSplit(split);
+    },
+    () => undefined,
+  );
+  return {
+    seen,
+    /** Waits until the watch saw `split` (the route is written before the deploy returns; the event may lag). */
+    until: async (split: string) => {
+      const deadline = Date.now() + 10_000;
+      while (seen.at(-1) !== split && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    },
+    stop: () => request.abort(),
   };
 }
 
@@ -78,6 +123,8 @@ describe('deployEnvironment in a canary environment', () => {
     expect((await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).has('feature-flags')).toBe(false);
   });
 
+  let promotedRevision: number | undefined;
+
   it('walks a new catalog version through the steps of app.yaml under the Gateway, and promotes it', async () => {
     const gateway: KubeObject = {
       apiVersion: GATEWAY_API,
@@ -87,43 +134,78 @@ describe('deployEnvironment in a canary environment', () => {
     };
     const [created] = await kit.cluster.apply([gateway], { fieldManager: 'platform-team' });
     expect(created?.outcome).toBe('applied');
-    const sha = await repo.git.commitAndPush('catalog 0.3.0, canaried in two short steps', {
-      ...canaryOverlay(
-        repo.namespace,
-        { image: { name: 'registry.local/shop/catalog', tag: '0.3.0' } },
-        { name: 'shop-gateway', namespace: repo.namespace },
-      ),
-      'apps/catalog/app.yaml': (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
-        /canary:\n[\s\S]*$/,
-        'canary:\n  steps:\n    - weight: 20\n      pause: 1s\n    - weight: 50\n      pause: 1s\n  interval: 1s\n',
-      ),
-    });
+    const route = await watchSplits(repo.namespace);
+    try {
+      const sha = await repo.git.commitAndPush('catalog 0.3.0, canaried in two short steps', {
+        ...canaryOverlay(
+          repo.namespace,
+          { image: { name: 'registry.local/shop/catalog', tag: '0.3.0' } },
+          { name: 'shop-gateway', namespace: repo.namespace },
+        ),
+        'apps/catalog/app.yaml': await shortCanary(),
+      });
 
-    const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
 
-    expect(result).toMatchObject({ outcome: 'succeeded' });
+      expect(result).toMatchObject({ outcome: 'succeeded' });
+      await route.until('100/0');
+      // Every split the live HTTPRoute held, in order, from a watch.
+      expect(route.seen).toEqual(['80/20', '50/50', '100/0']);
+      promotedRevision = result.revision;
+    } finally {
+      route.stop();
+    }
     const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
-    const image = (d: KubeObject | undefined) =>
-      (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]
-        ?.image;
-    expect(image(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.3.0');
+    expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.3.0');
     expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
-    const route = await kit.cluster.get({
-      group: 'gateway.networking.k8s.io',
-      version: 'v1',
-      kind: 'HTTPRoute',
-      namespace: repo.namespace,
-      name: 'catalog',
-    });
-    const weights = (route?.spec as { rules: { backendRefs: { name: string; weight: number }[] }[] }).rules[0]
-      ?.backendRefs;
-    expect(weights).toEqual([
-      expect.objectContaining({ name: 'catalog', weight: 100 }),
-      expect.objectContaining({ name: 'catalog-canary', weight: 0 }),
-    ]);
-    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === result.revision);
+    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === promotedRevision);
     expect(release?.canaries).toEqual([
       expect.objectContaining({ app: 'catalog', provider: 'gateway-api', phase: 'promoted', step: 1, steps: 2 }),
     ]);
+  });
+
+  it('fails a release whose canary stops being ready at the second step, naming the step, the route back on stable', async () => {
+    // The fault: once the route holds the second step's split, the canary's pods are replaced by ones that never
+    // become ready (kwok's never-ready stage).
+    const breakCanary = () =>
+      void kit.cluster.apply(
+        [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'catalog-canary', namespace: repo.namespace },
+            spec: { template: { metadata: { labels: { 'gantry.dev/simulate': 'never-ready' } } } },
+          },
+        ],
+        { fieldManager: 'fault-injection' },
+      );
+    const route = await watchSplits(repo.namespace, (split) => split === '50/50' && breakCanary());
+    try {
+      const sha = await repo.git.commitAndPush('catalog 0.4.0, canaried; its pods fail at the second step', {
+        ...canaryOverlay(
+          repo.namespace,
+          { image: { name: 'registry.local/shop/catalog', tag: '0.4.0' }, automaticRollback: false },
+          { name: 'shop-gateway', namespace: repo.namespace },
+        ),
+        'apps/catalog/app.yaml': await shortCanary('1s', '20s'),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        reason: Reason.CanaryAborted,
+        ref: { kind: 'Deployment', name: 'catalog-canary', namespace: repo.namespace },
+      });
+      expect(result.message).toMatch(/^catalog \(apps\/catalog\/app\.yaml\): canary failed at step 2 of 2 \(50 %\): /);
+      await route.until('100/0');
+      // The route stays after a promotion, at 100/0: the watch starts there.
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.3.0');
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
   });
 });

@@ -130,10 +130,10 @@ export async function runCanaries(
       signal,
     );
     if (outcome.kind === 'aborted') {
-      const failedStep = outcome.progress.failure?.step ?? outcome.progress.step;
+      // walkCanary's message names the step (`canary failed at step 2 of 3 (30 %): ...`).
       return {
         kind: 'aborted',
-        message: `canary of ${canary.app} aborted at step ${failedStep + 1} of ${outcome.progress.steps}, traffic back on stable: ${outcome.message}`,
+        message: `${canary.app} (${canary.file}): ${outcome.message}; all traffic is back on the stable version`,
         ref: refOf(objects.deployment),
       };
     }
