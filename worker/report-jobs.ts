@@ -39,6 +39,7 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
     ...(result.health && { health: result.health }),
     ...(result.reason && { failure: { reason: result.reason, message: result.message } }),
     ...(result.rolledBackTo && { rolledBackTo: result.rolledBackTo }),
+    ...(result.canaries && result.canaries.length > 0 && { canaries: result.canaries }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
 import { refKey, type KubeObject } from '../../core/kube/object.js';
+import type { CanarySummary } from '../../core/report/deploy-report.js';
 import { canaryRelease, withoutHeldBack, type CanaryRelease } from '../../core/canary/canary-release.js';
 import {
   checkCanaryRoutes,
@@ -175,12 +176,13 @@ async function deploy(
     ));
   const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
   let failure = run.data.failure;
+  let walked: CanariesOutcome | undefined;
   if (failure === undefined) {
     try {
       const outcome = await rollOut(run, env, objects, changeSet, canaries);
       if (outcome.kind === 'healthy') {
-        const walked = await walkCanaries(run, env, canaries, revision);
-        if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision);
+        walked = await walkCanaries(run, env, canaries, revision);
+        if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision, walked.summaries);
         failure = { reason: Reason.CanaryAborted, message: walked.message, ref: walked.ref, clusterChanged };
       } else failure = { ...outcome.failure, clusterChanged };
     } catch (error) {
@@ -195,7 +197,11 @@ async function deploy(
   const settled = await run.step('rollback', () => settleFailure(run, env, revision, failed));
   // Trimmed after failures too: a run of them must not grow the history past its limit.
   await trimHistory(run, env);
-  return run.finish(settledResult(run, settled, failed, changeSet, revision));
+  const summaries = walked?.summaries ?? [];
+  return run.finish({
+    ...settledResult(run, settled, failed, changeSet, revision),
+    ...(summaries.length > 0 && { canaries: summaries }),
+  });
 }
 
 /** Step 6: the release record, with the manifests a later rollback would re-apply; returns its revision. */
@@ -291,7 +297,7 @@ async function walkCanaries(
   canaries: CanaryRelease,
   revision: number,
 ): Promise<CanariesOutcome> {
-  if (canaries.walks.length === 0) return { kind: 'promoted' };
+  if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
   const { deps, signal } = run;
   return run.step('canary', () =>
     runCanaries(
@@ -311,7 +317,13 @@ async function walkCanaries(
 }
 
 /** Step 10 on success: the release is `succeeded` (the next rollback target), and the history is trimmed. */
-async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, revision: number): Promise<DeployResult> {
+async function succeed(
+  run: DeployRun,
+  env: EnvConfig,
+  changeSet: ChangeSet,
+  revision: number,
+  canaries: readonly CanarySummary[],
+): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
   await store.update(
     revision,
@@ -322,7 +334,10 @@ async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, rev
   const health = run.data.health;
   if (health === undefined)
     throw new Error('deploy succeeded without a health check: the rollout step must record one');
-  return run.finish(succeededResult(run, changeSet, health, revision));
+  return run.finish({
+    ...succeededResult(run, changeSet, health, revision),
+    ...(canaries.length > 0 && { canaries }),
+  });
 }
 
 function countObjects(count: number): string {

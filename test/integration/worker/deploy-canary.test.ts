@@ -148,6 +148,15 @@ describe('deployEnvironment in a canary environment', () => {
       const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
 
       expect(result).toMatchObject({ outcome: 'succeeded' });
+      // What the check run shows: the canary, and that its gate was readiness only.
+      expect(result.canaries).toEqual([
+        {
+          app: 'catalog',
+          provider: 'gateway-api',
+          outcome: 'promoted after 2 steps',
+          gate: 'readiness and restarts only (no analysis.prometheus in env.yaml)',
+        },
+      ]);
       await route.until('100/0');
       // Every split the live HTTPRoute held, in order, from a watch.
       expect(route.seen).toEqual(['80/20', '50/50', '100/0']);
@@ -198,6 +207,9 @@ describe('deployEnvironment in a canary environment', () => {
         ref: { kind: 'Deployment', name: 'catalog-canary', namespace: repo.namespace },
       });
       expect(result.message).toMatch(/^catalog \(apps\/catalog\/app\.yaml\): canary failed at step 2 of 2 \(50 %\): /);
+      expect(result.canaries).toEqual([
+        expect.objectContaining({ app: 'catalog', outcome: 'aborted at step 2 of 2; traffic back on stable' }),
+      ]);
       await route.until('100/0');
       // The route stays after a promotion, at 100/0: the watch starts there.
       expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);

@@ -11,6 +11,7 @@ import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
 import type { TrafficRouter } from '../../../core/ports/traffic-router.js';
 import { Reason } from '../../../core/reasons.js';
+import type { CanarySummary } from '../../../core/report/deploy-report.js';
 import type { FileSystem } from '../../../kustomize/fs/file-system.js';
 import { readApps } from '../build/read-apps.js';
 import type { HealthPolling } from '../deploy/deploy-types.js';
@@ -87,8 +88,12 @@ export interface CanaryRunOptions {
 }
 
 /** How the release's canaries ended: all promoted, or the first that aborted (the later ones never started). */
-export type CanariesOutcome =
-  { readonly kind: 'promoted' } | { readonly kind: 'aborted'; readonly message: string; readonly ref: ObjectRef };
+export type CanariesOutcome = (
+  { readonly kind: 'promoted' } | { readonly kind: 'aborted'; readonly message: string; readonly ref: ObjectRef }
+) & {
+  /** Each walked canary, for the check run. */
+  readonly summaries: readonly CanarySummary[];
+};
 
 /**
  * Walks each canary in turn, recording progress in release `revision`. A resumed run reads each app's recorded
@@ -105,6 +110,10 @@ export async function runCanaries(
   const record = canaryRecorder(store, revision, signal);
   const url = at.env.analysis.prometheus?.url;
   const analysis = url === undefined ? undefined : new PrometheusAnalysis({ url });
+  const gate = analysis
+    ? `readiness, restarts and ${analysis.source}`
+    : 'readiness and restarts only (no analysis.prometheus in env.yaml)';
+  const summaries: CanarySummary[] = [];
   for (const canary of walks) {
     const stable = await at.cluster.get(refOf(canary.deployment), { signal });
     const replicas = (stable?.spec as { replicas?: number } | undefined)?.replicas ?? 1;
@@ -112,7 +121,7 @@ export async function runCanaries(
     const router = routerOf(canary, at);
     options.log.info(
       { app: canary.app, provider: router.provider, gate: analysis ? analysis.source : 'readiness only' },
-      `canary of ${canary.app} through ${router.provider}, gate: ${analysis ? `readiness and ${analysis.source}` : 'readiness and restarts only (no analysis.prometheus in env.yaml)'}`,
+      `canary of ${canary.app} through ${router.provider}, gate: ${gate}`,
     );
     const outcome = await walkCanary(
       { app: canary.app, canary: canary.canary, objects, release: canary.deployment },
@@ -129,14 +138,25 @@ export async function runCanaries(
       },
       signal,
     );
+    const failedStep = outcome.progress.failure?.step ?? outcome.progress.step;
+    summaries.push({
+      app: canary.app,
+      provider: router.provider,
+      outcome:
+        outcome.kind === 'promoted'
+          ? `promoted after ${outcome.progress.steps} step${outcome.progress.steps === 1 ? '' : 's'}`
+          : `aborted at step ${failedStep + 1} of ${outcome.progress.steps}; traffic back on stable`,
+      gate,
+    });
     if (outcome.kind === 'aborted') {
       // walkCanary's message names the step (`canary failed at step 2 of 3 (30 %): ...`).
       return {
         kind: 'aborted',
         message: `${canary.app} (${canary.file}): ${outcome.message}; all traffic is back on the stable version`,
         ref: refOf(objects.deployment),
+        summaries,
       };
     }
   }
-  return { kind: 'promoted' };
+  return { kind: 'promoted', summaries };
 }

@@ -1,5 +1,6 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import type { CanarySummary } from '../../../core/report/deploy-report.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployMode } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
@@ -105,4 +106,6 @@ export interface DeployResult {
   readonly revision?: number;
   /** The release an automatic rollback restored. */
   readonly rolledBackTo?: RollbackTarget;
+  /** The canaries walked, for the check run. */
+  readonly canaries?: readonly CanarySummary[];
 }
