@@ -43,7 +43,7 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
   };
 }
 
-/** The steps core/report times (render, validate, diff, apply, prune, rollout, rollback). */
+/** The steps core/report times (render, validate, diff, apply, prune, rollout, canary, rollback). */
 function reportTimings(result: DeployResult): Timings {
   return Object.fromEntries(
     DEPLOY_STAGES.flatMap((stage) => (result.timings[stage] === undefined ? [] : [[stage, result.timings[stage]]])),
