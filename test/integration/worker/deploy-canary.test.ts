@@ -219,5 +219,38 @@ describe('deployEnvironment in a canary environment', () => {
     const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
     expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.3.0');
     expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    // The fault is lifted: applying nothing under its field manager drops the label it set.
+    await kit.cluster.apply(
+      [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'catalog-canary', namespace: repo.namespace } }],
+      { fieldManager: 'fault-injection' },
+    );
+  });
+
+  it('resumes a canary stopped mid-walk at the step recorded in the release, never back at the first', async () => {
+    const stop = new AbortController();
+    const first = testContext(undefined, stop.signal);
+    // The fault: the worker stops (its job is cancelled) once the route holds the second step's split.
+    const route = await watchSplits(repo.namespace, (split) => split === '50/50' && stop.abort());
+    try {
+      const sha = await repo.git.commitAndPush('catalog 0.5.0, canaried; the worker stops at the second step', {
+        ...canaryOverlay(
+          repo.namespace,
+          { image: { name: 'registry.local/shop/catalog', tag: '0.5.0' } },
+          { name: 'shop-gateway', namespace: repo.namespace },
+        ),
+        'apps/catalog/app.yaml': await shortCanary('1s', '3s'),
+      });
+      await expect(deployEnvironment(pushRequest(repo, sha), kit.deps, first)).rejects.toThrow();
+
+      const resumed = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext(first.progress));
+
+      expect(resumed).toMatchObject({ outcome: 'succeeded' });
+      await route.until('100/0');
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.5.0');
   });
 });
