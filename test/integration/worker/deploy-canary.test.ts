@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { Reason } from '../../../core/reasons.js';
+import { AppMeshRouter, APPMESH_API } from '../../../adapters/traffic/appmesh/index.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
@@ -252,5 +253,48 @@ describe('deployEnvironment in a canary environment', () => {
     }
     const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
     expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.5.0');
+  });
+
+  it('walks the canary through App Mesh where env.yaml routes through a mesh, and promotes it', async () => {
+    const mesh = `${repo.namespace}-mesh`;
+    const [created] = await kit.cluster.apply(
+      [{ apiVersion: APPMESH_API, kind: 'Mesh', metadata: { name: mesh }, spec: {} }],
+      { fieldManager: 'platform-team' },
+    );
+    expect(created?.outcome).toBe('applied');
+    try {
+      const overlay = canaryOverlay(repo.namespace, { image: { name: 'registry.local/shop/catalog', tag: '0.6.0' } });
+      const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;
+      const sha = await repo.git.commitAndPush('catalog 0.6.0, canaried through App Mesh', {
+        ...overlay,
+        [`environments/${ENV}/env.yaml`]: envYaml.replace(
+          /traffic:\n[\s\S]*$/,
+          `traffic:\n  provider: appmesh\n  mesh: ${mesh}\n`,
+        ),
+        'apps/catalog/app.yaml': await shortCanary(),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      expect(result).toMatchObject({ outcome: 'succeeded' });
+      expect(result.canaries).toEqual([
+        expect.objectContaining({ app: 'catalog', provider: 'appmesh', outcome: 'promoted after 2 steps' }),
+      ]);
+      const router = new AppMeshRouter({ cluster: kit.cluster, mesh, discovery: { type: 'dns' } });
+      const route = {
+        app: 'catalog',
+        namespace: repo.namespace,
+        stableService: 'catalog',
+        canaryService: 'catalog-canary',
+        port: 80,
+      };
+      expect(await router.readWeights(route)).toEqual({ stable: 100, canary: 0 });
+      const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+      expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.6.0');
+    } finally {
+      await kit.cluster
+        .delete({ group: 'appmesh.k8s.aws', version: 'v1beta2', kind: 'Mesh', name: mesh })
+        .catch(() => undefined);
+    }
   });
 });
