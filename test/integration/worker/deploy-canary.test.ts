@@ -297,4 +297,41 @@ describe('deployEnvironment in a canary environment', () => {
         .catch(() => undefined);
     }
   });
+
+  it('fails a release whose canary never becomes Available, scaled down, without moving any traffic', async () => {
+    const before = await kit.cluster.get({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      kind: 'HTTPRoute',
+      namespace: repo.namespace,
+      name: 'catalog',
+    });
+    const sha = await repo.git.commitAndPush('catalog 0.7.0, whose pods never become ready', {
+      ...canaryOverlay(
+        repo.namespace,
+        { image: { name: 'registry.local/shop/catalog', tag: '0.7.0' }, neverReady: true, automaticRollback: false },
+        { name: 'shop-gateway', namespace: repo.namespace },
+      ),
+      'apps/catalog/app.yaml': await shortCanary(),
+    });
+
+    const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      ref: { kind: 'Deployment', name: 'catalog-canary', namespace: repo.namespace },
+    });
+    expect(result.message).toContain('the canary did not become Available');
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    expect(imageOf(deployments.get('catalog'))).not.toBe('registry.local/shop/catalog:0.7.0');
+    const after = await kit.cluster.get({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      kind: 'HTTPRoute',
+      namespace: repo.namespace,
+      name: 'catalog',
+    });
+    expect(after?.metadata['resourceVersion']).toBe(before?.metadata['resourceVersion']);
+  });
 });

@@ -123,6 +123,7 @@ export async function runCanaries(
       { app: canary.app, provider: router.provider, gate: analysis ? analysis.source : 'readiness only' },
       `canary of ${canary.app} through ${router.provider}, gate: ${gate}`,
     );
+    let started = recorded.some((progress) => progress.app === canary.app);
     const outcome = await walkCanary(
       { app: canary.app, canary: canary.canary, objects, release: canary.deployment },
       recorded.find((progress) => progress.app === canary.app),
@@ -130,14 +131,23 @@ export async function runCanaries(
         cluster: at.cluster,
         router,
         ...(analysis && { analysis }),
-        record,
+        record: (progress) => {
+          started = true;
+          return record(progress);
+        },
         fieldManager: options.fieldManager,
         availableTimeoutMs: at.env.rollout.timeout,
         polling: options.polling,
         now: options.now,
       },
       signal,
-    );
+    ).catch(async (error: unknown) => {
+      // A canary that never became Available took no traffic (nothing was recorded): it is scaled down before the
+      // failure is reported, so it does not keep running beside stable. Once recorded, an abort does this itself.
+      if (!started && error instanceof DeployError && error.terminal)
+        await scaleDown(at.cluster, objects.deployment, options.fieldManager, signal);
+      throw error;
+    });
     const failedStep = outcome.progress.failure?.step ?? outcome.progress.step;
     summaries.push({
       app: canary.app,
@@ -159,4 +169,10 @@ export async function runCanaries(
     }
   }
   return { kind: 'promoted', summaries };
+}
+
+async function scaleDown(cluster: Cluster, deployment: KubeObject, fieldManager: string, signal: AbortSignal) {
+  const scaled: KubeObject = { ...deployment, spec: { ...(deployment.spec as object), replicas: 0 } };
+  const [result] = await cluster.apply([scaled], { fieldManager, force: true, signal });
+  if (result?.outcome === 'failed') throw result.error;
 }
