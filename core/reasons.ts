@@ -59,6 +59,8 @@ export const Reason = {
   ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
   /** The environment's rollout timeout passed before everything was healthy. */
   HealthCheckTimeout: 'HealthCheckTimeout',
+  /** A canary's gate failed at a step: the traffic went back to the stable version, the canary was scaled down. */
+  CanaryAborted: 'CanaryAborted',
   /** A newer commit for the same environment took this one's place. */
   Superseded: 'Superseded',
   /** The failed release was replaced by the last good one. */

@@ -28,6 +28,7 @@ import { currentPlatformFile, REPO_ROOT } from '../test/platform/paths.js';
 import { freePort } from '../test/platform/ports.js';
 import { readState, type PlatformState } from '../test/platform/state.js';
 import { isAlive } from '../test/platform/supervise.js';
+import { printRouteWeights, provisionTraffic, shortCanaries } from './demo/canary-platform.js';
 import { claimsIn, provisionVolumes } from './demo/provision-volumes.js';
 import { readFile } from 'node:fs/promises';
 
@@ -138,13 +139,21 @@ async function main(): Promise<void> {
 
   step("a GitOps repository: this checkout's apps/ and environments/");
   const name = `shop-${randomBytes(3).toString('hex')}`;
-  const repo: GitFixture = await createGitFixture({ root: gitPart.root, name, initialFiles: await sampleContent() });
+  const repo: GitFixture = await createGitFixture({
+    root: gitPart.root,
+    name,
+    initialFiles: shortCanaries(await sampleContent()),
+  });
   const first = await repo.headSha();
   say(`    ${repo.originDir} (branch main at ${first.slice(0, 7)}), on GitHub as ${OWNER}/${name}`);
   const environments = readEnvironments(new DiskFileSystem(repo.workDir)).map((loaded) => loaded.config);
   for (const env of environments) say(`    environment ${env.name}: follows ${env.branch}, namespace ${env.namespace}`);
   const claims = environments.flatMap((env) =>
     claimsIn(renderKustomization(new DiskFileSystem(repo.workDir), `environments/${env.name}`).objects, env.namespace),
+  );
+  const traffic = await provisionTraffic(kc, environments);
+  say(
+    `    canary traffic (the platform team's objects): ${traffic.join(', ') || 'none'}; canary pauses shortened to 3s`,
   );
   const volumes = await provisionVolumes(kc, claims);
   say(
@@ -232,8 +241,18 @@ async function main(): Promise<void> {
       'apps/catalog/src/items.js': `${items}\n// changed by the demo: a new image for catalog, and for no other app\n`,
     });
     started = Date.now();
+    // Canary environments walk catalog's steps: each split of the live routes as it happens.
+    const stops = await Promise.all(
+      environments
+        .filter((env) => env.branch === 'main' && env.rollout.strategy === 'canary')
+        .map((env) => printRouteWeights(kc, env.namespace, say)),
+    );
     await push('refs/heads/main', first, changed);
-    for (const env of following('main')) await expectOutcome(changed, env, 'success', started);
+    try {
+      for (const env of following('main')) await expectOutcome(changed, env, 'success', started);
+    } finally {
+      for (const stop of stops) stop();
+    }
     const built = (await github.checks.listForRef({ owner: OWNER, repo: name, ref: changed })).data.check_runs
       .filter((run) => run.name.startsWith('build/'))
       .map((run) => `${run.name} ${run.conclusion ?? run.status}`);

@@ -54,10 +54,11 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
     ...(result.reason && { failure: { reason: result.reason, message: result.message } }),
     ...(result.rolledBackTo && { rolledBackTo: result.rolledBackTo }),
     ...(result.preview && { preview: result.preview }),
+    ...(result.canaries && result.canaries.length > 0 && { canaries: result.canaries }),
   };
 }
 
-/** The steps core/report times (render, validate, diff, apply, prune, rollout, rollback). */
+/** The steps core/report times (render, validate, diff, apply, prune, rollout, canary, rollback). */
 function reportTimings(result: DeployResult): Timings {
   return Object.fromEntries(
     DEPLOY_STAGES.flatMap((stage) => (result.timings[stage] === undefined ? [] : [[stage, result.timings[stage]]])),

@@ -10,6 +10,9 @@ import type { KubeObject } from '../kube/object.js';
 
 export interface PlannedCanary {
   readonly app: string;
+  /** Where the canary is configured: the app.yaml and its `canary` field, for errors. */
+  readonly file: string;
+  readonly field: string;
   readonly canary: AppCanary;
   /** The provider and its target (the Gateway, the mesh). */
   readonly target: RouteTarget;
@@ -65,7 +68,15 @@ export function planCanaries(
         });
         continue;
       }
-      canaries.push({ app: config.name, canary: rollout.canary, target: rollout.route, deployment, service });
+      canaries.push({
+        app: config.name,
+        file,
+        field,
+        canary: rollout.canary,
+        target: rollout.route,
+        deployment,
+        service,
+      });
     }
   }
   return { canaries, issues };

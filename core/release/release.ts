@@ -150,7 +150,7 @@ export const releaseSchema = z
 export type Release = z.infer<typeof releaseSchema>;
 
 /** The timed steps a report shows. */
-export const DEPLOY_STAGES = ['render', 'validate', 'diff', 'apply', 'prune', 'rollout', 'rollback'] as const;
+export const DEPLOY_STAGES = ['render', 'validate', 'diff', 'apply', 'prune', 'rollout', 'canary', 'rollback'] as const;
 export type DeployStage = (typeof DEPLOY_STAGES)[number];
 
 /** Milliseconds spent in each step that ran. */

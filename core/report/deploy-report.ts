@@ -29,10 +29,23 @@ export interface DeployReport {
   readonly failure?: { readonly reason: Reason; readonly message: string };
   /** Set when the outcome is `rolled-back`. */
   readonly rolledBackTo?: RollbackTarget;
+  /** The canaries the release walked, one per canaried app; absent when nothing was canaried. */
+  readonly canaries?: readonly CanarySummary[];
   /** The commit that superseded this one, when the outcome is `superseded`. */
   readonly supersededBy?: string;
   /** A preview's GitHub environment, namespace, URLs and the cluster-scoped objects it did not apply. */
   readonly preview?: PreviewIdentity;
+}
+
+/** How one app's canary went, for people. */
+export interface CanarySummary {
+  readonly app: string;
+  /** `gateway-api` | `appmesh`. */
+  readonly provider: string;
+  /** `promoted`, or `aborted at step 2 of 3 (30 %)`. */
+  readonly outcome: string;
+  /** What the gate checked: `readiness only (no analysis.prometheus in env.yaml)`, or the metrics source too. */
+  readonly gate: string;
 }
 
 /** `abc1234`: how a commit is named to people. */

@@ -36,7 +36,7 @@ const ICON: Readonly<Record<ReportOutcome, string>> = {
 export function summarize(report: DeployReport): { title: string; summary: string } {
   const title = headline(report);
   const before = [`### ${ICON[report.outcome]} ${title}`, banner(report), failureSection(report), previewSection(report)];
-  const after = [healthSection(report.health), timingsSection(report.timings)];
+  const after = [canarySection(report), healthSection(report.health), timingsSection(report.timings)];
   const fixed = [...before, ...after].filter(Boolean).join('\n\n').length;
   const changes = report.changeSet
     ? changesSection(report, report.changeSet, CHECK_RUN_SUMMARY_LIMIT - fixed - RESERVE)
@@ -227,6 +227,15 @@ function healthSection(health: AggregateHealth | undefined): string {
   const more = omitted > 0 ? `\n\n_… and ${omitted} more not healthy._` : '';
   const counts = `${health.counts.Healthy} healthy, ${health.counts.Progressing} progressing, ${health.counts.Degraded} degraded, ${health.counts.Unknown} unknown`;
   return `#### Health\n**${health.status}** (${counts})\n\n${table(['State', 'Object', 'Reason', 'Message'], rows)}${more}`;
+}
+
+function canarySection(report: DeployReport): string {
+  const canaries = report.canaries ?? [];
+  if (canaries.length === 0) return '';
+  return `#### Canaries\n${table(
+    ['app', 'traffic', 'outcome', 'gate'],
+    canaries.map((c) => [cell(c.app), cell(c.provider), cell(c.outcome), cell(c.gate)]),
+  )}`;
 }
 
 function timingsSection(timings: Timings | undefined): string {

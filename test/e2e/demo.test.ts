@@ -32,6 +32,17 @@ describe('the demo (bash scripts/demo.sh runs scripts/demo.ts)', () => {
     expect(output).toMatch(/deploy\/staging: success/);
     expect(output).toMatch(/built on [0-9a-f]{7}: build\/catalog success$/m);
     expect(output).toMatch(/^ {4}dev: catalog runs \S+\/shop\/catalog@sha256:[0-9a-f]{64}$/m);
+    // staging canaries catalog: the live route's weights at each of app.yaml's steps, then all on stable.
+    // On a platform an earlier demo used, the route is there already, at 100/0, when the watch starts.
+    const splits = [...output.matchAll(/^ {4}route shop-staging\/catalog: (.*)$/gm)]
+      .map((m) => m[1])
+      .filter((split, i) => i > 0 || split !== 'catalog 100, catalog-canary 0');
+    expect(splits).toEqual([
+      'catalog 90, catalog-canary 10',
+      'catalog 70, catalog-canary 30',
+      'catalog 40, catalog-canary 60',
+      'catalog 100, catalog-canary 0',
+    ]);
     expect(output).toMatch(/^ {6}\| Layers: \d+ /m);
     expect(output).toMatch(/deploy\/dev: failure, "Failed \([A-Za-z]+\); rolled back to [0-9a-f]{7}"/);
     expect(output).toMatch(/deploy\/production: success/);

@@ -19,7 +19,15 @@ import {
   relocateToPreview,
   type PreviewIdentity,
 } from '../../core/deploy/preview.js';
-import type { KubeObject } from '../../core/kube/object.js';
+import { refKey, type KubeObject } from '../../core/kube/object.js';
+import type { CanarySummary } from '../../core/report/deploy-report.js';
+import { canaryRelease, withoutHeldBack, type CanaryRelease } from '../../core/canary/canary-release.js';
+import {
+  checkCanaryRoutes,
+  planReleaseCanaries,
+  runCanaries,
+  type CanariesOutcome,
+} from './canary/release-canaries.js';
 import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
@@ -60,6 +68,8 @@ interface Prepared {
   readonly env: EnvConfig;
   readonly objects: readonly KubeObject[];
   readonly changeSet: ChangeSet;
+  /** The canaries this release walks, and the stable Deployments the environment apply leaves to them. */
+  readonly canaries: CanaryRelease;
 }
 
 /**
@@ -124,8 +134,14 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
       );
     return prepareForApply(moved.objects);
   });
+  //    The canaries the environment's strategy and the apps' `canary:` sections ask for; an app.yaml whose canary
+  //    this render cannot serve (no Service selecting its pods) fails here. A preview never canaries: it is deployed
+  //    in place and left for inspection.
+  const planned = preview ? [] : planReleaseCanaries(tree, env, objects);
+  const at = { env, cluster, cloudMap: deps.cloudMap };
   // An earlier run validated and diffed already: its ChangeSet stands (a new diff would miss what it applied).
-  if (run.data.changeSet) return { env, objects, changeSet: run.data.changeSet };
+  if (run.data.changeSet)
+    return { env, objects, changeSet: run.data.changeSet, canaries: canaryRelease(run.data.changeSet, planned) };
   // 3. Ensure the namespace exists (never in a dry run: it changes nothing); a preview's with its labels, quota,
   //    limits and network boundary, within the environment's limit of previews.
   if (request.mode === 'apply')
@@ -180,7 +196,11 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
       ),
     (changeSet) => ({ changeSet }),
   );
-  return { env, objects, changeSet };
+  // The canaries walk where a stable version runs and this release changes its pods; their routes must be servable
+  // (the provider's CRDs, the Gateway or the mesh) before anything is applied.
+  const canaries = canaryRelease(changeSet, planned);
+  if (canaries.walks.length > 0) await checkCanaryRoutes(canaries.walks, at, signal);
+  return { env, objects, changeSet, canaries };
 }
 
 /**
@@ -211,7 +231,7 @@ function previewTarget(request: DeployRequest): PreviewIdentity | undefined {
 /** Steps 6–10. */
 async function deploy(
   run: DeployRun,
-  { env, objects, changeSet }: Prepared,
+  { env, objects, changeSet, canaries }: Prepared,
   pins: readonly ImagePin[],
 ): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
@@ -230,11 +250,15 @@ async function deploy(
     ));
   const clusterChanged = applyList(changeSet).length > 0 || pruneList(changeSet).length > 0;
   let failure = run.data.failure;
+  let walked: CanariesOutcome | undefined;
   if (failure === undefined) {
     try {
-      const outcome = await rollOut(run, env, objects, changeSet);
-      if (outcome.kind === 'healthy') return await succeed(run, env, changeSet, revision);
-      failure = { ...outcome.failure, clusterChanged };
+      const outcome = await rollOut(run, env, objects, changeSet, canaries);
+      if (outcome.kind === 'healthy') {
+        walked = await walkCanaries(run, env, canaries, revision);
+        if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision, walked.summaries);
+        failure = { reason: Reason.CanaryAborted, message: walked.message, ref: walked.ref, clusterChanged };
+      } else failure = { ...outcome.failure, clusterChanged };
     } catch (error) {
       const terminal = asTerminal(error);
       if (terminal === undefined) throw error;
@@ -247,7 +271,11 @@ async function deploy(
   const settled = await run.step('rollback', () => settleFailure(run, env, revision, failed));
   // Trimmed after failures too: a run of them must not grow the history past its limit.
   await trimHistory(run, env);
-  return run.finish(settledResult(run, settled, failed, changeSet, revision));
+  const summaries = walked?.summaries ?? [];
+  return run.finish({
+    ...settledResult(run, settled, failed, changeSet, revision),
+    ...(summaries.length > 0 && { canaries: summaries }),
+  });
 }
 
 /** Step 6: the release record, with the manifests a later rollback would re-apply; returns its revision. */
@@ -271,12 +299,16 @@ async function recordDeploying(
   return (await store.record(draft, objects, { signal: run.signal })).revision;
 }
 
-/** Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. */
+/**
+ * Steps 7–9: apply, prune, wait. Resumed runs skip finished apply stages and a finished prune. The stable
+ * Deployments of walked canaries are neither applied nor waited on: their new template comes with the promotion.
+ */
 async function rollOut(
   run: DeployRun,
   env: EnvConfig,
   objects: readonly KubeObject[],
   changeSet: ChangeSet,
+  canaries: CanaryRelease,
 ): Promise<{ kind: 'healthy' } | { kind: 'failed'; failure: Omit<AttemptFailure, 'clusterChanged'> }> {
   const { fieldManager, healthPolling, now } = run.deps;
   const cluster = run.deps.clusterFor(env);
@@ -290,7 +322,7 @@ async function rollOut(
       .applyDeadline(env)
       .run(`applying ${countObjects(applyList(changeSet).length)}`, async (signal) =>
         applyStages(
-          stagesToApply(changeSet, await handOverReplicas(objects, cluster, { fieldManager, signal })),
+          stagesToApply(changeSet, await handOverReplicas(withoutHeldBack(objects, canaries), cluster, { fieldManager, signal })),
           run.data.appliedStages ?? 0,
           cluster,
           { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
@@ -314,13 +346,17 @@ async function rollOut(
   const { verdict, health } = await run.step(
     'rollout',
     () =>
-      waitForHealth(waitSet(changeSet), cluster, {
-        timeoutMs: env.rollout.timeout,
-        polling: healthPolling,
-        signal,
-        now,
-        onWait,
-      }),
+      waitForHealth(
+        waitSet(changeSet).filter((ref) => !canaries.heldBack.has(refKey(ref))),
+        cluster,
+        {
+          timeoutMs: env.rollout.timeout,
+          polling: healthPolling,
+          signal,
+          now,
+          onWait,
+        },
+      ),
     (outcome) => ({ health: outcome.health }),
   );
   if (verdict.kind === 'healthy') return { kind: 'healthy' };
@@ -328,8 +364,45 @@ async function rollOut(
   return { kind: 'failed', failure: { reason: verdict.reason, message: verdict.message, ...(ref && { ref }) } };
 }
 
+/**
+ * Step 9b: each canary walks its steps (worker/stages/canary/walk-canary.ts), progress in the release record; a
+ * resumed run continues at the recorded step. An abort has already put the traffic back on stable and scaled the
+ * canary down when it returns; the stable Deployment never took the new template, so the automatic rollback that
+ * follows only restores the release's other objects and never touches the route.
+ */
+async function walkCanaries(
+  run: DeployRun,
+  env: EnvConfig,
+  canaries: CanaryRelease,
+  revision: number,
+): Promise<CanariesOutcome> {
+  if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
+  const { deps, signal } = run;
+  return run.step('canary', () =>
+    runCanaries(
+      canaries.walks,
+      { env, cluster: deps.clusterFor(env), cloudMap: deps.cloudMap },
+      {
+        store: deps.releaseStore(env),
+        revision,
+        fieldManager: deps.fieldManager,
+        polling: deps.healthPolling,
+        now: deps.now,
+        signal,
+        log: run.ctx.log,
+      },
+    ),
+  );
+}
+
 /** Step 10 on success: the release is `succeeded` (the next rollback target), and the history is trimmed. */
-async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, revision: number): Promise<DeployResult> {
+async function succeed(
+  run: DeployRun,
+  env: EnvConfig,
+  changeSet: ChangeSet,
+  revision: number,
+  canaries: readonly CanarySummary[],
+): Promise<DeployResult> {
   const store = run.deps.releaseStore(env);
   await store.update(
     revision,
@@ -340,7 +413,10 @@ async function succeed(run: DeployRun, env: EnvConfig, changeSet: ChangeSet, rev
   const health = run.data.health;
   if (health === undefined)
     throw new Error('deploy succeeded without a health check: the rollout step must record one');
-  return run.finish(succeededResult(run, changeSet, health, revision));
+  return run.finish({
+    ...succeededResult(run, changeSet, health, revision),
+    ...(canaries.length > 0 && { canaries }),
+  });
 }
 
 function countObjects(count: number): string {

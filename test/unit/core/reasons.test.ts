@@ -22,6 +22,7 @@ describe('reasons', () => {
     Reason.PruneRefusedEmptyRender,
     Reason.RollbackFailed,
     Reason.Superseded,
+    Reason.CanaryAborted,
     Reason.CrashLoopBackOff,
   ])('never retries %s', (reason) => expect(isRetryable(reason)).toBe(false));
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { StageContext } from '../stage-context.js';
+import { defaultCloudMap } from '../canary/traffic-router-for.js';
 import { ApplyDeadline } from './apply-deadline.js';
 import type { DeployProgress } from './deploy-progress.js';
 import type { DeployDeps, DeployResult, DeployStep } from './deploy-types.js';
@@ -27,6 +28,7 @@ export function resolveDeps(deps: DeployDeps): ResolvedDeps {
     secretSalt: deps.secretSalt ?? PROCESS_SALT,
     healthPolling: deps.healthPolling ?? { initialMs: 250, maxMs: 2_000 },
     now: deps.now ?? Date.now,
+    cloudMap: deps.cloudMap ?? defaultCloudMap,
   };
 }
 

@@ -1,5 +1,7 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
+import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import type { CanarySummary } from '../../../core/report/deploy-report.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployMode, DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
@@ -50,6 +52,11 @@ export interface DeployDeps {
   readonly secretSalt?: string;
   /** Default: from 250 ms up to 2 s. */
   readonly healthPolling?: HealthPolling;
+  /**
+   * The AWS Cloud Map client of App Mesh canaries with `traffic.discovery.type: cloud-map`, built when first needed.
+   * Default: one from the standard AWS configuration (AWS_REGION, credentials, AWS_ENDPOINT_URL).
+   */
+  readonly cloudMap?: () => ServiceDiscoveryClient;
   /** Milliseconds since the epoch; tests may pin it. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -65,6 +72,7 @@ export const DEPLOY_STEPS = [
   'apply',
   'prune',
   'rollout',
+  'canary',
   'rollback',
   'finish',
 ] as const;
@@ -109,4 +117,6 @@ export interface DeployResult {
   readonly rolledBackTo?: RollbackTarget;
   /** A preview deploy's target (GitHub environment `pr-<n>/<env>`, namespace, URLs, skipped objects); absent otherwise. */
   readonly preview?: PreviewIdentity;
+  /** The canaries walked, for the check run. */
+  readonly canaries?: readonly CanarySummary[];
 }

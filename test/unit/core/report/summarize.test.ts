@@ -87,3 +87,26 @@ describe('commit status', () => {
     expect(checkRunState('in-progress')).toEqual({ status: 'in_progress' });
   });
 });
+
+describe('summarize, for a canary release', () => {
+  it('shows each canary, its traffic provider, how it ended and what its gate checked', () => {
+    const { summary } = summarize({
+      environment: 'staging',
+      sha: 'a'.repeat(40),
+      mode: 'apply',
+      outcome: 'failed',
+      failure: { reason: 'CanaryAborted', message: 'catalog (apps/catalog/app.yaml): canary failed at step 2 of 3' },
+      canaries: [
+        {
+          app: 'catalog',
+          provider: 'gateway-api',
+          outcome: 'aborted at step 2 of 3; traffic back on stable',
+          gate: 'readiness and restarts only (no analysis.prometheus in env.yaml)',
+        },
+      ],
+    });
+    expect(summary).toContain(
+      '#### Canaries\n| app | traffic | outcome | gate |\n| --- | --- | --- | --- |\n| catalog | gateway-api | aborted at step 2 of 3; traffic back on stable | readiness and restarts only (no analysis.prometheus in env.yaml) |',
+    );
+  });
+});
