@@ -19,7 +19,7 @@ import {
   relocateToPreview,
   type PreviewIdentity,
 } from '../../core/deploy/preview.js';
-import { refKey, type KubeObject } from '../../core/kube/object.js';
+import { refKey, refOf, type KubeObject } from '../../core/kube/object.js';
 import type { CanarySummary } from '../../core/report/deploy-report.js';
 import { canaryRelease, withoutHeldBack, type CanaryRelease } from '../../core/canary/canary-release.js';
 import {
@@ -32,7 +32,6 @@ import type { ReleaseStore } from '../../core/ports/release-store.js';
 import { Reason } from '../../core/reasons.js';
 import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { inventoryToPrune, toInventory } from '../../core/release/release-history.js';
-import { refKey, refOf } from '../../core/kube/object.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import { handOverReplicas } from './deploy/hand-over-replicas.js';
