@@ -13,23 +13,32 @@ export interface InjectedFailure {
   readonly message?: string;
 }
 
+/** Which requests an injection answers: all by default. */
+export interface RequestMatch {
+  readonly method: string;
+  /** Tested against the path (with its query). */
+  readonly path: RegExp;
+}
+
 /** A running proxy. */
 export interface FaultProxy {
   readonly url: string;
   /** Requests answered by injection so far. */
   readonly injected: number;
-  /** Answers the next `count` requests with `failure`. */
-  failNext(count: number, failure: InjectedFailure): void;
+  /** Answers the next `count` requests (those matching `match`, when given) with `failure`. */
+  failNext(count: number, failure: InjectedFailure, match?: RequestMatch): void;
   close(): Promise<void>;
 }
 
 /** Starts a proxy to `targetUrl` (the emulator's URL). */
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
-  let pending: { count: number; failure: InjectedFailure } = { count: 0, failure: { status: 503 } };
+  let pending: { count: number; failure: InjectedFailure; match?: RequestMatch } = { count: 0, failure: { status: 503 } };
+  const matches = (method = '', path = '') =>
+    pending.match === undefined || (pending.match.method === method && pending.match.path.test(path));
   let injected = 0;
   const server = createServer((request, response) => {
-    if (pending.count > 0) {
+    if (pending.count > 0 && matches(request.method, request.url)) {
       pending.count--;
       injected++;
       const { status, headers = {}, message = 'Service Unavailable' } = pending.failure;
@@ -55,8 +64,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     get injected() {
       return injected;
     },
-    failNext: (count, failure) => {
-      pending = { count, failure };
+    failNext: (count, failure, match) => {
+      pending = { count, failure, match };
     },
     close: () =>
       new Promise<void>((resolve) => {
