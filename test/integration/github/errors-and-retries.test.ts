@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { GitHubApiError, GitHubReporter, type CommitState, type GitHubLogger, type RepoRef } from '../../../adapters/github/index.js';
 import { GitHubEmulatorClient, startGitHubEmulator, type GitHubEmulator } from '../../platform/github-emulator/index.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
 const TOKEN = 'ghp_errorsTestTokenValue';
 const sha = () => randomBytes(20).toString('hex');
@@ -41,16 +40,13 @@ async function closedPort(): Promise<number> {
 describe('GitHubReporter errors: terminal at once, transient retried', () => {
   let emulator: GitHubEmulator;
   let admin: GitHubEmulatorClient;
-  let proxy: FaultProxy;
   let repo: RepoRef;
 
   beforeAll(async () => {
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
-    proxy = await startFaultProxy(emulator.url);
   });
   afterAll(async () => {
-    await proxy.close();
     await emulator.close();
   });
   beforeEach(async () => {
@@ -97,9 +93,9 @@ describe('GitHubReporter errors: terminal at once, transient retried', () => {
 
   it('retries 5xx answers and succeeds once GitHub recovers', async () => {
     const logger = recordingLogger();
-    proxy.failNext(2, { status: 502, message: 'Server Error' });
+    await admin.injectFault({ count: 2, status: 502, message: 'Server Error' });
 
-    await expect(reporterVia(proxy.url, logger).setCommitStatus(repo, status())).resolves.toBe('created');
+    await expect(reporterVia(emulator.url, logger).setCommitStatus(repo, status())).resolves.toBe('created');
 
     expect(logger.warnings).toEqual([
       expect.objectContaining({ status: 502, code: 'server-error', attempt: 1 }),
@@ -113,35 +109,35 @@ describe('GitHubReporter errors: terminal at once, transient retried', () => {
     const logger = recordingLogger();
     const commit = sha();
     const input = { sha: commit, name: 'deploy/dev', externalId: `dev:${commit}`, title: 'dev', summary: 's', progress: { status: 'in_progress' } } as const;
-    // The lookup passes; the create is answered 502 by the proxy.
-    proxy.failNext(1, { status: 502, message: 'Server Error' }, { method: 'POST', path: /\/check-runs$/ });
+    // The lookup is served; the create is answered 502.
+    await admin.injectFault({ count: 1, status: 502, message: 'Server Error', method: 'POST', path: '/check-runs$' });
 
-    const error = await reporterVia(proxy.url, logger).upsertCheckRun(repo, input).catch((e: unknown) => e);
+    const error = await reporterVia(emulator.url, logger).upsertCheckRun(repo, input).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'server-error', status: 502, retryable: true });
     expect(logger.lines.at(-1)).toMatchObject({ level: 'warn', message: 'GitHub write failed: GitHub may not show it' });
     expect(logger.lines.some((line) => line.message.startsWith('GitHub write done'))).toBe(false);
-    await expect(reporterVia(proxy.url).upsertCheckRun(repo, input)).resolves.toMatchObject({ outcome: 'created' });
+    await expect(reporterVia(emulator.url).upsertCheckRun(repo, input)).resolves.toMatchObject({ outcome: 'created' });
     expect(await admin.calls({ operationId: 'checks/create' })).toHaveLength(1);
   });
 
   it('gives up after its attempts with a retryable error when GitHub keeps failing', async () => {
-    proxy.failNext(100, { status: 503 });
-    const before = proxy.injected;
+    await admin.injectFault({ count: 100, status: 503 });
 
-    const error = await reporterVia(proxy.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
-    proxy.failNext(0, { status: 503 });
+    const error = await reporterVia(emulator.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
+    const { injected } = await admin.faults();
+    await admin.clearFaults();
 
     expect(error).toMatchObject({ code: 'server-error', status: 503, reason: 'ApiServerError', terminal: false, retryable: true });
-    expect(proxy.injected - before).toBe(3);
+    expect(injected).toBe(3);
   });
 
   it('waits as long as retry-after asks on a 429 secondary rate limit, then succeeds', async () => {
     const logger = recordingLogger();
-    proxy.failNext(1, { status: 429, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    await admin.injectFault({ count: 1, status: 429, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
     const started = Date.now();
 
-    await expect(reporterVia(proxy.url, logger).setCommitStatus(repo, status())).resolves.toBe('created');
+    await expect(reporterVia(emulator.url, logger).setCommitStatus(repo, status())).resolves.toBe('created');
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(logger.lines).toContainEqual({ level: 'warn', message: 'GitHub rate limit: waiting as GitHub asked, then retrying', fields: expect.objectContaining({ limit: 'secondary', waitMs: 1_000, attempt: 1 }) });
@@ -150,28 +146,28 @@ describe('GitHubReporter errors: terminal at once, transient retried', () => {
 
   it('waits for the primary rate-limit window to reset, then succeeds', async () => {
     const reset = Math.floor(Date.now() / 1000) + 1;
-    proxy.failNext(1, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded for installation ID 1.' });
+    await admin.injectFault({ count: 1, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded for installation ID 1.' });
 
-    await expect(reporterVia(proxy.url).setCommitStatus(repo, status())).resolves.toBe('created');
+    await expect(reporterVia(emulator.url).setCommitStatus(repo, status())).resolves.toBe('created');
 
     expect(Date.now()).toBeGreaterThanOrEqual(reset * 1000);
   });
 
   it('treats a 403 secondary rate limit as retryable, and a plain 403 as terminal', async () => {
-    proxy.failNext(1, { status: 403, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit.' });
-    await expect(reporterVia(proxy.url).setCommitStatus(repo, status())).resolves.toBe('created');
+    await admin.injectFault({ count: 1, status: 403, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit.' });
+    await expect(reporterVia(emulator.url).setCommitStatus(repo, status())).resolves.toBe('created');
 
-    proxy.failNext(1, { status: 403, message: 'Resource not accessible by integration' });
-    const error = await reporterVia(proxy.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
+    await admin.injectFault({ count: 1, status: 403, message: 'Resource not accessible by integration' });
+    const error = await reporterVia(emulator.url).setCommitStatus(repo, status()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'forbidden', status: 403, terminal: true });
     expect((error as Error).message).toContain('Resource not accessible by integration');
   });
 
   it('does not sit out a long rate-limit window: it fails retryable with the wait, for the queue to delay the job', async () => {
-    proxy.failNext(1, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1800) }, message: 'API rate limit exceeded' });
+    await admin.injectFault({ count: 1, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1800) }, message: 'API rate limit exceeded' });
 
     const logger = recordingLogger();
-    const error = await reporterVia(proxy.url, logger, 5_000).setCommitStatus(repo, status()).catch((e: unknown) => e);
+    const error = await reporterVia(emulator.url, logger, 5_000).setCommitStatus(repo, status()).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'rate-limited', reason: 'RateLimited', retryable: true });
     expect((error as GitHubApiError).retryAfterMs).toBeGreaterThan(1_700_000);
