@@ -2,6 +2,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import { toGitHubApiError } from './github-api-error.js';
 import type { GitHubConfig } from './github-config.js';
 
@@ -38,7 +39,7 @@ interface HookOptions {
  * App's JWT and renews before they expire (one hour), against `baseUrl` (GitHub Enterprise: `https://HOST/api/v3`).
  *
  * Retries are Octokit's own plugins, the one retry policy of this adapter:
- * - @octokit/plugin-throttling spaces writes as GitHub asks (one at a time, a second apart) and, on a primary
+ * - @octokit/plugin-throttling spaces writes as GitHub asks (one at a time, `writeIntervalMs` apart) and, on a primary
  *   (`x-ratelimit-remaining: 0`) or secondary ("secondary rate limit", 403 or 429) rate limit, waits what GitHub
  *   asked for (`retry-after`; the window's `x-ratelimit-reset` plus a second; 60 s for a secondary limit naming no
  *   wait), at most `retry.attempts` times in all and only when the wait fits in `retry.maxWaitMs`. A longer wait is
@@ -71,7 +72,13 @@ export function createOctokit(config: GitHubConfig, logger: GitHubLogger, tuning
     userAgent: config.userAgent,
     log: QUIET,
     retry: { retries: attempts - 1, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: tuning.retryBaseDelayMs ?? 1000 },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      // The plugin's own spacing (1 s, 3 s for writes that notify), made configurable; per Octokit, not per process.
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeIntervalMs }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * config.writeIntervalMs }),
+    },
   };
   if (config.auth.type === 'token') return new GantryOctokit({ ...common, auth: config.auth.token });
   const { appId, privateKey, installationId } = config.auth;

@@ -55,7 +55,7 @@ describe('GitHubReporter errors: terminal at once, transient retried', () => {
   });
 
   const reporterVia = (url: string, logger?: GitHubLogger, maxWaitMs = 5_000) =>
-    new GitHubReporter({ baseUrl: url, auth: { type: 'token', token: TOKEN }, retry: { attempts: 3, maxWaitMs } }, { logger, initialRetryDelayMs: 10 });
+    new GitHubReporter({ baseUrl: url, auth: { type: 'token', token: TOKEN }, retry: { attempts: 3, maxWaitMs }, writeIntervalMs: 0 }, { logger, initialRetryDelayMs: 10 });
   const status = (state: CommitState = 'pending') => ({ sha: sha(), environment: 'dev', state, description: 'x' });
 
   it('surfaces a request GitHub\'s schema rejects as a terminal error carrying GitHub\'s message, without retrying', async () => {

@@ -25,7 +25,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
   beforeAll(() => {
     const github = need('github');
     admin = new GitHubEmulatorClient(github.url);
-    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token } });
+    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 });
     validator = new ResponseValidator(OpenApiDescription.shared());
   });
   beforeEach(() => {
@@ -316,7 +316,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       expect(edited?.body).not.toContain('### staging');
 
       // A new process finds the same comment by its marker: nothing about it lives in memory.
-      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token } });
+      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token }, writeIntervalMs: 0 });
       await publishReportJob(resultReport(pullRequest(second, 'staging'), 2, planned(second, 'staging')), restarted, ctx);
       const [found] = await comments();
       expect(found?.id).toBe(comment?.id);
