@@ -81,9 +81,13 @@ const schema = z.object({
   GANTRY_GITHUB_APP_ID: optionalText,
   GANTRY_GITHUB_APP_PRIVATE_KEY: optionalText,
   GANTRY_GITHUB_APP_INSTALLATION_ID: optionalText,
-  GANTRY_GITHUB_WRITE_INTERVAL_MS: optionalText.refine((value) => value === undefined || (/^\d{1,5}$/.test(value) && Number(value) <= 60_000), {
-    error: 'must be a whole number of milliseconds from 0 to 60000, for example 1000 (0 for a GitHub without secondary rate limits)',
-  }),
+  GANTRY_GITHUB_WRITE_INTERVAL_MS: optionalText.refine(
+    (value) => value === undefined || (/^\d{1,5}$/.test(value) && Number(value) <= 60_000),
+    {
+      error:
+        'must be a whole number of milliseconds from 0 to 60000, for example 1000 (0 for a GitHub without secondary rate limits)',
+    },
+  ),
   GANTRY_BUILDER: z
     .enum(['none', 'local', 'codebuild'], { error: 'must be none, local (buildah) or codebuild' })
     .default('none'),
@@ -136,7 +140,9 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     github: {
       ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }),
       auth: github,
-      ...(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS !== undefined && { writeIntervalMs: Number(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS) }),
+      ...(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS !== undefined && {
+        writeIntervalMs: Number(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS),
+      }),
     },
     logLevel: vars.GANTRY_LOG_LEVEL,
     previewCollectEveryMs: Number(vars.GANTRY_PREVIEW_COLLECT_SECONDS ?? '300') * 1000,

@@ -51,21 +51,26 @@ interface HookOptions {
  */
 export function createOctokit(config: GitHubConfig, logger: GitHubLogger, tuning: OctokitRetryTuning = {}): Octokit {
   const { attempts, maxWaitMs } = config.retry;
-  const onLimit = (kind: 'primary' | 'secondary') => (retryAfterSeconds: number, options: HookOptions, _octokit: unknown, retryCount: number) => {
-    const waitMs = retryAfterSeconds * 1000;
-    const fields = { route: `${options.method} ${options.url}`, limit: kind, waitMs, attempt: retryCount + 1 };
-    if (options.request?.signal?.aborted) return false;
-    if (retryCount + 1 >= attempts) {
-      logger.warn(fields, 'GitHub rate limit: out of attempts, not retrying');
-      return false;
-    }
-    if (waitMs > maxWaitMs) {
-      logger.warn({ ...fields, maxWaitMs }, 'GitHub rate limit: the wait exceeds retry.maxWaitMs; failing retryable for the queue to delay the job');
-      return false;
-    }
-    logger.warn(fields, 'GitHub rate limit: waiting as GitHub asked, then retrying');
-    return true;
-  };
+  const onLimit =
+    (kind: 'primary' | 'secondary') =>
+    (retryAfterSeconds: number, options: HookOptions, _octokit: unknown, retryCount: number) => {
+      const waitMs = retryAfterSeconds * 1000;
+      const fields = { route: `${options.method} ${options.url}`, limit: kind, waitMs, attempt: retryCount + 1 };
+      if (options.request?.signal?.aborted) return false;
+      if (retryCount + 1 >= attempts) {
+        logger.warn(fields, 'GitHub rate limit: out of attempts, not retrying');
+        return false;
+      }
+      if (waitMs > maxWaitMs) {
+        logger.warn(
+          { ...fields, maxWaitMs },
+          'GitHub rate limit: the wait exceeds retry.maxWaitMs; failing retryable for the queue to delay the job',
+        );
+        return false;
+      }
+      logger.warn(fields, 'GitHub rate limit: waiting as GitHub asked, then retrying');
+      return true;
+    };
   const GantryOctokit = Octokit.plugin(logFailedAttempts(logger), retry, throttling);
   const common = {
     baseUrl: config.baseUrl,
@@ -100,7 +105,8 @@ function logFailedAttempts(logger: GitHubLogger): Parameters<typeof Octokit.plug
       attempts.set(options, attempt);
       const { status, code, retryable } = toGitHubApiError(error, 'request');
       // A terminal answer (a 404 the caller may expect) is the caller's to report, once.
-      if (retryable) logger.warn({ route: `${options.method} ${options.url}`, status, code, attempt }, 'GitHub request failed');
+      if (retryable)
+        logger.warn({ route: `${options.method} ${options.url}`, status, code, attempt }, 'GitHub request failed');
       throw error;
     });
   };

@@ -524,12 +524,23 @@ describe('fault injection', () => {
       body: JSON.stringify({ state: 'success' }),
     });
     const read = await octokit.repos.listCommitStatusesForRef({ owner: OWNER, repo: 'faults', ref: SHA_A });
-    const second = await failureOf(octokit.repos.createCommitStatus({ owner: OWNER, repo: 'faults', sha: SHA_A, state: 'success' }));
-    const third = await octokit.repos.createCommitStatus({ owner: OWNER, repo: 'faults', sha: SHA_A, state: 'success' });
+    const second = await failureOf(
+      octokit.repos.createCommitStatus({ owner: OWNER, repo: 'faults', sha: SHA_A, state: 'success' }),
+    );
+    const third = await octokit.repos.createCommitStatus({
+      owner: OWNER,
+      repo: 'faults',
+      sha: SHA_A,
+      state: 'success',
+    });
 
     expect(first.status).toBe(403);
     expect(first.headers.get('retry-after')).toBe('7');
-    expect(await first.json()).toEqual({ message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com/rest', status: '403' });
+    expect(await first.json()).toEqual({
+      message: 'You have exceeded a secondary rate limit.',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '403',
+    });
     expect(read.data).toEqual([]);
     expect(second).toMatchObject({ status: 403 });
     expect(third.status).toBe(201);

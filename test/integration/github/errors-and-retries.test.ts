@@ -185,6 +185,23 @@ describe('GitHubReporter errors: terminal at once, transient retried', () => {
     expect(error).toMatchObject({ code: 'unreachable', retryable: true });
   });
 
+  it('stops retrying with the abort reason when the job is cancelled during a wait', async () => {
+    const controller = new AbortController();
+    const logger = recordingLogger();
+    const cancelling: GitHubLogger = { info: logger.info, warn: (fields, message) => {
+      logger.warn(fields, message);
+      if (message === 'GitHub request failed') controller.abort(new Error('job cancelled'));
+    } };
+    await admin.injectFault({ count: 3, status: 502, message: 'Server Error' });
+
+    await expect(reporterVia(emulator.url, cancelling).setCommitStatus(repo, status(), { signal: controller.signal })).rejects.toThrow('job cancelled');
+
+    expect(await admin.faults()).toEqual({ pending: 2, injected: 1 });
+    expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(0);
+    expect(logger.lines.some((line) => line.message.startsWith('GitHub write done'))).toBe(false);
+    await admin.clearFaults();
+  });
+
   it('stops with the abort reason when the job is cancelled', async () => {
     const controller = new AbortController();
     controller.abort(new Error('job cancelled'));

@@ -21,7 +21,11 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
     // The `/api/v3` root is GitHub Enterprise Server's shape.
-    reporter = new GitHubReporter({ baseUrl: `${emulator.url}/api/v3`, auth: { type: 'token', token: TOKEN }, writeIntervalMs: 0 });
+    reporter = new GitHubReporter({
+      baseUrl: `${emulator.url}/api/v3`,
+      auth: { type: 'token', token: TOKEN },
+      writeIntervalMs: 0,
+    });
     octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN });
   });
   afterAll(() => emulator.close());
@@ -66,7 +70,8 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
 
   it('sends writes one at a time, a second apart by default, as GitHub asks of a client making many', async () => {
     const paced = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
-    const write = (environment: string) => paced.setCommitStatus(repo, { sha: sha(), environment, state: 'pending', description: 'x' });
+    const write = (environment: string) =>
+      paced.setCommitStatus(repo, { sha: sha(), environment, state: 'pending', description: 'x' });
     const started = Date.now();
 
     await Promise.all([write('dev'), write('staging')]);

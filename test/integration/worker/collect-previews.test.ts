@@ -24,7 +24,11 @@ describe('collectPreviews', () => {
   beforeAll(async () => {
     kit = await openWorkerKit();
     const github = need('github');
-    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 });
+    reporter = new GitHubReporter({
+      baseUrl: github.url,
+      auth: { type: 'token', token: github.token },
+      writeIntervalMs: 0,
+    });
     admin = new GitHubEmulatorClient(github.url);
   });
   afterAll(async () => {

@@ -56,7 +56,10 @@ export const InjectFaultInput = z.object({
   /** Replace the emulator's defaults, e.g. `retry-after`, `x-ratelimit-remaining`, `x-ratelimit-reset`. */
   headers: z.record(z.string(), z.string()).default({}),
   /** Only requests with this method (upper case). */
-  method: z.string().regex(/^[A-Z]+$/, 'an upper-case HTTP method').optional(),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/, 'an upper-case HTTP method')
+    .optional(),
   /** Only requests whose path (without `/api/v3` and the query) matches this regular expression. */
   path: z
     .string()

@@ -1,4 +1,10 @@
-import type { DeliverWebhookInput, InjectFaultInput, RegisterAppInput, SeedPullInput, SeedRepoInput } from './admin-schemas.js';
+import type {
+  DeliverWebhookInput,
+  InjectFaultInput,
+  RegisterAppInput,
+  SeedPullInput,
+  SeedRepoInput,
+} from './admin-schemas.js';
 import type { CallFilter, RecordedCall } from './call-log.js';
 import type { WebhookDelivery } from './webhooks/deliver-webhook.js';
 

@@ -77,7 +77,8 @@ async function serve(
   if (path.startsWith(ADMIN_PREFIX)) return { ...(await handleAdminCall(context, call)), operationId: null };
   // Injected failures stand in for GitHub's front end: they are not in the call log, which holds what GitHub served.
   const fault = context.faults.take(method, path);
-  if (fault !== undefined) return { ...fault, operationId: context.routes.match(method, path)?.operation.operationId ?? null };
+  if (fault !== undefined)
+    return { ...fault, operationId: context.routes.match(method, path)?.operation.operationId ?? null };
 
   const outcome = handleApiCall(context, call);
   context.calls.record({

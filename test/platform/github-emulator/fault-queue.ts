@@ -11,7 +11,11 @@ export class FaultQueue {
 
   /** Answers the next `fault.count` requests matching `fault.method` / `fault.path` (all requests when unset). */
   inject(fault: InjectFaultInput): void {
-    this.faults.push({ remaining: fault.count, fault, ...(fault.path !== undefined && { path: new RegExp(fault.path) }) });
+    this.faults.push({
+      remaining: fault.count,
+      fault,
+      ...(fault.path !== undefined && { path: new RegExp(fault.path) }),
+    });
   }
 
   /** The injected answer for this request, if one is queued for it. */

@@ -1,6 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
-import { DeliverWebhookInput, InjectFaultInput, RegisterAppInput, SeedPullInput, SeedRepoInput } from './admin-schemas.js';
+import {
+  DeliverWebhookInput,
+  InjectFaultInput,
+  RegisterAppInput,
+  SeedPullInput,
+  SeedRepoInput,
+} from './admin-schemas.js';
 import type { EmulatorContext, IncomingCall, OutgoingResponse } from './emulator-context.js';
 import { isoNow, repoKey } from './emulator-state.js';
 import { HANDLERS } from './handlers/index.js';
