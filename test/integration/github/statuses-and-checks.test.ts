@@ -149,8 +149,8 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
 
     expect(first.outcome).toBe('created');
     expect([second, replay]).toEqual([
-      { id: first.id, outcome: 'updated' },
-      { id: first.id, outcome: 'updated' },
+      { id: first.id, outcome: 'updated', url: first.url },
+      { id: first.id, outcome: 'updated', url: first.url },
     ]);
     expect(await admin.calls({ operationId: 'checks/create' })).toHaveLength(1);
     const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
@@ -183,8 +183,8 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
       summary: 'redeploy failed',
     });
 
-    expect(late).toEqual({ id: done.id, outcome: 'unchanged' });
-    expect(again).toEqual({ id: done.id, outcome: 'updated' });
+    expect(late).toEqual({ id: done.id, outcome: 'unchanged', url: done.url });
+    expect(again).toEqual({ id: done.id, outcome: 'updated', url: done.url });
     expect(await admin.calls({ operationId: 'checks/update' })).toHaveLength(1);
     const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
     expect(data.check_runs.map((run) => [run.status, run.conclusion, run.output.summary])).toEqual([
