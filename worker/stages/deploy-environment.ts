@@ -34,7 +34,7 @@ import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { inventoryToPrune, toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
-import { handOverReplicas } from './deploy/hand-over-replicas.js';
+import { handOverToAutoscalers } from './deploy/hand-over-to-autoscalers.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -321,7 +321,7 @@ async function rollOut(
       .applyDeadline(env)
       .run(`applying ${countObjects(applyList(changeSet).length)}`, async (signal) =>
         applyStages(
-          stagesToApply(changeSet, await handOverReplicas(withoutHeldBack(objects, canaries), cluster, { fieldManager, signal })),
+          stagesToApply(changeSet, await handOverToAutoscalers(withoutHeldBack(objects, canaries), cluster, { fieldManager, signal })),
           run.data.appliedStages ?? 0,
           cluster,
           { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
