@@ -28,7 +28,7 @@ export interface VpaTarget {
  * the deprecated name of `Recreate`, which is also what an absent updateMode means. `Off` only recommends and
  * `Initial` sets resources once at pod creation, so in those modes the manifest's values are the ones that hold.
  */
-const UPDATING_MODES = new Set(['Auto', 'Recreate', 'InPlaceOrRecreate']);
+export const VPA_UPDATING_MODES: ReadonlySet<string> = new Set(['Auto', 'Recreate', 'InPlaceOrRecreate']);
 
 interface ContainerPolicy {
   containerName?: unknown;
@@ -59,6 +59,23 @@ function controlledFields(policy: ContainerPolicy): ResourceField[] {
   return values.flatMap((value) => resources.map((resource): ResourceField => [value, resource]));
 }
 
+/** The VPA's updateMode; absent: `Recreate`, the default. */
+export function vpaUpdateMode(vpa: KubeObject): string {
+  const mode = ((vpa['spec'] ?? {}) as VpaSpec).updatePolicy?.updateMode;
+  return typeof mode === 'string' ? mode : 'Recreate';
+}
+
+/**
+ * The resources a VPA may change in some container: those of its containerPolicies not in mode Off, and cpu and
+ * memory (the defaults) for the containers that no policy names when there is no `*` policy.
+ */
+export function vpaControlledResources(vpa: KubeObject): Set<string> {
+  const spec = (vpa['spec'] ?? {}) as VpaSpec;
+  const policies = Array.isArray(spec.resourcePolicy?.containerPolicies) ? (spec.resourcePolicy.containerPolicies as ContainerPolicy[]) : [];
+  const fields = [...policies, ...(policies.some((p) => p.containerName === '*') ? [] : [{}])].flatMap(controlledFields);
+  return new Set(fields.map(([, resource]) => resource));
+}
+
 function containersOf(workload: KubeObject): { name?: unknown }[] {
   const spec = workload['spec'] as { template?: { spec?: { containers?: unknown } } } | undefined;
   const containers = spec?.template?.spec?.containers;
@@ -70,8 +87,7 @@ export function vpaTargets(objects: readonly KubeObject[]): VpaTarget[] {
   return objects.flatMap((vpa) => {
     if (vpa.kind !== 'VerticalPodAutoscaler' || splitApiVersion(vpa.apiVersion).group !== 'autoscaling.k8s.io') return [];
     const spec = (vpa['spec'] ?? {}) as VpaSpec;
-    const mode = spec.updatePolicy?.updateMode ?? 'Recreate';
-    if (typeof mode !== 'string' || !UPDATING_MODES.has(mode)) return [];
+    if (!VPA_UPDATING_MODES.has(vpaUpdateMode(vpa))) return [];
     const workload = objects.find(
       (o) => o.kind === spec.targetRef?.kind && o.metadata.name === spec.targetRef.name && o.metadata.namespace === vpa.metadata.namespace,
     );
