@@ -254,7 +254,7 @@ async function deploy(
     try {
       const outcome = await rollOut(run, env, objects, changeSet, canaries);
       if (outcome.kind === 'healthy') {
-        walked = await walkCanaries(run, env, canaries, revision);
+        walked = await walkCanaries(run, env, objects, canaries, revision);
         if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision, walked.summaries);
         failure = { reason: Reason.CanaryAborted, message: walked.message, ref: walked.ref, clusterChanged };
       } else failure = { ...outcome.failure, clusterChanged };
@@ -372,16 +372,22 @@ async function rollOut(
 async function walkCanaries(
   run: DeployRun,
   env: EnvConfig,
+  objects: readonly KubeObject[],
   canaries: CanaryRelease,
   revision: number,
 ): Promise<CanariesOutcome> {
   if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
   const { deps, signal } = run;
+  const cluster = deps.clusterFor(env);
+  const vpas = objects.filter((object) => object.kind === 'VerticalPodAutoscaler');
+  const promoted = async (deployment: KubeObject) =>
+    (await handOverToAutoscalers([deployment, ...vpas], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
   return run.step('canary', () =>
     runCanaries(
       canaries.walks,
-      { env, cluster: deps.clusterFor(env), cloudMap: deps.cloudMap },
+      { env, cluster, cloudMap: deps.cloudMap },
       {
+        promoted,
         store: deps.releaseStore(env),
         revision,
         fieldManager: deps.fieldManager,

@@ -14,7 +14,9 @@ import { resourcesHandoverManager } from '../../../worker/stages/deploy/hand-ove
 import { liveStates } from '../../../worker/stages/deploy/live-state.js';
 import type { DeployDeps, DeployResult } from '../../../worker/stages/deploy/deploy-types.js';
 import { need } from '../../platform/connect.js';
-import { SILENT, createTestRepo, openWorkerKit, pushRequest, ref, testContext, type OverlayOptions, type TestRepo, type WorkerKit } from './worker-test-kit.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SILENT, canaryOverlay, createTestRepo, openWorkerKit, pushRequest, ref, shortCanary, testContext, type OverlayOptions, type TestRepo, type WorkerKit } from './worker-test-kit.js';
 
 const run = promisify(execFile);
 const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
@@ -127,5 +129,25 @@ describe('a VPA in an updating mode keeps the container resources it manages', (
     const paths = entry?.action === 'configured' ? entry.diff.map((change) => change.path) : [];
     expect(paths).toContain('/spec/template/spec/containers/0/resources/requests/cpu');
     expect(await catalog()).toMatchObject({ resources: MANIFEST, cpuOwners: [MANAGER] });
+  });
+
+  it('a canary release promotes the new template and keeps the VPA’s resources in the stable Deployment', async () => {
+    await deploy('the catalog VPA in Auto mode again', { vpa: 'Auto', image: { name: 'registry.local/shop/catalog', tag: '0.2.0' } });
+    await writeAsVpa();
+    const gateway: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'shop-gateway', namespace: repo.namespace },
+      spec: { gatewayClassName: 'local', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    };
+    expect((await kit.cluster.apply([gateway], { fieldManager: 'platform-team' }))[0]?.outcome).toBe('applied');
+    await repo.git.writeFiles({ 'apps/catalog/app.yaml': await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8') });
+    const sha = await repo.git.commitAndPush('catalog 0.3.0, canaried', {
+      ...canaryOverlay(repo.namespace, { vpa: 'Auto', image: { name: 'registry.local/shop/catalog', tag: '0.3.0' } }, { name: 'shop-gateway', namespace: repo.namespace }),
+      'apps/catalog/app.yaml': await shortCanary(),
+    });
+
+    const result = await deployEnvironment(pushRequest(repo, sha), deps, testContext());
+
+    expect(result).toMatchObject({ outcome: 'succeeded', canaries: [expect.objectContaining({ app: 'catalog', outcome: 'promoted after 2 steps' })] });
+    expect(await catalog()).toMatchObject({ image: 'registry.local/shop/catalog:0.3.0', resources: RECOMMENDED });
   });
 });
