@@ -3,7 +3,8 @@
 // `pods/resize`, in InPlaceOrRecreate), never the workload: those pods are no object gantry applies, so no deploy
 // reverts or reports them. What a deploy could fight is the workload's own template, written by whoever applies a
 // VPA's recommendations there; that is the case tested here: kept by a release, not reported by the diff or the
-// drift watch; with updateMode Off, the manifest wins.
+// drift watch; with updateMode Off, the manifest wins. (The pod path cannot run here: the apiserver refuses a
+// `pods/resize` on the local platform's kwok nodes, "Pod running on node without support for resize".)
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ChangeSetEntry } from '../../../core/diff/change-set.js';
