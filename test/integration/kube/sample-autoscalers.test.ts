@@ -19,9 +19,9 @@ function autoscalersOf(environment: string): KubeObject[] {
 
 /** `Kind/name` with the field that tells the environments apart. */
 function summary(obj: KubeObject): string {
-  const spec = obj['spec'] as { updatePolicy?: { updateMode?: string }; minReplicaCount?: number; maxReplicaCount?: number; minReplicas?: number; maxReplicas?: number };
+  const spec = obj['spec'] as { updatePolicy?: { updateMode?: string }; idleReplicaCount?: number; minReplicaCount?: number; maxReplicaCount?: number; minReplicas?: number; maxReplicas?: number };
   const detail = obj.kind === 'VerticalPodAutoscaler' ? spec.updatePolicy?.updateMode
-    : obj.kind === 'ScaledObject' ? `${spec.minReplicaCount}-${spec.maxReplicaCount}`
+    : obj.kind === 'ScaledObject' ? `idle ${spec.idleReplicaCount}, ${spec.minReplicaCount}-${spec.maxReplicaCount}`
     : `${spec.minReplicas}-${spec.maxReplicas}`;
   return `${obj.kind}/${obj.metadata.name} ${detail}`;
 }
@@ -40,7 +40,7 @@ describe('the sample environments’ autoscalers on the local platform', () => {
 
   it.each([
     ['dev', ['VerticalPodAutoscaler/storefront Off']],
-    ['staging', ['HorizontalPodAutoscaler/catalog 3-6', 'HorizontalPodAutoscaler/storefront 3-6', 'ScaledObject/orders 0-1', 'VerticalPodAutoscaler/storefront Initial']],
+    ['staging', ['HorizontalPodAutoscaler/catalog 3-6', 'HorizontalPodAutoscaler/storefront 3-6', 'ScaledObject/orders idle 0, 1-1', 'VerticalPodAutoscaler/storefront Initial']],
     ['production', ['HorizontalPodAutoscaler/catalog 3-6', 'HorizontalPodAutoscaler/storefront 3-20', 'VerticalPodAutoscaler/storefront InPlaceOrRecreate']],
   ])('%s: renders its own autoscalers, and the apiserver accepts each', async (environment, expected) => {
     const objects = autoscalersOf(environment);
