@@ -10,6 +10,7 @@ import type { DeployReport } from '../core/report/deploy-report.js';
 import { deploymentTarget } from '../core/report/deployment-target.js';
 import { forkWithoutPreviewMarkdown, mergeCommentSection, previewMarkdown } from '../core/report/pull-request-comment.js';
 import { previewEnvironmentName } from '../core/deploy/preview.js';
+import { truncate } from '../core/report/markdown.js';
 import { summarize } from '../core/report/summarize.js';
 import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
@@ -103,6 +104,7 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
       preview: {
         urls: [...report.preview.urls],
         skipped: report.preview.skipped.map((ref) => (ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`)),
+        ...(report.failure && { failure: { reason: report.failure.reason, message: truncate(report.failure.message, 1_000) } }),
       },
     }),
   };
@@ -275,7 +277,8 @@ async function publishCommentSection(
         state: inProgress ? 'deploying' : job.state === 'success' ? 'healthy' : 'failed',
         sha: request.sha,
         ...(job.preview && { urls: job.preview.urls, skipped: job.preview.skipped }),
-        ...(!inProgress && job.state !== 'success' && { why: `${job.reason ? `**${job.reason}**: ` : ''}${job.description}` }),
+        ...(job.preview?.failure && !inProgress && { failure: job.preview.failure }),
+        ...(!inProgress && job.state !== 'success' && { why: job.description }),
       })
     : [
         job.summary === undefined ? job.description : `${job.description}\n\n${job.summary}`,

@@ -3,7 +3,7 @@
 // comment, replaces its own part and writes it back, so the comment gathers them without anything in memory.
 // Hidden lines carry what a writer needs to refuse a stale write: the head commit and the request sequence.
 // Each environment has up to two parts: its preview (state, namespace, URLs) and its dry-run diff.
-import { code } from './markdown.js';
+import { code, codeBlock, truncate } from './markdown.js';
 import { shortSha } from './deploy-report.js';
 
 /** Issue comments hold 65,536 characters; bytes are counted, well under, so multi-byte text never crosses it. */
@@ -100,8 +100,10 @@ export interface PreviewFacts {
   readonly urls?: readonly string[];
   /** Cluster-scoped objects of the render it did not apply (`Kind/name`). */
   readonly skipped?: readonly string[];
-  /** One line: why it failed, or why it was torn down. */
+  /** One line: why it failed (when the failure itself is not known), or why it was torn down. */
   readonly why?: string;
+  /** Why it failed, in the pipeline's words: the reason and the message (cut to 1,000 characters here). */
+  readonly failure?: { readonly reason: string; readonly message: string };
 }
 
 const PREVIEW_ICON: Readonly<Record<PreviewState, string>> = {
@@ -120,13 +122,15 @@ export function previewMarkdown(facts: PreviewFacts): string {
       facts.state === 'torn-down' ? ' deleted' : ''
     }.`,
   ];
-  if (facts.why) lines.push('', `${facts.why}`);
+  if (facts.failure)
+    lines.push('', `**${facts.failure.reason}**`, codeBlock(truncate(facts.failure.message, 1_000)));
+  else if (facts.why) lines.push('', facts.why);
   if (facts.state !== 'torn-down' && facts.urls && facts.urls.length > 0)
     lines.push('', 'In-cluster URLs:', ...facts.urls.map((url) => `- ${code(url)}`));
   if (facts.state !== 'torn-down' && facts.skipped && facts.skipped.length > 0)
     lines.push('', `Not applied (cluster-scoped): ${facts.skipped.map(code).join(', ')}.`);
   if (facts.state === 'failed')
-    lines.push('', 'A failed preview is not rolled back: it stays as it is for inspection until the next push or the pull request closes.');
+    lines.push('', 'A failed preview is not rolled back: whatever it deployed stays for inspection until the next push or the pull request closes.');
   return lines.join('\n');
 }
 

@@ -90,8 +90,16 @@ describe('the one pull request comment, merged section by section', () => {
     expect(healthy).toContain('**healthy** at `aaaaaaa`, namespace `shop-pr-12`');
     expect(healthy).toContain('- `catalog.shop-pr-12.svc.cluster.local`');
     expect(healthy).toContain('`Namespace/shop-dev`');
-    const failed = previewMarkdown({ environmentName: 'pr-12/dev', namespace: 'shop-pr-12', state: 'failed', why: 'quota' });
+    const failed = previewMarkdown({
+      environmentName: 'pr-12/dev',
+      namespace: 'shop-pr-12',
+      state: 'failed',
+      why: 'Failed (HealthCheckTimeout): not healthy after 45s: Deployment/shop-pr-12/catalog: cannot create repl…',
+      failure: { reason: 'HealthCheckTimeout', message: 'pods "catalog-1" is forbidden: exceeded quota: preview' },
+    });
     expect(failed).toContain('**failed**');
+    expect(failed).toContain('**HealthCheckTimeout**\n```\npods "catalog-1" is forbidden: exceeded quota: preview\n```');
+    expect(failed).not.toContain('cannot create repl…');
     expect(failed).toContain('not rolled back');
     const gone = previewMarkdown({
       environmentName: 'pr-12/dev',
