@@ -177,6 +177,7 @@ describe('pull request previews, through the whole pipeline', () => {
         number,
         `Preview \`pr-${number}/${ENV}\`: **healthy** at \`${heads.get(number)?.slice(0, 7)}\`, namespace \`${ns}\``,
         `- \`catalog.${ns}.svc.cluster.local\``,
+        `Not applied (cluster-scoped): \`Namespace/${repo.namespace}\``,
         'What would change',
       );
       expect(comment.body).toContain(`[check run](${run.html_url})`);
