@@ -117,15 +117,29 @@ export class BuildTarget {
     return { ...acc, vars: this.at('vars', () => mergeVars(map, acc.vars, spec.vars ?? [])) };
   }
 
-  /** kustomize's defaults merged with this kustomization's `configurations:` files, in order. */
+  /**
+   * kustomize's defaults merged with this kustomization's `configurations:` files, as kustomize does it: the files
+   * merged in order into an empty configuration, and that merged into the defaults.
+   */
   private ownTransformerConfig(): TransformerConfig {
-    return (this.kustomization.spec.configurations ?? []).reduce(
-      (config, path, i) =>
-        this.at(`configurations[${i}]`, () =>
-          mergeTransformerConfigs(config, parseTransformerConfig(this.loader.loadText(path), path)),
-        ),
-      DEFAULT_TRANSFORMER_CONFIG,
+    const paths = this.kustomization.spec.configurations ?? [];
+    if (paths.length === 0) return DEFAULT_TRANSFORMER_CONFIG;
+    const files = paths.map((path, i) =>
+      this.at(`configurations[${i}]`, () => parseTransformerConfig(this.loader.loadText(path), path)),
     );
+    const custom = files.reduce(
+      (config, file, i) => this.at(`configurations[${i}]`, () => mergeTransformerConfigs(config, file)),
+      EMPTY_TRANSFORMER_CONFIG,
+    );
+    try {
+      return mergeTransformerConfigs(DEFAULT_TRANSFORMER_CONFIG, custom);
+    } catch (error) {
+      // A spec that conflicts with a default one: name the first file that has such a spec.
+      files.forEach((file, i) =>
+        this.at(`configurations[${i}]`, () => mergeTransformerConfigs(DEFAULT_TRANSFORMER_CONFIG, file)),
+      );
+      throw error;
+    }
   }
 
   /** Runs `fn`, turning any lower-level failure into a KustomizeError located at `field` of this kustomization. */

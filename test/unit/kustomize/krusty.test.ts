@@ -14,7 +14,6 @@ const root = krustyCasesDir(KUSTOMIZE_VERSION);
 
 /** Cases kustomize-ts does not pass yet, each with why (kustomize/README.md, "krusty conformance"). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'namereference--TestIssue4884_UseLocalConfigAsNameRefSource': 'a local-config object as a name reference source',
   'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
   'transformerannotation--TestAnnoTransformerLocalFilesWithOverlay': '`transformerAnnotations` is not supported',
 };
