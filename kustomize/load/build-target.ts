@@ -37,7 +37,9 @@ export interface Accumulated {
 }
 
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+/** kustomize's annotation listing the transformers that changed a resource (`buildMetadata: [transformerAnnotations]`). */
+export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
 const NOTHING_ACCUMULATED: Accumulated = { config: EMPTY_TRANSFORMER_CONFIG, vars: [] };
 
@@ -62,8 +64,9 @@ export class BuildTarget {
   }
 
   /**
-   * Where this kustomization's directory lies relative to the top one, when `buildMetadata: [originAnnotations]`
-   * asks for each resource's origin (kustomize's `config.kubernetes.io/origin`); undefined when nobody asked.
+   * Where this kustomization's directory lies relative to the top one, when the top one has `buildMetadata` (any of
+   * it: kustomize then tracks each resource's origin, `config.kubernetes.io/origin`, and the transformers run on it,
+   * and drops what was not asked for at the end); undefined otherwise.
    */
   origin: string | undefined;
 
@@ -81,6 +84,31 @@ export class BuildTarget {
       if (annotations[ORIGIN_ANNOTATION] === undefined)
         r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
     }
+  }
+
+  /**
+   * kustomize's AddTransformerAnnotation, after each transformer when origins are tracked: a resource with an origin
+   * gets the transformer appended to its list of transformations; one without is taken as the transformer's output.
+   */
+  private annotateTransformation(map: ResMap, origin: string): void {
+    const item = `- ${origin.replace(/\n(?=.)/g, '\n  ')}`;
+    for (const r of map.resources) {
+      const annotations = r.getAnnotations();
+      if (annotations[ORIGIN_ANNOTATION] === undefined) {
+        r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
+      } else {
+        r.setAnnotations({
+          ...annotations,
+          [TRANSFORMATIONS_ANNOTATION]: (annotations[TRANSFORMATIONS_ANNOTATION] ?? '') + item,
+        });
+      }
+    }
+  }
+
+  /** The origin of a transformer or generator this kustomization's own fields configure. */
+  private builtinOrigin(kind: string): string {
+    const file = posix.join(this.origin ?? '', baseOf(this.file));
+    return `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}\n`;
   }
 
   private get file(): string {
@@ -208,14 +236,7 @@ export class BuildTarget {
         this.at(`${field}[${i}]`, () => {
           const options = mergeGeneratorOptions(args.options, spec.generatorOptions);
           const generated = generate(kind, { ...args, options }, this.loader);
-          if (this.origin !== undefined) {
-            const file = posix.join(this.origin, baseOf(this.file));
-            const by = `${kind}Generator`;
-            this.annotateOrigin(
-              [generated],
-              `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${by}\n`,
-            );
-          }
+          if (this.origin !== undefined) this.annotateOrigin([generated], this.builtinOrigin(`${kind}Generator`));
           absorbGenerated(map, generated);
         }),
       );
@@ -275,15 +296,31 @@ export class BuildTarget {
   private runTransformers(map: ResMap, config: TransformerConfig): void {
     const spec = this.kustomization.spec;
     const ctx = { map, loader: this.loader };
+    // kustomize records each builtin transformer it ran (buildMetadata: [transformerAnnotations]) right after it runs.
+    const ran = (kind: string, times = 1): void => {
+      if (this.origin === undefined) return;
+      for (let i = 0; i < times; i++) this.annotateTransformation(map, this.builtinOrigin(kind));
+    };
     if ((spec.patchesStrategicMerge ?? []).length > 0) {
       this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
+      ran('PatchStrategicMergeTransformer');
     }
-    (spec.patches ?? []).forEach((patch, i) => this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch)));
-    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
-    if (spec.namePrefix)
+    (spec.patches ?? []).forEach((patch, i) => {
+      this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch));
+      ran('PatchTransformer');
+    });
+    if (spec.namespace) {
+      this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
+      ran('NamespaceTransformer');
+    }
+    if (spec.namePrefix) {
       this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? '', config.namePrefix));
-    if (spec.nameSuffix)
+      ran('PrefixTransformer');
+    }
+    if (spec.nameSuffix) {
       this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? '', config.nameSuffix));
+      ran('SuffixTransformer');
+    }
     const labels: LabelsEntry[] = (spec.labels ?? []).map((l) => ({
       pairs: l.pairs ?? {},
       includeSelectors: l.includeSelectors ?? false,
@@ -298,27 +335,37 @@ export class BuildTarget {
       })),
     }));
     this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}, config));
-    if (spec.commonAnnotations)
+    // One LabelTransformer per `labels` entry and one for `commonLabels`, when either is set.
+    if (labels.length > 0 || Object.keys(spec.commonLabels ?? {}).length > 0)
+      ran('LabelTransformer', labels.length + 1);
+    if (spec.commonAnnotations) {
       this.at('commonAnnotations', () =>
         transformAnnotations(map, spec.commonAnnotations ?? {}, config.commonAnnotations),
       );
-    (spec.patchesJson6902 ?? []).forEach((patch, i) =>
-      this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)),
-    );
-    (spec.replicas ?? []).forEach((rule, i) =>
-      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas)),
-    );
-    this.kustomization.images.forEach((rule, i) =>
+      if (Object.keys(spec.commonAnnotations).length > 0) ran('AnnotationsTransformer');
+    }
+    (spec.patchesJson6902 ?? []).forEach((patch, i) => {
+      this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch));
+      ran('PatchJson6902Transformer');
+    });
+    (spec.replicas ?? []).forEach((rule, i) => {
+      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas));
+      ran('ReplicaCountTransformer');
+    });
+    this.kustomization.images.forEach((rule, i) => {
       this.at(
         this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags',
         () => transformImages(map, [rule], config.images),
-      ),
-    );
+      );
+      ran('ImageTagTransformer');
+    });
     if ((spec.replacements ?? []).length > 0) {
       this.at('replacements', () => applyReplacementsField(ctx, spec.replacements ?? []));
+      ran('ReplacementTransformer');
     }
-    for (const { config, field } of this.pluginConfigs('transformers')) {
-      this.at(field, () => runBuiltinTransformer(map, this.loader, config));
+    for (const { config: plugin, field } of this.pluginConfigs('transformers')) {
+      this.at(field, () => runBuiltinTransformer(map, this.loader, plugin));
+      if (this.origin !== undefined) this.annotateTransformation(map, this.pluginOrigin(plugin));
     }
   }
 }

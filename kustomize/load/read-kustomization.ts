@@ -138,7 +138,7 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
   }
   for (const option of spec.buildMetadata ?? []) {
-    if (option !== 'managedByLabel' && option !== 'originAnnotations') {
+    if (option !== 'managedByLabel' && option !== 'originAnnotations' && option !== 'transformerAnnotations') {
       throw new KustomizeError(
         'not-supported',
         { file, field: 'buildMetadata' },

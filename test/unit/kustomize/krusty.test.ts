@@ -15,7 +15,6 @@ const root = krustyCasesDir(KUSTOMIZE_VERSION);
 /** Cases kustomize-ts does not pass yet, each with why (kustomize/README.md, "krusty conformance"). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
-  'transformerannotation--TestAnnoTransformerLocalFilesWithOverlay': '`transformerAnnotations` is not supported',
 };
 
 function check(name: string, dir: string, cliFailed: boolean): void {
