@@ -52,6 +52,7 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
   let target: BuildTarget;
   try {
     target = BuildTarget.at(FileLoader.at(fs, root, options.loadRestrictor));
+    target.applyOpenApi(true);
     // Any buildMetadata makes kustomize track origins and transformations; what was not asked for is dropped below.
     if ((target.kustomization.spec.buildMetadata ?? []).length > 0) target.origin = '';
   } catch (error) {

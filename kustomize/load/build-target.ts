@@ -36,6 +36,9 @@ export interface Accumulated {
   readonly vars: readonly Var[];
 }
 
+/** The Kubernetes OpenAPI schema built into kustomize (kyaml's DefaultOpenAPI), the only `openapi.version` it accepts. */
+export const DEFAULT_OPENAPI_VERSION = 'v1.21.2';
+
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 /** kustomize's annotation listing the transformers that changed a resource (`buildMetadata: [transformerAnnotations]`). */
@@ -70,10 +73,36 @@ export class BuildTarget {
    */
   origin: string | undefined;
 
+  /**
+   * Whether a kustomization of this build already chose the OpenAPI schema (kustomize's process-wide schema: the top
+   * kustomization's `openapi` decides; if it has none, the first base or component that names one).
+   */
+  schema: { chosen: boolean } = { chosen: false };
+
+  /**
+   * kustomize's openapi.SetSchema for this kustomization's `openapi: {version}`: the top kustomization always applies
+   * its own (`reset`), a base or component only while no schema is chosen. kustomize has one builtin schema, the one
+   * kustomize-ts's merge keys come from (DEFAULT_OPENAPI_VERSION); any other version is an error.
+   */
+  applyOpenApi(reset: boolean): void {
+    if (this.schema.chosen && !reset) return;
+    const version = this.kustomization.spec.openapi?.['version'] ?? '';
+    this.schema.chosen = version !== '';
+    if (version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: this.file, field: 'openapi.version' },
+        `the specified OpenAPI version is not built in (kustomize has ${DEFAULT_OPENAPI_VERSION})`,
+      );
+    }
+  }
+
   /** A base or component directory, tracking origins when this kustomization does. */
   private childTarget(path: string): BuildTarget {
     const child = BuildTarget.at(this.loader.child(path));
     if (this.origin !== undefined) child.origin = posix.join(this.origin, path);
+    child.schema = this.schema;
+    child.applyOpenApi(false);
     return child;
   }
 

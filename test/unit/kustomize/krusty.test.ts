@@ -14,7 +14,6 @@ const root = krustyCasesDir(KUSTOMIZE_VERSION);
 
 /** Cases kustomize-ts does not pass yet, each with why (kustomize/README.md, "krusty conformance"). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
 };
 
 function check(name: string, dir: string, cliFailed: boolean): void {

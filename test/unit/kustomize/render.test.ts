@@ -173,7 +173,7 @@ describe('renderKustomization', () => {
     ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
     refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
-    refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi'),
+    refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi.path'),
     refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),
   ])('refuses $what with a clear "not supported" error at $file $field', ({ files, reason, file, field }) => {
     const error = thrownBy(() => render(files));
