@@ -61,8 +61,15 @@ const KIND_RANK: ReadonlyMap<string, number> = new Map([
   ...LEGACY_ORDER_LAST.map((kind, i): [string, number] => [kind, i + 1]),
 ]);
 
+const sortStrings = new WeakMap<GvkLike, string>();
+
 function stableSortString(gvk: GvkLike): string {
-  return `${gvk.group || '~G'}_${gvk.version || '~V'}_${gvk.kind || '~K'}`;
+  let text = sortStrings.get(gvk);
+  if (text === undefined) {
+    text = `${gvk.group || '~G'}_${gvk.version || '~V'}_${gvk.kind || '~K'}`;
+    sortStrings.set(gvk, text);
+  }
+  return text;
 }
 
 /** kustomize's Gvk.IsLessThan: by kind rank (the legacy output order), then by group, version and kind as text. */
@@ -262,12 +269,22 @@ export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConf
     let merged = mergedIntoEmpty.get(b);
     if (merged === undefined) {
       merged = mergeAllFields(a, b);
+      // Unchanged (the defaults are): keep `b` itself, so that merging it into a parent's is the identity above.
+      if (sameLists(merged, b)) merged = b;
       mergedIntoEmpty.set(b, merged);
       mergedIntoEmpty.set(merged, merged);
     }
     return merged;
   }
   return mergeAllFields(a, b);
+}
+
+function sameLists(a: TransformerConfig, b: TransformerConfig): boolean {
+  return (Object.keys(a) as (keyof TransformerConfig)[]).every((name) => {
+    const x: readonly unknown[] = a[name];
+    const y: readonly unknown[] = b[name];
+    return x.length === y.length && x.every((item, i) => item === y[i]);
+  });
 }
 
 function mergeAllFields(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
