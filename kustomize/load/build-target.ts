@@ -13,6 +13,8 @@ import {
   applyPatchesJson6902,
   applyPatchesStrategicMerge,
   applyReplacementsField,
+  type OpenApiChoice,
+  type PatchContext,
 } from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
 import { runBuiltinGenerator, runBuiltinTransformer } from '../transform/builtin-plugins.js';
@@ -25,7 +27,10 @@ import {
   type TransformerConfig,
 } from '../transform/transformer-config.js';
 import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
-import { YamlError } from '../yaml/parse-yaml.js';
+import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
+import { OpenApiDocumentError, buildMergeKeyTable } from '../patch/build-merge-key-table.js';
+import type { MergeKeyTable } from '../patch/merge-key-table.js';
+import { isClusterScoped, parseGroupVersion } from '../resource/res-id.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
@@ -38,6 +43,34 @@ export interface Accumulated {
 
 /** The Kubernetes OpenAPI schema built into kustomize (kyaml's DefaultOpenAPI), the only `openapi.version` it accepts. */
 export const DEFAULT_OPENAPI_VERSION = 'v1.21.2';
+
+/**
+ * A custom OpenAPI schema (`openapi.path`) as a merge-key table. A kind it declares cluster-scoped that kustomize-ts
+ * does not already know as such is refused: kustomize would then leave it out of `namespace:`, which kustomize-ts
+ * takes from its own table of scopes.
+ */
+function loadCustomSchema(loader: FileLoader, path: string): MergeKeyTable {
+  const text = loader.loadText(path);
+  let table: MergeKeyTable;
+  try {
+    table = buildMergeKeyTable(parseYamlDocument(text, { dialect: 'go-yaml-v2' }), '', path);
+  } catch (error) {
+    if (!(error instanceof YamlError) && !(error instanceof OpenApiDocumentError)) throw error;
+    throw new KustomizeFailure('invalid-kustomization', `invalid schema file: ${error.message}`, { cause: error });
+  }
+  for (const [apiVersion, kinds] of Object.entries(table.kinds)) {
+    for (const [kind, info] of Object.entries(kinds)) {
+      if (info.scope === 'Cluster' && !isClusterScoped({ ...parseGroupVersion(apiVersion), kind })) {
+        throw new KustomizeFailure(
+          'not-supported',
+          `${path} declares ${apiVersion} ${kind} cluster-scoped: cluster scopes from a custom OpenAPI schema are ` +
+            'not supported by kustomize-ts; leave the namespace out of that kind by a patch instead',
+        );
+      }
+    }
+  }
+  return table;
+}
 
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -74,21 +107,37 @@ export class BuildTarget {
   origin: string | undefined;
 
   /**
-   * Whether a kustomization of this build already chose the OpenAPI schema (kustomize's process-wide schema: the top
-   * kustomization's `openapi` decides; if it has none, the first base or component that names one).
+   * The build's OpenAPI schema, shared by all its kustomizations as kustomize's is process-wide: the top
+   * kustomization's `openapi` decides; if it has none, the first base or component that names one.
    */
-  schema: { chosen: boolean } = { chosen: false };
+  schema: OpenApiChoice = { chosen: false, table: undefined };
 
   /**
-   * kustomize's openapi.SetSchema for this kustomization's `openapi: {version}`: the top kustomization always applies
-   * its own (`reset`), a base or component only while no schema is chosen. kustomize has one builtin schema, the one
-   * kustomize-ts's merge keys come from (DEFAULT_OPENAPI_VERSION); any other version is an error.
+   * kustomize's openapi.SetSchema for this kustomization's `openapi:`: the top kustomization always applies its own
+   * (`reset`), a base or component only while no schema is chosen. `version` must be kustomize's one builtin schema
+   * (DEFAULT_OPENAPI_VERSION, where kustomize-ts's merge keys come from); `path` names a custom OpenAPI v2 document
+   * (JSON or YAML) whose merge keys then replace the builtin ones for every later strategic merge.
    */
   applyOpenApi(reset: boolean): void {
     if (this.schema.chosen && !reset) return;
-    const version = this.kustomization.spec.openapi?.['version'] ?? '';
-    this.schema.chosen = version !== '';
-    if (version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
+    const openapi = this.kustomization.spec.openapi ?? {};
+    const version = openapi['version'];
+    const path = openapi['path'];
+    if (path !== undefined) {
+      if (version !== undefined) {
+        throw new KustomizeError(
+          'invalid-kustomization',
+          { file: this.file, field: 'openapi' },
+          'builtin version and custom schema provided, cannot use both',
+        );
+      }
+      this.schema.chosen = true;
+      this.schema.table = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
+      return;
+    }
+    this.schema.chosen = (version ?? '') !== '';
+    this.schema.table = undefined;
+    if (version !== undefined && version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
       throw new KustomizeError(
         'invalid-kustomization',
         { file: this.file, field: 'openapi.version' },
@@ -324,7 +373,7 @@ export class BuildTarget {
 
   private runTransformers(map: ResMap, config: TransformerConfig): void {
     const spec = this.kustomization.spec;
-    const ctx = { map, loader: this.loader };
+    const ctx: PatchContext = { map, loader: this.loader, schema: this.schema };
     // kustomize records each builtin transformer it ran (buildMetadata: [transformerAnnotations]) right after it runs.
     const ran = (kind: string, times = 1): void => {
       if (this.origin === undefined) return;
@@ -393,7 +442,7 @@ export class BuildTarget {
       ran('ReplacementTransformer');
     }
     for (const { config: plugin, field } of this.pluginConfigs('transformers')) {
-      this.at(field, () => runBuiltinTransformer(map, this.loader, plugin));
+      this.at(field, () => runBuiltinTransformer(map, this.loader, plugin, this.schema));
       if (this.origin !== undefined) this.annotateTransformation(map, this.pluginOrigin(plugin));
     }
   }

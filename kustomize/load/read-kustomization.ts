@@ -132,16 +132,6 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     if (Array.isArray(value) && value.length === 0) continue;
     throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
   }
-  // `openapi: {version: ...}` names one of kustomize's builtin schemas (checked when the build reaches it, as kustomize
-  // does); a custom schema file is not supported.
-  if (spec.openapi && spec.openapi['path'] !== undefined) {
-    throw new KustomizeError(
-      'not-supported',
-      { file, field: 'openapi.path' },
-      'custom OpenAPI schemas: not supported by kustomize-ts; for lists in custom resources, patch with JSON 6902 ' +
-        'operations (`patches:` with a target) instead of a strategic merge',
-    );
-  }
   for (const option of spec.buildMetadata ?? []) {
     if (option !== 'managedByLabel' && option !== 'originAnnotations' && option !== 'transformerAnnotations') {
       throw new KustomizeError(
