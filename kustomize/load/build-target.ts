@@ -375,9 +375,8 @@ export class BuildTarget {
     const spec = this.kustomization.spec;
     const ctx: PatchContext = { map, loader: this.loader, schema: this.schema };
     // kustomize records each builtin transformer it ran (buildMetadata: [transformerAnnotations]) right after it runs.
-    const ran = (kind: string, times = 1): void => {
-      if (this.origin === undefined) return;
-      for (let i = 0; i < times; i++) this.annotateTransformation(map, this.builtinOrigin(kind));
+    const ran = (kind: string): void => {
+      if (this.origin !== undefined) this.annotateTransformation(map, this.builtinOrigin(kind));
     };
     if ((spec.patchesStrategicMerge ?? []).length > 0) {
       this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
@@ -412,10 +411,14 @@ export class BuildTarget {
         kind: f.kind ?? '',
       })),
     }));
-    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}, config));
-    // One LabelTransformer per `labels` entry and one for `commonLabels`, when either is set.
-    if (labels.length > 0 || Object.keys(spec.commonLabels ?? {}).length > 0)
-      ran('LabelTransformer', labels.length + 1);
+    // kustomize runs one LabelTransformer per `labels` entry, then one for `commonLabels`, when either is set.
+    const labelTransformers = labels.length > 0 || Object.keys(spec.commonLabels ?? {}).length > 0;
+    for (const entry of labels) {
+      this.at('labels', () => transformLabels(map, [entry], {}, config));
+      if (labelTransformers) ran('LabelTransformer');
+    }
+    this.at('labels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
+    if (labelTransformers) ran('LabelTransformer');
     if (spec.commonAnnotations) {
       this.at('commonAnnotations', () =>
         transformAnnotations(map, spec.commonAnnotations ?? {}, config.commonAnnotations),
