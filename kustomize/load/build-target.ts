@@ -121,6 +121,15 @@ export class BuildTarget {
   applyOpenApi(reset: boolean): void {
     if (this.schema.chosen && !reset) return;
     const openapi = this.kustomization.spec.openapi ?? {};
+    // kustomize reads `version` and `path` and ignores any other key; a misspelt one is refused here instead.
+    const unknown = Object.keys(openapi).find((key) => key !== 'version' && key !== 'path');
+    if (unknown !== undefined) {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: this.file, field: `openapi.${unknown}` },
+        `unknown key '${unknown}': openapi takes 'version' (a builtin schema) or 'path' (a custom schema file)`,
+      );
+    }
     const version = openapi['version'];
     const path = openapi['path'];
     if (path !== undefined) {

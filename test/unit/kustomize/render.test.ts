@@ -102,6 +102,13 @@ describe('renderKustomization', () => {
 
   it.each<BadInput>([
     {
+      what: 'a misspelt openapi key (kustomize ignores it)',
+      files: { [overlay]: 'openapi:\n  verison: v1.21.2\n' },
+      reason: 'invalid-kustomization',
+      file: overlay,
+      field: 'openapi.verison',
+    },
+    {
       what: 'a cycle between kustomizations',
       files: { [overlay]: 'resources:\n- ../base\n', 'base/kustomization.yaml': 'resources:\n- ../overlay\n' },
       reason: 'cycle',
