@@ -7,7 +7,7 @@ import { AppMeshRouter, APPMESH_API } from '../../../adapters/traffic/appmesh/in
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
-import { kubeConfig } from '../../platform/connect.js';
+import { kubeConfig, need } from '../../platform/connect.js';
 import {
   createTestRepo,
   ENV,
@@ -78,6 +78,55 @@ async function watchSplits(namespace: string, onSplit: (split: string) => void =
       while (seen.at(-1) !== split && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     },
     stop: () => request.abort(),
+  };
+}
+
+
+/**
+ * A stand-in for the canary's request traffic: every 200 ms it pushes catalog-canary's cumulative counters to the
+ * pushgateway (the series apps expose, apps/README.md "Metrics"), 20 more requests each time, all 200 and fast until
+ * `fail()`, all 500 after. Prometheus scrapes the pushgateway every second, so the gate's window sees a rising count.
+ */
+function canaryTraffic(namespace: string) {
+  const labels = `app="catalog",namespace="${namespace}",version="catalog-canary"`;
+  const group = `${need('metrics').pushgatewayUrl}/metrics/job/gantry-test/instance/${namespace}-catalog-canary`;
+  let ok = 0;
+  let failed = 0;
+  let failing = false;
+  let stopped = false;
+  const pushOnce = async () => {
+    if (failing) failed += 20;
+    else ok += 20;
+    const total = ok + failed;
+    const body = [
+      '# TYPE http_requests_total counter',
+      `http_requests_total{${labels},code="200"} ${ok}`,
+      `http_requests_total{${labels},code="500"} ${failed}`,
+      '# TYPE http_request_duration_seconds histogram',
+      `http_request_duration_seconds_bucket{${labels},le="0.05"} ${total}`,
+      `http_request_duration_seconds_bucket{${labels},le="+Inf"} ${total}`,
+      `http_request_duration_seconds_sum{${labels}} ${total * 0.01}`,
+      `http_request_duration_seconds_count{${labels}} ${total}`,
+      '',
+    ].join('\n');
+    const response = await fetch(group, { method: 'PUT', body });
+    if (!response.ok) throw new Error(`pushgateway ${response.status}: ${await response.text()}`);
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await pushOnce();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    fail: () => {
+      failing = true;
+    },
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await fetch(group, { method: 'DELETE' });
+    },
   };
 }
 
@@ -333,5 +382,62 @@ describe('deployEnvironment in a canary environment', () => {
       name: 'catalog',
     });
     expect(after?.metadata['resourceVersion']).toBe(before?.metadata['resourceVersion']);
+  });
+  it('fails a release whose canary fails the Prometheus analysis at the second step, the route back on stable', async () => {
+    // The canary answers well at the first step; once the route holds the second step's split, every request fails.
+    const traffic = canaryTraffic(repo.namespace);
+    const route = await watchSplits(repo.namespace, (split) => split === '50/50' && traffic.fail());
+    const prometheus = need('metrics').prometheusUrl;
+    let revision: number | undefined;
+    try {
+      const overlay = canaryOverlay(
+        repo.namespace,
+        { image: { name: 'registry.local/shop/catalog', tag: '0.8.0' }, automaticRollback: false },
+        { name: 'shop-gateway', namespace: repo.namespace },
+      );
+      const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;
+      const sha = await repo.git.commitAndPush('catalog 0.8.0, canaried; its requests fail at the second step', {
+        ...overlay,
+        [`environments/${ENV}/env.yaml`]: `${envYaml}analysis:\n  prometheus:\n    url: ${prometheus}\n`,
+        // A window of 3 s (the interval) holds three scrapes; one failed check is tolerated, the second aborts.
+        'apps/catalog/app.yaml': (await shortCanary('3s', '60s')).replace(
+          'interval: 1s\n',
+          'interval: 3s\n  analysis:\n    minSuccessRate: 99\n    maxLatencyP99: 300ms\n    maxFailedChecks: 1\n',
+        ),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        reason: Reason.CanaryAborted,
+        ref: { kind: 'Deployment', name: 'catalog-canary', namespace: repo.namespace },
+      });
+      expect(result.message).toMatch(
+        /^catalog \(apps\/catalog\/app\.yaml\): canary failed at step 2 of 2 \(50 %\): 2 failed checks > maxFailedChecks 1 \(.*success rate [\d.]+ % < 99 %/,
+      );
+      expect(result.canaries).toEqual([
+        {
+          app: 'catalog',
+          provider: 'gateway-api',
+          outcome: 'aborted at step 2 of 2; traffic back on stable',
+          gate: `readiness, restarts and prometheus ${prometheus}`,
+        },
+      ]);
+      revision = result.revision;
+      await route.until('100/0');
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+      await traffic.stop();
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(imageOf(deployments.get('catalog'))).not.toBe('registry.local/shop/catalog:0.8.0');
+    expect(deployments.get('catalog')?.status).toMatchObject({ availableReplicas: 2 });
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === revision);
+    expect(release?.canaries).toEqual([
+      expect.objectContaining({ app: 'catalog', phase: 'aborted', failure: expect.objectContaining({ step: 1 }) }),
+    ]);
   });
 });
