@@ -50,6 +50,8 @@ export const canaryGateRecordSchema = z
     verdict: z.enum(['pass', 'fail', 'inconclusive', 'fatal']),
     findings: z.array(z.string()).readonly(),
     at: z.string().min(1),
+    /** The route's weights when the check ran (absent in records written before they were kept). */
+    weights: weightsSchema.optional(),
   })
   .readonly();
 export type CanaryGateRecord = z.infer<typeof canaryGateRecordSchema>;

@@ -7,6 +7,8 @@ import { AppMeshRouter, APPMESH_API } from '../../../adapters/traffic/appmesh/in
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
+import { canaryProgressReport } from '../../../worker/report-jobs.js';
+import type { CanaryProgress } from '../../../core/release/release.js';
 import { kubeConfig, need } from '../../platform/connect.js';
 import {
   createTestRepo,
@@ -195,10 +197,25 @@ describe('deployEnvironment in a canary environment', () => {
         'apps/catalog/app.yaml': await shortCanary(),
       });
 
-      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+      // What the check run shows while it walks: the summary of each progress report, as the worker enqueues it.
+      const reported: string[] = [];
+      const canaryProgress = async (canaries: readonly CanaryProgress[]) => {
+        reported.push(canaryProgressReport(pushRequest(repo, sha), 1, canaries).summary ?? '');
+      };
+
+      const result = await deployEnvironment(pushRequest(repo, sha), { ...kit.deps, canaryProgress }, testContext());
 
       expect(result).toMatchObject({ outcome: 'succeeded' });
-      // What the check run shows: the canary, and that its gate was readiness only.
+      // Reported at every step as it moved, not only at the end: where the walk stood (its last row), in order.
+      const stands = reported.map((summary) => summary.match(/^\| catalog \|.*$/gm)?.at(-1)?.split(' | ').slice(2, 4).join(' '));
+      expect(stands.filter((stand, i) => stand !== stands[i - 1])).toEqual([
+        '1 of 2 (now) 80/20',
+        '2 of 2 (now) 50/50',
+        '2 of 2 (promoting) 50/50',
+        '2 of 2 (promoted) 50/50',
+      ]);
+      expect(reported.at(-1)).toMatch(/\| 1 of 2 \| 80\/20 \| \d+ \| ✅ pass: canary ready 2\/2; no metrics source configured: readiness only \|/);
+      // What the check run shows at the end: the canary, and that its gate was readiness only.
       expect(result.canaries).toEqual([
         {
           app: 'catalog',

@@ -9,6 +9,7 @@ import { DeployError } from '../../../core/deploy-error.js';
 import { refOf, type KubeObject, type ObjectRef } from '../../../core/kube/object.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
+import type { CanaryProgress } from '../../../core/release/release.js';
 import type { TrafficRouter } from '../../../core/ports/traffic-router.js';
 import { Reason } from '../../../core/reasons.js';
 import type { CanarySummary } from '../../../core/report/deploy-report.js';
@@ -85,6 +86,8 @@ export interface CanaryRunOptions {
   readonly now: () => number;
   readonly signal: AbortSignal;
   readonly log: { info(obj: object, message: string): void };
+  /** Told each time progress was recorded, with every app's progress in the release. */
+  readonly onProgress?: (canaries: readonly CanaryProgress[]) => Promise<void>;
 }
 
 /** How the release's canaries ended: all promoted, or the first that aborted (the later ones never started). */
@@ -107,7 +110,7 @@ export async function runCanaries(
 ): Promise<CanariesOutcome> {
   const { store, revision, signal } = options;
   const recorded = (await store.list({ signal })).find((release) => release.revision === revision)?.canaries ?? [];
-  const record = canaryRecorder(store, revision, signal);
+  const record = canaryRecorder(store, revision, signal, options.onProgress);
   const url = at.env.analysis.prometheus?.url;
   const analysis = url === undefined ? undefined : new PrometheusAnalysis({ url });
   const gate = analysis
