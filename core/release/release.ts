@@ -87,6 +87,11 @@ export const canaryProgressSchema = z
       .readonly()
       .optional(),
     finishedAt: z.string().min(1).optional(),
+    /**
+     * Recorded as the promotion starts: the stable Deployment's pod template before it takes the canary's, so a
+     * promotion whose stable never becomes Available puts that template back before the route returns to stable.
+     */
+    previousTemplate: z.record(z.string(), z.unknown()).readonly().optional(),
   })
   .readonly();
 export type CanaryProgress = z.infer<typeof canaryProgressSchema>;

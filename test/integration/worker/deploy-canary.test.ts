@@ -457,4 +457,52 @@ describe('deployEnvironment in a canary environment', () => {
       expect.objectContaining({ app: 'catalog', phase: 'aborted', failure: expect.objectContaining({ step: 1 }) }),
     ]);
   });
+  it('aborts a promotion whose stable never becomes Available: stable back on its previous template, then the route', async () => {
+    // The fault: once the route holds the last step's split, a ResourceQuota allows no more pods in the namespace, so
+    // the promoted stable Deployment cannot start a pod of the new version (the canary's pods are already running).
+    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-more-pods', namespace: repo.namespace } };
+    let quotaApplied: Promise<unknown> = Promise.resolve();
+    const route = await watchSplits(repo.namespace, (split) => {
+      if (split === '50/50')
+        quotaApplied = kit.cluster.apply([{ ...quota, spec: { hard: { pods: '4' } } }], { fieldManager: 'fault-injection' });
+    });
+    let revision: number | undefined;
+    try {
+      const sha = await repo.git.commitAndPush('catalog 0.9.0, canaried; its promotion cannot start a pod', {
+        ...canaryOverlay(
+          repo.namespace,
+          { image: { name: 'registry.local/shop/catalog', tag: '0.9.0' }, automaticRollback: false, rolloutTimeout: '15s' },
+          { name: 'shop-gateway', namespace: repo.namespace },
+        ),
+        'apps/catalog/app.yaml': await shortCanary(),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      await quotaApplied;
+      expect(result).toMatchObject({ outcome: 'failed', reason: Reason.CanaryAborted });
+      expect(result.message).toMatch(
+        /^catalog \(apps\/catalog\/app\.yaml\): canary promotion failed after step 2 of 2 \(50 %\): .*stable on the new version did not become Available: .*exceeded quota: no-more-pods.*; all traffic is back on the stable version; not rolled back/,
+      );
+      expect(result.canaries).toEqual([
+        expect.objectContaining({ app: 'catalog', outcome: 'aborted at step 2 of 2; traffic back on stable' }),
+      ]);
+      revision = result.revision;
+      await route.until('100/0');
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+      await quotaApplied.catch(() => undefined);
+      await kit.cluster.delete({ group: '', version: 'v1', kind: 'ResourceQuota', namespace: repo.namespace, name: 'no-more-pods' }).catch(() => undefined);
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    // Stable runs its previous version again, Available; the canary is scaled down.
+    expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.6.0');
+    expect(deployments.get('catalog')?.status).toMatchObject({ availableReplicas: 2 });
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === revision);
+    expect(release?.canaries).toEqual([
+      expect.objectContaining({ app: 'catalog', phase: 'aborted', failure: expect.objectContaining({ step: 1 }) }),
+    ]);
+  });
 });
