@@ -28,7 +28,7 @@ import { walkCanary } from './walk-canary.js';
  */
 export function planReleaseCanaries(tree: FileSystem, env: EnvConfig, objects: readonly KubeObject[]): PlannedCanary[] {
   const apps = readApps(tree).map(({ dir, config }) => ({ file: `${dir}/app.yaml`, config }));
-  const { canaries, issues } = planCanaries(apps, env, objects);
+  const { canaries, issues } = planCanaries(apps, env, objects, envFile(env.name));
   if (issues.length > 0)
     throw new DeployError(
       Reason.InvalidConfig,
