@@ -175,6 +175,41 @@ describe('deployEnvironment in a canary environment', () => {
     expect((await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).has('feature-flags')).toBe(false);
   });
 
+  it.each([
+    {
+      input: 'canary weights that go down in app.yaml',
+      appYaml: async () => (await shortCanary()).replace('weight: 50', 'weight: 10'),
+      traffic: undefined,
+      expected: 'apps/catalog/app.yaml: canary.steps[1].weight',
+    },
+    {
+      input: 'a canary through App Mesh where env.yaml names no mesh',
+      appYaml: () => shortCanary(),
+      traffic: 'traffic:\n  provider: appmesh\n',
+      expected: `environments/${ENV}/env.yaml: traffic.mesh: is required`,
+    },
+  ])('refuses $input before anything is applied, naming the file and field', async ({ appYaml, traffic, expected }) => {
+    const before = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog')?.metadata[
+      'resourceVersion'
+    ];
+    const overlay = canaryOverlay(repo.namespace, { image: { name: 'registry.local/shop/catalog', tag: '0.2.1' } });
+    const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;
+    const sha = await repo.git.commitAndPush(`catalog 0.2.1 with ${expected}`, {
+      ...overlay,
+      ...(traffic && { [`environments/${ENV}/env.yaml`]: envYaml.replace(/traffic:\n[\s\S]*$/, traffic) }),
+      'apps/catalog/app.yaml': await appYaml(),
+    });
+
+    const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+    expect(result).toMatchObject({ outcome: 'failed', reason: Reason.InvalidConfig });
+    expect(result.message).toContain(expected);
+    expect(result.revision).toBeUndefined();
+    const after = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(after.get('catalog')?.metadata['resourceVersion']).toBe(before);
+    expect(after.has('catalog-canary')).toBe(false);
+  });
+
   let promotedRevision: number | undefined;
 
   it('walks a new catalog version through the steps of app.yaml under the Gateway, and promotes it', async () => {
