@@ -1,88 +1,24 @@
-import { Watch } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { Reason } from '../../../core/reasons.js';
 import { AppMeshRouter, APPMESH_API } from '../../../adapters/traffic/appmesh/index.js';
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { canaryProgressReport } from '../../../worker/report-jobs.js';
 import type { CanaryProgress } from '../../../core/release/release.js';
-import { kubeConfig, need } from '../../platform/connect.js';
+import { need } from '../../platform/connect.js';
+import { canaryOverlay, GATEWAY_API, imageOf, shortCanary, watchSplits } from './canary-test-kit.js';
 import {
   createTestRepo,
   ENV,
   liveByName,
   openWorkerKit,
-  overlayFiles,
   pushRequest,
   testContext,
-  type OverlayOptions,
   type TestRepo,
   type WorkerKit,
 } from './worker-test-kit.js';
-
-/** The overlay with env.yaml's strategy `canary` through the Gateway API Gateway `gateway` (default: none there). */
-function canaryOverlay(
-  namespace: string,
-  options: OverlayOptions,
-  gateway = { name: 'no-such-gateway', namespace: 'gateway-system' },
-) {
-  const files = overlayFiles(namespace, options);
-  const envYaml = files[`environments/${ENV}/env.yaml`];
-  if (typeof envYaml !== 'string') throw new Error('the overlay has no env.yaml');
-  return {
-    ...files,
-    [`environments/${ENV}/env.yaml`]:
-      envYaml.replace('strategy: rolling', 'strategy: canary') +
-      `traffic:\n  provider: gateway-api\n  gateway:\n    name: ${gateway.name}\n    namespace: ${gateway.namespace}\n`,
-  };
-}
-
-/** The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second. */
-async function shortCanary(first = '1s', second = '1s'): Promise<string> {
-  return (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
-    /canary:\n[\s\S]*$/,
-    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n  interval: 1s\n`,
-  );
-}
-
-/** `stable/canary` as an HTTPRoute's first rule holds it. */
-const splitOf = (route: KubeObject | undefined) =>
-  ((route?.spec as { rules: { backendRefs: { weight: number }[] }[] } | undefined)?.rules[0]?.backendRefs ?? [])
-    .map((backend) => backend.weight)
-    .join('/');
-
-const imageOf = (d: KubeObject | undefined) =>
-  (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]
-    ?.image;
-
-/** Every distinct split the HTTPRoute `catalog` holds, in order, from a watch; `onSplit` sees each. */
-async function watchSplits(namespace: string, onSplit: (split: string) => void = () => undefined) {
-  const seen: string[] = [];
-  const request = await new Watch(kubeConfig()).watch(
-    `/apis/${GATEWAY_API}/namespaces/${namespace}/httproutes`,
-    { fieldSelector: 'metadata.name=catalog' },
-    (_phase, object: KubeObject) => {
-      const split = splitOf(object);
-      if (seen.at(-1) === split) return;
-      seen.push(split);
-      onSplit(split);
-    },
-    () => undefined,
-  );
-  return {
-    seen,
-    /** Waits until the watch saw `split` (the route is written before the deploy returns; the event may lag). */
-    until: async (split: string) => {
-      const deadline = Date.now() + 10_000;
-      while (seen.at(-1) !== split && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    },
-    stop: () => request.abort(),
-  };
-}
-
 
 /**
  * A stand-in for the canary's request traffic: every 200 ms it pushes catalog-canary's cumulative counters to the
