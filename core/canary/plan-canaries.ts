@@ -78,6 +78,15 @@ export function planCanaries(
         });
         continue;
       }
+      const ports = (service.spec as { ports?: readonly { port?: unknown }[] } | undefined)?.ports ?? [];
+      if (!ports.some((p) => typeof p.port === 'number')) {
+        issues.push({
+          file,
+          field,
+          message: `needs a port on Service/${service.metadata.name}, which selects the pods of Deployment/${workload.name}: the canary's route sends traffic to that port`,
+        });
+        continue;
+      }
       canaries.push({
         app: config.name,
         file,

@@ -87,4 +87,16 @@ describe('planCanaries', () => {
       expect.objectContaining({ file: 'environments/staging/env.yaml', field: 'traffic.gateway' }),
     ]);
   });
+
+  it('refuses a canaried app whose Service has no port, naming app.yaml and the field', () => {
+    const portless: KubeObject = { ...service, spec: { selector: { app: 'catalog' } } };
+    expect(planCanaries(apps, envNamed('staging'), [deployment, portless]).issues).toEqual([
+      {
+        file: 'apps/catalog/app.yaml',
+        field: 'canary',
+        message:
+          "needs a port on Service/catalog, which selects the pods of Deployment/catalog: the canary's route sends traffic to that port",
+      },
+    ]);
+  });
 });
