@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Reason } from '../../core/reasons.js';
 import { claimLane } from './claim-lane.js';
-import { deployJobId, deployJobSchema, laneOf, type DeployJob } from './deploy-job.js';
+import { APPLY_LANE, deployJobId, deployJobSchema, laneOf, type DeployJob } from './deploy-job.js';
 import { readProgress, type JobContext } from './job-context.js';
 import type { PipelineQueues } from './pipeline-queues.js';
 import { deployQueueName, isEnvironmentName, pipelineKeys, type PipelineKeys } from './queue-names.js';
@@ -123,22 +123,25 @@ export class DeployWorkerPool<R> {
   }
 
   /**
-   * The processor, behind the "is a newer request of this lane accepted?" check made as each run starts. A run that
-   * resumes recorded progress is never superseded: its release is in flight (applied in part, a canary mid-walk), so
-   * it finishes, promoted, failed or rolled back, before a newer request of its lane deploys. A newest job that finds
-   * such an interrupted job of its lane waiting for its retry wakes it and waits behind it.
+   * The processor, behind the "is a newer request of this lane accepted?" check made as each run starts. In the
+   * `apply` lane (pushes), a run that resumes recorded progress is never superseded: its release is in flight
+   * (applied in part, a canary mid-walk), so it finishes, promoted, failed or rolled back, before a newer request
+   * deploys; a newest job that finds such an interrupted job waiting for its retry wakes it and waits behind it.
+   * Preview lanes keep plain latest-wins: a closed pull request raises its lane to supersede even a deploy in flight,
+   * which must not recreate the namespace its teardown deleted.
    */
   private latestWins(queue: Queue): JobProcessor<DeployJob, DeployJobResult<R>> {
     return async (job, ctx) => {
       const lane = laneOf(job.request);
       const claim = await claimLane(this.options.connection, this.keys, job.request.environment, lane, job.sequence);
-      if (ctx.resumeFrom !== undefined) {
+      const inFlightFirst = lane === APPLY_LANE;
+      if (inFlightFirst && ctx.resumeFrom !== undefined) {
         if (claim.kind !== 'newest')
           ctx.log.info({ newerSequence: claim.newerSequence }, 'resuming a deploy in flight before the newer request of its lane');
         return { outcome: 'processed', result: await this.options.processor(job, ctx) };
       }
       if (claim.kind === 'newest') {
-        const interrupted = await interruptedBefore(queue, lane, job.sequence);
+        const interrupted = inFlightFirst ? await interruptedBefore(queue, lane, job.sequence) : undefined;
         if (interrupted !== undefined) {
           ctx.log.info({ interrupted: interrupted.id }, 'waiting behind the interrupted deploy of the same lane');
           await interrupted.promote().catch(() => undefined);
