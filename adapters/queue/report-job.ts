@@ -30,6 +30,17 @@ export const reportJobSchema = z.object({
    * the same run, so each is its own job, and the same progress enqueued twice is still one. Letters and digits.
    */
   update: z.string().regex(/^[0-9a-z]+$/).optional(),
+  /**
+   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`) and why it failed (the status
+   * line is cut at 140 characters), for the pull request comment.
+   */
+  preview: z
+    .object({
+      urls: z.array(z.string()),
+      skipped: z.array(z.string()),
+      failure: z.object({ reason: z.string(), message: z.string() }).optional(),
+    })
+    .optional(),
   /** For `superseded`: the request that took its place (its commit, unless its job is already gone). */
   supersededBy: z.object({ sequence: z.number().int().positive(), sha: sha.optional() }).optional(),
 });

@@ -17,8 +17,16 @@ import type { WorkerConfig } from '../../worker/read-worker-config.js';
 import { need, uniqueName } from '../platform/connect.js';
 import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../platform/github-emulator/index.js';
 import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
-import { catalogBase, ENV, liveByName, openWorkerKit, type WorkerKit } from '../integration/worker/worker-test-kit.js';
-import { canaryOverlay, GATEWAY_API, imageOf, shortCanary, watchSplits } from '../integration/worker/canary-test-kit.js';
+import {
+  canaryOverlay,
+  catalogBase,
+  ENV,
+  liveByName,
+  openWorkerKit,
+  shortCanary,
+  type WorkerKit,
+} from '../integration/worker/worker-test-kit.js';
+import { GATEWAY_API, imageOf, watchSplits } from '../integration/worker/canary-test-kit.js';
 import { createGitFixture, type GitFixture } from '../platform/git-fixtures.js';
 import { eventually, OWNER, statusStates } from './pipeline-kit.js';
 

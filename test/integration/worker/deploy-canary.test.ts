@@ -8,13 +8,15 @@ import { deployEnvironment } from '../../../worker/stages/deploy-environment.js'
 import { canaryProgressReport } from '../../../worker/report-jobs.js';
 import type { CanaryProgress } from '../../../core/release/release.js';
 import { need } from '../../platform/connect.js';
-import { canaryOverlay, GATEWAY_API, imageOf, shortCanary, watchSplits } from './canary-test-kit.js';
+import { GATEWAY_API, imageOf, watchSplits } from './canary-test-kit.js';
 import {
+  canaryOverlay,
   createTestRepo,
   ENV,
   liveByName,
   openWorkerKit,
   pushRequest,
+  shortCanary,
   testContext,
   type TestRepo,
   type WorkerKit,

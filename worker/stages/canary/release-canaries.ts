@@ -88,6 +88,11 @@ export interface CanaryRunOptions {
   readonly log: { info(obj: object, message: string): void };
   /** Told each time progress was recorded, with every app's progress in the release. */
   readonly onProgress?: (canaries: readonly CanaryProgress[]) => Promise<void>;
+  /**
+   * The stable Deployment as the promotion applies it, from the rendered one (default: as rendered). The deploy
+   * stage leaves out what a VPA manages (worker/stages/deploy/hand-over-to-autoscalers.ts), as its own apply does.
+   */
+  readonly promoted?: (deployment: KubeObject) => Promise<KubeObject>;
 }
 
 /** How the release's canaries ended: all promoted, or the first that aborted (the later ones never started). */
@@ -128,7 +133,7 @@ export async function runCanaries(
     );
     let started = recorded.some((progress) => progress.app === canary.app);
     const outcome = await walkCanary(
-      { app: canary.app, canary: canary.canary, objects, release: canary.deployment },
+      { app: canary.app, canary: canary.canary, objects, release: (await options.promoted?.(canary.deployment)) ?? canary.deployment },
       recorded.find((progress) => progress.app === canary.app),
       {
         cluster: at.cluster,
