@@ -15,7 +15,7 @@ import { deployQueueName, queuePrefix } from '../../adapters/queue/queue-names.j
 import { startWorker, type RunningWorker } from '../../worker/compose.js';
 import type { WorkerConfig } from '../../worker/read-worker-config.js';
 import { need, uniqueName } from '../platform/connect.js';
-import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../platform/github-emulator/index.js';
+import { buildPushPayload, deliverWebhook, GitHubEmulatorClient, ZERO_SHA } from '../platform/github-emulator/index.js';
 import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
 import {
   canaryOverlay,
@@ -187,6 +187,19 @@ describe('a worker process killed with SIGKILL while a canary is at a middle ste
         [second, 'succeeded'],
       ]);
       expect(history.at(-1)?.canaries).toEqual([expect.objectContaining({ phase: 'promoted', step: 2, steps: 3 })]);
+      // The check run of the second commit showed each step as the walk reached it, across both workers.
+      const emulator = new GitHubEmulatorClient(github.url);
+      const created = (await emulator.calls({ operationId: 'checks/create' })).find(
+        (call) => call.path.startsWith(`/repos/${OWNER}/${name}/`) && (call.requestBody as { head_sha?: string }).head_sha === second,
+      );
+      const checkRunId = (created?.responseBody as { id: number } | undefined)?.id;
+      expect(checkRunId).toBeDefined();
+      const stands = (await emulator.calls({ operationId: 'checks/update' }))
+        .filter((call) => call.path === `/repos/${OWNER}/${name}/check-runs/${checkRunId}`)
+        .map((call) => (call.requestBody as { output?: { summary?: string } }).output?.summary ?? '')
+        .map((summary) => summary.match(/^\| catalog \|.*$/gm)?.at(-1)?.split(' | ')[2])
+        .filter((stand): stand is string => stand?.endsWith('(now)') === true);
+      expect(stands.filter((stand, i) => stand !== stands[i - 1])).toEqual(['1 of 3 (now)', '2 of 3 (now)', '3 of 3 (now)']);
     } finally {
       route.stop();
     }
