@@ -41,7 +41,7 @@ import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.j
 import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
 import { buildImage } from './stages/build/build-image.js';
 import { enqueueBuilds } from './stages/build/enqueue-builds.js';
-import { publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
+import { canaryProgressReport, publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
 import { DriftWatch, describeDrift } from './drift-watch.js';
@@ -234,6 +234,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
               // Drift is measured from this deploy, and corrected with its images (the same builds).
               deployed: (env) => {
                 if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
+              },
+              // The check run shows each canary step as it is recorded, not only the outcome.
+              canaryProgress: async (canaries) => {
+                await queues.enqueueReport(canaryProgressReport(job.request, job.sequence, canaries));
               },
             },
             stageContextFor(ctx, isDeployStep, parseDeployProgress),
