@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DiskFileSystem } from '../kustomize/index.js';
-import type { CheckResult } from './check-repository.js';
-import { checkRepository } from './check-repository.js';
+import type { CheckResult } from '../worker/stages/validate/check-repository.js';
+import { checkRepository } from '../worker/stages/validate/check-repository.js';
 import type { CommandIo } from './command-io.js';
 import { confinementRoot } from './confinement-root.js';
 

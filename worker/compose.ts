@@ -1,5 +1,6 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
+//   plan job    → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
+//                 (always completed) → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   build job   → buildImage → the image pinned by digest, and the `build/<app>` check run; the deploys waiting
@@ -50,6 +51,7 @@ import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
+import { validateDelivery } from './stages/validate/validate-commit.js';
 import { stageContextFor } from './stages/stage-context.js';
 import { teardownPreview } from './stages/teardown-preview.js';
 import { previewEnvironmentName } from '../core/deploy/preview.js';
@@ -164,6 +166,12 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
+    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.
+    // A retried plan job does not write it again once written (GitHub would append its annotations twice).
+    if (ctx.resumeFrom?.step !== 'validated') {
+      await validateDelivery(delivery, { git, reporter }, { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts });
+      await ctx.progress({ step: 'validated' });
+    }
     let decision: PlanResult;
     try {
       decision = await planDelivery(

@@ -25,6 +25,19 @@ export interface CheckRunInput {
   /** Markdown details, same limit. */
   readonly text?: string;
   readonly detailsUrl?: string;
+  /** Lines of files to mark on the pull request's diff; GitHub takes at most 50 per request, the rest are dropped. */
+  readonly annotations?: readonly CheckAnnotation[];
+}
+
+/** A file and line a check run points at. */
+export interface CheckAnnotation {
+  /** Relative to the repository root. */
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly level: 'notice' | 'warning' | 'failure';
+  readonly title?: string;
+  readonly message: string;
 }
 
 /** The check run written and what happened to it (`unchanged`: it was completed, and the write would reopen it). */
@@ -63,6 +76,16 @@ export async function upsertCheckRun(
       title: truncate(input.title, LIMITS.checkTitle),
       summary: truncateMarkdown(input.summary, LIMITS.checkText),
       text: input.text === undefined ? undefined : truncateMarkdown(input.text, LIMITS.checkText),
+      ...(input.annotations !== undefined && input.annotations.length > 0 && {
+        annotations: input.annotations.slice(0, LIMITS.checkAnnotations).map((annotation) => ({
+          path: annotation.path,
+          start_line: annotation.startLine,
+          end_line: annotation.endLine,
+          annotation_level: annotation.level,
+          message: truncate(annotation.message, LIMITS.checkText),
+          ...(annotation.title !== undefined && { title: truncate(annotation.title, LIMITS.checkTitle) }),
+        })),
+      }),
     },
     ...progressFields(input.progress),
     request: { signal },

@@ -1,0 +1,149 @@
+// The `gantry/validate` stage: `gantry check` run on the commit a push or pull request is about, reported as a
+// completed check run that branch protection can require. It runs in the plan job before the plan, and whatever
+// becomes of the plan (an invalid env.yaml at a pull request's base, a commit force-pushed away), the check run is
+// written completed: a required check must never wait forever.
+import type { Logger } from 'pino';
+import type { RepoRef } from '../../../adapters/github/index.js';
+import type { ConfigError } from '../../../core/config/config-error.js';
+import { DeployError } from '../../../core/deploy-error.js';
+import { pullRequestPayload, pushPayload } from '../../../core/deploy/github-event-payloads.js';
+import type { GitHubDelivery } from '../../../core/deploy/map-github-event.js';
+import type { Validation, ValidationProblem } from '../../../core/report/validate-report.js';
+import { VALIDATE_CHECK, validateReport } from '../../../core/report/validate-report.js';
+import type { FileSystem } from '../../../kustomize/index.js';
+import type { Reporter } from '../../report-jobs.js';
+import { checkRepository } from './check-repository.js';
+import { fieldLine } from './field-line.js';
+
+/** The commit a delivery asks to validate, and where to fetch and report it. */
+export interface ValidateTarget {
+  readonly repo: RepoRef;
+  readonly cloneUrl: string;
+  /** The pushed tip, or the pull request's head. */
+  readonly sha: string;
+  /** The ref to fetch it by: the branch, or `refs/pull/<n>/head` (which GitHub keeps for forks too). */
+  readonly ref: string;
+}
+
+/** Pull request actions that bring a new head to check. */
+const HEAD_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+const ZERO_SHA = /^0{40}$/;
+
+/** The commit to validate: a branch push's new tip, a pull request's head when opened, pushed to or reopened. */
+export function validateTarget(delivery: GitHubDelivery): ValidateTarget | undefined {
+  if (delivery.event === 'push') {
+    const push = pushPayload.safeParse(delivery.payload);
+    if (!push.success) return undefined;
+    const { ref, after, deleted, repository } = push.data;
+    if (!ref.startsWith('refs/heads/') || deleted === true || ZERO_SHA.test(after)) return undefined;
+    return { repo: repoRef(repository.full_name), cloneUrl: repository.clone_url, sha: after, ref };
+  }
+  if (delivery.event === 'pull_request') {
+    const pull = pullRequestPayload.safeParse(delivery.payload);
+    if (!pull.success || !HEAD_ACTIONS.has(pull.data.action)) return undefined;
+    const { number, pull_request, repository } = pull.data;
+    return {
+      repo: repoRef(repository.full_name),
+      cloneUrl: repository.clone_url,
+      sha: pull_request.head.sha,
+      ref: `refs/pull/${number}/head`,
+    };
+  }
+  return undefined;
+}
+
+/** A repository checkout by commit (the git adapter's mirror). */
+export interface ValidateSource {
+  fetch(
+    cloneUrl: string,
+    sha: string,
+    options?: { signal?: AbortSignal; ref?: string },
+  ): Promise<{ treeAt(sha: string, options?: { signal?: AbortSignal }): Promise<FileSystem> }>;
+}
+
+/**
+ * Checks the commit's apps and environments as `gantry check` does, each problem located at its file, line and
+ * field.
+ *
+ * @throws DeployError from the fetch (GitFetchFailed is retryable; a commit the remote no longer has is terminal)
+ */
+export async function validateCommit(
+  target: ValidateTarget,
+  git: ValidateSource,
+  signal: AbortSignal,
+): Promise<Validation> {
+  const repo = await git.fetch(target.cloneUrl, target.sha, { signal, ref: target.ref });
+  const tree = await repo.treeAt(target.sha, { signal });
+  const results = checkRepository(tree);
+  const problems = results.flatMap((result) => result.errors.flatMap((error) => problemsOf(error, tree)));
+  return { kind: 'checked', subjects: results.map(({ subject, status, note }) => ({ subject, status, note })), problems };
+}
+
+/** What became of the check run. */
+export type ValidateOutcome = 'reported' | 'refused' | 'not-applicable';
+
+/**
+ * Validates the delivery's commit and writes the completed `gantry/validate` check run (external id
+ * `validate/<sha>`). A fetch that fails for good, or on the job's last attempt, is reported as a failure saying why,
+ * so the check is completed either way.
+ *
+ * @throws what fails transiently while attempts remain (the fetch, GitHub), so the job is retried
+ */
+export async function validateDelivery(
+  delivery: GitHubDelivery,
+  deps: { readonly git: ValidateSource; readonly reporter: Pick<Reporter, 'upsertCheckRun'> },
+  ctx: { readonly signal: AbortSignal; readonly log: Logger; readonly lastAttempt: boolean },
+): Promise<ValidateOutcome> {
+  const target = validateTarget(delivery);
+  if (target === undefined) return 'not-applicable';
+  let validation: Validation;
+  try {
+    validation = await validateCommit(target, deps.git, ctx.signal);
+  } catch (error) {
+    const terminal = error instanceof DeployError && error.terminal;
+    if (ctx.signal.aborted || (!terminal && !ctx.lastAttempt)) throw error;
+    const reason = error instanceof DeployError ? error.reason : 'ValidationFailed';
+    validation = { kind: 'unchecked', reason, message: error instanceof Error ? error.message : String(error) };
+  }
+  const words = validateReport(target.sha, validation);
+  try {
+    await deps.reporter.upsertCheckRun(
+      target.repo,
+      {
+        sha: target.sha,
+        name: VALIDATE_CHECK,
+        externalId: `validate/${target.sha}`,
+        progress: { status: 'completed', conclusion: words.conclusion },
+        title: words.title,
+        summary: words.summary,
+        annotations: words.annotations,
+      },
+      { signal: ctx.signal },
+    );
+  } catch (writeError) {
+    if ((writeError as { terminal?: unknown }).terminal !== true) throw writeError;
+    ctx.log.warn({ err: writeError, check: VALIDATE_CHECK }, 'GitHub refused the validation report');
+    return 'refused';
+  }
+  ctx.log.info({ check: VALIDATE_CHECK, sha: target.sha, conclusion: words.conclusion }, words.title);
+  return 'reported';
+}
+
+function problemsOf(error: ConfigError, tree: FileSystem): ValidationProblem[] {
+  const text = readTextIfAny(tree, error.file);
+  return error.issues.map((issue) => ({
+    file: error.file,
+    field: issue.path,
+    message: issue.message,
+    line: text === undefined || issue.path === '' ? 1 : fieldLine(text, issue.path),
+  }));
+}
+
+function readTextIfAny(tree: FileSystem, file: string): string | undefined {
+  return tree.kind(file) === 'file' ? new TextDecoder().decode(tree.readFile(file)) : undefined;
+}
+
+function repoRef(fullName: string): RepoRef {
+  const [owner = '', repo = ''] = fullName.split('/');
+  return { owner, repo };
+}
