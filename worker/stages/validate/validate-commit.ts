@@ -4,16 +4,15 @@
 // written completed: a required check must never wait forever.
 import type { Logger } from 'pino';
 import type { RepoRef } from '../../../adapters/github/index.js';
-import type { ConfigError } from '../../../core/config/config-error.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import { pullRequestPayload, pushPayload } from '../../../core/deploy/github-event-payloads.js';
 import type { GitHubDelivery } from '../../../core/deploy/map-github-event.js';
-import type { Validation, ValidationProblem } from '../../../core/report/validate-report.js';
+import type { Validation } from '../../../core/report/validate-report.js';
 import { VALIDATE_CHECK, validateReport } from '../../../core/report/validate-report.js';
 import type { FileSystem } from '../../../kustomize/index.js';
 import type { Reporter } from '../../report-jobs.js';
 import { checkRepository } from './check-repository.js';
-import { fieldLine } from './field-line.js';
+import { validationProblems } from './validation-problems.js';
 
 /** The commit a delivery asks to validate, and where to fetch and report it. */
 export interface ValidateTarget {
@@ -75,7 +74,7 @@ export async function validateCommit(
   const repo = await git.fetch(target.cloneUrl, target.sha, { signal, ref: target.ref });
   const tree = await repo.treeAt(target.sha, { signal });
   const results = checkRepository(tree);
-  const problems = results.flatMap((result) => result.errors.flatMap((error) => problemsOf(error, tree)));
+  const problems = validationProblems(results, tree);
   return { kind: 'checked', subjects: results.map(({ subject, status, note }) => ({ subject, status, note })), problems };
 }
 
@@ -127,20 +126,6 @@ export async function validateDelivery(
   }
   ctx.log.info({ check: VALIDATE_CHECK, sha: target.sha, conclusion: words.conclusion }, words.title);
   return 'reported';
-}
-
-function problemsOf(error: ConfigError, tree: FileSystem): ValidationProblem[] {
-  const text = readTextIfAny(tree, error.file);
-  return error.issues.map((issue) => ({
-    file: error.file,
-    field: issue.path,
-    message: issue.message,
-    line: text === undefined || issue.path === '' ? 1 : fieldLine(text, issue.path),
-  }));
-}
-
-function readTextIfAny(tree: FileSystem, file: string): string | undefined {
-  return tree.kind(file) === 'file' ? new TextDecoder().decode(tree.readFile(file)) : undefined;
 }
 
 function repoRef(fullName: string): RepoRef {
