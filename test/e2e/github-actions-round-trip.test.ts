@@ -1,6 +1,6 @@
 // What GitHub Actions and branch protection see of the pipeline, on the local platform: the `gantry/validate` check
 // run on every pushed commit (completed, with annotations when the configuration is invalid, also when the plan
-// fails early), and the round trip of .github/workflows/examples/smoke-on-deployment.yml: our Deployment status
+// fails early), and the round trip of .github/examples/workflows/smoke-on-deployment.yml: our Deployment status
 // `success` → GitHub's signed `deployment_status` webhook → a smoke check reported back as a commit status. The
 // receiver below stands in for the Actions runner (no runner runs here); it does what the example workflow does.
 import { createServer, type Server } from 'node:http';

@@ -107,4 +107,23 @@ describe('the gantry-validate composite action', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error title=gantry validate::nowhere has neither apps/ nor environments/');
   });
+
+  it("is what the example pull request workflow uses, under .github/examples/ where this repository's CI never runs it", async () => {
+    const examples = join(REPO_ROOT, '.github/examples/workflows');
+    const workflow = parse(await readFile(join(examples, 'gantry-validate.yml'), 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: { validate: { steps: { uses?: string }[] } };
+    };
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    const uses = workflow.jobs.validate.steps.map((step) => step.uses ?? '');
+    expect(uses).toContain('OWNER/gantry/.github/actions/gantry-validate@REF');
+    const smoke = parse(await readFile(join(examples, 'smoke-on-deployment.yml'), 'utf8')) as {
+      on: string;
+      jobs: { smoke: { if: string } };
+    };
+    expect(smoke.on).toBe('deployment_status');
+    expect(smoke.jobs.smoke.if).toBe(
+      "github.event.deployment_status.state == 'success' && github.event.deployment.environment == 'staging'",
+    );
+  });
 });
