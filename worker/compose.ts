@@ -51,7 +51,8 @@ import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
-import { validateDelivery } from './stages/validate/validate-commit.js';
+import { validateDelivery, type SchemaCheck } from './stages/validate/validate-commit.js';
+import { validateObjects } from './stages/deploy/validate-objects.js';
 import { stageContextFor } from './stages/stage-context.js';
 import { teardownPreview } from './stages/teardown-preview.js';
 import { previewEnvironmentName } from '../core/deploy/preview.js';
@@ -164,12 +165,20 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
+  const validateSchema: SchemaCheck = async (env, objects, signal) => {
+    await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal });
+  };
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
     // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.
     // A retried plan job does not write it again once written (GitHub would append its annotations twice).
     if (ctx.resumeFrom?.step !== 'validated') {
-      await validateDelivery(delivery, { git, reporter }, { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts });
+      await validateDelivery(
+        delivery,
+        { git, reporter, schema: validateSchema },
+        { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts },
+      );
       await ctx.progress({ step: 'validated' });
     }
     let decision: PlanResult;

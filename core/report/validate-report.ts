@@ -32,7 +32,13 @@ export interface ValidatedSubject {
 
 /** What was found at one commit, or why nothing could be checked. */
 export type Validation =
-  | { readonly kind: 'checked'; readonly subjects: readonly ValidatedSubject[]; readonly problems: readonly ValidationProblem[] }
+  | {
+      readonly kind: 'checked';
+      readonly subjects: readonly ValidatedSubject[];
+      readonly problems: readonly ValidationProblem[];
+      /** What the apiserver's dry run covered, and what it could not (a fork, a cluster that did not answer). */
+      readonly schema?: readonly string[];
+    }
   | { readonly kind: 'unchecked'; readonly reason: string; readonly message: string };
 
 /** A check run annotation in GitHub's terms (`path`, lines, level, message). */
@@ -89,6 +95,9 @@ export function validateReport(sha: string, validation: Validation): ValidateRep
     'Every app.yaml and env.yaml parsed and checked, every app base and environment overlay rendered with ' +
       "kustomize-ts and kept in its environment's namespace, and the files checked as a set: what `gantry check` does.",
     ...(rows.length > 0 ? [table(['', 'file', 'found'], rows)] : []),
+    ...(validation.schema && validation.schema.length > 0
+      ? [`#### Manifests against the apiserver's schema (server-side dry run)\n${validation.schema.map((line) => `- ${line}`).join('\n')}`]
+      : []),
     ...(problemLines.length > 0 ? [`#### Problems\n${codeBlock(truncate(problemLines.join('\n'), 40_000))}`] : []),
   ].join('\n\n');
   return {

@@ -1,5 +1,6 @@
 // validateDelivery against a real git repository and the GitHub emulator (every request checked against GitHub's
-// OpenAPI description): the `gantry/validate` check run on the pushed or pull request head commit, always completed.
+// OpenAPI description), and the real apiserver for the schema check: the `gantry/validate` check run on the pushed or
+// pull request head commit, always completed.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,9 @@ import { GitMirror } from '../../../adapters/git/index.js';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { GitHubDelivery } from '../../../core/deploy/map-github-event.js';
 import { VALIDATE_CHECK } from '../../../core/report/validate-report.js';
-import { validateDelivery } from '../../../worker/stages/validate/validate-commit.js';
+import { validateObjects } from '../../../worker/stages/deploy/validate-objects.js';
+import { validateDelivery, type SchemaCheck } from '../../../worker/stages/validate/validate-commit.js';
+import { uniqueName } from '../../platform/connect.js';
 import { createGitFixture, type GitFixture } from '../../platform/git-fixtures.js';
 import {
   buildPullRequestPayload,
@@ -21,7 +24,7 @@ import {
   type RecordedCall,
 } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
-import { catalogBase, overlayFiles, SILENT } from './worker-test-kit.js';
+import { catalogBase, openWorkerKit, overlayFiles, SILENT, type WorkerKit } from './worker-test-kit.js';
 
 const TOKEN = 'ghp_validateTestToken';
 
@@ -182,5 +185,91 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
     expect(await validate(deleted)).toBe('not-applicable');
     expect(await validate(closed)).toBe('not-applicable');
     expect((await admin.calls()).filter((call) => call.method !== 'GET')).toEqual([]);
+  });
+
+  describe("with the apiserver's schema check (a server-side dry run, as the worker wires it)", () => {
+    let kit: WorkerKit;
+    let namespace: string;
+    let schemaOrigin: GitFixture;
+
+    beforeAll(async () => {
+      kit = await openWorkerKit();
+      namespace = uniqueName('validate');
+      // An environment deployed before: its namespace exists, so every object gets the apiserver's answer.
+      await kit.cluster.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }], {
+        fieldManager: 'gantry-test',
+      });
+      schemaOrigin = await createGitFixture({ initialFiles: { ...(await catalogBase()), ...overlayFiles(namespace) } });
+    });
+    afterAll(async () => {
+      await schemaOrigin?.cleanup();
+      await kit?.close(namespace ? [namespace] : []);
+    });
+
+    const schema: SchemaCheck = async (_env, objects, signal) => {
+      await validateObjects(objects, kit.cluster, { fieldManager: 'gantry', mode: 'dry-run', signal });
+    };
+    const pushOf = (after: string): GitHubDelivery => ({
+      event: 'push',
+      deliveryId: randomUUID(),
+      receivedAt: new Date().toISOString(),
+      payload: buildPushPayload({
+        repository: { owner: 'acme', name, cloneUrl: schemaOrigin.cloneUrl },
+        ref: 'refs/heads/main',
+        before: ZERO_SHA,
+        after,
+      }),
+    });
+    const validateWithSchema = (delivery: GitHubDelivery) =>
+      validateDelivery(
+        delivery,
+        { git: mirror, reporter, schema },
+        { signal: new AbortController().signal, log: SILENT, lastAttempt: false },
+      );
+
+    it('passes manifests the apiserver accepts, saying so per environment', async () => {
+      expect(await validateWithSchema(pushOf(await schemaOrigin.headSha()))).toBe('reported');
+
+      const body = await checkRun();
+      expect(body.conclusion).toBe('success');
+      expect(body.output.summary).toMatch(/environments\/dev: \d+ objects accepted by local's apiserver/);
+    });
+
+    it('fails a manifest the apiserver rejects (replicas: "two"), though it renders, naming the object', async () => {
+      const sha = await schemaOrigin.commitAndPush('replicas as a word', overlayFiles(namespace, { invalidReplicas: true }));
+
+      expect(await validateWithSchema(pushOf(sha))).toBe('reported');
+
+      const body = await checkRun();
+      expect(body.conclusion).toBe('failure');
+      const [annotation] = body.output.annotations ?? [];
+      expect(annotation).toMatchObject({ path: 'environments/dev/kustomization.yaml', start_line: 1 });
+      expect(annotation?.message).toMatch(/Deployment.*catalog/);
+    });
+
+    it("sends nothing to the cluster for a fork's pull request, and says so", async () => {
+      const head = await schemaOrigin.headSha();
+      await schemaOrigin.git.push('origin', `${head}:refs/pull/9/head`);
+      const payload = buildPullRequestPayload({
+        repository: { owner: 'acme', name, cloneUrl: schemaOrigin.cloneUrl },
+        action: 'opened',
+        number: 9,
+        head: { ref: 'feature', sha: head },
+        base: { ref: 'main', sha: head },
+      }) as { pull_request: { head: { repo: { full_name: string } | null } } };
+      payload.pull_request.head.repo = { full_name: 'someone-else/shop' };
+      let called = false;
+      const delivery: GitHubDelivery = { event: 'pull_request', deliveryId: randomUUID(), receivedAt: new Date().toISOString(), payload };
+
+      await validateDelivery(
+        delivery,
+        { git: mirror, reporter, schema: async () => void (called = true) },
+        { signal: new AbortController().signal, log: SILENT, lastAttempt: false },
+      );
+
+      expect(called).toBe(false);
+      const body = await checkRun();
+      expect(body.output.summary).toContain("not checked: a fork's pull request sends nothing to any cluster");
+    });
   });
 });

@@ -29,6 +29,8 @@ export interface CheckResult {
   readonly note: string;
   /** Every problem, each naming its file and field; non-empty exactly when `status` is `fail`. */
   readonly errors: readonly ConfigError[];
+  /** A valid environment's config and render: what the apiserver's schema check of its manifests needs. */
+  readonly environment?: { readonly config: EnvConfig; readonly objects: readonly KubeObject[] };
 }
 
 /** YAML as the pipeline reads config: one document, no duplicate keys, and warnings (unknown tags) are errors too. */
@@ -120,6 +122,7 @@ function checkEnvironment(tree: FileSystem, name: string, loaded: LoadedConfig<E
     status: 'ok',
     note: `follows ${env.branch}, deploys to ${env.namespace} on ${env.cluster.name}`,
     errors: [],
+    environment: { config: env, objects: rendered.value ?? [] },
   };
 }
 

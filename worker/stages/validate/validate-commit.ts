@@ -7,11 +7,14 @@ import type { RepoRef } from '../../../adapters/github/index.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import { pullRequestPayload, pushPayload } from '../../../core/deploy/github-event-payloads.js';
 import type { GitHubDelivery } from '../../../core/deploy/map-github-event.js';
-import type { Validation } from '../../../core/report/validate-report.js';
+import type { EnvConfig } from '../../../core/config/env-config.js';
+import type { KubeObject } from '../../../core/kube/object.js';
+import { Reason } from '../../../core/reasons.js';
+import type { Validation, ValidationProblem } from '../../../core/report/validate-report.js';
 import { VALIDATE_CHECK, validateReport } from '../../../core/report/validate-report.js';
 import type { FileSystem } from '../../../kustomize/index.js';
 import type { Reporter } from '../../report-jobs.js';
-import { checkRepository } from './check-repository.js';
+import { checkRepository, type CheckResult } from './check-repository.js';
 import { validationProblems } from './validation-problems.js';
 
 /** The commit a delivery asks to validate, and where to fetch and report it. */
@@ -22,7 +25,17 @@ export interface ValidateTarget {
   readonly sha: string;
   /** The ref to fetch it by: the branch, or `refs/pull/<n>/head` (which GitHub keeps for forks too). */
   readonly ref: string;
+  /** A pull request from another repository: its manifests are not sent to any cluster, not even as a dry run. */
+  readonly fromFork: boolean;
 }
+
+/**
+ * The apiserver's schema check of one environment's render: a server-side dry run on the cluster its env.yaml
+ * names (worker/stages/deploy/validate-objects.ts in `dry-run` mode), nothing stored.
+ *
+ * @throws DeployError, terminal, naming each rejected object; anything else when the cluster could not answer
+ */
+export type SchemaCheck = (env: EnvConfig, objects: readonly KubeObject[], signal: AbortSignal) => Promise<void>;
 
 /** Pull request actions that bring a new head to check. */
 const HEAD_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
@@ -35,7 +48,7 @@ export function validateTarget(delivery: GitHubDelivery): ValidateTarget | undef
     if (!push.success) return undefined;
     const { ref, after, deleted, repository } = push.data;
     if (!ref.startsWith('refs/heads/') || deleted === true || ZERO_SHA.test(after)) return undefined;
-    return { repo: repoRef(repository.full_name), cloneUrl: repository.clone_url, sha: after, ref };
+    return { repo: repoRef(repository.full_name), cloneUrl: repository.clone_url, sha: after, ref, fromFork: false };
   }
   if (delivery.event === 'pull_request') {
     const pull = pullRequestPayload.safeParse(delivery.payload);
@@ -46,6 +59,8 @@ export function validateTarget(delivery: GitHubDelivery): ValidateTarget | undef
       cloneUrl: repository.clone_url,
       sha: pull_request.head.sha,
       ref: `refs/pull/${number}/head`,
+      // A deleted fork (repo null) counts as a fork, as for previews.
+      fromFork: pull_request.head.repo?.full_name !== repository.full_name,
     };
   }
   return undefined;
@@ -68,14 +83,69 @@ export interface ValidateSource {
  */
 export async function validateCommit(
   target: ValidateTarget,
-  git: ValidateSource,
+  deps: ValidateDeps,
   signal: AbortSignal,
 ): Promise<Validation> {
-  const repo = await git.fetch(target.cloneUrl, target.sha, { signal, ref: target.ref });
+  const repo = await deps.git.fetch(target.cloneUrl, target.sha, { signal, ref: target.ref });
   const tree = await repo.treeAt(target.sha, { signal });
   const results = checkRepository(tree);
   const problems = validationProblems(results, tree);
-  return { kind: 'checked', subjects: results.map(({ subject, status, note }) => ({ subject, status, note })), problems };
+  const schema = await checkSchemas(results, target, deps.schema, signal);
+  return {
+    kind: 'checked',
+    subjects: results.map(({ subject, status, note }) => ({ subject, status, note })),
+    problems: [...problems, ...schema.problems],
+    schema: schema.lines,
+  };
+}
+
+/** What validation reads and where it sends manifests. */
+export interface ValidateDeps {
+  readonly git: ValidateSource;
+  /** Without it, manifests are checked by rendering only (kustomize-ts's own checks). */
+  readonly schema?: SchemaCheck;
+}
+
+/**
+ * Each valid environment's render through the apiserver's dry run. A rejection is a problem on the overlay; a
+ * cluster that cannot be reached is said in the summary, not counted as the commit's fault.
+ */
+async function checkSchemas(
+  results: readonly CheckResult[],
+  target: ValidateTarget,
+  schema: SchemaCheck | undefined,
+  signal: AbortSignal,
+): Promise<{ problems: ValidationProblem[]; lines: string[] }> {
+  const environments = results.flatMap((result) => (result.environment ? [result.environment] : []));
+  if (schema === undefined || environments.length === 0) return { problems: [], lines: [] };
+  if (target.fromFork)
+    return { problems: [], lines: ["not checked: a fork's pull request sends nothing to any cluster (its render and config are checked above)"] };
+  const problems: ValidationProblem[] = [];
+  const lines: string[] = [];
+  for (const { config, objects } of environments) {
+    const overlay = `environments/${config.name}`;
+    // The environment's namespace is created by its first deploy (step 3): until then, objects in it have no
+    // dry-run answer (validate-objects leaves those waiting for a Namespace of the render), rather than failing.
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: config.namespace } } as KubeObject;
+    const withNamespace = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === config.namespace)
+      ? objects
+      : [namespace, ...objects];
+    try {
+      await schema(config, withNamespace, signal);
+      lines.push(`${overlay}: ${objects.length} objects accepted by ${config.cluster.name}'s apiserver`);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof DeployError && error.terminal) {
+        const file = error.reason === Reason.InvalidConfig ? `${overlay}/env.yaml` : `${overlay}/kustomization.yaml`;
+        const field = error.reason === Reason.InvalidConfig ? 'cluster' : '';
+        problems.push({ file, field, line: 1, message: `${error.reason}: ${error.message}` });
+        lines.push(`${overlay}: rejected (${error.reason})`);
+      } else {
+        lines.push(`${overlay}: not checked, ${config.cluster.name} did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return { problems, lines };
 }
 
 /** What became of the check run. */
@@ -90,14 +160,14 @@ export type ValidateOutcome = 'reported' | 'refused' | 'not-applicable';
  */
 export async function validateDelivery(
   delivery: GitHubDelivery,
-  deps: { readonly git: ValidateSource; readonly reporter: Pick<Reporter, 'upsertCheckRun'> },
+  deps: ValidateDeps & { readonly reporter: Pick<Reporter, 'upsertCheckRun'> },
   ctx: { readonly signal: AbortSignal; readonly log: Logger; readonly lastAttempt: boolean },
 ): Promise<ValidateOutcome> {
   const target = validateTarget(delivery);
   if (target === undefined) return 'not-applicable';
   let validation: Validation;
   try {
-    validation = await validateCommit(target, deps.git, ctx.signal);
+    validation = await validateCommit(target, deps, ctx.signal);
   } catch (error) {
     const terminal = error instanceof DeployError && error.terminal;
     if (ctx.signal.aborted || (!terminal && !ctx.lastAttempt)) throw error;
