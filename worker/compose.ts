@@ -166,9 +166,9 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const gate = new BuildGate(producer, prefix, log);
 
   // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
-  const validateSchema: SchemaCheck = async (env, objects, signal) => {
-    await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal });
-  };
+  const validateSchema: SchemaCheck = async (env, objects, signal) =>
+    (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal })).dryRun
+      .size;
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
     // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.

@@ -206,9 +206,8 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
       await kit?.close(namespace ? [namespace] : []);
     });
 
-    const schema: SchemaCheck = async (_env, objects, signal) => {
-      await validateObjects(objects, kit.cluster, { fieldManager: 'gantry', mode: 'dry-run', signal });
-    };
+    const schema: SchemaCheck = async (_env, objects, signal) =>
+      (await validateObjects(objects, kit.cluster, { fieldManager: 'gantry', mode: 'dry-run', signal })).dryRun.size;
     const pushOf = (after: string): GitHubDelivery => ({
       event: 'push',
       deliveryId: randomUUID(),
@@ -232,7 +231,7 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
 
       const body = await checkRun();
       expect(body.conclusion).toBe('success');
-      expect(body.output.summary).toMatch(/environments\/dev: \d+ objects accepted by local's apiserver/);
+      expect(body.output.summary).toMatch(/environments\/dev: \d+ objects accepted by local's apiserver$/m);
     });
 
     it('fails a manifest the apiserver rejects (replicas: "two"), though it renders, naming the object', async () => {
@@ -263,7 +262,7 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
 
       await validateDelivery(
         delivery,
-        { git: mirror, reporter, schema: async () => void (called = true) },
+        { git: mirror, reporter, schema: async () => ((called = true), 0) },
         { signal: new AbortController().signal, log: SILENT, lastAttempt: false },
       );
 

@@ -33,9 +33,10 @@ export interface ValidateTarget {
  * The apiserver's schema check of one environment's render: a server-side dry run on the cluster its env.yaml
  * names (worker/stages/deploy/validate-objects.ts in `dry-run` mode), nothing stored.
  *
+ * @returns how many objects the apiserver answered for (the others wait for a Namespace or CRD of the render)
  * @throws DeployError, terminal, naming each rejected object; anything else when the cluster could not answer
  */
-export type SchemaCheck = (env: EnvConfig, objects: readonly KubeObject[], signal: AbortSignal) => Promise<void>;
+export type SchemaCheck = (env: EnvConfig, objects: readonly KubeObject[], signal: AbortSignal) => Promise<number>;
 
 /** Pull request actions that bring a new head to check. */
 const HEAD_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
@@ -131,8 +132,12 @@ async function checkSchemas(
       ? objects
       : [namespace, ...objects];
     try {
-      await schema(config, withNamespace, signal);
-      lines.push(`${overlay}: ${objects.length} objects accepted by ${config.cluster.name}'s apiserver`);
+      const answered = await schema(config, withNamespace, signal);
+      const waiting = withNamespace.length - answered;
+      lines.push(
+        `${overlay}: ${answered} objects accepted by ${config.cluster.name}'s apiserver` +
+          (waiting > 0 ? `; ${waiting} not checked: they need a Namespace or CRD no deploy has created yet` : ''),
+      );
     } catch (error) {
       if (signal.aborted) throw error;
       if (error instanceof DeployError && error.terminal) {
