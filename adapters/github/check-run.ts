@@ -68,6 +68,8 @@ export async function upsertCheckRun(
   if (found?.status === 'completed' && input.progress.status !== 'completed')
     return { id: found.id, outcome: 'unchanged', ...(found.url && { url: found.url }) };
   const existing = found?.id;
+  // GitHub appends annotations to a run's existing ones: a replay (a redelivered push) must not list them twice.
+  const annotations = found !== undefined && found.annotationsCount > 0 ? undefined : input.annotations;
   const fields = {
     name: input.name,
     external_id: input.externalId,
@@ -76,8 +78,8 @@ export async function upsertCheckRun(
       title: truncate(input.title, LIMITS.checkTitle),
       summary: truncateMarkdown(input.summary, LIMITS.checkText),
       text: input.text === undefined ? undefined : truncateMarkdown(input.text, LIMITS.checkText),
-      ...(input.annotations !== undefined && input.annotations.length > 0 && {
-        annotations: input.annotations.slice(0, LIMITS.checkAnnotations).map((annotation) => ({
+      ...(annotations !== undefined && annotations.length > 0 && {
+        annotations: annotations.slice(0, LIMITS.checkAnnotations).map((annotation) => ({
           path: annotation.path,
           start_line: annotation.startLine,
           end_line: annotation.endLine,
@@ -104,7 +106,7 @@ async function findCheckRun(
   repo: RepoRef,
   input: CheckRunInput,
   signal?: AbortSignal,
-): Promise<{ id: number; status: string; url: string | null } | undefined> {
+): Promise<FoundRun | undefined> {
   const runs = await octokit.paginate(octokit.checks.listForRef, {
     ...repo,
     ref: input.sha,
@@ -115,11 +117,20 @@ async function findCheckRun(
   });
   return runs
     .filter((run) => run.external_id === input.externalId)
-    .reduce<{ id: number; status: string; url: string | null } | undefined>(
+    .reduce<FoundRun | undefined>(
       (newest, run) =>
-        newest && newest.id > run.id ? newest : { id: run.id, status: run.status, url: run.html_url },
+        newest && newest.id > run.id
+          ? newest
+          : { id: run.id, status: run.status, url: run.html_url, annotationsCount: run.output.annotations_count },
       undefined,
     );
+}
+
+interface FoundRun {
+  readonly id: number;
+  readonly status: string;
+  readonly url: string | null;
+  readonly annotationsCount: number;
 }
 
 function progressFields(progress: CheckRunProgress): {

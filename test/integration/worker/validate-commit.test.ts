@@ -152,6 +152,13 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
     );
     expect(annotations.some((a) => a.path === 'apps/catalog/base/kustomization.yaml' && /missing\.yaml/.test(a.message))).toBe(true);
     expect(body.output.summary).toContain('environments/dev/env.yaml:');
+
+    // A redelivery updates the same run and does not annotate it twice (GitHub appends annotations).
+    await admin.clearCalls();
+    expect(await validate(delivery)).toBe('reported');
+    const again = (await admin.calls()).filter((call) => call.method !== 'GET');
+    expect(again.map((call) => call.operationId)).toEqual(['checks/update']);
+    expect((again[0]?.requestBody as CheckRunBody).output.annotations).toBeUndefined();
   });
 
   it('completes the check as a failure when the commit cannot be fetched for good (pushed away), instead of leaving it unwritten', async () => {
