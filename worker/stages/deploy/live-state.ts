@@ -51,14 +51,19 @@ export async function cachedLive(
   return { live, inSync, memo: state.memo };
 }
 
-/** Per environment name, its {@link EnvLiveState} over the cache of the cluster it names. */
+/**
+ * Per environment and namespace, its {@link EnvLiveState} over the cache of the cluster it names. A preview is the
+ * environment's config moved into its own namespace: it gets a memo of its own, so the drift watch of the
+ * environment never takes the preview's objects (deleted with its namespace on teardown) for the environment's.
+ */
 export function liveStates(cacheFor: (env: EnvConfig) => LiveCache, fieldManager: string) {
   const states = new Map<string, EnvLiveState>();
   return (env: EnvConfig): EnvLiveState => {
-    let state = states.get(env.name);
+    const key = `${env.name}/${env.namespace}`;
+    let state = states.get(key);
     if (state === undefined) {
       state = { cache: cacheFor(env), memo: new InSyncMemo(fieldManager) };
-      states.set(env.name, state);
+      states.set(key, state);
     }
     return state;
   };
