@@ -117,7 +117,10 @@ async function checkSchemas(
   schema: SchemaCheck | undefined,
   signal: AbortSignal,
 ): Promise<{ problems: ValidationProblem[]; lines: string[] }> {
-  const environments = results.flatMap((result) => (result.environment ? [result.environment] : []));
+  // Only environments valid as written and as a set: a broken one is already reported, and may name no usable cluster.
+  const environments = results.flatMap((result) =>
+    result.status === 'ok' && result.environment ? [result.environment] : [],
+  );
   if (schema === undefined || environments.length === 0) return { problems: [], lines: [] };
   if (target.fromFork)
     return { problems: [], lines: ["not checked: a fork's pull request sends nothing to any cluster (its render and config are checked above)"] };
