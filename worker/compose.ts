@@ -1,5 +1,6 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
+//   plan job    → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
+//                 (always completed) → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   build job   → buildImage → the image pinned by digest, and the `build/<app>` check run; the deploys waiting
@@ -50,6 +51,8 @@ import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
+import { validateDelivery, type SchemaCheck } from './stages/validate/validate-commit.js';
+import { validateObjects } from './stages/deploy/validate-objects.js';
 import { stageContextFor } from './stages/stage-context.js';
 import { retirePreview, type PreviewRetirement } from './stages/teardown-preview.js';
 import type { Cluster } from '../core/ports/cluster.js';
@@ -162,12 +165,26 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
+  const validateSchema: SchemaCheck = async (env, objects, signal) =>
+    (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal })).dryRun
+      .size;
   // The one teardown of a preview: a `closed` webhook's and the collector's (worker/stages/teardown-preview.ts).
   const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
     retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
+    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.
+    // A retried plan job does not write it again once written (GitHub would append its annotations twice).
+    if (ctx.resumeFrom?.step !== 'validated') {
+      await validateDelivery(
+        delivery,
+        { git, reporter, schema: validateSchema },
+        { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts },
+      );
+      await ctx.progress({ step: 'validated' });
+    }
     let decision: PlanResult;
     try {
       decision = await planDelivery(
