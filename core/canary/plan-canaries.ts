@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { AppCanary } from '../config/app-workload.js';
 import { podTemplate, selects, serviceSelector, templateLabels } from '../config/base-objects.js';
 import type { EnvConfig } from '../config/env-config.js';
-import { resolveRollout, type CanaryRoute as RouteTarget } from '../config/resolve-rollout.js';
+import { canaryTimeoutProblem, resolveRollout, type CanaryRoute as RouteTarget } from '../config/resolve-rollout.js';
 import type { KubeObject } from '../kube/object.js';
 
 export interface PlannedCanary {
@@ -85,6 +85,11 @@ export function planCanaries(
           field,
           message: `needs a port on Service/${service.metadata.name}, which selects the pods of Deployment/${workload.name}: the canary's route sends traffic to that port`,
         });
+        continue;
+      }
+      const timeoutProblem = canaryTimeoutProblem(rollout.canary, env, `${file} (${workload.kind}/${workload.name})`);
+      if (timeoutProblem) {
+        issues.push({ file: envFile, field: 'rollout.timeout', message: timeoutProblem });
         continue;
       }
       canaries.push({

@@ -99,4 +99,21 @@ describe('planCanaries', () => {
       },
     ]);
   });
+
+  it("refuses a canary whose pauses outlast the environment's rollout.timeout, with gantry check's message", () => {
+    const staging = envNamed('staging');
+    const tight = { ...staging, rollout: { ...staging.rollout, timeout: 1_000 } };
+    expect(planCanaries(apps, tight, [deployment, service])).toEqual({
+      canaries: [],
+      issues: [
+        {
+          file: 'environments/staging/env.yaml',
+          field: 'rollout.timeout',
+          message: expect.stringMatching(
+            /^\(1s\) is not longer than the canary of apps\/catalog\/app\.yaml \(Deployment\/catalog\) \(its pauses alone take .+\); raise the timeout or shorten the pauses$/,
+          ),
+        },
+      ],
+    });
+  });
 });
