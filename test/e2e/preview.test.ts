@@ -271,11 +271,17 @@ describe('pull request previews, through the whole pipeline', () => {
   }, 180_000);
 
   it('fails a preview whose pods its quota refuses, saying so, and changes nothing outside its namespace', async () => {
-    // The pull request asks for 12 catalog pods; the preview's quota allows 10.
+    // The pull request asks for 12 catalog pods; the preview's quota allows 10. It raises that quota, and opens its
+    // preview to kube-system, in its own env.yaml: the base branch's configures the preview all the same.
     await repo.git.switchBranch('feature-17');
     const kustomization = `environments/${ENV}/kustomization.yaml`;
+    const envFile = `environments/${ENV}/env.yaml`;
     const fewer: FixtureFiles = files('preview-17');
-    const many = { ...fewer, [kustomization]: String(fewer[kustomization]).replace('    count: 2', '    count: 12') };
+    const many = {
+      ...fewer,
+      [kustomization]: String(fewer[kustomization]).replace('    count: 2', '    count: 12'),
+      [envFile]: String(fewer[envFile]).replace('    pods: 10\n', '    pods: 100\n  allowFrom: [kube-system]\n'),
+    };
     heads.set(17, await repo.git.commitAndPush('pull request 17: twelve replicas', many));
     await repo.git.switchBranch('main');
 
@@ -284,11 +290,21 @@ describe('pull request previews, through the whole pipeline', () => {
     const run = await previewRun(17);
     expect(run.conclusion).toBe('failure');
     expect(run.output.summary).toContain('exceeded quota');
+    expect(run.output.summary).toContain('This pull request changes env.yaml (`preview`): not used for its own preview');
     expect(((await kit.cluster.get(ref('v1', 'ResourceQuota', 'preview', namespaceOf(17))))?.['status'] as { used: unknown }).used).toEqual({
       pods: '10',
     });
+    const boundary = await kit.cluster.get(ref('networking.k8s.io/v1', 'NetworkPolicy', 'preview-boundary', namespaceOf(17)));
+    expect((boundary?.['spec'] as { ingress: unknown[] }).ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     // Left for inspection, and said so; dev is as it was.
-    await commentSaying(17, `Preview \`pr-17/${ENV}\`: **failed**`, '**HealthCheckTimeout**', 'exceeded quota', 'not rolled back');
+    await commentSaying(
+      17,
+      `Preview \`pr-17/${ENV}\`: **failed**`,
+      '**HealthCheckTimeout**',
+      'exceeded quota',
+      'not rolled back',
+      'the changes apply once merged',
+    );
     expect(await environmentValue(repo.namespace)).toEqual(['dev']);
     expect((await kit.releases(repo.namespace).list()).map((release) => release.commit)).toEqual([baseSha]);
   }, 180_000);
