@@ -428,6 +428,7 @@ async function walkCanaries(
         now: deps.now,
         signal,
         log: run.ctx.log,
+        onProgress: deps.canaryProgress,
       },
     ),
   );
