@@ -126,6 +126,7 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
       preview: {
         urls: [...report.preview.urls],
         skipped: report.preview.skipped.map((ref) => (ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`)),
+        ...(report.preview.ignoredConfig && { ignoredConfig: [...report.preview.ignoredConfig] }),
         ...(report.failure && { failure: { reason: report.failure.reason, message: truncate(report.failure.message, 1_000) } }),
       },
     }),
@@ -299,6 +300,7 @@ async function publishCommentSection(
         state: inProgress ? 'deploying' : job.state === 'success' ? 'healthy' : 'failed',
         sha: request.sha,
         ...(job.preview && { urls: job.preview.urls, skipped: job.preview.skipped }),
+        ...(job.preview?.ignoredConfig && { ignoredConfig: job.preview.ignoredConfig }),
         ...(job.preview?.failure && !inProgress && { failure: job.preview.failure }),
         ...(!inProgress && job.state !== 'success' && { why: job.description }),
       })

@@ -31,13 +31,15 @@ export const reportJobSchema = z.object({
    */
   update: z.string().regex(/^[0-9a-z]+$/).optional(),
   /**
-   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`) and why it failed (the status
-   * line is cut at 140 characters), for the pull request comment.
+   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`), the env.yaml fields the pull
+   * request changes that its preview did not use, and why it failed (the status line is cut at 140 characters), for
+   * the pull request comment.
    */
   preview: z
     .object({
       urls: z.array(z.string()),
       skipped: z.array(z.string()),
+      ignoredConfig: z.array(z.string()).optional(),
       failure: z.object({ reason: z.string(), message: z.string() }).optional(),
     })
     .optional(),

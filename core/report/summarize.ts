@@ -8,6 +8,7 @@ import type { CanaryGateRecord, CanaryProgress, Timings } from '../release/relea
 import { DEPLOY_STAGES } from '../release/release.js';
 import type { DeployReport, ReportOutcome } from './deploy-report.js';
 import { shortSha } from './deploy-report.js';
+import { ignoredConfigLine } from './pull-request-comment.js';
 import { cell, code, codeBlock, displayPath, humanDuration, inlineValue, table, truncate } from './markdown.js';
 
 /** GitHub rejects a check run output `summary` longer than this. */
@@ -102,6 +103,7 @@ function previewSection(report: DeployReport): string {
         .map((ref) => code(ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`))
         .join(', ')}.`,
     );
+  if (preview.ignoredConfig && preview.ignoredConfig.length > 0) lines.push('', ignoredConfigLine(preview.ignoredConfig));
   if (report.outcome === 'failed')
     lines.push('', 'A failed preview is not rolled back: it stays as it is for inspection until the next push or the pull request closes.');
   return lines.join('\n');

@@ -396,6 +396,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
         namespace: 'shop-pr-7',
         urls: ['catalog.shop-pr-7.svc.cluster.local'],
         skipped: [{ group: '', version: 'v1', kind: 'Namespace', name: 'shop-dev' }],
+        ignoredConfig: ['preview'],
       };
       await publishReportJob(resultReport(previewRequest, 3, { ...succeeded(head), preview }), reporter, ctx);
       // A `running` report retried after the outcome changes nothing.
@@ -406,6 +407,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       expect(healthy?.body).toContain(`Preview \`pr-7/dev\`: **healthy** at \`${head.slice(0, 7)}\`, namespace \`shop-pr-7\``);
       expect(healthy?.body).toContain('- `catalog.shop-pr-7.svc.cluster.local`');
       expect(healthy?.body).toContain('Not applied (cluster-scoped): `Namespace/shop-dev`');
+      expect(healthy?.body).toContain('This pull request changes env.yaml (`preview`): not used for its own preview');
       expect(healthy?.body).toContain('Deployment/shop-dev/catalog');
       // Each part links its own check run: the preview's and the diff's.
       expect(healthy?.body?.match(/\[check run\]\(/g)).toHaveLength(2);
