@@ -57,6 +57,7 @@ export function deployReportOf(request: DeployRequest, result: DeployResult): De
     ...(result.reason && { failure: { reason: result.reason, message: result.message } }),
     ...(result.rolledBackTo && { rolledBackTo: result.rolledBackTo }),
     ...(result.preview && { preview: result.preview }),
+    ...(result.moved && { moved: result.moved }),
     ...(result.canaries && result.canaries.length > 0 && { canaries: result.canaries }),
   };
 }

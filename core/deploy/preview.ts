@@ -127,12 +127,13 @@ export function relocateToPreview(objects: readonly KubeObject[], envNamespace: 
       skipped.push(refOf(obj));
       continue;
     }
-    moved.push(moveObject(obj, envNamespace, namespace));
+    moved.push(moveToNamespace(obj, envNamespace, namespace));
   }
   return { objects: moved, skipped };
 }
 
-function moveObject(obj: KubeObject, from: string, to: string): KubeObject {
+/** A namespaced object moved from `from` into `to`, its RoleBinding subjects in `from` following it. */
+export function moveToNamespace(obj: KubeObject, from: string, to: string): KubeObject {
   const metadata = { ...obj.metadata, namespace: to };
   if (obj.kind === 'RoleBinding' && Array.isArray(obj['subjects'])) {
     const subjects = (obj['subjects'] as readonly Record<string, unknown>[]).map((subject) =>

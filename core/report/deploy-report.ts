@@ -1,5 +1,6 @@
 import type { DeployMode, DeployTarget } from '../deploy/deploy-request.js';
 import type { PreviewIdentity } from '../deploy/preview.js';
+import type { TargetMove } from '../deploy/pull-request-target.js';
 import type { ChangeSet } from '../diff/change-set.js';
 import type { AggregateHealth } from '../health/aggregate-health.js';
 import type { Reason } from '../reasons.js';
@@ -37,6 +38,8 @@ export interface DeployReport {
   readonly supersededBy?: string;
   /** A preview's GitHub environment, namespace, URLs and the cluster-scoped objects it did not apply. */
   readonly preview?: PreviewIdentity;
+  /** A pull request's diff whose env.yaml moves the environment: diffed at the base's target, the move not diffed. */
+  readonly moved?: TargetMove;
 }
 
 /** How one app's canary went, for people. */

@@ -9,6 +9,7 @@ import { DEPLOY_STAGES } from '../release/release.js';
 import type { DeployReport, ReportOutcome } from './deploy-report.js';
 import { shortSha } from './deploy-report.js';
 import { ignoredConfigLine } from './pull-request-comment.js';
+import { targetMoveLine } from '../deploy/pull-request-target.js';
 import { cell, code, codeBlock, displayPath, humanDuration, inlineValue, table, truncate } from './markdown.js';
 
 /** GitHub rejects a check run output `summary` longer than this. */
@@ -36,7 +37,13 @@ const ICON: Readonly<Record<ReportOutcome, string>> = {
  */
 export function summarize(report: DeployReport): { title: string; summary: string } {
   const title = headline(report);
-  const before = [`### ${ICON[report.outcome]} ${title}`, banner(report), failureSection(report), previewSection(report)];
+  const before = [
+    `### ${ICON[report.outcome]} ${title}`,
+    banner(report),
+    report.moved ? `> [!NOTE]\n> ${targetMoveLine(report.moved)}` : '',
+    failureSection(report),
+    previewSection(report),
+  ];
   const after = [canarySection(report), healthSection(report.health), timingsSection(report.timings)];
   const fixed = [...before, ...after].filter(Boolean).join('\n\n').length;
   const changes = report.changeSet

@@ -15,13 +15,13 @@ import { DeployError } from '../../core/deploy-error.js';
 import {
   changedEnvFields,
   invalidNamespaceName,
-  policyCommit,
   previewEnvConfig,
   previewEnvironmentName,
   previewUrls,
   relocateToPreview,
   type PreviewIdentity,
 } from '../../core/deploy/preview.js';
+import { onBaseTarget, renderOnBaseTarget, targetMoveLine } from '../../core/deploy/pull-request-target.js';
 import { refKey, refOf, type KubeObject } from '../../core/kube/object.js';
 import type { CanarySummary } from '../../core/report/deploy-report.js';
 import { canaryRelease, withoutHeldBack, type CanaryRelease } from '../../core/canary/canary-release.js';
@@ -116,16 +116,27 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster. A preview deploys
   //    the environment moved into its own namespace (core/deploy/preview.ts), configured by the base branch's
   //    env.yaml (the one the plan read), never the pull request's own: its head renders the overlay only.
-  const { configured, env, tree, cluster } = await run.step('config', async () => {
+  //    A pull request's dry-run diff reaches the cluster and namespace the base branch's env.yaml names, never the
+  //    head's (core/deploy/pull-request-target.ts): the head's overlay and the rest of its env.yaml are diffed there.
+  const { configured, env, tree, cluster, targetMove } = await run.step('config', async () => {
     const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
-    if (!preview || request.trigger.kind !== 'pull_request') {
+    if (request.trigger.kind !== 'pull_request') {
       const configured = readEnvironment(tree, request.environment);
       return { configured, env: configured, tree, cluster: deps.clusterFor(configured) };
     }
-    const base = policyCommit(request);
+    const base = request.before;
     const baseRef = `refs/heads/${request.trigger.baseRef}`;
     const baseTree = await (await deps.git.fetch(request.repo.cloneUrl, base, { signal, ref: baseRef })).treeAt(base, { signal });
+    if (!preview) {
+      const head = readEnvironment(tree, request.environment);
+      const target = onBaseTarget(head, baseEnvironment(baseTree, request.environment, request.trigger.baseRef));
+      if (target.moved) {
+        run.moved = target.moved;
+        run.ctx.log.info({ moved: target.moved, base }, targetMoveLine(target.moved));
+      }
+      return { configured: head, env: target.env, tree, cluster: deps.clusterFor(target.env), targetMove: target.moved };
+    }
     const configured = readEnvironment(baseTree, request.environment);
     const ignoredConfig = headConfigChanges(configured, tree, request.environment);
     if (ignoredConfig.length > 0) {
@@ -142,7 +153,9 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   //    an empty render fails. A preview's objects move into its namespace; cluster-scoped ones are skipped.
   const objects = await run.step('render', () => {
     const rendered = renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${configured.name}`, pins), configured);
-    if (!preview) return prepareForApply(rendered);
+    if (!preview) return prepareForApply(
+        targetMove ? renderOnBaseTarget(rendered, targetMove.to.namespace, targetMove.from.namespace) : rendered,
+      );
     const moved = relocateToPreview(rendered, configured.namespace, preview.namespace);
     run.preview = { ...(run.preview ?? preview), urls: previewUrls(moved.objects), skipped: moved.skipped };
     if (moved.objects.length === 0)
@@ -244,6 +257,24 @@ function previewTarget(request: DeployRequest): PreviewIdentity | undefined {
     urls: [],
     skipped: [],
   };
+}
+
+/**
+ * The base branch's env.yaml of the environment a pull request's diff is about: where the diff may look. An
+ * environment the base does not have (or cannot read) has no target a pull request may choose, so its diff stops
+ * here, before anything is sent to any cluster.
+ */
+function baseEnvironment(baseTree: FileSystem, environment: string, baseRef: string): EnvConfig {
+  try {
+    return readEnvironment(baseTree, environment);
+  } catch (error) {
+    if (!(error instanceof DeployError)) throw error;
+    throw new DeployError(
+      Reason.InvalidConfig,
+      `${envFile(environment)} of the base branch ${baseRef} cannot be read (${error.message}): a pull request's diff reaches only the cluster and namespace the base branch names, so nothing was diffed; the environment is diffed once merged.`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // One run of a deploy request: the progress carried over from earlier runs, and the step runner that times each
 // step, records it, and logs it.
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
+import type { TargetMove } from '../../../core/deploy/pull-request-target.js';
 import { randomBytes } from 'node:crypto';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
@@ -42,6 +43,8 @@ export class DeployRun {
   readonly deps: ResolvedDeps;
   /** A preview deploy's identity, completed once the render is known (see core/deploy/preview.ts). */
   preview: PreviewIdentity | undefined;
+  /** A pull request's diff whose env.yaml moves the environment: diffed at the base's target (core/deploy/pull-request-target.ts). */
+  moved: TargetMove | undefined;
   /** Whether this run continues one that recorded progress. */
   readonly resumed: boolean;
   private deadline?: ApplyDeadline;
@@ -102,7 +105,11 @@ export class DeployRun {
 
   /** Records the final result, so a run resumed after this point returns it instead of deploying again. */
   async finish(outcome: DeployResult): Promise<DeployResult> {
-    const result = this.preview ? { ...outcome, preview: this.preview } : outcome;
+    const result = {
+      ...outcome,
+      ...(this.preview && { preview: this.preview }),
+      ...(this.moved && { moved: this.moved }),
+    };
     await this.save('finish', { result });
     const log =
       result.outcome === 'succeeded' ? this.ctx.log.info.bind(this.ctx.log) : this.ctx.log.warn.bind(this.ctx.log);

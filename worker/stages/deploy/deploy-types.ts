@@ -1,6 +1,7 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
 import type { CanaryProgress } from '../../../core/release/release.js';
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
+import type { TargetMove } from '../../../core/deploy/pull-request-target.js';
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { CanarySummary } from '../../../core/report/deploy-report.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
@@ -123,6 +124,8 @@ export interface DeployResult {
   readonly rolledBackTo?: RollbackTarget;
   /** A preview deploy's target (GitHub environment `pr-<n>/<env>`, namespace, URLs, skipped objects); absent otherwise. */
   readonly preview?: PreviewIdentity;
+  /** A pull request's diff whose env.yaml moves the environment: where it was diffed (the base's target) and the move. */
+  readonly moved?: TargetMove;
   /** The canaries walked, for the check run. */
   readonly canaries?: readonly CanarySummary[];
 }

@@ -65,6 +65,17 @@ export const goldenReports: Record<string, DeployReport> = {
     timings: { render: 35 },
   },
   'dry-run-planned': { environment: 'staging', sha: SHA, mode: 'dry-run', outcome: 'planned', changeSet: typicalChangeSet(), timings: { render: 140, validate: 420, diff: 95 } },
+  'dry-run-target-moved': {
+    environment: 'staging',
+    sha: SHA,
+    mode: 'dry-run',
+    outcome: 'planned',
+    changeSet: typicalChangeSet(),
+    moved: {
+      from: { cluster: 'local', namespace: 'shop-staging' },
+      to: { cluster: 'prod-eks', context: 'prod-admin', namespace: 'kube-system' },
+    },
+  },
   'preview-in-progress': { environment: 'staging', sha: SHA, mode: 'apply', target: { kind: 'preview', namespace: 'shop-staging-pr-42' }, outcome: 'in-progress' },
   'preview-failed': {
     environment: 'staging',
