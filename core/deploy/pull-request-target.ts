@@ -70,8 +70,9 @@ export function describeTarget(target: EnvTarget): string {
 }
 
 /**
- * The sentence a pull request's diff carries (check run and comment) when its env.yaml moves the environment.
+ * The sentence a pull request's diff (check run and comment) and its `gantry/validate` check carry when its env.yaml
+ * moves the environment.
  */
 export function targetMoveLine(moved: TargetMove): string {
-  return `This pull request's env.yaml moves the environment to ${describeTarget(moved.to)}: a pull request's diff does not follow the move. It is diffed against the base branch's target, ${describeTarget(moved.from)}; the move applies once merged.`;
+  return `This pull request's env.yaml moves the environment to ${describeTarget(moved.to)}: the move is not diffed or checked for a pull request, which is diffed and checked against the base branch's target, ${describeTarget(moved.from)}; the move applies once merged.`;
 }

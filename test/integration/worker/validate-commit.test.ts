@@ -253,6 +253,49 @@ describe('validateDelivery: the gantry/validate check run on every pushed and pu
       expect(annotation?.message).toMatch(/Deployment.*catalog/);
     });
 
+    it("checks a pull request's render against the base branch's cluster and namespace, not the ones its env.yaml moves to", async () => {
+      const base = await schemaOrigin.headSha();
+      const elsewhere = uniqueName('elsewhere');
+      const moving = overlayFiles(elsewhere);
+      const envFile = 'environments/dev/env.yaml';
+      const head = await schemaOrigin.commitAndPush('deploy elsewhere', {
+        ...moving,
+        [envFile]: String(moving[envFile]).replace('cluster:\n  name: local\n', 'cluster:\n  name: local\n  context: nowhere\n'),
+      });
+      await schemaOrigin.git.push('origin', `${head}:refs/pull/10/head`);
+      const payload = buildPullRequestPayload({
+        repository: { owner: 'acme', name, cloneUrl: schemaOrigin.cloneUrl },
+        action: 'opened',
+        number: 10,
+        head: { ref: 'feature', sha: head },
+        base: { ref: 'main', sha: base },
+      });
+      const sent: { cluster: string; namespace: string; namespaces: string[] }[] = [];
+      const recording: SchemaCheck = (env, objects, signal) => {
+        sent.push({
+          cluster: `${env.cluster.name}/${env.cluster.context ?? '-'}`,
+          namespace: env.namespace,
+          namespaces: [...new Set(objects.map((o) => o.metadata.namespace ?? `${o.kind}/${o.metadata.name}`))].sort(),
+        });
+        return schema(env, objects, signal);
+      };
+      const delivery: GitHubDelivery = { event: 'pull_request', deliveryId: randomUUID(), receivedAt: new Date().toISOString(), payload };
+
+      await validateDelivery(
+        delivery,
+        { git: mirror, reporter, schema: recording },
+        { signal: new AbortController().signal, log: SILENT, lastAttempt: false },
+      );
+
+      expect(sent).toEqual([{ cluster: 'local/-', namespace, namespaces: [`Namespace/${namespace}`, namespace].sort() }]);
+      const body = await checkRun();
+      expect(body.conclusion).toBe('success');
+      expect(body.output.summary).toContain(
+        `environments/dev: This pull request's env.yaml moves the environment to cluster local (context nowhere), namespace ${elsewhere}: the move is not diffed or checked for a pull request`,
+      );
+      expect(body.output.summary).toMatch(/environments\/dev: \d+ objects accepted by local's apiserver$/m);
+    });
+
     it("sends nothing to the cluster for a fork's pull request, and says so", async () => {
       const head = await schemaOrigin.headSha();
       await schemaOrigin.git.push('origin', `${head}:refs/pull/9/head`);

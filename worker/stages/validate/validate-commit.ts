@@ -9,6 +9,7 @@ import { pullRequestPayload, pushPayload } from '../../../core/deploy/github-eve
 import type { GitHubDelivery } from '../../../core/deploy/map-github-event.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { KubeObject } from '../../../core/kube/object.js';
+import { onBaseTarget, renderOnBaseTarget, targetMoveLine, type TargetMove } from '../../../core/deploy/pull-request-target.js';
 import { Reason } from '../../../core/reasons.js';
 import type { Validation, ValidationProblem } from '../../../core/report/validate-report.js';
 import { VALIDATE_CHECK, validateReport } from '../../../core/report/validate-report.js';
@@ -16,6 +17,7 @@ import type { FileSystem } from '../../../kustomize/index.js';
 import type { Reporter } from '../../report-jobs.js';
 import { checkRepository, type CheckResult } from './check-repository.js';
 import { validationProblems } from './validation-problems.js';
+import { envFile, readEnvironment } from '../read-environments.js';
 
 /** The commit a delivery asks to validate, and where to fetch and report it. */
 export interface ValidateTarget {
@@ -27,6 +29,11 @@ export interface ValidateTarget {
   readonly ref: string;
   /** A pull request from another repository: its manifests are not sent to any cluster, not even as a dry run. */
   readonly fromFork: boolean;
+  /**
+   * A pull request's base branch and its tip: the env.yaml there names the cluster and namespace the head's render is
+   * checked against (core/deploy/pull-request-target.ts), never the head's own.
+   */
+  readonly base?: { readonly ref: string; readonly sha: string };
 }
 
 /**
@@ -62,6 +69,7 @@ export function validateTarget(delivery: GitHubDelivery): ValidateTarget | undef
       ref: `refs/pull/${number}/head`,
       // A deleted fork (repo null) counts as a fork, as for previews.
       fromFork: pull_request.head.repo?.full_name !== repository.full_name,
+      base: { ref: `refs/heads/${pull_request.base.ref}`, sha: pull_request.base.sha },
     };
   }
   return undefined;
@@ -91,7 +99,11 @@ export async function validateCommit(
   const tree = await repo.treeAt(target.sha, { signal });
   const results = checkRepository(tree);
   const problems = validationProblems(results, tree);
-  const schema = await checkSchemas(results, target, deps.schema, signal);
+  const baseTree =
+    deps.schema && target.base && !target.fromFork
+      ? await (await deps.git.fetch(target.cloneUrl, target.base.sha, { signal, ref: target.base.ref })).treeAt(target.base.sha, { signal })
+      : undefined;
+  const schema = await checkSchemas(results, target, deps.schema, signal, baseTree);
   return {
     kind: 'checked',
     subjects: results.map(({ subject, status, note }) => ({ subject, status, note })),
@@ -116,6 +128,7 @@ async function checkSchemas(
   target: ValidateTarget,
   schema: SchemaCheck | undefined,
   signal: AbortSignal,
+  baseTree?: FileSystem,
 ): Promise<{ problems: ValidationProblem[]; lines: string[] }> {
   // Only environments valid as written and as a set: a broken one is already reported, and may name no usable cluster.
   const environments = results.flatMap((result) =>
@@ -126,8 +139,16 @@ async function checkSchemas(
     return { problems: [], lines: ["not checked: a fork's pull request sends nothing to any cluster (its render and config are checked above)"] };
   const problems: ValidationProblem[] = [];
   const lines: string[] = [];
-  for (const { config, objects } of environments) {
-    const overlay = `environments/${config.name}`;
+  for (const environment of environments) {
+    const overlay = `environments/${environment.config.name}`;
+    // A pull request's render goes to the cluster and namespace its base branch names, never the head's.
+    const onBase: BaseTarget = baseTree ? baseTargetOf(environment, baseTree) : environment;
+    if ('notChecked' in onBase) {
+      lines.push(`${overlay}: not checked: ${onBase.notChecked}`);
+      continue;
+    }
+    const { config, objects } = onBase;
+    if (onBase.moved) lines.push(`${overlay}: ${targetMoveLine(onBase.moved)}`);
     // The environment's namespace is created by its first deploy (step 3): until then, objects in it have no
     // dry-run answer (validate-objects leaves those waiting for a Namespace of the render), rather than failing.
     const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: config.namespace } } as KubeObject;
@@ -154,6 +175,32 @@ async function checkSchemas(
     }
   }
   return { problems, lines };
+}
+
+type BaseTarget =
+  | { readonly config: EnvConfig; readonly objects: readonly KubeObject[]; readonly moved?: TargetMove }
+  | { readonly notChecked: string };
+
+/**
+ * An environment of a pull request's head aimed at the base branch's target: the base's cluster and namespace, the
+ * render moved into that namespace. An environment the base does not have (or cannot read) is not sent anywhere.
+ */
+function baseTargetOf(
+  { config, objects }: { readonly config: EnvConfig; readonly objects: readonly KubeObject[] },
+  baseTree: FileSystem,
+): BaseTarget {
+  let base: EnvConfig;
+  try {
+    base = readEnvironment(baseTree, config.name);
+  } catch (error) {
+    if (!(error instanceof DeployError)) throw error;
+    return {
+      notChecked: `the base branch has no valid ${envFile(config.name)}, and a pull request's manifests go only to the cluster its base branch names`,
+    };
+  }
+  const { env, moved } = onBaseTarget(config, base);
+  if (!moved) return { config: env, objects };
+  return { config: env, objects: renderOnBaseTarget(objects, config.namespace, base.namespace), moved };
 }
 
 /** What became of the check run. */

@@ -80,7 +80,7 @@ describe('targetMoveLine', () => {
       to: { cluster: 'local', context: 'prod-admin', namespace: 'kube-system' },
     });
     expect(line).toBe(
-      "This pull request's env.yaml moves the environment to cluster local (context prod-admin), namespace kube-system: a pull request's diff does not follow the move. It is diffed against the base branch's target, cluster local, namespace shop-dev; the move applies once merged.",
+      "This pull request's env.yaml moves the environment to cluster local (context prod-admin), namespace kube-system: the move is not diffed or checked for a pull request, which is diffed and checked against the base branch's target, cluster local, namespace shop-dev; the move applies once merged.",
     );
   });
 });
