@@ -2,11 +2,10 @@
 // has two contexts: the current one points at an API server that does not exist, the one dev names points at the
 // platform's real apiserver. One push reaches two environments: dev deploys to the real cluster; `lost` names a
 // context the kubeconfig lacks and fails on its own, named, with nothing applied anywhere.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { need, uniqueName } from '../platform/connect.js';
+import { uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
 import type { FixtureFiles } from '../platform/git-fixtures.js';
 import {
@@ -24,33 +23,12 @@ import {
   eventually,
   startPipeline,
   statusStates,
+  twoContextKubeconfig,
   type Pipeline,
 } from './pipeline-kit.js';
 
 const REAL = 'gantry-real';
 const ABSENT = 'arn:aws:eks:us-east-1:123456789012:cluster/prod-eks';
-
-/** The platform's kubeconfig with a second context, `nowhere` (current), whose server refuses every connection. */
-async function twoContextKubeconfig(dir: string): Promise<string> {
-  const platform = new KubeConfig();
-  platform.loadFromFile(need('kubernetes').kubeconfig);
-  const cluster = platform.getCurrentCluster();
-  const user = platform.getCurrentUser();
-  if (!cluster || !user) throw new Error('the platform kubeconfig has no current cluster or user');
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [cluster, { name: 'nowhere', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-    users: [user],
-    contexts: [
-      { name: REAL, cluster: cluster.name, user: user.name },
-      { name: 'nowhere', cluster: 'nowhere', user: user.name },
-    ],
-    currentContext: 'nowhere',
-  });
-  const file = join(dir, 'kubeconfig');
-  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
-  return file;
-}
 
 /** dev's overlay in `namespace` with env.yaml's cluster replaced by `cluster`, as environment `name`. */
 function environmentFiles(name: string, namespace: string, cluster: string): FixtureFiles {
@@ -76,7 +54,7 @@ describe('env.yaml cluster.context decides the cluster, through the whole pipeli
   beforeAll(async () => {
     kit = await openWorkerKit();
     dir = await mkdtemp(join(tmpdir(), 'gantry-contexts-'));
-    kubeconfig = await twoContextKubeconfig(dir);
+    kubeconfig = await twoContextKubeconfig(dir, REAL);
     pipeline = await startPipeline({ kubeconfig });
     repo = await createTestRepo('e2e-ctx');
   }, 30_000);

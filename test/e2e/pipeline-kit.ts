@@ -1,8 +1,9 @@
 // Shared by the end-to-end tests: the whole pipeline in this process (the webhook service on a loopback port and
 // startWorker) against the platform's Redis, apiserver and GitHub emulator, with queues under a prefix of its own.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
 import { pino } from 'pino';
 import { createRedisClient } from '../../adapters/queue/index.js';
@@ -197,4 +198,29 @@ export async function deploymentsOf(github: Octokit, name: string, sha: string):
       };
     }),
   );
+}
+
+/**
+ * The platform's kubeconfig as two contexts: `real` reaches the platform's apiserver; `nowhere` (current) points at a
+ * server that refuses every connection. Written to `dir`; returns the file.
+ */
+export async function twoContextKubeconfig(dir: string, real: string): Promise<string> {
+  const platform = new KubeConfig();
+  platform.loadFromFile(need('kubernetes').kubeconfig);
+  const cluster = platform.getCurrentCluster();
+  const user = platform.getCurrentUser();
+  if (!cluster || !user) throw new Error('the platform kubeconfig has no current cluster or user');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster, { name: 'nowhere', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
+    users: [user],
+    contexts: [
+      { name: real, cluster: cluster.name, user: user.name },
+      { name: 'nowhere', cluster: 'nowhere', user: user.name },
+    ],
+    currentContext: 'nowhere',
+  });
+  const file = join(dir, 'kubeconfig');
+  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
+  return file;
 }
