@@ -12,6 +12,8 @@ export interface EnvTarget {
   /** The kubeconfig context, when env.yaml names one (or the cluster's name implies it). */
   readonly context?: string;
   readonly namespace: string;
+  /** The Gateway canaries route through, `namespace/name`, when env.yaml names one (`traffic.gateway`). */
+  readonly gateway?: string;
 }
 
 /**
@@ -28,21 +30,29 @@ function targetOf(env: EnvConfig): EnvTarget {
     cluster: env.cluster.name,
     ...(env.cluster.context !== undefined && { context: env.cluster.context }),
     namespace: env.namespace,
+    ...(env.traffic.gateway && { gateway: `${env.traffic.gateway.namespace}/${env.traffic.gateway.name}` }),
   };
 }
 
 function sameTarget(a: EnvTarget, b: EnvTarget): boolean {
-  return a.cluster === b.cluster && a.context === b.context && a.namespace === b.namespace;
+  return a.cluster === b.cluster && a.context === b.context && a.namespace === b.namespace && a.gateway === b.gateway;
 }
 
 /**
- * The head's configuration aimed at the base's target: the head's env.yaml for everything it says, except `cluster`
- * and `namespace`, which are the base's. `moved` says what the head would change, absent when nothing.
+ * The head's configuration aimed at the base's target: the head's env.yaml for everything it says, except `cluster`,
+ * `namespace` and the Gateway (`traffic.gateway`, which the canary check reads), which are the base's. `moved` says
+ * what the head would change, absent when nothing.
  */
 export function onBaseTarget(head: EnvConfig, base: EnvConfig): { env: EnvConfig; moved?: TargetMove } {
   const from = targetOf(base);
   const to = targetOf(head);
-  const env = { ...head, cluster: base.cluster, namespace: base.namespace };
+  const { gateway: _headGateway, ...traffic } = head.traffic;
+  const env: EnvConfig = {
+    ...head,
+    cluster: base.cluster,
+    namespace: base.namespace,
+    traffic: { ...traffic, ...(base.traffic.gateway && { gateway: base.traffic.gateway }) },
+  };
   return sameTarget(from, to) ? { env } : { env, moved: { from, to } };
 }
 
@@ -66,7 +76,8 @@ export function renderOnBaseTarget(objects: readonly KubeObject[], from: string,
 /** `cluster local (context kind-x), namespace shop-dev`. */
 export function describeTarget(target: EnvTarget): string {
   const context = target.context !== undefined && target.context !== target.cluster ? ` (context ${target.context})` : '';
-  return `cluster ${target.cluster}${context}, namespace ${target.namespace}`;
+  const gateway = target.gateway !== undefined ? `, gateway ${target.gateway}` : '';
+  return `cluster ${target.cluster}${context}, namespace ${target.namespace}${gateway}`;
 }
 
 /**

@@ -41,6 +41,19 @@ describe('onBaseTarget', () => {
     expect(onBaseTarget(head, base)).toEqual({ env: head });
   });
 
+  it("takes the base's Gateway (the head's defaults to its own namespace), and counts a changed one as a move", () => {
+    const gateway = (namespace?: string) =>
+      `traffic:\n  provider: gateway-api\n  gateway:\n    name: shop\n${namespace ? `    namespace: ${namespace}\n` : ''}`;
+    const base = env('{ name: local }', 'shop-dev', gateway('gateway-system'));
+    const { env: target, moved } = onBaseTarget(env('{ name: local }', 'other', gateway()), base);
+    expect(target.traffic.gateway).toEqual({ name: 'shop', namespace: 'gateway-system' });
+    expect(moved).toEqual({
+      from: { cluster: 'local', namespace: 'shop-dev', gateway: 'gateway-system/shop' },
+      to: { cluster: 'local', namespace: 'other', gateway: 'other/shop' },
+    });
+    expect(onBaseTarget(env('{ name: local }', 'shop-dev'), base).env.traffic.gateway).toEqual(base.traffic.gateway);
+  });
+
   it('counts a cluster name that implies another context as a move', () => {
     const { moved } = onBaseTarget(env('{ name: prod-eks }', 'shop-dev'), env('{ name: local }', 'shop-dev'));
     expect(moved?.to).toEqual({ cluster: 'prod-eks', context: 'prod-eks', namespace: 'shop-dev' });
