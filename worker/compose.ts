@@ -17,6 +17,7 @@ import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
 import { latestRelease } from '../core/release/release-history.js';
+import { autoscalerIgnoreRules } from '../core/diff/ignore-rules.js';
 import {
   BuildGate,
   createBuildWorker,
@@ -241,8 +242,9 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
             {
               ...deps,
               // Drift is measured from this deploy, and corrected with its images (the same builds).
-              deployed: (env) => {
-                if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
+              deployed: (env, _request, objects) => {
+                if (job.request.target.kind === 'environment')
+                  drifts.track(env, job, liveState(env), autoscalerIgnoreRules(objects));
               },
             },
             stageContextFor(ctx, isDeployStep, parseDeployProgress),

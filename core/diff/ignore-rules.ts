@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.js';
 import { splitApiVersion } from '../kube/object.js';
-import { parsePointer, removeAt } from './json-pointer.js';
+import { parsePointer, removeAt, WILDCARD } from './json-pointer.js';
 
 /**
  * Fields the pipeline leaves to someone else: they are dropped from what is applied and from both sides of a diff,
@@ -37,6 +37,23 @@ export function withoutIgnoredFields<T>(obj: KubeObject, value: T, rules: readon
   const copy = structuredClone(value);
   for (const rule of applicable) for (const pointer of rule.pointers) removeAt(copy, parsePointer(pointer));
   return copy;
+}
+
+/**
+ * True when a rule leaves `field` of `obj` to someone else. `field` is a readable path as drift reports name it
+ * (`spec.replicas`, `spec.template.spec.containers[name=api].image`, see core/diff/owned-fields.ts): ignored when a
+ * rule's pointer names it or a field above it (`*` matching any one step; a list item is one step).
+ */
+export function isIgnoredField(rules: readonly IgnoreRule[], obj: KubeObject, field: string): boolean {
+  const steps = field.match(/\[[^\]]*\]|[^.[\]]+/g) ?? [];
+  return rules.some(
+    (rule) =>
+      matches(rule, obj) &&
+      rule.pointers.some((pointer) => {
+        const tokens = parsePointer(pointer);
+        return tokens.length <= steps.length && tokens.every((token, i) => token === WILDCARD || token === steps[i]);
+      }),
+  );
 }
 
 /**

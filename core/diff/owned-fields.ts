@@ -96,6 +96,29 @@ export function latestWriter(obj: KubeObject, self: string): string | undefined 
 }
 
 /**
+ * The managers other than `self` that own one of `fields` (readable paths, as {@link changedFields} names them) in
+ * `obj`, joined with `, `: who made the change a watch just reported, since a write takes ownership of the fields
+ * it changed. Falls back to {@link latestWriter} when no other manager owns them (a field removed, not set).
+ */
+export function writerOf(obj: KubeObject, fields: readonly string[], self: string): string | undefined {
+  const wanted = new Set(fields);
+  const owners = managedFieldsOf(obj)
+    .filter((entry) => entry.manager !== undefined && entry.manager !== self && entry.fieldsV1 !== undefined)
+    .filter((entry) => fieldPaths(entry.fieldsV1 as FieldSet).some((path) => wanted.has(path)))
+    .map((entry) => entry.manager as string);
+  return owners.length > 0 ? [...new Set(owners)].join(', ') : latestWriter(obj, self);
+}
+
+/** Every field a fieldsV1 set names, as readable paths. */
+function fieldPaths(fields: FieldSet, at = ''): string[] {
+  return Object.entries(fields).flatMap(([key, sub]) => {
+    if (key === '.') return [];
+    const path = joinPath(at, key);
+    return [path, ...fieldPaths(sub, path)];
+  });
+}
+
+/**
  * `value` cut down to the fields of a fieldsV1 set. Keys follow the apiserver's encoding: `f:<name>` a field,
  * `k:<json>` a list item by its key fields, `v:<json>` a set item by value, `i:<n>` a list item by index, `.` the
  * node itself. An empty set owns the whole value below it; `.` alone owns only the node's existence.

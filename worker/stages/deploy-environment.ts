@@ -97,7 +97,7 @@ export async function deployEnvironment(
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
   const result = await deploy(run, prepared, pins);
-  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request);
+  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request, prepared.objects);
   return result;
 }
 

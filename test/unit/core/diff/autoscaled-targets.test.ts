@@ -1,4 +1,4 @@
-import { autoscalerConflicts, autoscaledTargets, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
+import { autoscalerConflicts, autoscaledTargets, autoscalerIgnoreRules, isIgnoredField, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 
 const deployment = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
@@ -70,5 +70,18 @@ describe('autoscalers that would fight', () => {
     expect(autoscalerConflicts([vpa('a', 'Off'), cpuHpa('a')])).toEqual([]);
     expect(autoscalerConflicts([vpa('a', 'Initial'), cpuHpa('a')])).toEqual([]);
     expect(autoscalerConflicts([vpa('a', 'Recreate'), hpa('a'), vpa('b'), cpuHpa('c')])).toEqual([]);
+  });
+});
+
+describe('isIgnoredField: drift paths an ignore rule leaves to someone else', () => {
+  const rules = [...autoscalerIgnoreRules([hpa('a')]), { kind: 'Deployment', pointers: ['/metadata/annotations/*', '/spec/template/spec/containers/*/resources'] }];
+
+  it('ignores the autoscaled target’s replicas only, and what a wildcard pointer names or contains', () => {
+    expect(isIgnoredField(rules, deployment('a'), 'spec.replicas')).toBe(true);
+    expect(isIgnoredField(rules, deployment('b'), 'spec.replicas')).toBe(false);
+    expect(isIgnoredField(rules, deployment('a'), 'spec.template.spec.containers[name=api].image')).toBe(false);
+    expect(isIgnoredField(rules, deployment('b'), 'spec.template.spec.containers[name=api].resources.limits.cpu')).toBe(true);
+    expect(isIgnoredField(rules, deployment('b'), 'metadata.annotations.note')).toBe(true);
+    expect(isIgnoredField(rules, hpa('a'), 'spec.replicas')).toBe(false);
   });
 });

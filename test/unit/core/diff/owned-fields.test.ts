@@ -1,5 +1,5 @@
 import { InSyncMemo } from '../../../../core/diff/in-sync.js';
-import { changedFields, latestWriter, ownedFieldsHash, project } from '../../../../core/diff/owned-fields.js';
+import { changedFields, latestWriter, ownedFieldsHash, project, writerOf } from '../../../../core/diff/owned-fields.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 import { refKey, refOf } from '../../../../core/kube/object.js';
 
@@ -122,5 +122,26 @@ describe('InSyncMemo', () => {
     expect(memo.moved(key, undefined)).toEqual(['(deleted)']);
     memo.forget(key);
     expect(memo.moved(key, deployment({ image: 'api:edited' }))).toBeUndefined();
+  });
+});
+
+describe('writerOf', () => {
+  it('names the manager that now owns the changed field, not the newest writer of the second', () => {
+    const managers = [
+      { manager: 'gantry', operation: 'Apply', time: '2026-12-04T10:00:00Z', fieldsV1: GANTRY_FIELDS },
+      // Same second: an annotation, then the edit of the image. Times cannot tell them apart; ownership can.
+      { manager: 'kubectl-annotate', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:note': {} } } } },
+      { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"api"}': { 'f:image': {} } } } } } } },
+    ];
+    expect(writerOf(deployment({ managers }), ['spec.template.spec.containers[name=api].image'], 'gantry')).toBe('kubectl-edit');
+  });
+
+  it('falls back to the newest writer when no other manager owns the field (it was removed), and never names itself', () => {
+    const managers = [
+      { manager: 'gantry', operation: 'Apply', time: '2026-12-04T10:00:00Z', fieldsV1: GANTRY_FIELDS },
+      { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:metadata': { 'f:labels': {} } } },
+    ];
+    expect(writerOf(deployment({ managers }), ['spec.template.spec.containers[name=api].env'], 'gantry')).toBe('kubectl-edit');
+    expect(writerOf(deployment(), ['spec.replicas'], 'gantry')).toBe('gantry');
   });
 });
