@@ -144,4 +144,61 @@ describe('drift on the local platform: webhook → deploy → a hand edit → dr
       'kubectl-edit',
     ]);
   }, 180_000);
+  it('drift.mode correct against a controller that reverts the value after every correction: backed off, reported contested, no hot loop', async () => {
+    const { repo, name, sha } = await deployed('drift-fight', { featureFlags: true });
+    const flagsRef = { group: '', version: 'v1', kind: 'ConfigMap', namespace: repo.namespace, name: 'feature-flags' };
+    const revert = () =>
+      kubectl(
+        '-n',
+        repo.namespace,
+        'patch',
+        'configmap',
+        'feature-flags',
+        '--type=merge',
+        '--field-manager=flag-controller',
+        '-p',
+        '{"data":{"new-checkout":"off"}}',
+      );
+    // The other controller: whenever gantry has put the value back, it changes it again.
+    let reverts = 0;
+    let fighting = true;
+    const fighter = (async () => {
+      await revert();
+      while (fighting) {
+        const live = (await kit.cluster.get(flagsRef)) as { data?: Record<string, string> } | undefined;
+        if (live?.data?.['new-checkout'] === 'on') {
+          reverts += 1;
+          await revert();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+
+    try {
+      // Corrections 1 (at once) and 2 (2 s later) were reverted; the third drift waits 6 s and is reported contested,
+      // and so is the fourth, which waits 18 s: by then exactly three corrections ran.
+      const statuses = await eventually(
+        async () =>
+          (await pipeline.github.repos.listCommitStatusesForRef({ owner: OWNER, repo: name, ref: sha })).data.filter(
+            (s) => s.context === `drift/${ENV}`,
+          ),
+        (found) => found.some((s) => s.description?.startsWith('contested, correction 4 in 18 s')),
+        90_000,
+      );
+      expect(reverts).toBe(3);
+      expect(statuses.map((s) => [s.state, s.description]).reverse()).toEqual([
+        [
+          'failure',
+          `contested, correction 3 in 6 s: ConfigMap/${repo.namespace}/feature-flags: data.new-checkout changed by flag-controller`,
+        ],
+        [
+          'failure',
+          `contested, correction 4 in 18 s: ConfigMap/${repo.namespace}/feature-flags: data.new-checkout changed by flag-controller`,
+        ],
+      ]);
+    } finally {
+      fighting = false;
+      await fighter;
+    }
+  }, 180_000);
 });
