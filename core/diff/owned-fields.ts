@@ -31,10 +31,23 @@ export function ownedFieldsHash(live: KubeObject, manager: string): string | und
 
 /** The {@link project}ion of `live` onto what `manager` applied to it; undefined when it applied nothing. */
 export function ownedFields(live: KubeObject, manager: string): Record<string, unknown> | undefined {
-  const entry = managedFieldsOf(live).find(
-    (e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '',
-  );
+  const entry = applyEntry(live, manager);
   return entry?.fieldsV1 === undefined ? undefined : project(live, entry.fieldsV1);
+}
+
+/**
+ * True when the fields `manager` applied to `live` hold exactly the values `desired` gives them (both cut down to
+ * that field set): `live` is what applying `desired` left, as far as the manager's fields go. False when it applies
+ * nothing there, or when a value differs (including one the apiserver only normalized or defaulted: conservative).
+ */
+export function holdsDesired(desired: KubeObject, live: KubeObject, manager: string): boolean {
+  const entry = applyEntry(live, manager);
+  if (entry?.fieldsV1 === undefined) return false;
+  return canonicalJson(project(live, entry.fieldsV1)) === canonicalJson(project(desired, entry.fieldsV1));
+}
+
+function applyEntry(live: KubeObject, manager: string): ManagedFieldsEntry | undefined {
+  return managedFieldsOf(live).find((e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '');
 }
 
 /**

@@ -48,7 +48,7 @@ import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
 import { ensurePreviewNamespace } from './deploy/ensure-preview-namespace.js';
-import { cachedLive } from './deploy/live-state.js';
+import { cachedLive, watchDeployed } from './deploy/live-state.js';
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
@@ -97,7 +97,10 @@ export async function deployEnvironment(
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
   const result = await deploy(run, prepared, pins);
-  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request, prepared.objects);
+  if (result.outcome === 'succeeded') {
+    await watchDeployed(run.deps.liveState(prepared.env), prepared.objects, run.signal, run.ctx.log);
+    run.deps.deployed(prepared.env, request, prepared.objects);
+  }
   return result;
 }
 
