@@ -5,9 +5,11 @@
 //   4. a push to main delivered as a signed GitHub webhook: each app's image built (buildah → the platform's
 //      registry), dev and staging deployed by digest, GitHub statuses and checks
 //   5. a change to apps/catalog/src: catalog alone is built and runs by digest in dev and staging (skopeo inspect)
-//   6. a bad change in dev (pods that never become Ready): rolled back on its own, GitHub says so
-//   7. promotion: main's good commit pushed to `release`, which production follows (nothing to build)
-//   8. `gantry status` and `gantry history` against the same cluster
+//   6. a pull request into main: dev previewed in a namespace of its own (healthy, its URLs in the pull request's
+//      comment), then closed: the namespace deleted
+//   7. a bad change in dev (pods that never become Ready): rolled back on its own, GitHub says so
+//   8. promotion: main's good commit pushed to `release`, which production follows (nothing to build)
+//   9. `gantry status` and `gantry history` against the same cluster
 // Every step checks what it claims and stops with a message naming the log to read when it does not hold.
 // The webhook and worker are stopped at the end; the platform is left running for exploring.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,7 +25,12 @@ import { readEnvironments } from '../worker/stages/read-environments.js';
 import { DEFAULT_IMAGE_ALLOWLIST } from '../test/platform/components/image-gate.js';
 import { firstMissingImage } from '../test/platform/image-gate/check-images.js';
 import { createGitFixture, type FixtureFiles, type GitFixture } from '../test/platform/git-fixtures.js';
-import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../test/platform/github-emulator/index.js';
+import {
+  buildPullRequestPayload,
+  buildPushPayload,
+  deliverWebhook,
+  ZERO_SHA,
+} from '../test/platform/github-emulator/index.js';
 import { currentPlatformFile, REPO_ROOT } from '../test/platform/paths.js';
 import { freePort } from '../test/platform/ports.js';
 import { readState, type PlatformState } from '../test/platform/state.js';
@@ -33,7 +40,7 @@ import { claimsIn, provisionVolumes } from './demo/provision-volumes.js';
 import { readFile } from 'node:fs/promises';
 
 const OWNER = 'acme';
-const STEPS = 8;
+const STEPS = 9;
 // The first push builds every app's image from a cold layer cache: minutes on a loaded two-core machine.
 const DEADLINE_MS = Number(process.env.GANTRY_DEMO_TIMEOUT_MS ?? 600_000);
 
@@ -184,6 +191,8 @@ async function main(): Promise<void> {
         GANTRY_GIT_CACHE: join(state.stateDir, `demo-mirrors-${name}`),
         GANTRY_GITHUB_URL: gh.url,
         GANTRY_GITHUB_TOKEN: gh.token,
+        // The emulator has no secondary rate limits: no need to space writes a second apart as for github.com.
+        GANTRY_GITHUB_WRITE_INTERVAL_MS: '0',
         GANTRY_BUILDER: 'local',
         GANTRY_REGISTRY: registry.host,
         GANTRY_BUILD_BASE_IMAGE: registry.baseImage,
@@ -238,7 +247,9 @@ async function main(): Promise<void> {
     step('a change to apps/catalog/src: catalog alone is built, and runs by digest');
     const items = await repo.git.show([`HEAD:apps/catalog/src/items.js`]);
     const changed = await repo.commitAndPush('catalog: a source change', {
-      'apps/catalog/src/items.js': `${items}\n// changed by the demo: a new image for catalog, and for no other app\n`,
+      // The repository's name makes the change new on every run: a platform reused from an earlier run already
+      // holds the image of the same content, and would rightly build nothing.
+      'apps/catalog/src/items.js': `${items}\n// changed by the demo (${name}): a new image for catalog, and for no other app\n`,
     });
     started = Date.now();
     // Canary environments walk catalog's steps: each split of the live routes as it happens.
@@ -276,6 +287,71 @@ async function main(): Promise<void> {
     say(`      | Digest: ${image.Digest}`);
     say(`      | Layers: ${image.Layers.length} (${image.Layers.map((layer) => layer.slice(7, 19)).join(', ')})`);
 
+    step('a pull request into main: dev previewed in a namespace of its own, then closed');
+    const previewed = environments.find((env) => env.branch === 'main' && env.preview.enabled);
+    if (!previewed) throw new DemoError('no environment following main has preview.enabled in its env.yaml');
+    const pullNumber = 1;
+    const previewNamespace = `${previewed.preview.namespacePrefix}${pullNumber}`;
+    // The preview's claims are the environment's, moved into its namespace: they need volumes too.
+    await provisionVolumes(
+      kc,
+      claims.filter((claim) => claim.namespace === previewed.namespace).map((claim) => ({ ...claim, namespace: previewNamespace })),
+    );
+    await repo.switchBranch('demo-preview');
+    const overlay = `environments/${previewed.name}/kustomization.yaml`;
+    const pullHead = await repo.commitAndPush(`${previewed.name}: trace logs for catalog`, {
+      [overlay]: (await repo.git.show([`HEAD:${overlay}`])).replace('LOG_LEVEL=debug', 'LOG_LEVEL=trace'),
+    });
+    await repo.switchBranch('main');
+    const pullRequest = async (action: 'opened' | 'closed') => {
+      const payload = buildPullRequestPayload({
+        repository: { owner: OWNER, name, cloneUrl: repo.cloneUrl },
+        action,
+        number: pullNumber,
+        head: { ref: 'demo-preview', sha: pullHead },
+        base: { ref: 'main', sha: changed },
+      });
+      const delivery = await deliverWebhook({ url: `${url}/webhooks/github`, secret, event: 'pull_request', payload });
+      if (delivery.status !== 202)
+        throw new DemoError(`the webhook answered ${delivery.status} ${delivery.body}; read ${webhookLog}`);
+      say(`    signed pull_request ${action} of #${pullNumber} (demo-preview @ ${pullHead.slice(0, 7)}) delivered: ${delivery.status}`);
+    };
+    started = Date.now();
+    await pullRequest('opened');
+    const previewCheck = `preview/${previewed.name}`;
+    const previewRun = await until(
+      previewCheck,
+      async () => {
+        const { data } = await github.checks.listForRef({ owner: OWNER, repo: name, ref: pullHead });
+        return data.check_runs.find((run) => run.name === previewCheck && run.status === 'completed');
+      },
+      logs,
+    );
+    say(
+      `    ${previewCheck}: ${previewRun.conclusion ?? ''} after ${((Date.now() - started) / 1000).toFixed(1)} s: ${previewRun.output.title ?? ''}`,
+    );
+    if (previewRun.conclusion !== 'success') throw new DemoError(`${previewCheck} ended ${previewRun.conclusion}; read ${workerLog}`);
+    // The pull request's one comment: the preview's state, namespace and in-cluster URLs, then the diffs.
+    const comment = await until(
+      'the pull request comment',
+      async () => {
+        const { data } = await github.issues.listComments({ owner: OWNER, repo: name, issue_number: pullNumber });
+        return data.find((c) => c.body?.includes('**healthy**'));
+      },
+      logs,
+    );
+    for (const line of (comment.body ?? '').split('\n').filter((l) => l.includes('Preview `') || l.includes('.svc.cluster.local')))
+      say(`      | ${line}`);
+    const core = kc.makeApiClient(CoreV1Api);
+    started = Date.now();
+    await pullRequest('closed');
+    await until(
+      `namespace ${previewNamespace} deleted`,
+      () => core.readNamespace({ name: previewNamespace }).then(() => undefined, (error: { code?: number }) => (error.code === 404 ? true : undefined)),
+      logs,
+    );
+    say(`    namespace ${previewNamespace} gone after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
     step("a bad change in dev: storefront's new pods never become Ready");
     const bad = await repo.commitAndPush(
       'dev: storefront pods that never become Ready',
@@ -297,7 +373,6 @@ async function main(): Promise<void> {
     for (const env of following('release')) await expectOutcome(first, env, 'success', started);
     // The test run's platform allows more images than the default (made-up ones tests deploy unbuilt): the demo
     // proves that it needs nothing beyond the local registry and the default allow-list.
-    const core = kc.makeApiClient(CoreV1Api);
     const pods = (
       await Promise.all(environments.map((env) => core.listNamespacedPod({ namespace: env.namespace })))
     ).flatMap((list) => list.items);

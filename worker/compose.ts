@@ -17,7 +17,6 @@ import { KubeClusters, KubeReleaseStore } from '../adapters/kube/index.js';
 import type { EnvConfig } from '../core/config/env-config.js';
 import { DeployError } from '../core/deploy-error.js';
 import { latestRelease } from '../core/release/release-history.js';
-import { autoscalerIgnoreRules } from '../core/diff/ignore-rules.js';
 import {
   BuildGate,
   createBuildWorker,
@@ -53,8 +52,8 @@ import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
 import { stageContextFor } from './stages/stage-context.js';
-import { teardownPreview } from './stages/teardown-preview.js';
-import { previewEnvironmentName } from '../core/deploy/preview.js';
+import { retirePreview, type PreviewRetirement } from './stages/teardown-preview.js';
+import type { Cluster } from '../core/ports/cluster.js';
 import { collectPreviews } from './stages/collect-previews.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
@@ -172,6 +171,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // The one teardown of a preview: a `closed` webhook's and the collector's (worker/stages/teardown-preview.ts).
+  const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
+    retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
+
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
     let decision: PlanResult;
@@ -188,18 +191,14 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       throw error;
     }
     if (decision.kind === 'teardown-preview') {
+      const [owner = '', name = ''] = job.payload.repository.full_name.split('/');
       for (const preview of decision.previews) {
         await queues.supersedePreview(preview.environment, preview.namespace, job.sequence);
-        await teardownPreview(preview, clusters.forCluster(preview.cluster), { signal: ctx.signal, log: ctx.log });
-        // GitHub shows the preview's Deployments inactive (transient ones as "destroyed").
-        const [owner = '', name = ''] = job.payload.repository.full_name.split('/');
-        const environment = previewEnvironmentName(preview.environment, decision.pullRequest);
-        const { deactivated } = await reporter.deactivateOlderDeployments(
-          { owner, repo: name },
-          { environment, description: `pull request #${decision.pullRequest} closed: preview deleted` },
-          { signal: ctx.signal },
+        await retire(
+          { ...preview, pullRequest: decision.pullRequest, repo: { owner, repo: name }, why: 'closed', sequence: job.sequence },
+          clusters.forCluster(preview.cluster),
+          ctx,
         );
-        ctx.log.info({ environment, inactive: deactivated }, `marked ${deactivated.length} deployment(s) of ${environment} inactive`);
       }
       return { decision: decision.kind, deployJobs: [] };
     }
@@ -242,9 +241,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
             {
               ...deps,
               // Drift is measured from this deploy, and corrected with its images (the same builds).
-              deployed: (env, _request, objects) => {
-                if (job.request.target.kind === 'environment')
-                  drifts.track(env, job, liveState(env), autoscalerIgnoreRules(objects));
+              deployed: (env) => {
+                if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
               },
             },
             stageContextFor(ctx, isDeployStep, parseDeployProgress),
@@ -303,6 +301,11 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         {
           clusters: clusters.contexts.map((context) => clusters.forCluster({ name: context, context })),
           pullRequestState: (repo, pullNumber, signal) => reporter.pullRequestState(repo, pullNumber, { signal }),
+          retire: async (found, cluster) => {
+            const sequence = await queues.nextSequence();
+            await queues.supersedePreview(found.environment, found.namespace, sequence);
+            await retire({ ...found, sequence }, cluster, ctx);
+          },
           now: Date.now,
         },
         ctx,

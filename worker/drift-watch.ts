@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import type { BuildRef } from '../adapters/queue/build-job.js';
-import { isIgnoredField, type IgnoreRule } from '../core/diff/ignore-rules.js';
 import { writerOf } from '../core/diff/owned-fields.js';
 import type { ObjectRef } from '../core/kube/object.js';
 import { formatRef } from '../core/kube/object.js';
@@ -35,7 +34,6 @@ export interface Deployed {
 
 interface Tracked {
   env: EnvConfig;
-  ignore: readonly IgnoreRule[];
   deployed: Deployed;
   state: EnvLiveState;
   count: number;
@@ -52,13 +50,10 @@ export class DriftWatch {
     private readonly onDrift: (drift: Drift) => Promise<void>,
   ) {}
 
-  /**
-   * After a deploy applied `deployed` (succeeded or confirmed current): drift is measured from it from now on.
-   * Fields the `ignore` rules leave to someone else (an autoscaler's `spec.replicas`) are never drift.
-   */
-  track(env: EnvConfig, deployed: Deployed, state: EnvLiveState, ignore: readonly IgnoreRule[] = []): void {
+  /** After a deploy applied `deployed` (succeeded or confirmed current): drift is measured from it from now on. */
+  track(env: EnvConfig, deployed: Deployed, state: EnvLiveState): void {
     const count = this.tracked.get(env.name)?.count ?? 0;
-    this.tracked.set(env.name, { env, ignore, deployed, state, count });
+    this.tracked.set(env.name, { env, deployed, state, count });
     if (!this.subscriptions.has(state.cache))
       this.subscriptions.set(state.cache, state.cache.subscribe((event) => this.seen(event)));
   }
@@ -75,11 +70,10 @@ export class DriftWatch {
 
   private seen(event: LiveEvent): void {
     for (const tracked of this.tracked.values()) {
-      const moved = tracked.state.memo.moved(event.key, event.object);
+      // Fields the render leaves to others (an autoscaler's replicas, a VPA's resources) are not drift: the memo says.
+      const fields = tracked.state.memo.moved(event.key, event.object);
       const live = event.object;
-      // An autoscaler taking `spec.replicas` over (the seed the workload was created with) is not drift.
-      const fields = live === undefined ? moved : moved?.filter((field) => !isIgnoredField(tracked.ignore, live, field));
-      if (fields === undefined || fields.length === 0) continue;
+      if (fields === undefined) continue;
       const manager = live && writerOf(live, fields, this.fieldManager);
       // Our own apply, seen before the deploy recorded its answer: the deploy will.
       if (manager === this.fieldManager) continue;

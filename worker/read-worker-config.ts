@@ -21,7 +21,7 @@ export interface WorkerConfig {
   readonly kubeconfig?: string;
   /** `GANTRY_GIT_CACHE`, where the bare mirrors live; default `~/.cache/gantry/git`. */
   readonly gitCacheDir: string;
-  /** `GANTRY_GITHUB_URL` + `GANTRY_GITHUB_TOKEN`, or the `GANTRY_GITHUB_APP_*` trio. */
+  /** `GANTRY_GITHUB_URL` + `GANTRY_GITHUB_TOKEN`, or the `GANTRY_GITHUB_APP_*` trio; `GANTRY_GITHUB_WRITE_INTERVAL_MS`. */
   readonly github: GitHubConfigInput;
   /** `GANTRY_LOG_LEVEL`, default `info`. */
   readonly logLevel: LogLevel;
@@ -81,6 +81,13 @@ const schema = z.object({
   GANTRY_GITHUB_APP_ID: optionalText,
   GANTRY_GITHUB_APP_PRIVATE_KEY: optionalText,
   GANTRY_GITHUB_APP_INSTALLATION_ID: optionalText,
+  GANTRY_GITHUB_WRITE_INTERVAL_MS: optionalText.refine(
+    (value) => value === undefined || (/^\d{1,5}$/.test(value) && Number(value) <= 60_000),
+    {
+      error:
+        'must be a whole number of milliseconds from 0 to 60000, for example 1000 (0 for a GitHub without secondary rate limits)',
+    },
+  ),
   GANTRY_BUILDER: z
     .enum(['none', 'local', 'codebuild'], { error: 'must be none, local (buildah) or codebuild' })
     .default('none'),
@@ -130,7 +137,13 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePrefix: vars.GANTRY_QUEUE_PREFIX,
     ...(kubeconfig !== undefined && { kubeconfig }),
     gitCacheDir: vars.GANTRY_GIT_CACHE ?? join(homedir(), '.cache', 'gantry', 'git'),
-    github: { ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }), auth: github },
+    github: {
+      ...(vars.GANTRY_GITHUB_URL !== undefined && { baseUrl: vars.GANTRY_GITHUB_URL }),
+      auth: github,
+      ...(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS !== undefined && {
+        writeIntervalMs: Number(vars.GANTRY_GITHUB_WRITE_INTERVAL_MS),
+      }),
+    },
     logLevel: vars.GANTRY_LOG_LEVEL,
     previewCollectEveryMs: Number(vars.GANTRY_PREVIEW_COLLECT_SECONDS ?? '300') * 1000,
     ...build,

@@ -8,7 +8,9 @@ import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import { commitStatus, statusContext } from '../core/report/commit-status.js';
 import type { DeployReport } from '../core/report/deploy-report.js';
 import { deploymentTarget } from '../core/report/deployment-target.js';
-import { mergeCommentSection } from '../core/report/pull-request-comment.js';
+import { forkWithoutPreviewMarkdown, mergeCommentSection, previewMarkdown } from '../core/report/pull-request-comment.js';
+import { previewEnvironmentName } from '../core/deploy/preview.js';
+import { truncate } from '../core/report/markdown.js';
 import { summarize } from '../core/report/summarize.js';
 import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
@@ -98,6 +100,13 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
     description,
     summary,
     ...(report.preview?.urls[0] !== undefined && { environmentUrl: `http://${report.preview.urls[0]}` }),
+    ...(report.preview && {
+      preview: {
+        urls: [...report.preview.urls],
+        skipped: report.preview.skipped.map((ref) => (ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`)),
+        ...(report.failure && { failure: { reason: report.failure.reason, message: truncate(report.failure.message, 1_000) } }),
+      },
+    }),
   };
 }
 
@@ -244,27 +253,48 @@ async function publishDeployment(
 
 /**
  * A pull request's result goes into its one comment, in this environment's section (core/report/pull-request-comment
- * merges it with the other environments' and refuses an older request's over a newer head's). Outcomes only: a
- * queued request has nothing to show, and a superseded one is about a head that is no longer the pull request's.
+ * merges it with the other environments' and refuses an older request's over a newer head's): a dry run's outcome
+ * as the diff part (with why a fork has no preview), a preview's every state as the preview part (deploying,
+ * healthy, failed). A late `pending` or `running` (its check run already completed) writes nothing over an outcome;
+ * a superseded request is about a head that is no longer the pull request's.
  */
 async function publishCommentSection(
   job: ReportJob,
-  checkRun: { readonly url?: string },
+  checkRun: { readonly outcome: string; readonly url?: string },
   reporter: Reporter,
   call: { readonly signal: AbortSignal },
 ): Promise<'created' | 'updated' | 'unchanged' | undefined> {
   const { request } = job;
-  if (request.trigger.kind !== 'pull_request' || !['success', 'failure', 'error'].includes(job.state)) return undefined;
+  if (request.trigger.kind !== 'pull_request' || job.state === 'superseded') return undefined;
+  const preview = request.target.kind === 'preview' ? request.target : undefined;
+  const inProgress = job.state === 'pending' || job.state === 'running';
+  if (inProgress && (preview === undefined || checkRun.outcome === 'unchanged')) return undefined;
+  const number = request.trigger.number;
+  const markdown = preview
+    ? previewMarkdown({
+        environmentName: previewEnvironmentName(request.environment, number),
+        namespace: preview.namespace,
+        state: inProgress ? 'deploying' : job.state === 'success' ? 'healthy' : 'failed',
+        sha: request.sha,
+        ...(job.preview && { urls: job.preview.urls, skipped: job.preview.skipped }),
+        ...(job.preview?.failure && !inProgress && { failure: job.preview.failure }),
+        ...(!inProgress && job.state !== 'success' && { why: job.description }),
+      })
+    : [
+        job.summary === undefined ? job.description : `${job.description}\n\n${job.summary}`,
+        ...(request.previewWithheld ? [forkWithoutPreviewMarkdown(request.previewWithheld.forkLabel)] : []),
+      ].join('\n\n');
   const section = {
     environment: request.environment,
+    part: preview ? ('preview' as const) : ('diff' as const),
     head: request.sha,
     sequence: job.sequence,
-    markdown: job.summary === undefined ? job.description : `${job.description}\n\n${job.summary}`,
+    markdown,
     ...(checkRun.url && { checkRunUrl: checkRun.url }),
   };
   const { outcome } = await reporter.upsertPullRequestComment(
     repoOf(request),
-    { pullNumber: request.trigger.number, body: (current) => mergeCommentSection(current, section) },
+    { pullNumber: number, body: (current) => mergeCommentSection(current, section) },
     call,
   );
   return outcome;

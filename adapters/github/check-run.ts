@@ -71,7 +71,9 @@ export async function upsertCheckRun(
     const { data } = await octokit.checks.update({ ...repo, check_run_id: existing, ...fields });
     return { id: existing, outcome: 'updated', ...(data.html_url && { url: data.html_url }) };
   }
-  const { data } = await octokit.checks.create({ ...repo, head_sha: input.sha, ...fields });
+  // Not repeated on a 5xx (`retries: 0`): the run may exist all the same, and GitHub would keep a duplicate. The
+  // error is retryable; the job's retry looks it up first.
+  const { data } = await octokit.checks.create({ ...repo, head_sha: input.sha, ...fields, request: { signal, retries: 0 } });
   return { id: data.id, outcome: 'created', ...(data.html_url && { url: data.html_url }) };
 }
 

@@ -72,7 +72,8 @@ export async function ensureDeployment(
     description: input.description === undefined ? undefined : truncate(input.description, LIMITS.statusDescription),
     production_environment: input.production,
     transient_environment: input.transient ?? false,
-    request: { signal },
+    // Not repeated on a 5xx: the deployment may exist all the same; the job's retry finds it by its key.
+    request: { signal, retries: 0 },
   });
   // 202 means GitHub merged (or tried to merge) instead of deploying, which auto_merge: false rules out.
   if (status !== 201 || !('id' in data)) {

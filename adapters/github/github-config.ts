@@ -45,6 +45,13 @@ export const GitHubConfigSchema = z.strictObject({
       maxWaitMs: z.number().int().min(0).default(30_000),
     })
     .default({ attempts: 4, maxWaitMs: 30_000 }),
+  /**
+   * Writes are sent one at a time, at least this far apart, as GitHub asks of a client making many (its secondary
+   * limits allow about 80 content-creating requests a minute); a write that notifies people (a pull request comment)
+   * waits three times as long. Default 1,000 ms. 0 sends writes back to back (still one at a time): for a GitHub
+   * Enterprise Server without secondary limits, or the emulator in tests.
+   */
+  writeIntervalMs: z.number().int().min(0).max(60_000).default(1_000),
 });
 
 /** Configuration as a caller writes it. */

@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { upsertCheckRun, type CheckRunInput, type CheckRunResult } from './check-run.js';
 import { setCommitStatus, statusContext, type CommitStatusInput } from './commit-status.js';
-import { createOctokit } from './create-octokit.js';
+import { createOctokit, type GitHubLogger } from './create-octokit.js';
 import {
   deactivateOlderDeployments,
   ensureDeployment,
@@ -10,6 +10,7 @@ import {
   type DeploymentResult,
   type DeploymentStatusInput,
 } from './deployment.js';
+import { GitHubApiError, toGitHubApiError } from './github-api-error.js';
 import { parseGitHubConfig, type GitHubConfig, type GitHubConfigInput } from './github-config.js';
 import {
   upsertPullRequestComment,
@@ -18,13 +19,15 @@ import {
 } from './pull-request-comment.js';
 import { readPullRequestState, type PullRequestState } from './pull-request-state.js';
 import { atCommit, type CallOptions, type RepoRef, type WriteOutcome } from './repo-ref.js';
-import { withGitHubRetries, type GitHubLogger } from './with-github-retries.js';
 
 /** Collaborators of a {@link GitHubReporter} that are not configuration. */
 export interface GitHubReporterOptions {
   /** Default: silent. Receives operation names, statuses and waits; never tokens, keys or headers. */
   readonly logger?: GitHubLogger;
-  /** First backoff step when GitHub names no wait (tests shorten it). Default 500 ms. */
+  /**
+   * Base of the backoff for 5xx and unanswered requests (@octokit/plugin-retry waits 1, 4, 9... times it; tests
+   * shorten it). Default 1,000 ms. Rate-limit waits are always what GitHub asked for.
+   */
   readonly initialRetryDelayMs?: number;
 }
 
@@ -32,8 +35,8 @@ const SILENT: GitHubLogger = { info: () => {}, warn: () => {} };
 
 /**
  * Everything the pipeline tells GitHub: commit statuses, check runs, the pull request preview comment and
- * deployments. Every method is idempotent (it looks before it writes), so a replayed job changes nothing twice,
- * and retries what GitHub says is transient.
+ * deployments. Every method is idempotent (it looks before it writes), so a replayed job changes nothing twice.
+ * Requests are retried by Octokit's retry and throttling plugins (see create-octokit.ts).
  *
  * @throws {GitHubApiError} from every method: `terminal` for 401/403/404/422 (GitHub's message included),
  *   retryable for 5xx, 408, 409, 429 and secondary rate limits (with `retryAfterMs` when GitHub named a wait)
@@ -44,13 +47,10 @@ export class GitHubReporter {
   private readonly logger: GitHubLogger;
 
   /** @throws {GitHubConfigError} when `config` is unusable, naming each field */
-  constructor(
-    config: GitHubConfigInput,
-    private readonly options: GitHubReporterOptions = {},
-  ) {
+  constructor(config: GitHubConfigInput, options: GitHubReporterOptions = {}) {
     this.config = parseGitHubConfig(config);
-    this.octokit = createOctokit(this.config);
     this.logger = options.logger ?? SILENT;
+    this.octokit = createOctokit(this.config, this.logger, { retryBaseDelayMs: options.initialRetryDelayMs });
   }
 
   /** Sets the `deploy/<environment>` (pending → success / failure / error) or `drift/<environment>` commit status. */
@@ -92,13 +92,14 @@ export class GitHubReporter {
   }
 
   /** Whether the pull request is open, closed or unknown to GitHub (a read: retried like every call, never logged as a write). */
-  pullRequestState(repo: RepoRef, pullNumber: number, options: CallOptions = {}): Promise<PullRequestState> {
-    const { attempts, maxWaitMs } = this.config.retry;
-    return withGitHubRetries(
-      `read ${repo.owner}/${repo.repo}#${pullNumber}`,
-      () => readPullRequestState(this.octokit, repo, pullNumber, options.signal),
-      { attempts, maxWaitMs, signal: options.signal, logger: this.logger, initialDelayMs: this.options.initialRetryDelayMs },
-    );
+  async pullRequestState(repo: RepoRef, pullNumber: number, options: CallOptions = {}): Promise<PullRequestState> {
+    const operation = `read ${repo.owner}/${repo.repo}#${pullNumber}`;
+    try {
+      return await this.attempt(operation, options, (signal) => readPullRequestState(this.octokit, repo, pullNumber, signal));
+    } catch (error) {
+      this.logFailure(error);
+      throw error;
+    }
   }
 
   /**
@@ -119,18 +120,33 @@ export class GitHubReporter {
     options: CallOptions,
     run: (signal?: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const { attempts, maxWaitMs } = this.config.retry;
-    const { signal } = options;
-    const result = await withGitHubRetries(operation, () => run(signal), {
-      attempts,
-      maxWaitMs,
-      signal,
-      logger: this.logger,
-      initialDelayMs: this.options.initialRetryDelayMs,
-    });
+    let result: T;
+    try {
+      result = await this.attempt(operation, options, run);
+    } catch (error) {
+      this.logFailure(error, 'GitHub write failed: GitHub may not show it');
+      throw error;
+    }
     const outcome = writeOutcomeOf(result);
     this.logger.info({ operation, outcome }, WRITE_LOG[outcome]);
     return result;
+  }
+
+  /** Runs one operation (its requests retried by the Octokit plugins) and classifies what it threw. */
+  private async attempt<T>(operation: string, { signal }: CallOptions, run: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    try {
+      return await run(signal);
+    } catch (thrown) {
+      signal?.throwIfAborted();
+      throw toGitHubApiError(thrown, operation);
+    }
+  }
+
+  private logFailure(error: unknown, message = 'GitHub read failed'): void {
+    if (!(error instanceof GitHubApiError)) return; // an abort: the caller's own doing
+    const { operation, status, code, retryable, retryAfterMs } = error;
+    this.logger.warn({ operation, status, code, retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) }, message);
   }
 }
 

@@ -8,4 +8,4 @@ export type { PullRequestState } from './pull-request-state.js';
 export { PREVIEW_MARKER, type PullRequestCommentInput, type PullRequestCommentResult } from './pull-request-comment.js';
 export type { DeploymentInput, DeploymentResult, DeploymentState, DeploymentStatusInput } from './deployment.js';
 export type { CallOptions, RepoRef, WriteOutcome } from './repo-ref.js';
-export type { GitHubLogger } from './with-github-retries.js';
+export type { GitHubLogger } from './create-octokit.js';

@@ -34,4 +34,5 @@ export const deployRequestSchema: z.ZodType<DeployRequest> = z.object({
   mode: z.enum(['apply', 'dry-run']),
   target,
   requestedAt: z.iso.datetime(),
+  previewWithheld: z.object({ reason: z.literal('fork'), forkLabel: z.string().min(1).optional() }).optional(),
 });

@@ -1,5 +1,6 @@
 // How long jobs are kept and how they are retried, per queue. One table, so the trade-offs sit side by side.
 import type { JobsOptions } from 'bullmq';
+import { RETRY_AFTER_BACKOFF } from './worker-settings.js';
 
 const HOUR_S = 3_600;
 
@@ -25,10 +26,13 @@ export const DEPLOY_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * HOUR_S, count: 1_000 },
 };
 
-/** Report jobs: GitHub rate limits and outages can last minutes; a report is worth retrying longer than a deploy. */
+/**
+ * Report jobs: GitHub rate limits and outages can last minutes; a report is worth retrying longer than a deploy.
+ * A rate limit longer than the GitHub adapter waits in the call delays the job until GitHub said it resets.
+ */
 export const REPORT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
-  backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
+  backoff: { type: RETRY_AFTER_BACKOFF, delay: 2_000, jitter: 0.2 },
   removeOnComplete: { age: 24 * HOUR_S },
   removeOnFail: { age: 7 * 24 * HOUR_S },
 };

@@ -25,6 +25,17 @@ export const reportJobSchema = z.object({
   summary: z.string().optional(),
   /** Where the deployed target answers (a preview's first Service, in-cluster): the Deployment's `environment_url`. */
   environmentUrl: z.string().optional(),
+  /**
+   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`) and why it failed (the status
+   * line is cut at 140 characters), for the pull request comment.
+   */
+  preview: z
+    .object({
+      urls: z.array(z.string()),
+      skipped: z.array(z.string()),
+      failure: z.object({ reason: z.string(), message: z.string() }).optional(),
+    })
+    .optional(),
   /** For `superseded`: the request that took its place (its commit, unless its job is already gone). */
   supersededBy: z.object({ sequence: z.number().int().positive(), sha: sha.optional() }).optional(),
 });

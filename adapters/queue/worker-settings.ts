@@ -1,4 +1,4 @@
-import type { Worker, WorkerOptions } from 'bullmq';
+import { Backoffs, type BackoffOptions, type MinimalJob, type Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -22,11 +22,28 @@ export interface WorkerSettings {
   readonly concurrency?: number;
 }
 
+/**
+ * A job backoff type (`backoff: { type: RETRY_AFTER_BACKOFF, delay, jitter }`): BullMQ's exponential backoff, but
+ * never shorter than the wait the failed call was told to keep (an error's `retryAfterMs`: GitHub's rate-limit
+ * reset or `retry-after`, longer than the adapter would sleep through in the call). Retrying earlier would only
+ * meet the same limit again, spend an attempt, and count against the client with GitHub.
+ */
+export const RETRY_AFTER_BACKOFF = 'retry-after';
+
+/** The strategy behind {@link RETRY_AFTER_BACKOFF}, for `settings.backoffStrategy` of every pipeline worker. */
+export function retryAfterBackoff(attemptsMade: number, _type?: string, error?: Error, job?: MinimalJob): number {
+  const { delay = 1_000, jitter = 0 } = (job?.opts.backoff ?? {}) as BackoffOptions;
+  const exponential = Backoffs.builtinStrategies['exponential']!(delay, jitter)(attemptsMade, 'exponential', error, job) as number;
+  const asked = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) ? Math.max(asked, exponential) : exponential;
+}
+
 /** The BullMQ options for a worker of the pipeline. */
 export function workerOptions(connection: Redis, prefix: string, settings: WorkerSettings = {}): WorkerOptions {
   return {
     connection,
     prefix,
+    settings: { backoffStrategy: retryAfterBackoff },
     concurrency: settings.concurrency ?? 1,
     lockDuration: settings.lockDurationMs ?? 15_000,
     stalledInterval: settings.stalledIntervalMs ?? 5_000,

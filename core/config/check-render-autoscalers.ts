@@ -1,9 +1,9 @@
-import { autoscalerConflicts } from '../diff/ignore-rules.js';
+import { autoscalerConflicts } from '../diff/autoscaler-conflicts.js';
 import type { KubeObject } from '../kube/object.js';
 import { ConfigError } from './config-error.js';
 
 /**
- * The rendered overlay's autoscalers must not fight (core/diff/ignore-rules.ts `autoscalerConflicts`): a ConfigError
+ * The rendered overlay's autoscalers must not fight (core/diff/autoscaler-conflicts.ts): a ConfigError
  * on the overlay's kustomization.yaml naming each object and field, or undefined. Run by `gantry check` and by the
  * deploy stage on its render, before anything is applied.
  */

@@ -68,6 +68,12 @@ export interface DeployRequest {
   readonly target: DeployTarget;
   /** When the webhook received the event, ISO 8601: orders requests, measures latency. */
   readonly requestedAt: string;
+  /**
+   * On a pull request's dry run: the environment has previews, but this pull request gets none because it comes
+   * from a fork without the environment's `preview.forkLabel` (absent when env.yaml names no label). The pull
+   * request comment says why.
+   */
+  readonly previewWithheld?: { readonly reason: 'fork'; readonly forkLabel?: string };
 }
 
 /** The all-zero object name GitHub sends for "no commit" (a created or deleted branch). */

@@ -136,7 +136,8 @@ function previewRequests(delivery: GitHubDelivery, event: PullRequestPayload, fo
     if (!env.preview.enabled) return [diff];
     // A fork's code would run with the cluster's access: only a maintainer's label (env.yaml preview.forkLabel) trusts it.
     const forkLabel = env.preview.forkLabel;
-    if (fromFork && (forkLabel === undefined || !labels.has(forkLabel))) return [diff];
+    if (fromFork && (forkLabel === undefined || !labels.has(forkLabel)))
+      return [{ ...diff, previewWithheld: { reason: 'fork', ...(forkLabel !== undefined && { forkLabel }) } }];
     if (action === 'labeled' && (forkLabel === undefined || forkLabel !== event.label?.name)) return [diff];
     return [diff, { ...common, environment: env.name, mode: 'apply', target: { kind: 'preview', namespace: previewNamespace(env, event.number) } }];
   });

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.js';
-import { splitApiVersion } from '../kube/object.js';
-import { parsePointer, removeAt, WILDCARD } from './json-pointer.js';
+import { refKey, refOf, splitApiVersion } from '../kube/object.js';
+import { parsePointer, removeAt } from './json-pointer.js';
 
 /**
  * Fields the pipeline leaves to someone else: they are dropped from what is applied and from both sides of a diff,
@@ -37,23 +37,6 @@ export function withoutIgnoredFields<T>(obj: KubeObject, value: T, rules: readon
   const copy = structuredClone(value);
   for (const rule of applicable) for (const pointer of rule.pointers) removeAt(copy, parsePointer(pointer));
   return copy;
-}
-
-/**
- * True when a rule leaves `field` of `obj` to someone else. `field` is a readable path as drift reports name it
- * (`spec.replicas`, `spec.template.spec.containers[name=api].image`, see core/diff/owned-fields.ts): ignored when a
- * rule's pointer names it or a field above it (`*` matching any one step; a list item is one step).
- */
-export function isIgnoredField(rules: readonly IgnoreRule[], obj: KubeObject, field: string): boolean {
-  const steps = field.match(/\[[^\]]*\]|[^.[\]]+/g) ?? [];
-  return rules.some(
-    (rule) =>
-      matches(rule, obj) &&
-      rule.pointers.some((pointer) => {
-        const tokens = parsePointer(pointer);
-        return tokens.length <= steps.length && tokens.every((token, i) => token === WILDCARD || token === steps[i]);
-      }),
-  );
 }
 
 /**
@@ -121,6 +104,17 @@ export function autoscalerIgnoreRules(objects: readonly KubeObject[]): IgnoreRul
 }
 
 /**
+ * Per autoscaled workload (by refKey), `spec.replicas` as the readable path drift names it: the autoscaler's to
+ * change, and to take over from the seed the workload was created with, so neither is drift.
+ */
+export function autoscaledReplicasPaths(objects: readonly KubeObject[]): Map<string, string[]> {
+  const targets = autoscaledTargets(objects);
+  return new Map(
+    objects.filter((obj) => targets.some((t) => isTarget(t, obj))).map((obj) => [refKey(refOf(obj)), ['spec.replicas']]),
+  );
+}
+
+/**
  * The objects to apply when the targets that are not live yet get created: those carry `spec.replicas` = the
  * autoscaler's minimum (their payload had it removed), the rest are unchanged. The field manager that applies
  * the seed owns it until the autoscaler first writes it; the next deploy hands it over (see {@link ownsReplicas}).
@@ -157,47 +151,4 @@ export function replicasHandover(live: KubeObject): KubeObject {
     metadata: { name: live.metadata.name, ...(live.metadata.namespace !== undefined && { namespace: live.metadata.namespace }) },
     spec: { replicas },
   };
-}
-
-const VPA_PASSIVE_MODES = new Set(['Off', 'Initial']);
-
-/** True for an HPA or ScaledObject that scales on CPU or memory (the signals a VPA changes under it). */
-function scalesOnCpuOrMemory(obj: KubeObject): boolean {
-  const spec = (obj['spec'] ?? {}) as { metrics?: unknown; triggers?: unknown; targetCPUUtilizationPercentage?: unknown };
-  if (obj.kind === 'HorizontalPodAutoscaler' && spec.targetCPUUtilizationPercentage !== undefined) return true;
-  const entries = (Array.isArray(spec.metrics) ? spec.metrics : Array.isArray(spec.triggers) ? spec.triggers : []) as Record<string, unknown>[];
-  return entries.some((entry) => {
-    if (obj.kind === 'ScaledObject') return entry['type'] === 'cpu' || entry['type'] === 'memory';
-    const resource = (entry['resource'] ?? entry['containerResource']) as { name?: unknown } | undefined;
-    return resource?.name === 'cpu' || resource?.name === 'memory';
-  });
-}
-
-/**
- * The autoscalers that would fight each other, each as the object and field to fix (`ScaledObject/orders:
- * spec.scaleTargetRef`) and why: two
- * scalers (HPA, ScaledObject) on one workload, and a VPA that changes pods (any mode but Off and Initial; the
- * default is Recreate) beside an HPA or ScaledObject scaling the same workload on CPU or memory.
- */
-export function autoscalerConflicts(objects: readonly KubeObject[]): { path: string; message: string }[] {
-  const problems: { path: string; message: string }[] = [];
-  const targets = autoscaledTargets(objects);
-  const key = (t: { kind: string; name: string; namespace?: string }) => `${t.namespace ?? ''}/${t.kind}/${t.name}`;
-  const byTarget = new Map<string, AutoscaledTarget[]>();
-  for (const t of targets) byTarget.set(key(t), [...(byTarget.get(key(t)) ?? []), t]);
-  for (const group of byTarget.values()) {
-    const [first] = group;
-    if (first !== undefined && group.length > 1)
-      problems.push({ path: `${group[1]!.scaler}: spec.scaleTargetRef`, message: `${first.kind}/${first.name} is already scaled by ${group.slice(0, -1).map((t) => t.scaler).join(', ')}; two scalers would fight over its replicas, keep one` });
-  }
-  for (const vpa of objects.filter((o) => o.kind === 'VerticalPodAutoscaler' && splitApiVersion(o.apiVersion).group === 'autoscaling.k8s.io')) {
-    const spec = (vpa['spec'] ?? {}) as { targetRef?: { kind?: unknown; name?: unknown }; updatePolicy?: { updateMode?: unknown } };
-    const mode = typeof spec.updatePolicy?.updateMode === 'string' ? spec.updatePolicy.updateMode : 'Recreate';
-    if (VPA_PASSIVE_MODES.has(mode)) continue;
-    const target = { kind: String(spec.targetRef?.kind), name: String(spec.targetRef?.name), ...(vpa.metadata.namespace !== undefined && { namespace: vpa.metadata.namespace }) };
-    const rivals = objects.filter((o) => scalesOnCpuOrMemory(o) && autoscaledTargets([o]).some((t) => key(t) === key(target)));
-    if (rivals.length > 0)
-      problems.push({ path: `VerticalPodAutoscaler/${vpa.metadata.name}: spec.updatePolicy.updateMode`, message: `is ${mode}, but ${rivals.map((r) => `${r.kind}/${r.metadata.name}`).join(', ')} scales ${target.kind}/${target.name} on CPU or memory; the two would fight (set updateMode: Off, or scale on another metric)` });
-  }
-  return problems;
 }

@@ -23,6 +23,7 @@ interface Known {
  */
 export class InSyncMemo {
   private readonly known = new Map<string, Known>();
+  private leftToOthers: ReadonlyMap<string, readonly string[]> = new Map();
 
   constructor(private readonly manager: string) {}
 
@@ -56,7 +57,18 @@ export class InSyncMemo {
     const now = ownedFields(live, this.manager);
     if (now === undefined) return ['(every field: no longer applied by this manager)'];
     if (sha256Hex(canonicalJson(now)) === known.owned) return undefined;
-    return changedFields(known.fields, now);
+    const left = this.leftToOthers.get(key) ?? [];
+    const changed = changedFields(known.fields, now).filter((path) => !left.some((prefix) => isWithin(path, prefix)));
+    return changed.length === 0 ? undefined : changed;
+  }
+
+  /**
+   * The owned-field paths (by refKey; `spec.template.spec.containers[name=web].resources.requests.cpu`) that the
+   * render leaves to someone else, such as a VPA: their values moving, or their owner changing, is not drift.
+   * Replaces what an earlier render left.
+   */
+  leaveToOthers(paths: ReadonlyMap<string, readonly string[]>): void {
+    this.leftToOthers = paths;
   }
 
   /**
@@ -82,4 +94,9 @@ export class InSyncMemo {
   get size(): number {
     return this.known.size;
   }
+}
+
+/** True when `path` is `prefix` or a field below it. */
+function isWithin(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }

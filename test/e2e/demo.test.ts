@@ -1,7 +1,8 @@
 // The README's first command runs scripts/demo.ts; this runs it against the test run's platform, so the demo a
 // newcomer sees is proved end to end on every CI run: the repository's own apps/ and environments/ built and deployed
-// through the webhook and worker processes, a catalog source change built alone and run by digest, a bad change in
-// dev rolled back, a promotion to production, and the CLI's view.
+// through the webhook and worker processes, a catalog source change built alone and run by digest, a pull request
+// previewed in its own namespace and torn down when closed, a bad change in dev rolled back, a promotion to
+// production, and the CLI's view.
 // The demo checks each of its claims and exits 1 (naming the log to read) when one does not hold.
 import { spawn } from 'node:child_process';
 import { Octokit } from '@octokit/rest';
@@ -24,7 +25,7 @@ function runDemo(): Promise<{ code: number | null; output: string }> {
 }
 
 describe('the demo (bash scripts/demo.sh runs scripts/demo.ts)', () => {
-  it('deploys the sample environments, rolls back a bad change in dev, promotes to production, and says so on GitHub', async () => {
+  it('deploys the sample environments, previews a pull request, rolls back a bad change in dev, promotes to production, and says so on GitHub', async () => {
     const { code, output } = await runDemo();
 
     expect({ code, tail: output.slice(-3000) }).toEqual({ code: 0, tail: expect.any(String) });
@@ -44,6 +45,11 @@ describe('the demo (bash scripts/demo.sh runs scripts/demo.ts)', () => {
       'catalog 100, catalog-canary 0',
     ]);
     expect(output).toMatch(/^ {6}\| Layers: \d+ /m);
+    // A pull request's preview: healthy in its own namespace, its URLs from the pull request's comment, then gone.
+    expect(output).toMatch(/^ {4}preview\/dev: success after [\d.]+ s: Deployed [0-9a-f]{7}: /m);
+    expect(output).toMatch(/^ {6}\| ✅ Preview `pr-1\/dev`: \*\*healthy\*\* at `[0-9a-f]{7}`, namespace `shop-pr-1`\.$/m);
+    expect(output).toMatch(/^ {6}\| - `catalog\.shop-pr-1\.svc\.cluster\.local`$/m);
+    expect(output).toMatch(/^ {4}namespace shop-pr-1 gone after [\d.]+ s$/m);
     expect(output).toMatch(/deploy\/dev: failure, "Failed \([A-Za-z]+\); rolled back to [0-9a-f]{7}"/);
     expect(output).toMatch(/deploy\/production: success/);
     expect(output).toMatch(/^dev +shop-dev +\d+ +[0-9a-f]{12} +succeeded +Healthy/m);

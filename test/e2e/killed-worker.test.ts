@@ -112,7 +112,7 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
       queuePrefix: queueNamespace,
       kubeconfig: need('kubernetes').kubeconfig,
       gitCacheDir,
-      github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
+      github: { baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 },
       logLevel: 'silent',
     };
     const started = startChild(config);

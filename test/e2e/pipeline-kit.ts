@@ -54,7 +54,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       queuePrefix: namespace,
       kubeconfig: options.kubeconfig ?? kube.kubeconfig,
       gitCacheDir,
-      github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
+      github: { baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 },
       logLevel: 'silent',
       ...(options.build && { build: options.build }),
       ...(options.previewCollectEveryMs !== undefined && { previewCollectEveryMs: options.previewCollectEveryMs }),

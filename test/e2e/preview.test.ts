@@ -2,7 +2,8 @@
 // with the GitHub emulator: each pull request into main gets dev's overlay deployed into its own namespace, with
 // ownership labels, quota and network boundary; a push redeploys it; closing deletes it; two pull requests are
 // isolated; a fork gets its diff only; the environment's preview limit refuses one more with a clear status; a
-// pull request closed without the webhook reaching us is collected by the periodic job.
+// pull request closed without the webhook reaching us is collected by the periodic job; a preview whose pods its
+// quota refuses fails and touches nothing else. Through all of it, each pull request has one comment, kept current.
 import { randomBytes } from 'node:crypto';
 import type { PullRequestAction } from '../platform/github-emulator/webhooks/build-pull-request-payload.js';
 import { need, uniqueName } from '../platform/connect.js';
@@ -12,6 +13,7 @@ import {
   GitHubEmulatorClient,
   ZERO_SHA,
 } from '../platform/github-emulator/index.js';
+import type { FixtureFiles } from '../platform/git-fixtures.js';
 import { SECRET } from '../integration/webhook/webhook-test-kit.js';
 import { KubeReleaseStore } from '../../adapters/kube/index.js';
 import {
@@ -50,7 +52,7 @@ describe('pull request previews, through the whole pipeline', () => {
     const envFile = `environments/${ENV}/env.yaml`;
     return {
       ...overlay,
-      [envFile]: `${String(overlay[envFile])}preview:\n  enabled: true\n  namespacePrefix: ${prefix}\n  maxConcurrent: 2\n  quota:\n    pods: 10\n`,
+      [envFile]: `${String(overlay[envFile])}preview:\n  enabled: true\n  namespacePrefix: ${prefix}\n  maxConcurrent: 2\n  forkLabel: safe-to-preview\n  quota:\n    pods: 10\n`,
     };
   };
   const namespaceOf = (number: number) => `${prefix}${number}`;
@@ -82,6 +84,20 @@ describe('pull request previews, through the whole pipeline', () => {
     if (!run) throw new Error('no preview check run');
     return run;
   };
+  /** The pipeline's comments on a pull request (there should be exactly one). */
+  const comments = async (number: number) =>
+    (await pipeline.github.issues.listComments({ owner: OWNER, repo: name, issue_number: number })).data;
+  /** The one comment, once it says every one of `texts`. */
+  const commentSaying = async (number: number, ...texts: string[]) => {
+    const seen = await eventually(
+      () => comments(number),
+      (list) => list.length > 0 && texts.every((text) => list[0]?.body?.includes(text)),
+      60_000,
+    );
+    expect(seen).toHaveLength(1);
+    return seen[0]!;
+  };
+  const commentIds = new Map<number, number>();
   /** The ENVIRONMENT value of the ConfigMap the preview's catalog Deployment reads. */
   const environmentValue = async (ns: string) => {
     const maps = await kit.cluster.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns });
@@ -109,7 +125,7 @@ describe('pull request previews, through the whole pipeline', () => {
   }, 180_000);
   afterAll(async () => {
     await pipeline?.close();
-    await kit?.close(repo ? [repo.namespace, ...[12, 13, 14, 15, 16].map(namespaceOf)] : []);
+    await kit?.close(repo ? [repo.namespace, ...[12, 13, 14, 15, 16, 17].map(namespaceOf)] : []);
     await repo?.git.cleanup();
   });
 
@@ -156,6 +172,16 @@ describe('pull request previews, through the whole pipeline', () => {
         states: ['queued', 'in_progress', 'success'],
         environmentUrl: `http://catalog.${ns}.svc.cluster.local`,
       });
+      // One comment: the preview (healthy, its namespace and URL, its check run) and the diff against dev.
+      const comment = await commentSaying(
+        number,
+        `Preview \`pr-${number}/${ENV}\`: **healthy** at \`${heads.get(number)?.slice(0, 7)}\`, namespace \`${ns}\``,
+        `- \`catalog.${ns}.svc.cluster.local\``,
+        `Not applied (cluster-scoped): \`Namespace/${repo.namespace}\``,
+        'What would change',
+      );
+      expect(comment.body).toContain(`[check run](${run.html_url})`);
+      commentIds.set(number, comment.id);
     }
     // The environment itself is as the push left it.
     expect(await environmentValue(repo.namespace)).toEqual(['dev']);
@@ -193,6 +219,10 @@ describe('pull request previews, through the whole pipeline', () => {
     );
     const [previous] = await deploymentsOf(pipeline.github, name, previousHead);
     expect(previous?.states).toEqual(['queued', 'in_progress', 'success', 'inactive']);
+    // The same comment, edited: about the new head now.
+    const comment = await commentSaying(12, `**healthy** at \`${heads.get(12)?.slice(0, 7)}\``);
+    expect(comment.id).toBe(commentIds.get(12));
+    expect(comment.body).not.toContain(previousHead.slice(0, 7));
   }, 180_000);
 
   it('deletes the namespace when the pull request closes, and only that one', async () => {
@@ -209,6 +239,11 @@ describe('pull request previews, through the whole pipeline', () => {
     expect(closed?.environment).toBe(`pr-12/${ENV}`);
     const [open] = await deploymentsOf(pipeline.github, name, heads.get(13) ?? '');
     expect(open?.states.at(-1)).toBe('success');
+    // The comment says so, its diff kept.
+    const comment = await commentSaying(12, `Preview \`pr-12/${ENV}\`: **torn down**, namespace \`${namespaceOf(12)}\` deleted`);
+    expect(comment.id).toBe(commentIds.get(12));
+    expect(comment.body).toContain('The pull request closed.');
+    expect(comment.body).toContain('What would change');
   }, 180_000);
 
   it('collects a preview whose pull request was closed without the webhook reaching the pipeline', async () => {
@@ -225,6 +260,37 @@ describe('pull request previews, through the whole pipeline', () => {
     });
 
     await eventually(() => namespace(13), (ns) => ns === undefined, 120_000);
+    // The same teardown as a delivered `closed`: GitHub shows it inactive, the comment torn down.
+    await eventually(
+      () => deploymentsOf(pipeline.github, name, heads.get(13) ?? ''),
+      (seen) => seen[0]?.states.at(-1) === 'inactive',
+      30_000,
+    );
+    const comment = await commentSaying(13, `Preview \`pr-13/${ENV}\`: **torn down**`);
+    expect(comment.id).toBe(commentIds.get(13));
+  }, 180_000);
+
+  it('fails a preview whose pods its quota refuses, saying so, and changes nothing outside its namespace', async () => {
+    // The pull request asks for 12 catalog pods; the preview's quota allows 10.
+    await repo.git.switchBranch('feature-17');
+    const kustomization = `environments/${ENV}/kustomization.yaml`;
+    const fewer: FixtureFiles = files('preview-17');
+    const many = { ...fewer, [kustomization]: String(fewer[kustomization]).replace('    count: 2', '    count: 12') };
+    heads.set(17, await repo.git.commitAndPush('pull request 17: twelve replicas', many));
+    await repo.git.switchBranch('main');
+
+    expect((await deliverPullRequest('opened', 17)).status).toBe(202);
+
+    const run = await previewRun(17);
+    expect(run.conclusion).toBe('failure');
+    expect(run.output.summary).toContain('exceeded quota');
+    expect(((await kit.cluster.get(ref('v1', 'ResourceQuota', 'preview', namespaceOf(17))))?.['status'] as { used: unknown }).used).toEqual({
+      pods: '10',
+    });
+    // Left for inspection, and said so; dev is as it was.
+    await commentSaying(17, `Preview \`pr-17/${ENV}\`: **failed**`, '**HealthCheckTimeout**', 'exceeded quota', 'not rolled back');
+    expect(await environmentValue(repo.namespace)).toEqual(['dev']);
+    expect((await kit.releases(repo.namespace).list()).map((release) => release.commit)).toEqual([baseSha]);
   }, 180_000);
 
   it('reports a head commit force-pushed away before the fetch, and creates nothing', async () => {
@@ -237,6 +303,7 @@ describe('pull request previews, through the whole pipeline', () => {
     expect(run.conclusion).toBe('failure');
     expect(run.output.summary).toContain(`commit ${heads.get(16)} does not exist`);
     expect(await namespace(16)).toBeUndefined();
+    await commentSaying(16, `Preview \`pr-16/${ENV}\`: **failed**`, 'does not exist');
   }, 180_000);
 
   it("gives a fork's pull request its diff and no preview", async () => {
@@ -248,5 +315,8 @@ describe('pull request previews, through the whole pipeline', () => {
     // The plan enqueues every request's pending report before any result: a planned preview would show here.
     expect(runs.map((run) => [run.name, run.conclusion])).toEqual([[`diff/${ENV}`, 'success']]);
     expect(await namespace(14)).toBeUndefined();
+    // The comment says why, and what a maintainer can do.
+    const comment = await commentSaying(14, 'No preview: this pull request comes from a fork', 'adds the label `safe-to-preview`');
+    expect(comment.body).not.toContain('Preview `pr-14');
   }, 180_000);
 });

@@ -502,6 +502,64 @@ describe('routing', () => {
   });
 });
 
+describe('fault injection', () => {
+  afterEach(async () => {
+    await admin.clearFaults();
+  });
+
+  it('answers the next matching requests with the injected failure and headers, serves the rest, and logs only what it served', async () => {
+    const before = (await admin.calls()).length;
+    await admin.injectFault({
+      count: 2,
+      status: 403,
+      message: 'You have exceeded a secondary rate limit.',
+      headers: { 'retry-after': '7' },
+      method: 'POST',
+      path: '/statuses/',
+    });
+
+    const first = await fetch(`${emulator.url}/repos/${OWNER}/faults/statuses/${SHA_A}`, {
+      method: 'POST',
+      headers: { authorization: 'token t' },
+      body: JSON.stringify({ state: 'success' }),
+    });
+    const read = await octokit.repos.listCommitStatusesForRef({ owner: OWNER, repo: 'faults', ref: SHA_A });
+    const second = await failureOf(
+      octokit.repos.createCommitStatus({ owner: OWNER, repo: 'faults', sha: SHA_A, state: 'success' }),
+    );
+    const third = await octokit.repos.createCommitStatus({
+      owner: OWNER,
+      repo: 'faults',
+      sha: SHA_A,
+      state: 'success',
+    });
+
+    expect(first.status).toBe(403);
+    expect(first.headers.get('retry-after')).toBe('7');
+    expect(await first.json()).toEqual({
+      message: 'You have exceeded a secondary rate limit.',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '403',
+    });
+    expect(read.data).toEqual([]);
+    expect(second).toMatchObject({ status: 403 });
+    expect(third.status).toBe(201);
+    expect(await admin.faults()).toEqual({ pending: 0, injected: 2 });
+    const served = (await admin.calls()).slice(before).map((call) => `${call.method} ${call.status}`);
+    expect(served).toEqual(['GET 200', 'POST 201']);
+  });
+
+  it('is cleared by reset, and refuses an injection that is not a failure', async () => {
+    await admin.injectFault({ count: 5, status: 502 });
+    expect(await admin.faults()).toEqual({ pending: 5, injected: 0 });
+    await admin.reset();
+    expect(await admin.faults()).toEqual({ pending: 0, injected: 0 });
+
+    await expect(admin.injectFault({ count: 1, status: 200 })).rejects.toThrow(/answered 400: .*status/);
+    await expect(admin.injectFault({ count: 1, status: 502, path: '(' })).rejects.toThrow(/path: a regular expression/);
+  });
+});
+
 describe('GitHub App authentication', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,

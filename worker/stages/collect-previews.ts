@@ -1,6 +1,6 @@
 // The periodic collector of previews: a missed `closed` webhook, a worker down when it came, or a pull request
 // left open and idle must not leave a namespace running forever. It looks at every preview namespace the pipeline
-// made (by label) and deletes those whose pull request GitHub says is closed, and those past their
+// made (by label) and retires those whose pull request GitHub says is closed, and those past their
 // `gantry.dev/expires-at` (the last deploy plus env.yaml's `preview.ttl`). A pull request GitHub answers 404 for
 // (a deleted repository, or a token that lost access: the two look alike) is left to the ttl, so a permissions
 // slip never wipes every preview at once.
@@ -23,15 +23,21 @@ export interface CollectDeps {
     pullNumber: number,
     signal: AbortSignal,
   ) => Promise<PullRequestState>;
+  /**
+   * Retires one preview: the same teardown a `closed` webhook runs (worker/stages/teardown-preview.ts: namespace,
+   * GitHub Deployments, pull request comment), so a missed webhook ends exactly as a delivered one.
+   */
+  readonly retire: (preview: CollectedPreview, cluster: Cluster) => Promise<void>;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
 }
 
-/** One preview the collector deleted, and why. */
+/** One preview the collector retired, and why. */
 export interface CollectedPreview {
   readonly namespace: string;
   readonly environment: string;
   readonly pullRequest: number;
+  readonly repo: { readonly owner: string; readonly repo: string };
   readonly why: 'closed' | 'expired';
 }
 
@@ -53,23 +59,36 @@ export async function collectPreviews(
     for (const ns of previews) {
       // Already being deleted (by a `closed` webhook or an earlier pass).
       if (ns.metadata['deletionTimestamp'] !== undefined) continue;
-      const why = await verdict(ns.metadata, deps, ctx);
+      const owner = ownerOf(ns.metadata);
+      if (owner === undefined) {
+        ctx.log.warn({ namespace: ns.metadata.name }, `namespace ${ns.metadata.name} lacks its repository or pull request: left alone`);
+        continue;
+      }
+      const why = await verdict(ns.metadata, owner, deps, ctx);
       if (why === undefined) continue;
-      await cluster.delete(
-        { group: '', version: 'v1', kind: 'Namespace', name: ns.metadata.name },
-        { signal: ctx.signal, propagation: 'Background' },
-      );
       const found = {
         namespace: ns.metadata.name,
         environment: ns.metadata.labels?.[PREVIEW_OF_LABEL] ?? '',
-        pullRequest: Number(ns.metadata.labels?.[PULL_REQUEST_LABEL]),
+        pullRequest: owner.pullNumber,
+        repo: owner.repo,
         why,
       };
-      ctx.log.info(found, `preview ${found.namespace} deleted: ${WHY[why]}`);
+      await deps.retire(found, cluster);
+      ctx.log.info(found, `preview ${found.namespace} retired: ${WHY[why]}`);
       collected.push(found);
     }
   }
   return collected;
+}
+
+type Metadata = { name: string; labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> };
+
+/** The repository and pull request a preview namespace belongs to, from its labels; `undefined` when not the pipeline's. */
+function ownerOf(metadata: Metadata): { repo: { owner: string; repo: string }; pullNumber: number } | undefined {
+  const [owner, repo, extra] = (metadata.annotations?.[REPOSITORY_LABEL] ?? '').split('/');
+  const pullNumber = Number(metadata.labels?.[PULL_REQUEST_LABEL]);
+  if (!owner || !repo || extra !== undefined || !Number.isInteger(pullNumber) || pullNumber <= 0) return undefined;
+  return { repo: { owner, repo }, pullNumber };
 }
 
 const WHY: Readonly<Record<CollectedPreview['why'], string>> = {
@@ -78,18 +97,13 @@ const WHY: Readonly<Record<CollectedPreview['why'], string>> = {
 };
 
 async function verdict(
-  metadata: { name: string; labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> },
+  metadata: Metadata,
+  { repo: { owner, repo }, pullNumber }: { repo: { owner: string; repo: string }; pullNumber: number },
   deps: CollectDeps,
   ctx: { signal: AbortSignal; log: Logger },
 ): Promise<CollectedPreview['why'] | undefined> {
   const expiresAt = Date.parse(metadata.annotations?.[EXPIRES_AT_ANNOTATION] ?? '');
   if (!Number.isNaN(expiresAt) && expiresAt <= deps.now()) return 'expired';
-  const [owner, repo, extra] = (metadata.annotations?.[REPOSITORY_LABEL] ?? '').split('/');
-  const pullNumber = Number(metadata.labels?.[PULL_REQUEST_LABEL]);
-  if (!owner || !repo || extra !== undefined || !Number.isInteger(pullNumber) || pullNumber <= 0) {
-    ctx.log.warn({ namespace: metadata.name }, `namespace ${metadata.name} lacks its repository or pull request: left alone`);
-    return undefined;
-  }
   try {
     const state = await deps.pullRequestState({ owner, repo }, pullNumber, ctx.signal);
     if (state === 'missing')

@@ -34,7 +34,7 @@ import { manifestDigest } from '../../core/release/manifest-digest.js';
 import { inventoryToPrune, toInventory } from '../../core/release/release-history.js';
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
-import { handOverReplicas } from './deploy/hand-over-replicas.js';
+import { handOverToAutoscalers } from './deploy/hand-over-to-autoscalers.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -99,7 +99,7 @@ export async function deployEnvironment(
   const result = await deploy(run, prepared, pins);
   if (result.outcome === 'succeeded') {
     await watchDeployed(run.deps.liveState(prepared.env), prepared.objects, run.signal, run.ctx.log);
-    run.deps.deployed(prepared.env, request, prepared.objects);
+    run.deps.deployed(prepared.env, request);
   }
   return result;
 }
@@ -257,7 +257,7 @@ async function deploy(
     try {
       const outcome = await rollOut(run, env, objects, changeSet, canaries);
       if (outcome.kind === 'healthy') {
-        walked = await walkCanaries(run, env, canaries, revision);
+        walked = await walkCanaries(run, env, objects, canaries, revision);
         if (walked.kind === 'promoted') return await succeed(run, env, changeSet, revision, walked.summaries);
         failure = { reason: Reason.CanaryAborted, message: walked.message, ref: walked.ref, clusterChanged };
       } else failure = { ...outcome.failure, clusterChanged };
@@ -324,7 +324,7 @@ async function rollOut(
       .applyDeadline(env)
       .run(`applying ${countObjects(applyList(changeSet).length)}`, async (signal) =>
         applyStages(
-          stagesToApply(changeSet, await handOverReplicas(withoutHeldBack(objects, canaries), cluster, { fieldManager, signal })),
+          stagesToApply(changeSet, await handOverToAutoscalers(withoutHeldBack(objects, canaries), cluster, { fieldManager, signal })),
           run.data.appliedStages ?? 0,
           cluster,
           { fieldManager, signal, onApplied: (desired, applied) => run.deps.liveState(env)?.memo.remember(desired, applied) },
@@ -375,16 +375,22 @@ async function rollOut(
 async function walkCanaries(
   run: DeployRun,
   env: EnvConfig,
+  objects: readonly KubeObject[],
   canaries: CanaryRelease,
   revision: number,
 ): Promise<CanariesOutcome> {
   if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
   const { deps, signal } = run;
+  const cluster = deps.clusterFor(env);
+  const vpas = objects.filter((object) => object.kind === 'VerticalPodAutoscaler');
+  const promoted = async (deployment: KubeObject) =>
+    (await handOverToAutoscalers([deployment, ...vpas], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
   return run.step('canary', () =>
     runCanaries(
       canaries.walks,
-      { env, cluster: deps.clusterFor(env), cloudMap: deps.cloudMap },
+      { env, cluster, cloudMap: deps.cloudMap },
       {
+        promoted,
         store: deps.releaseStore(env),
         revision,
         fieldManager: deps.fieldManager,

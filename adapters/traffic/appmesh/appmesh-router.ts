@@ -102,10 +102,15 @@ export class AppMeshRouter implements TrafficRouter {
       throw new DeployError(Reason.InvalidConfig, `App Mesh route ${route.namespace}/${route.app}: weights ${weights.stable}/${weights.canary} must be whole percentages summing to 100`);
     const meshRef = await this.meshRef(options);
     const names = meshNames(route);
-    const [stableSelector, canarySelector] = await Promise.all([
+    // Both reads run at once, but a failure is reported in a fixed order (stable first), not whichever answered first.
+    const [stableRead, canaryRead] = await Promise.allSettled([
       this.selectorOf(route, route.stableService, options),
       this.selectorOf(route, route.canaryService, options),
     ]);
+    if (stableRead.status === 'rejected') throw stableRead.reason;
+    if (canaryRead.status === 'rejected') throw canaryRead.reason;
+    const stableSelector = stableRead.value;
+    const canarySelector = canaryRead.value;
     if (this.cloudMap)
       await Promise.all([
         this.cloudMap.sync(route.stableService, await this.readyPods(route, stableSelector, options), options.signal),

@@ -16,7 +16,7 @@ describe('GitHubReporter: pull request comment and deployments', () => {
   beforeAll(async () => {
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
-    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
+    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN }, writeIntervalMs: 0 });
     octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN });
   });
   afterAll(() => emulator.close());

@@ -21,7 +21,11 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
     // The `/api/v3` root is GitHub Enterprise Server's shape.
-    reporter = new GitHubReporter({ baseUrl: `${emulator.url}/api/v3`, auth: { type: 'token', token: TOKEN } });
+    reporter = new GitHubReporter({
+      baseUrl: `${emulator.url}/api/v3`,
+      auth: { type: 'token', token: TOKEN },
+      writeIntervalMs: 0,
+    });
     octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN });
   });
   afterAll(() => emulator.close());
@@ -62,6 +66,18 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
     expect(calls[0]!.path).toBe(`/repos/${repo.owner}/${repo.repo}/statuses/${commit}`);
     const { data } = await octokit.repos.getCombinedStatusForRef({ ...repo, ref: commit });
     expect(data.statuses.map((status) => [status.context, status.state])).toEqual([['deploy/dev', 'success']]);
+  });
+
+  it('sends writes one at a time, a second apart by default, as GitHub asks of a client making many', async () => {
+    const paced = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
+    const write = (environment: string) =>
+      paced.setCommitStatus(repo, { sha: sha(), environment, state: 'pending', description: 'x' });
+    const started = Date.now();
+
+    await Promise.all([write('dev'), write('staging')]);
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(await admin.calls({ operationId: 'repos/create-commit-status' })).toHaveLength(2);
   });
 
   it('logs a write as done only when GitHub received it, and a replay as skipped', async () => {
@@ -149,8 +165,8 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
 
     expect(first.outcome).toBe('created');
     expect([second, replay]).toEqual([
-      { id: first.id, outcome: 'updated' },
-      { id: first.id, outcome: 'updated' },
+      { id: first.id, outcome: 'updated', url: first.url },
+      { id: first.id, outcome: 'updated', url: first.url },
     ]);
     expect(await admin.calls({ operationId: 'checks/create' })).toHaveLength(1);
     const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
@@ -183,8 +199,8 @@ describe('GitHubReporter: commit statuses and check runs (GitHub Enterprise base
       summary: 'redeploy failed',
     });
 
-    expect(late).toEqual({ id: done.id, outcome: 'unchanged' });
-    expect(again).toEqual({ id: done.id, outcome: 'updated' });
+    expect(late).toEqual({ id: done.id, outcome: 'unchanged', url: done.url });
+    expect(again).toEqual({ id: done.id, outcome: 'updated', url: done.url });
     expect(await admin.calls({ operationId: 'checks/update' })).toHaveLength(1);
     const { data } = await octokit.checks.listForRef({ ...repo, ref: commit, filter: 'all' });
     expect(data.check_runs.map((run) => [run.status, run.conclusion, run.output.summary])).toEqual([

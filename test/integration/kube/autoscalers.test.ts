@@ -1,4 +1,4 @@
-// Never fight the autoscaler, on the local platform: the worker's apply path (prepareForApply, handOverReplicas,
+// Never fight the autoscaler, on the local platform: the worker's apply path (prepareForApply, handOverToAutoscalers,
 // applyObjects) against a real apiserver, with the test acting as the HPA controller and KEDA would (no KEDA
 // operator runs locally): it scales through the Deployment's `scale` subresource under their field manager names.
 import { AppsV1Api } from '@kubernetes/client-node';
@@ -6,7 +6,7 @@ import type { KubeCluster } from '../../../adapters/kube/cluster.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { applyObjects } from '../../../worker/stages/deploy/apply-changes.js';
 import { prepareForApply } from '../../../worker/stages/deploy/compute-diff.js';
-import { handOverReplicas, handoverManager } from '../../../worker/stages/deploy/hand-over-replicas.js';
+import { handOverToAutoscalers, handoverManager } from '../../../worker/stages/deploy/hand-over-to-autoscalers.js';
 import { kubeConfig } from '../../platform/connect.js';
 import { deployment, FIELD_MANAGER, openTestCluster } from './kube-fixtures.js';
 
@@ -42,7 +42,7 @@ describe('autoscaled workloads under server-side apply', () => {
   /** A deploy's apply: the render without autoscaled replicas, handed over, applied with force. */
   async function deploy(render: readonly KubeObject[]): Promise<void> {
     const options = { fieldManager: FIELD_MANAGER, signal: new AbortController().signal };
-    await applyObjects(await handOverReplicas(prepareForApply(render), cluster, options), cluster, options);
+    await applyObjects(await handOverToAutoscalers(prepareForApply(render), cluster, options), cluster, options);
   }
 
   /** What the HPA controller (or KEDA) does: a write to the `scale` subresource under its own field manager. */

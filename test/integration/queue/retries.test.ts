@@ -5,6 +5,7 @@ import type { JobContext } from '../../../adapters/queue/job-context.js';
 import { PipelineQueues } from '../../../adapters/queue/pipeline-queues.js';
 import { deployQueueName, PLAN_QUEUE } from '../../../adapters/queue/queue-names.js';
 import { createPlanWorker } from '../../../adapters/queue/stage-workers.js';
+import { RETRY_AFTER_BACKOFF } from '../../../adapters/queue/worker-settings.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import { Reason } from '../../../core/reasons.js';
 import { openRedisKit, pushRequest, testLogger, waitFor, type RedisKit } from './queue-test-kit.js';
@@ -24,11 +25,11 @@ describe('retries of pipeline jobs', () => {
   });
 
   /** Runs one deploy job of `environment` through a pool with `processor`, until it finished; returns the job. */
-  async function runOne(environment: string, processor: (job: DeployJob, ctx: JobContext) => Promise<string>) {
+  async function runOne(environment: string, processor: (job: DeployJob, ctx: JobContext) => Promise<string>, via: PipelineQueues = queues) {
     const queue = new Queue(deployQueueName(environment), { connection: kit.producer, prefix: kit.prefix });
     const pool = new DeployWorkerPool({ connection: kit.worker, prefix: kit.prefix, processor, log: testLogger() });
     try {
-      const { jobId } = await queues.enqueueDeploy(pushRequest(environment, 1), await queues.nextSequence());
+      const { jobId } = await via.enqueueDeploy(pushRequest(environment, 1), await via.nextSequence());
       await pool.start();
       return await waitFor('the job to finish', async () => {
         const job = await queue.getJob(jobId);
@@ -66,6 +67,35 @@ describe('retries of pipeline jobs', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(200);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(400);
+  });
+
+  it('waits at least what the failure was told to wait (retryAfterMs) with the retry-after backoff, else backs off exponentially', async () => {
+    const retryAfter = new PipelineQueues({
+      connection: kit.producer,
+      prefix: kit.prefix,
+      jobOptions: { deploy: { attempts: 4, backoff: { type: RETRY_AFTER_BACKOFF, delay: 100 } } },
+    });
+    const attempts: number[] = [];
+    try {
+      const job = await runOne(
+        'rate-limited',
+        async () => {
+          attempts.push(Date.now());
+          if (attempts.length === 1) throw Object.assign(new DeployError(Reason.RateLimited, 'GitHub rate limit'), { retryAfterMs: 1_500 });
+          if (attempts.length === 2) throw new DeployError(Reason.ApiServerError, 'GitHub answered 502');
+          return 'reported';
+        },
+        retryAfter,
+      );
+
+      expect(await job.getState()).toBe('completed');
+      expect(attempts).toHaveLength(3);
+      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1_500);
+      // No wait asked: BullMQ's exponential step (100 ms doubled for the second retry).
+      expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(200);
+    } finally {
+      await retryAfter.close();
+    }
   });
 
   it('fails a job whose stored data does not parse without calling the stage', async () => {

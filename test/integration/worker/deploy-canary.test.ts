@@ -9,42 +9,17 @@ const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { kubeConfig } from '../../platform/connect.js';
 import {
+  canaryOverlay,
   createTestRepo,
   ENV,
   liveByName,
   openWorkerKit,
-  overlayFiles,
   pushRequest,
+  shortCanary,
   testContext,
-  type OverlayOptions,
   type TestRepo,
   type WorkerKit,
 } from './worker-test-kit.js';
-
-/** The overlay with env.yaml's strategy `canary` through the Gateway API Gateway `gateway` (default: none there). */
-function canaryOverlay(
-  namespace: string,
-  options: OverlayOptions,
-  gateway = { name: 'no-such-gateway', namespace: 'gateway-system' },
-) {
-  const files = overlayFiles(namespace, options);
-  const envYaml = files[`environments/${ENV}/env.yaml`];
-  if (typeof envYaml !== 'string') throw new Error('the overlay has no env.yaml');
-  return {
-    ...files,
-    [`environments/${ENV}/env.yaml`]:
-      envYaml.replace('strategy: rolling', 'strategy: canary') +
-      `traffic:\n  provider: gateway-api\n  gateway:\n    name: ${gateway.name}\n    namespace: ${gateway.namespace}\n`,
-  };
-}
-
-/** The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second. */
-async function shortCanary(first = '1s', second = '1s'): Promise<string> {
-  return (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
-    /canary:\n[\s\S]*$/,
-    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n  interval: 1s\n`,
-  );
-}
 
 /** `stable/canary` as an HTTPRoute's first rule holds it. */
 const splitOf = (route: KubeObject | undefined) =>

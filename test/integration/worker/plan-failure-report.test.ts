@@ -1,5 +1,5 @@
 // reportPlanFailure against the GitHub emulator (every request checked against GitHub's OpenAPI description), with
-// the fault proxy (a named fake) for the failures the emulator cannot produce.
+// its fault injection for the failures a correct request cannot provoke.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GitHubApiError, GitHubReporter } from '../../../adapters/github/index.js';
 import { DeployError } from '../../../core/deploy-error.js';
@@ -18,7 +18,6 @@ import {
   type RecordedCall,
 } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
-import { startFaultProxy, type FaultProxy } from '../github/fault-proxy.js';
 import { SILENT } from './worker-test-kit.js';
 
 const TOKEN = 'ghp_planFailureTestToken';
@@ -31,7 +30,6 @@ const invalidConfig = new DeployError(
 describe('reportPlanFailure: a plan that failed for good, told to GitHub as deploy/plan', () => {
   let emulator: GitHubEmulator;
   let admin: GitHubEmulatorClient;
-  let proxy: FaultProxy;
   let validator: ResponseValidator;
   let name: string;
   const ctx = { signal: new AbortController().signal, log: SILENT };
@@ -39,11 +37,9 @@ describe('reportPlanFailure: a plan that failed for good, told to GitHub as depl
   beforeAll(async () => {
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
-    proxy = await startFaultProxy(emulator.url);
     validator = new ResponseValidator(OpenApiDescription.shared());
   });
   afterAll(async () => {
-    await proxy.close();
     await emulator.close();
   });
   beforeEach(async () => {
@@ -140,21 +136,21 @@ describe('reportPlanFailure: a plan that failed for good, told to GitHub as depl
   });
 
   it('throws a retryable error while GitHub is unavailable, so the plan job is retried and reports then', async () => {
-    proxy.failNext(10, { status: 503 });
+    await admin.injectFault({ count: 10, status: 503 });
 
-    const error = await reportPlanFailure(push(sha()), invalidConfig, reporterVia(proxy.url), ctx).catch(
+    const error = await reportPlanFailure(push(sha()), invalidConfig, reporterVia(emulator.url), ctx).catch(
       (e: unknown) => e,
     );
 
-    proxy.failNext(0, { status: 503 });
+    await admin.clearFaults();
     expect(error).toBeInstanceOf(GitHubApiError);
     expect(error).toMatchObject({ status: 503, terminal: false });
   });
 
   it('gives up quietly when GitHub refuses the report for good: the plan error is what the job fails with', async () => {
-    proxy.failNext(1, { status: 403, message: 'Resource not accessible by integration' });
+    await admin.injectFault({ count: 1, status: 403, message: 'Resource not accessible by integration' });
 
-    const outcome = await reportPlanFailure(push(sha()), invalidConfig, reporterVia(proxy.url), ctx);
+    const outcome = await reportPlanFailure(push(sha()), invalidConfig, reporterVia(emulator.url), ctx);
 
     expect(outcome).toBe('refused');
   });

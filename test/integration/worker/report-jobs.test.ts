@@ -25,7 +25,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
   beforeAll(() => {
     const github = need('github');
     admin = new GitHubEmulatorClient(github.url);
-    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token } });
+    reporter = new GitHubReporter({ baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 });
     validator = new ResponseValidator(OpenApiDescription.shared());
   });
   beforeEach(() => {
@@ -316,7 +316,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       expect(edited?.body).not.toContain('### staging');
 
       // A new process finds the same comment by its marker: nothing about it lives in memory.
-      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token } });
+      const restarted = new GitHubReporter({ baseUrl: need('github').url, auth: { type: 'token', token: need('github').token }, writeIntervalMs: 0 });
       await publishReportJob(resultReport(pullRequest(second, 'staging'), 2, planned(second, 'staging')), restarted, ctx);
       const [found] = await comments();
       expect(found?.id).toBe(comment?.id);
@@ -327,6 +327,55 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       const recreated = await comments();
       expect(recreated).toHaveLength(1);
       expect(recreated[0]?.id).not.toBe(comment?.id);
+    });
+
+    it("shows the preview's state as it goes (deploying, then healthy with its namespace and URLs), beside the diff", async () => {
+      const head = sha();
+      const previewRequest = request(head, {
+        ref: 'refs/pull/7/head',
+        trigger: { kind: 'pull_request', number: 7, headSha: head, baseRef: 'main', headRef: 'feature', fromFork: false },
+        target: { kind: 'preview', namespace: 'shop-pr-7' },
+      });
+      await diff(head, 'dev', 3);
+      await publishReportJob(pendingReport(previewRequest, 3), reporter, ctx);
+      const [deploying] = await comments();
+      expect(deploying?.body).toContain('Preview `pr-7/dev`: **deploying**');
+      expect(deploying?.body).toContain('Deployment/shop-dev/catalog');
+
+      const preview = {
+        environmentName: 'pr-7/dev',
+        transient: true as const,
+        pullRequest: 7,
+        namespace: 'shop-pr-7',
+        urls: ['catalog.shop-pr-7.svc.cluster.local'],
+        skipped: [{ group: '', version: 'v1', kind: 'Namespace', name: 'shop-dev' }],
+      };
+      await publishReportJob(resultReport(previewRequest, 3, { ...succeeded(head), preview }), reporter, ctx);
+      // A `running` report retried after the outcome changes nothing.
+      await publishReportJob(runningReport(previewRequest, 3), reporter, ctx);
+      const [healthy, ...more] = await comments();
+      expect(more).toHaveLength(0);
+      expect(healthy?.id).toBe(deploying?.id);
+      expect(healthy?.body).toContain(`Preview \`pr-7/dev\`: **healthy** at \`${head.slice(0, 7)}\`, namespace \`shop-pr-7\``);
+      expect(healthy?.body).toContain('- `catalog.shop-pr-7.svc.cluster.local`');
+      expect(healthy?.body).toContain('Not applied (cluster-scoped): `Namespace/shop-dev`');
+      expect(healthy?.body).toContain('Deployment/shop-dev/catalog');
+      // Each part links its own check run: the preview's and the diff's.
+      expect(healthy?.body?.match(/\[check run\]\(/g)).toHaveLength(2);
+    });
+
+    it("tells a fork's pull request why it has no preview, and which label a maintainer adds", async () => {
+      const head = sha();
+      const fork = {
+        ...pullRequest(head, 'dev'),
+        trigger: { kind: 'pull_request' as const, number: 7, headSha: head, baseRef: 'main', headRef: 'feature', fromFork: true },
+        previewWithheld: { reason: 'fork' as const, forkLabel: 'safe-to-preview' },
+      };
+      await publishReportJob(resultReport(fork, 4, planned(head, 'dev')), reporter, ctx);
+      const [comment] = await comments();
+      expect(comment?.body).toContain('No preview: this pull request comes from a fork');
+      expect(comment?.body).toContain('adds the label `safe-to-preview`');
+      expect(comment?.body).not.toContain('Preview `pr-7/dev`');
     });
   });
 });

@@ -27,7 +27,7 @@ describe('a pending report that comes back after the outcome (report job retried
   beforeAll(async () => {
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
     admin = new GitHubEmulatorClient(emulator.url);
-    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
+    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN }, writeIntervalMs: 0 });
     octokit = new Octokit({ baseUrl: emulator.url, auth: TOKEN });
   });
   afterAll(() => emulator.close());
@@ -121,7 +121,7 @@ describe('the report job log line', () => {
 
   beforeAll(async () => {
     emulator = await startGitHubEmulator({ port: 0, tokens: [TOKEN] });
-    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN } });
+    reporter = new GitHubReporter({ baseUrl: emulator.url, auth: { type: 'token', token: TOKEN }, writeIntervalMs: 0 });
   });
   afterAll(() => emulator.close());
 

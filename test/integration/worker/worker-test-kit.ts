@@ -46,6 +46,8 @@ export interface OverlayOptions {
   readonly autoscaled?: boolean;
   /** env.yaml `drift.mode`. Default: absent (`correct`). */
   readonly driftMode?: 'correct' | 'report';
+  /** Adds a VerticalPodAutoscaler `catalog` on the catalog Deployment, in this `updateMode`. */
+  readonly vpa?: 'Off' | 'Initial' | 'Recreate' | 'Auto' | 'InPlaceOrRecreate';
 }
 
 /** The sample catalog app's base, as the project holds it in apps/catalog/base. */
@@ -73,6 +75,7 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
     ...(options.featureFlags ? ['feature-flags.yaml'] : []),
     ...(options.brokenKustomization ? ['missing.yaml'] : []),
     ...(options.loadBalancer ? ['load-balancer.yaml'] : []),
+    ...(options.vpa ? ['vpa.yaml'] : []),
   ];
   const lb = options.loadBalancer;
   return {
@@ -80,6 +83,9 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
     [`${dir}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`,
     [`${dir}/load-balancer.yaml`]: lb
       ? `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${lb.name}\nspec:\n  type: LoadBalancer\n${lb.class ? `  loadBalancerClass: ${lb.class}\n` : ''}  selector:\n    app: catalog\n  ports:\n    - port: 80\n      targetPort: 8080\n`
+      : null,
+    [`${dir}/vpa.yaml`]: options.vpa
+      ? `apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata:\n  name: catalog\nspec:\n  targetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: catalog\n  updatePolicy:\n    updateMode: ${options.vpa}\n`
       : null,
     [`${dir}/feature-flags.yaml`]: options.featureFlags
       ? 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\ndata:\n  new-checkout: "on"\n'
@@ -115,6 +121,31 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
       '',
     ].join('\n'),
   };
+}
+
+/** The overlay with env.yaml's strategy `canary` through the Gateway API Gateway `gateway` (default: none there). */
+export function canaryOverlay(
+  namespace: string,
+  options: OverlayOptions,
+  gateway = { name: 'no-such-gateway', namespace: 'gateway-system' },
+) {
+  const files = overlayFiles(namespace, options);
+  const envYaml = files[`environments/${ENV}/env.yaml`];
+  if (typeof envYaml !== 'string') throw new Error('the overlay has no env.yaml');
+  return {
+    ...files,
+    [`environments/${ENV}/env.yaml`]:
+      envYaml.replace('strategy: rolling', 'strategy: canary') +
+      `traffic:\n  provider: gateway-api\n  gateway:\n    name: ${gateway.name}\n    namespace: ${gateway.namespace}\n`,
+  };
+}
+
+/** The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second. */
+export async function shortCanary(first = '1s', second = '1s'): Promise<string> {
+  return (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
+    /canary:\n[\s\S]*$/,
+    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n  interval: 1s\n`,
+  );
 }
 
 /** A repository with the catalog base and the overlay, and a namespace that no other test uses. */

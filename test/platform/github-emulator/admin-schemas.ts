@@ -45,3 +45,32 @@ export const DeliverWebhookInput = z.object({
   deliveryId: z.uuid().optional(),
 });
 export type DeliverWebhookInput = z.input<typeof DeliverWebhookInput>;
+
+/** `POST /_emulator/faults`: answer the next `count` matching requests with a failure instead of serving them. */
+export const InjectFaultInput = z.object({
+  count: z.number().int().positive(),
+  /** 4xx or 5xx, e.g. 502, 403 with a rate-limit message, 429. */
+  status: z.number().int().min(400).max(599),
+  /** GitHub's error `message` (its rate-limit wording is what clients recognise). */
+  message: z.string().default('Service Unavailable'),
+  /** Replace the emulator's defaults, e.g. `retry-after`, `x-ratelimit-remaining`, `x-ratelimit-reset`. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Only requests with this method (upper case). */
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/, 'an upper-case HTTP method')
+    .optional(),
+  /** Only requests whose path (without `/api/v3` and the query) matches this regular expression. */
+  path: z
+    .string()
+    .refine((source) => {
+      try {
+        new RegExp(source);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'a regular expression')
+    .optional(),
+});
+export type InjectFaultInput = z.input<typeof InjectFaultInput>;

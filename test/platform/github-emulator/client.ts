@@ -1,16 +1,29 @@
-import type { DeliverWebhookInput, RegisterAppInput, SeedPullInput, SeedRepoInput } from './admin-schemas.js';
+import type {
+  DeliverWebhookInput,
+  InjectFaultInput,
+  RegisterAppInput,
+  SeedPullInput,
+  SeedRepoInput,
+} from './admin-schemas.js';
 import type { CallFilter, RecordedCall } from './call-log.js';
 import type { WebhookDelivery } from './webhooks/deliver-webhook.js';
 
 export type {
   CallFilter,
   DeliverWebhookInput,
+  InjectFaultInput,
   RecordedCall,
   RegisterAppInput,
   SeedPullInput,
   SeedRepoInput,
   WebhookDelivery,
 };
+
+/** `GET /_emulator/faults`: injected answers still queued, and given so far. */
+export interface FaultSummary {
+  readonly pending: number;
+  readonly injected: number;
+}
 
 /** An admin API answer that was not the expected success. */
 export class EmulatorAdminError extends Error {
@@ -66,6 +79,24 @@ export class GitHubEmulatorClient {
   /** Has the emulator sign and deliver a webhook; answers with the receiver's status and body. */
   async deliverWebhook(input: DeliverWebhookInput): Promise<WebhookDelivery> {
     return (await this.send('POST', 'webhooks', input)) as WebhookDelivery;
+  }
+
+  /**
+   * Fault injection: the next `count` requests matching `method` / `path` get `status` (with `message` and `headers`)
+   * instead of being served. Injected answers are not in the call log. Cleared by `reset`.
+   */
+  async injectFault(input: InjectFaultInput): Promise<FaultSummary> {
+    return (await this.send('POST', 'faults', input)) as FaultSummary;
+  }
+
+  /** Injected answers still queued, and given so far. */
+  async faults(): Promise<FaultSummary> {
+    return (await this.send('GET', 'faults')) as FaultSummary;
+  }
+
+  /** Drops queued injected answers. */
+  async clearFaults(): Promise<void> {
+    await this.send('DELETE', 'faults');
   }
 
   /** The emulator's self-description: description version, operation count, implemented operations. */

@@ -1,6 +1,7 @@
 import type { TokenPolicy } from './authenticate.js';
 import type { CallLog } from './call-log.js';
 import type { EmulatorState } from './emulator-state.js';
+import type { FaultQueue } from './fault-queue.js';
 import type { OpenApiDescription } from './openapi-description.js';
 import type { RequestValidator } from './request-validator.js';
 import type { RouteTable } from './route-table.js';
@@ -12,6 +13,8 @@ export interface EmulatorContext {
   readonly validator: RequestValidator;
   readonly state: EmulatorState;
   readonly calls: CallLog;
+  /** Failures to answer instead of serving (fault injection). */
+  readonly faults: FaultQueue;
   readonly tokenPolicy: TokenPolicy;
 }
 

@@ -75,6 +75,10 @@ async function serve(
     htmlBaseUrl: baseUrl,
   };
   if (path.startsWith(ADMIN_PREFIX)) return { ...(await handleAdminCall(context, call)), operationId: null };
+  // Injected failures stand in for GitHub's front end: they are not in the call log, which holds what GitHub served.
+  const fault = context.faults.take(method, path);
+  if (fault !== undefined)
+    return { ...fault, operationId: context.routes.match(method, path)?.operation.operationId ?? null };
 
   const outcome = handleApiCall(context, call);
   context.calls.record({

@@ -1,6 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
-import { DeliverWebhookInput, RegisterAppInput, SeedPullInput, SeedRepoInput } from './admin-schemas.js';
+import {
+  DeliverWebhookInput,
+  InjectFaultInput,
+  RegisterAppInput,
+  SeedPullInput,
+  SeedRepoInput,
+} from './admin-schemas.js';
 import type { EmulatorContext, IncomingCall, OutgoingResponse } from './emulator-context.js';
 import { isoNow, repoKey } from './emulator-state.js';
 import { HANDLERS } from './handlers/index.js';
@@ -13,7 +19,7 @@ export const ADMIN_PREFIX = '/_emulator/';
 
 /**
  * The test-facing admin API: read and clear the call log, seed pull requests and repositories, register GitHub
- * Apps, deliver webhooks, reset. Bad input answers 400 with zod's account of what is wrong.
+ * Apps, deliver webhooks, inject failures, reset. Bad input answers 400 with zod's account of what is wrong.
  */
 export async function handleAdminCall(context: EmulatorContext, call: IncomingCall): Promise<OutgoingResponse> {
   const route = `${call.method} ${call.path.slice(ADMIN_PREFIX.length - 1)}`;
@@ -38,6 +44,17 @@ export async function handleAdminCall(context: EmulatorContext, call: IncomingCa
     case 'POST /reset':
       context.calls.clear();
       context.state.clear();
+      context.faults.clear();
+      return { status: 204, body: undefined };
+    case 'POST /faults':
+      return parse(InjectFaultInput, call.rawBody, (input) => {
+        context.faults.inject(input);
+        return { status: 201, body: context.faults.summary() };
+      });
+    case 'GET /faults':
+      return { status: 200, body: context.faults.summary() };
+    case 'DELETE /faults':
+      context.faults.clear();
       return { status: 204, body: undefined };
     case 'POST /repos':
       return parse(SeedRepoInput, call.rawBody, (input) => seedRepo(context, call, input));

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallLog } from './call-log.js';
 import type { EmulatorContext } from './emulator-context.js';
+import { FaultQueue } from './fault-queue.js';
 import { createRequestListener, type LogLine } from './emulator-server.js';
 import { EmulatorState } from './emulator-state.js';
 import { OpenApiDescription } from './openapi-description.js';
@@ -39,6 +40,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     validator: new RequestValidator(description),
     state: new EmulatorState(),
     calls: new CallLog(),
+    faults: new FaultQueue(),
     tokenPolicy: options.tokens === undefined ? {} : { tokens: new Set(options.tokens) },
   };
   const host = options.host ?? '127.0.0.1';

@@ -30,6 +30,20 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
     });
   });
 
+  it('passes GANTRY_GITHUB_WRITE_INTERVAL_MS to the GitHub adapter, and refuses one that is not 0 to 60000 ms', () => {
+    const base = { GANTRY_GITHUB_TOKEN: 't', KUBECONFIG: '/k/config' };
+    expect(readWorkerConfig({ ...base, GANTRY_GITHUB_WRITE_INTERVAL_MS: '0' }).github).toMatchObject({
+      writeIntervalMs: 0,
+    });
+    expect(readWorkerConfig(base).github).not.toHaveProperty('writeIntervalMs');
+    for (const bad of ['-1', '1.5', 'soon', '60001'])
+      expect(problems({ ...base, GANTRY_GITHUB_WRITE_INTERVAL_MS: bad })).toEqual([
+        expect.stringMatching(
+          /^GANTRY_GITHUB_WRITE_INTERVAL_MS must be a whole number of milliseconds from 0 to 60000/,
+        ),
+      ]);
+  });
+
   it('names each bad variable without quoting its value', () => {
     const found = problems({
       GANTRY_REDIS_URL: 'http://user:hunter2@redis',

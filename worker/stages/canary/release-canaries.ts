@@ -85,6 +85,11 @@ export interface CanaryRunOptions {
   readonly now: () => number;
   readonly signal: AbortSignal;
   readonly log: { info(obj: object, message: string): void };
+  /**
+   * The stable Deployment as the promotion applies it, from the rendered one (default: as rendered). The deploy
+   * stage leaves out what a VPA manages (worker/stages/deploy/hand-over-to-autoscalers.ts), as its own apply does.
+   */
+  readonly promoted?: (deployment: KubeObject) => Promise<KubeObject>;
 }
 
 /** How the release's canaries ended: all promoted, or the first that aborted (the later ones never started). */
@@ -125,7 +130,7 @@ export async function runCanaries(
     );
     let started = recorded.some((progress) => progress.app === canary.app);
     const outcome = await walkCanary(
-      { app: canary.app, canary: canary.canary, objects, release: canary.deployment },
+      { app: canary.app, canary: canary.canary, objects, release: (await options.promoted?.(canary.deployment)) ?? canary.deployment },
       recorded.find((progress) => progress.app === canary.app),
       {
         cluster: at.cluster,

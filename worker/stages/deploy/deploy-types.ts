@@ -6,7 +6,7 @@ import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { DeployMode, DeployRequest } from '../../../core/deploy/deploy-request.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import type { AggregateHealth } from '../../../core/health/aggregate-health.js';
-import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
+import type { ObjectRef } from '../../../core/kube/object.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
 import type { Reason } from '../../../core/reasons.js';
@@ -44,11 +44,8 @@ export interface DeployDeps {
    * worker/stages/deploy/live-state.ts); undefined: every deploy reads and dry-runs every object. Default: none.
    */
   readonly liveState?: (env: EnvConfig) => EnvLiveState | undefined;
-  /**
-   * Told when a deploy of an environment succeeded (the drift watch measures from it), with the objects as applied
-   * (the render, fields left to autoscalers removed). Default: nothing.
-   */
-  readonly deployed?: (env: EnvConfig, request: DeployRequest, objects: readonly KubeObject[]) => void;
+  /** Told when a deploy of an environment succeeded (the drift watch measures from it). Default: nothing. */
+  readonly deployed?: (env: EnvConfig, request: DeployRequest) => void;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;
   /** Salt of the markers that stand for Secret values in diffs. Default: random per process. */

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import { InSyncMemo } from '../../../core/diff/in-sync.js';
+import { fieldsLeftToOthers } from '../../../core/diff/left-to-others.js';
 import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
 import { refKey, refOf } from '../../../core/kube/object.js';
 import type { LiveCache } from '../../../core/ports/live-cache.js';
@@ -67,6 +68,8 @@ export async function watchDeployed(
   log: Logger,
 ): Promise<void> {
   if (state === undefined) return;
+  // Also set by the diff step, which a resumed deploy may have skipped.
+  state.memo.leaveToOthers(fieldsLeftToOthers(desired));
   const live = await state.cache.snapshot(desired.map(refOf), { waitMs: COLD_CACHE_WAIT_MS, signal });
   const unknown = desired.filter((object) => !state.memo.knows(refKey(refOf(object))));
   if (unknown.length === 0) return;
@@ -81,14 +84,19 @@ export async function watchDeployed(
   );
 }
 
-/** Per environment name, its {@link EnvLiveState} over the cache of the cluster it names. */
+/**
+ * Per environment and namespace, its {@link EnvLiveState} over the cache of the cluster it names. A preview is the
+ * environment's config moved into its own namespace: it gets a memo of its own, so the drift watch of the
+ * environment never takes the preview's objects (deleted with its namespace on teardown) for the environment's.
+ */
 export function liveStates(cacheFor: (env: EnvConfig) => LiveCache, fieldManager: string) {
   const states = new Map<string, EnvLiveState>();
   return (env: EnvConfig): EnvLiveState => {
-    let state = states.get(env.name);
+    const key = `${env.name}/${env.namespace}`;
+    let state = states.get(key);
     if (state === undefined) {
       state = { cache: cacheFor(env), memo: new InSyncMemo(fieldManager) };
-      states.set(env.name, state);
+      states.set(key, state);
     }
     return state;
   };

@@ -11,7 +11,7 @@ import { Reason } from '../../../core/reasons.js';
 import type { FailedAttempt, RollbackResult, SettledOutcome } from '../../../core/rollback/decide-rollback.js';
 import { afterRollback, MAX_ROLLBACK_TRIES } from '../../../core/rollback/decide-rollback.js';
 import { applyStages } from './apply-changes.js';
-import { handOverReplicas } from './hand-over-replicas.js';
+import { handOverToAutoscalers } from './hand-over-to-autoscalers.js';
 import { readLive } from './compute-diff.js';
 import type { DeployRun } from './deploy-run.js';
 import { pruneObjects } from './prune-objects.js';
@@ -91,7 +91,7 @@ async function restore(
   const signal = run.signal;
   try {
     // Stored manifests leave autoscaled replicas out already; hand them over the same way a deploy does.
-    const manifests = await handOverReplicas(target.manifests, cluster, { fieldManager, signal });
+    const manifests = await handOverToAutoscalers(target.manifests, cluster, { fieldManager, signal });
     await applyStages(stagesFor(manifests), 0, cluster, { fieldManager, signal }, async () => undefined);
     const rendered = target.manifests.map(refOf);
     const live = await readLive(failedInventory, cluster, signal);

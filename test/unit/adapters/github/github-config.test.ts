@@ -25,6 +25,7 @@ describe('parseGitHubConfig', () => {
       auth: { type: 'token', token: 't' },
       userAgent: 'gantry',
       retry: { attempts: 4, maxWaitMs: 30_000 },
+      writeIntervalMs: 1_000,
     });
   });
 
@@ -45,6 +46,7 @@ describe('parseGitHubConfig', () => {
     ['an empty token', { auth: { type: 'token', token: '  ' } }, ['auth.token: must not be empty']],
     ['a non-http base URL', { baseUrl: 'ftp://x', auth: { type: 'token', token: 't' } }, [expect.stringMatching(/^baseUrl: must be an http\(s\) URL/)]],
     ['an App id that is not a number', { auth: { type: 'app', appId: 'abc', privateKey, installationId: 1 } }, [expect.stringMatching(/^auth\.appId: /)]],
+    ['a negative write interval', { auth: { type: 'token', token: 't' }, writeIntervalMs: -1 }, [expect.stringMatching(/^writeIntervalMs: /)]],
     ['a misspelled field', { auth: { type: 'token', token: 't' }, baseURL: 'https://x' }, [expect.stringMatching(/Unrecognized key: "baseURL"/)]],
   ])('rejects %s, naming the field', (_case, input, expected) => {
     expect(issuesOf(input)).toEqual(expected);

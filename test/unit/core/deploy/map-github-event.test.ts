@@ -137,6 +137,22 @@ describe('mapGitHubEvent for pull requests', () => {
     // Another label changes nothing; without a configured label no label trusts a fork.
     expect(map('pull_request', fork('labeled', ['bug'], 'bug'), labelled)).toMatchObject({ kind: 'ignore', reason: 'pull-request-action' });
     expect(targets(map('pull_request', fork('synchronize', ['safe-to-preview'])))).toEqual(['dev:dry-run:environment', 'staging:dry-run:environment']);
+    // The diff of an environment with previews says why there is none (for the comment), naming the label if any.
+    const withheld = (decision: EventDecision) =>
+      decision.kind === 'preview' ? decision.requests.map((r) => [r.environment, r.previewWithheld]) : decision.kind;
+    expect(withheld(map('pull_request', fork('opened', ['bug']), labelled))).toEqual([
+      ['dev', undefined],
+      ['staging', { reason: 'fork', forkLabel: 'safe-to-preview' }],
+    ]);
+    expect(withheld(map('pull_request', fork('opened', [])))).toEqual([
+      ['dev', undefined],
+      ['staging', { reason: 'fork' }],
+    ]);
+    expect(withheld(map('pull_request', fork('synchronize', ['safe-to-preview']), labelled))).toEqual([
+      ['dev', undefined],
+      ['staging', undefined],
+      ['staging', undefined],
+    ]);
   });
 
   it('treats a pull request whose fork was deleted as a fork', () => {

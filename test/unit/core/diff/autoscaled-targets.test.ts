@@ -1,4 +1,6 @@
-import { autoscalerConflicts, autoscaledTargets, autoscalerIgnoreRules, isIgnoredField, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
+import { autoscalerConflicts } from '../../../../core/diff/autoscaler-conflicts.js';
+import { fieldsLeftToOthers } from '../../../../core/diff/left-to-others.js';
+import { autoscaledTargets, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 
 const deployment = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
@@ -64,24 +66,27 @@ describe('autoscalers that would fight', () => {
   it('refuses a VPA that changes pods beside an HPA on CPU, the default mode included; Off and Initial pass', () => {
     expect(autoscalerConflicts([vpa('a'), cpuHpa('a')])).toEqual([{
       path: 'VerticalPodAutoscaler/a: spec.updatePolicy.updateMode',
-      message: expect.stringMatching(/^is Recreate, but HorizontalPodAutoscaler\/a scales Deployment\/a on CPU or memory/),
+      message: expect.stringMatching(/^is Recreate, but HorizontalPodAutoscaler\/a \(cpu\) scales Deployment\/a on a resource this VPA controls/),
     }]);
     expect(autoscalerConflicts([vpa('a', 'InPlaceOrRecreate'), cpuHpa('a')])).toHaveLength(1);
     expect(autoscalerConflicts([vpa('a', 'Off'), cpuHpa('a')])).toEqual([]);
     expect(autoscalerConflicts([vpa('a', 'Initial'), cpuHpa('a')])).toEqual([]);
     expect(autoscalerConflicts([vpa('a', 'Recreate'), hpa('a'), vpa('b'), cpuHpa('c')])).toEqual([]);
   });
+
+  it('lets a VPA that controls only memory run beside an HPA on CPU; a policy still controlling CPU somewhere is refused', () => {
+    const withPolicies = (containerPolicies: unknown[]): KubeObject => ({ ...vpa('a'), spec: { ...(vpa('a')['spec'] as object), resourcePolicy: { containerPolicies } } });
+    expect(autoscalerConflicts([withPolicies([{ containerName: '*', controlledResources: ['memory'] }]), cpuHpa('a')])).toEqual([]);
+    expect(autoscalerConflicts([withPolicies([{ containerName: '*', controlledResources: ['memory'] }, { containerName: 'envoy', mode: 'Off' }]), cpuHpa('a')])).toEqual([]);
+    // Containers without a policy (no `*`) keep the defaults, cpu included.
+    expect(autoscalerConflicts([withPolicies([{ containerName: 'web', controlledResources: ['memory'] }]), cpuHpa('a')])).toHaveLength(1);
+    expect(autoscalerConflicts([withPolicies([{ containerName: '*', controlledResources: ['memory'] }, { containerName: 'web', controlledResources: ['cpu'] }]), cpuHpa('a')])).toHaveLength(1);
+  });
 });
 
-describe('isIgnoredField: drift paths an ignore rule leaves to someone else', () => {
-  const rules = [...autoscalerIgnoreRules([hpa('a')]), { kind: 'Deployment', pointers: ['/metadata/annotations/*', '/spec/template/spec/containers/*/resources'] }];
-
-  it('ignores the autoscaled target’s replicas only, and what a wildcard pointer names or contains', () => {
-    expect(isIgnoredField(rules, deployment('a'), 'spec.replicas')).toBe(true);
-    expect(isIgnoredField(rules, deployment('b'), 'spec.replicas')).toBe(false);
-    expect(isIgnoredField(rules, deployment('a'), 'spec.template.spec.containers[name=api].image')).toBe(false);
-    expect(isIgnoredField(rules, deployment('b'), 'spec.template.spec.containers[name=api].resources.limits.cpu')).toBe(true);
-    expect(isIgnoredField(rules, deployment('b'), 'metadata.annotations.note')).toBe(true);
-    expect(isIgnoredField(rules, hpa('a'), 'spec.replicas')).toBe(false);
+describe('fieldsLeftToOthers: what drift never reports', () => {
+  it('leaves an autoscaled workload’s spec.replicas to its scaler, and nothing of a workload without one', () => {
+    const left = fieldsLeftToOthers([deployment('a'), deployment('b'), hpa('a'), scaledObject('c')]);
+    expect([...left]).toEqual([['apps_Deployment_shop_a', ['spec.replicas']]]);
   });
 });

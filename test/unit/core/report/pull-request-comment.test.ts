@@ -1,4 +1,9 @@
-import { COMMENT_BYTE_BUDGET, mergeCommentSection } from '../../../../core/report/pull-request-comment.js';
+import {
+  COMMENT_BYTE_BUDGET,
+  forkWithoutPreviewMarkdown,
+  mergeCommentSection,
+  previewMarkdown,
+} from '../../../../core/report/pull-request-comment.js';
 
 const headA = 'a'.repeat(40);
 const headB = 'b'.repeat(40);
@@ -43,5 +48,72 @@ describe('the one pull request comment, merged section by section', () => {
     expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(COMMENT_BYTE_BUDGET);
     expect(body).toContain('check run');
     expect(body).toContain('cut here');
+  });
+
+  it("keeps an environment's preview and diff apart, the preview first, under one heading", () => {
+    const diff = mergeCommentSection(undefined, section('dev', headA, 3, 'the diff'));
+    const both = mergeCommentSection(diff, { ...section('dev', headA, 3, 'the preview'), part: 'preview' });
+    expect(both).toContain('the diff');
+    expect(both!.match(/### dev/g)).toHaveLength(1);
+    expect(both!.indexOf('the preview')).toBeLessThan(both!.indexOf('the diff'));
+    const again = mergeCommentSection(both, { ...section('dev', headA, 3, 'the preview, healthy'), part: 'preview' });
+    expect(again).not.toContain('the preview\n');
+    expect(again).toContain('the diff');
+  });
+
+  it('takes a teardown (no head) over the same head, keeping the other parts, and refuses older results after it', () => {
+    const shown = mergeCommentSection(
+      mergeCommentSection(undefined, section('dev', headA, 3, 'the diff')),
+      { ...section('dev', headA, 3, 'healthy'), part: 'preview' },
+    );
+    const torn = mergeCommentSection(shown, { environment: 'dev', part: 'preview', sequence: 5, markdown: 'torn down' });
+    expect(torn).toContain('torn down');
+    expect(torn).not.toContain('healthy');
+    expect(torn).toContain('the diff');
+    expect(torn).toContain(`what \`${headA.slice(0, 7)}\` changes`);
+    expect(mergeCommentSection(torn, { ...section('dev', headA, 4, 'late healthy'), part: 'preview' })).toBeUndefined();
+    // A teardown of a pull request that has no comment yet still says so.
+    expect(mergeCommentSection(undefined, { environment: 'dev', part: 'preview', sequence: 1, markdown: 'torn down' })).toContain(
+      'torn down',
+    );
+  });
+
+  it("says a preview's state, namespace and in-cluster URLs, and what it did not apply", () => {
+    const healthy = previewMarkdown({
+      environmentName: 'pr-12/dev',
+      namespace: 'shop-pr-12',
+      state: 'healthy',
+      sha: headA,
+      urls: ['catalog.shop-pr-12.svc.cluster.local'],
+      skipped: ['Namespace/shop-dev'],
+    });
+    expect(healthy).toContain('**healthy** at `aaaaaaa`, namespace `shop-pr-12`');
+    expect(healthy).toContain('- `catalog.shop-pr-12.svc.cluster.local`');
+    expect(healthy).toContain('`Namespace/shop-dev`');
+    const failed = previewMarkdown({
+      environmentName: 'pr-12/dev',
+      namespace: 'shop-pr-12',
+      state: 'failed',
+      why: 'Failed (HealthCheckTimeout): not healthy after 45s: Deployment/shop-pr-12/catalog: cannot create repl…',
+      failure: { reason: 'HealthCheckTimeout', message: 'pods "catalog-1" is forbidden: exceeded quota: preview' },
+    });
+    expect(failed).toContain('**failed**');
+    expect(failed).toContain('**HealthCheckTimeout**\n```\npods "catalog-1" is forbidden: exceeded quota: preview\n```');
+    expect(failed).not.toContain('cannot create repl…');
+    expect(failed).toContain('not rolled back');
+    const gone = previewMarkdown({
+      environmentName: 'pr-12/dev',
+      namespace: 'shop-pr-12',
+      state: 'torn-down',
+      why: 'The pull request closed.',
+      urls: ['catalog.shop-pr-12.svc.cluster.local'],
+    });
+    expect(gone).toContain('**torn down**, namespace `shop-pr-12` deleted');
+    expect(gone).not.toContain('svc.cluster.local');
+  });
+
+  it("tells a fork's author why there is no preview and which label a maintainer adds", () => {
+    expect(forkWithoutPreviewMarkdown('safe-to-preview')).toContain('adds the label `safe-to-preview`');
+    expect(forkWithoutPreviewMarkdown(undefined)).toContain('sets no `preview.forkLabel`');
   });
 });
