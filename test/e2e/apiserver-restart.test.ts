@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { need, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
-import { restartComponent } from '../platform/restart.js';
+import { restartablePlatform, restartComponent } from '../platform/restart.js';
 import {
   createTestRepo,
   ENV,
@@ -29,6 +29,7 @@ describe('the apiserver restarted in the middle of a deploy', () => {
   let repo: TestRepo;
 
   beforeAll(async () => {
+    restartablePlatform(); // before anything is deployed: a shared platform is refused at once
     kit = await openWorkerKit();
     pipeline = await startPipeline();
     repo = await createTestRepo('apiserver-restart');

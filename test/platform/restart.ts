@@ -6,16 +6,22 @@ import { isListening } from './ports.js';
 import { readState, writeState } from './state.js';
 import { startComponent, stopProcessGroup } from './supervise.js';
 
-/** Stops `name` and starts it again; resolves once it listens on its ports again. */
-export async function restartComponent(name: string): Promise<void> {
+/** The platform's state file, when its components may be restarted; throws saying why not otherwise. */
+export function restartablePlatform(): string {
   const file = process.env.GANTRY_PLATFORM_STATE;
   if (!file) throw new Error('no local platform to restart a component of (GANTRY_PLATFORM_STATE is unset)');
-  const state = readState(file);
-  if (state.ownerPid === undefined && process.env.GANTRY_PLATFORM_RESTARTABLE !== '1')
+  if (readState(file).ownerPid === undefined && process.env.GANTRY_PLATFORM_RESTARTABLE !== '1')
     throw new Error(
-      `refusing to restart ${name} of a platform this test run did not start (${file}): others may be using it. ` +
+      `refusing to restart a component of a platform this test run did not start (${file}): others may be using it. ` +
         'Run this test on a platform of its own (without GANTRY_REUSE_PLATFORM), or on your own `platform up` with GANTRY_PLATFORM_RESTARTABLE=1',
     );
+  return file;
+}
+
+/** Stops `name` and starts it again; resolves once it listens on its ports again. */
+export async function restartComponent(name: string): Promise<void> {
+  const file = restartablePlatform();
+  const state = readState(file);
   const record = state.components.find((component) => component.name === name);
   if (record === undefined) throw new Error(`the platform has no component ${name}`);
   await stopProcessGroup(record.pid);
