@@ -105,7 +105,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
   // Watch-fed live state per cluster, and per environment what was last applied: unchanged objects cost nothing,
   // and a hand edit of a field the pipeline applied is drift (worker/drift-watch.ts).
-  const liveState = liveStates((env) => clusterFor(env).liveCache(), FIELD_MANAGER);
+  const liveState = liveStates((env) => clusterFor(env).liveCache({ managedBy: FIELD_MANAGER }), FIELD_MANAGER);
   // `correct`: the deployed commit again, as a deploy job (one active per environment, so it never races a
   // deploy); one burst of drifts is one correction, and an object that keeps drifting back is backed off.
   const corrections = new DriftCorrections({

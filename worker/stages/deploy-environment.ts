@@ -172,7 +172,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   const { validation, cached, previousInventory } = await run.step('validate', () =>
     deadline.run(`validating ${countObjects(objects.length)}`, async (signal) => {
       const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
-      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
+      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why), cluster);
       const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
       if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
       const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };

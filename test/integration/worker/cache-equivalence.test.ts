@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
+import { managedFieldsOf } from '../../../core/diff/owned-fields.js';
 import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
 import { refKey } from '../../../core/kube/object.js';
 import type { LiveCache } from '../../../core/ports/live-cache.js';
@@ -18,6 +19,7 @@ import {
   openWorkerKit,
   overlayFiles,
   pushRequest,
+  ref,
   testContext,
   type OverlayOptions,
   type TestRepo,
@@ -68,10 +70,22 @@ function evolve(rand: () => number, env: Generated): Generated {
     };
   else if (choice < 0.6) configMaps[`generated-${names.length}`] = { added: 'yes' };
   else if (choice < 0.8 && names.length > 1) delete configMaps[names.at(-1) as string];
+  // Always rendered by the next commit; the `precreated` mutation makes it by hand first (an adoption).
+  configMaps['precreated'] = { a: 'desired' };
   return { ...env, configMaps };
 }
 
-const MUTATIONS = ['edit-owned', 'delete', 'hpa-scale', 'annotate', 'edit-image', 'expire-watch'] as const;
+const MUTATIONS = [
+  'edit-owned',
+  'delete',
+  'hpa-scale',
+  'annotate',
+  'edit-image',
+  'expire-watch',
+  'unmanaged',
+  'precreated',
+  'disown',
+] as const;
 type Mutation = (typeof MUTATIONS)[number];
 
 function files(namespace: string, env: Generated) {
@@ -114,7 +128,7 @@ function entries(changeSet: ChangeSet | undefined): string[] {
   return (changeSet?.entries ?? []).map((entry) => JSON.stringify(entry));
 }
 
-const SEEDS = [11, 23, 37, 41, 59];
+const SEEDS = [11, 23, 37, 41, 59, 67, 73, 83, 97];
 
 describe('the cache path and the full path find the same change set (seeded generator)', () => {
   let kit: WorkerKit;
@@ -129,13 +143,17 @@ describe('the cache path and the full path find the same change set (seeded gene
     for (const repo of repos) await repo.git.cleanup();
   });
 
-  /** Waits until the cache holds every one of `refs` at the resourceVersion the apiserver has (or both lack it). */
+  /** Waits until the cache holds each of `refs` that gantry manages at the apiserver's resourceVersion, and no other. */
   async function cacheCaughtUp(cache: LiveCache, refs: readonly ObjectRef[]): Promise<void> {
     const version = (object: KubeObject | undefined) => object?.metadata['resourceVersion'];
     for (;;) {
       const live = await kit.cluster.getMany(refs);
       const cached = await cache.snapshot(refs, { waitMs: 5_000 });
-      if (cached && refs.every((ref, i) => version(cached.get(refKey(ref))) === version(live[i]))) return;
+      const managed = (object: KubeObject | undefined) =>
+        object !== undefined && managedFieldsOf(object).some((entry) => entry.manager === 'gantry')
+          ? object
+          : undefined;
+      if (cached && refs.every((ref, i) => version(cached.get(refKey(ref))) === version(managed(live[i])))) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -146,7 +164,7 @@ describe('the cache path and the full path find the same change set (seeded gene
       const rand = prng(seed);
       const repo = await createTestRepo(`equiv-${seed}`);
       repos.push(repo);
-      const cache = expiringOnce(kit.cluster.liveCache());
+      const cache = expiringOnce(kit.cluster.liveCache({ managedBy: 'gantry' }));
       const cached: DeployDeps = { ...kit.deps, liveState: liveStates(() => cache, 'gantry') };
       const ns = ['-n', repo.namespace];
 
@@ -156,9 +174,17 @@ describe('the cache path and the full path find the same change set (seeded gene
       expect((await deployEnvironment(pushRequest(repo, first), cached, testContext())).outcome).toBe('succeeded');
       expect((await deployEnvironment(pushRequest(repo, first), cached, testContext())).outcome).toBe('succeeded');
 
+      const before = env;
       env = evolve(rand, env);
-      const next = await repo.git.commitAndPush('evolved', files(repo.namespace, env));
       const mutations = MUTATIONS.filter(() => rand() < 0.5);
+      // `disown` makes a prune candidate nobody manages: the next commit drops a ConfigMap if it drops none yet.
+      const dropsOne = Object.keys(before.configMaps).some((name) => !(name in env.configMaps));
+      if (mutations.includes('disown') && !dropsOne) {
+        const configMaps = { ...env.configMaps };
+        delete configMaps['generated-0'];
+        env = { ...env, configMaps };
+      }
+      const next = await repo.git.commitAndPush('evolved', files(repo.namespace, env));
       const names = Object.keys(env.configMaps);
       const someConfigMap = names[Math.floor(rand() * names.length)] as string;
       for (const mutation of mutations as Mutation[]) {
@@ -190,12 +216,34 @@ describe('the cache path and the full path find the same change set (seeded gene
           await kubectl(...ns, 'annotate', 'deployment', 'catalog', 'example.com/note=not-ours');
         if (mutation === 'edit-image')
           await kubectl(...ns, 'set', 'image', 'deployment/catalog', 'catalog=registry.local/shop/catalog:edited');
+        if (mutation === 'unmanaged') await kubectl(...ns, 'create', 'configmap', 'not-ours', '--from-literal=a=b');
+        // Every managedFields entry cleared: the object is nobody's now (a prune candidate, when the commit dropped it).
+        if (mutation === 'disown') {
+          const dropped = Object.keys(before.configMaps).find((name) => !(name in env.configMaps)) ?? 'generated-0';
+          await kubectl(
+            ...ns,
+            'patch',
+            'configmap',
+            dropped,
+            '--type=merge',
+            '-p',
+            '{"metadata":{"managedFields":[{}]}}',
+          );
+        }
+        if (mutation === 'precreated')
+          await kubectl(...ns, 'create', 'configmap', 'precreated', '--from-literal=a=by-hand');
       }
 
       const dryRun = { mode: 'dry-run' as const };
       const full = await deployEnvironment(pushRequest(repo, next, dryRun), kit.deps, testContext());
       const refs = (full.changeSet?.entries ?? []).map((entry) => entry.ref);
       await cacheCaughtUp(cache, refs);
+      // The cache holds only what gantry manages: an object made by hand is not in it, though it exists.
+      const byHand = [
+        ref('v1', 'ConfigMap', 'not-ours', repo.namespace),
+        ref('v1', 'ConfigMap', 'precreated', repo.namespace),
+      ];
+      expect((await cache.snapshot(byHand, { waitMs: 5_000 }))?.size).toBe(0);
       if (mutations.includes('expire-watch')) cache.expireNext();
       const logged: string[] = [];
       const log = pino(

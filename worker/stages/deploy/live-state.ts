@@ -6,6 +6,7 @@ import { InSyncMemo } from '../../../core/diff/in-sync.js';
 import { fieldsLeftToOthers } from '../../../core/diff/left-to-others.js';
 import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
 import { refKey, refOf } from '../../../core/kube/object.js';
+import type { Cluster } from '../../../core/ports/cluster.js';
 import type { LiveCache } from '../../../core/ports/live-cache.js';
 
 /** One environment's view of its cluster's cache, with what the field manager last applied there. */
@@ -37,6 +38,7 @@ export async function cachedLive(
   inventory: readonly ObjectRef[],
   signal: AbortSignal,
   onFallback: (why: string) => void,
+  cluster: Pick<Cluster, 'getMany'>,
 ): Promise<CachedLive | undefined> {
   if (state === undefined) return undefined;
   const refs = [...new Map([...desired.map(refOf), ...inventory].map((ref) => [refKey(ref), ref])).values()];
@@ -46,6 +48,18 @@ export async function cachedLive(
       'the live-state cache is not synced (cold, or a watch is re-listing): reading and dry-running every object',
     );
     return undefined;
+  }
+  // The cache holds only the objects the pipeline manages. A prune candidate it lacks may still exist, no longer
+  // managed (another manager took every field over), so it is read; rendered objects not in sync are read by the
+  // diff step anyway. Normally no candidate is missing and nothing is read.
+  const rendered = new Set(desired.map((object) => refKey(refOf(object))));
+  const absent = inventory.filter((ref) => !rendered.has(refKey(ref)) && !live.has(refKey(ref)));
+  if (absent.length > 0) {
+    const read = await cluster.getMany(absent, { signal });
+    absent.forEach((ref, i) => {
+      const object = read[i];
+      if (object !== undefined) live.set(refKey(ref), object);
+    });
   }
   const inSync = new Set<string>();
   for (const object of desired) {
