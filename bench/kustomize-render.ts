@@ -7,9 +7,9 @@
 // Peak memory is each process's max RSS from GNU time; for the per-overlay ways, the largest of the runs.
 //   npm run bench:kustomize [-- --write]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { binaryDirs, REPO_ROOT } from '../test/platform/paths.js';
 import { readVersions } from '../test/platform/versions.js';
 import { replaceSection } from './benchmarks-file.js';
@@ -27,6 +27,42 @@ for (const [path, fix] of [
 process.stderr.write('building dist/ (npm run build) so gantry render runs as users run it\n');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 const gantry = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+/**
+ * An experiment, not what `gantry render` does: Node's user-land start-up snapshot (`--build-snapshot`, Node 20) of
+ * the bundled render path, its heap captured after three untimed renders of environments/dev so that every module is
+ * evaluated and every lazily built table exists. A process then starts from that heap with `node --snapshot-blob`.
+ */
+function buildRenderSnapshot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-snapshot-'));
+  const entry = join(dir, 'entry.cjs');
+  const blob = join(dir, 'render.blob');
+  const warmDir = JSON.stringify(join(REPO_ROOT, 'environments', 'dev'));
+  writeFileSync(
+    entry,
+    [
+      // The snapshot builder runs one script with built-in modules only, so the CommonJS bundle gets its own module.
+      'var module = { exports: {} }; var exports = module.exports;',
+      readFileSync(join(REPO_ROOT, 'dist', 'cli', 'render.cjs'), 'utf8'),
+      ';(() => {',
+      '  const { runRender } = module.exports;',
+      "  const quiet = { stdout: () => {}, stderr: () => {}, cwd: '/' };",
+      `  for (let i = 0; i < 3; i++) runRender([${warmDir}], quiet);`,
+      "  require('node:v8').startupSnapshot.setDeserializeMainFunction(() => {",
+      '    process.exitCode = runRender(process.argv.slice(1), {',
+      '      stdout: (text) => process.stdout.write(text),',
+      '      stderr: (text) => process.stderr.write(text),',
+      '      cwd: process.cwd(),',
+      '    });',
+      '  });',
+      '})();',
+    ].join('\n'),
+  );
+  execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', entry], { stdio: 'inherit' });
+  return blob;
+}
+process.stderr.write('building a start-up snapshot of the bundled render path (an experiment)\n');
+const snapshotBlob = buildRenderSnapshot();
 
 /** Runs a command under GNU time; returns stdout, wall ms, and max RSS in KiB. */
 function timed(cmd: string, args: string[], cwd: string): { stdout: string; ms: number; maxRssKiB: number } {
@@ -75,6 +111,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
   // One untimed run first, as a user's second render: it writes the compiled-code cache the timed runs reuse.
   timed(process.execPath, [gantry, 'render', dirs[0]!], root);
   const viaGantry = dirs.map((d) => timed(process.execPath, [gantry, 'render', d], root));
+  const viaSnapshot = dirs.map((d) => timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root));
   const nodeAlone = dirs.map(() => timed(process.execPath, ['-e', '0'], root));
   const out = mkdtempSync(join(tmpdir(), 'gantry-bench-out-'));
   const inProc = timed(
@@ -107,6 +144,13 @@ function runSet(label: string, root: string, dirs: string[]): string {
       totalMs: sum(viaGantry.map((r) => r.ms)),
       peakMiB: Math.max(...viaGantry.map((r) => r.maxRssKiB)) / 1024,
       identical: viaGantry.filter((r, i) => r.stdout === cli[i]!.stdout).length,
+    },
+    {
+      name: 'experiment: the render path from a start-up snapshot (`node --snapshot-blob`, process per overlay; not adopted)',
+      perOverlayMs: viaSnapshot.map((r) => r.ms),
+      totalMs: sum(viaSnapshot.map((r) => r.ms)),
+      peakMiB: Math.max(...viaSnapshot.map((r) => r.maxRssKiB)) / 1024,
+      identical: viaSnapshot.filter((r, i) => r.stdout === cli[i]!.stdout).length,
     },
     {
       name: '`node -e 0` (Node start-up alone, the floor of any Node process; renders nothing)',
@@ -223,7 +267,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock; "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders are done: the first pass is cold, the last is what a running worker sees (outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock; "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders are done: the first pass is cold, the last is what a running worker sees (outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). The start-up snapshot row is an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',
@@ -235,4 +279,5 @@ try {
   if (write) replaceSection('kustomize-ts against the kustomize CLI', report);
 } finally {
   rmSync(generatedRoot, { recursive: true, force: true });
+  rmSync(dirname(snapshotBlob), { recursive: true, force: true });
 }

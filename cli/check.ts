@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DiskFileSystem } from '../kustomize/index.js';
-import type { CheckResult } from './check-repository.js';
-import { checkRepository } from './check-repository.js';
+import type { CheckResult } from '../worker/stages/validate/check-repository.js';
+import { checkRepository } from '../worker/stages/validate/check-repository.js';
+import { validationProblems } from '../worker/stages/validate/validation-problems.js';
 import type { CommandIo } from './command-io.js';
 import { confinementRoot } from './confinement-root.js';
 
-export const CHECK_USAGE = `Usage: gantry check [DIR]
+export const CHECK_USAGE = `Usage: gantry check [DIR] [--annotate github]
 
 Checks a repository of apps and environments before anything is deployed from it (DIR: the repository's root;
 default: the git repository holding the current directory, else the current directory):
@@ -19,6 +21,9 @@ default: the git repository holding the current directory, else the current dire
                              share a namespace; canaries can be routed and finish within the rollout timeout
 Prints one line per app and environment (ok, FAIL or skip) on stdout, and every problem, naming its file and
 field, on stderr. Exit 0 when everything is valid, 1 otherwise.
+  --annotate github          also print each problem on stdout as a GitHub Actions workflow command
+                             (::error file=...,line=...,title=...::message), the file relative to the working
+                             directory, so a workflow step marks the line on the pull request
 `;
 
 /** `gantry check [DIR]`: 0 when the repository's apps and environments are valid, 1 with the list of problems. */
@@ -27,19 +32,32 @@ export function runCheck(args: readonly string[], io: CommandIo): number {
     io.stdout(CHECK_USAGE);
     return 0;
   }
-  if (args.length > 1 || args.some((arg) => arg.startsWith('-'))) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], allowPositionals: true, options: { annotate: { type: 'string' } } });
+  } catch (error) {
+    io.stderr(`gantry check: ${error instanceof Error ? error.message : String(error)}\n\n${CHECK_USAGE}`);
+    return 1;
+  }
+  const { positionals, values } = parsed;
+  if (values.annotate !== undefined && values.annotate !== 'github') {
+    io.stderr(`gantry check: --annotate takes github (GitHub Actions workflow commands), not ${values.annotate}\n\n${CHECK_USAGE}`);
+    return 1;
+  }
+  if (positionals.length > 1) {
     io.stderr(`gantry check: expected at most one directory\n\n${CHECK_USAGE}`);
     return 1;
   }
   const cwd = resolve(io.cwd);
-  const root = args[0] === undefined ? (confinementRoot(cwd, cwd) ?? cwd) : resolve(cwd, args[0]);
+  const root = positionals[0] === undefined ? (confinementRoot(cwd, cwd) ?? cwd) : resolve(cwd, positionals[0]);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     io.stderr(`Error: ${root}: no such directory\n`);
     return 1;
   }
   let results: CheckResult[];
+  const tree = new DiskFileSystem(root);
   try {
-    results = checkRepository(new DiskFileSystem(root));
+    results = checkRepository(tree);
   } catch (error) {
     io.stderr(`Error: ${root}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
@@ -56,5 +74,23 @@ export function runCheck(args: readonly string[], io: CommandIo): number {
   }
   const errors = results.flatMap((result) => result.errors);
   for (const error of errors) io.stderr(`\n${error.message}\n`);
+  if (values.annotate === 'github')
+    for (const problem of validationProblems(results, tree)) {
+      const file = relative(cwd, join(root, problem.file));
+      const title = problem.field === '' ? problem.file : `${problem.file}: ${problem.field}`;
+      io.stdout(
+        `::error file=${property(file)},line=${problem.line},title=${property(title)}::${data(problem.message)}\n`,
+      );
+    }
   return errors.length > 0 ? 1 : 0;
+}
+
+/** A workflow command's message: GitHub reads `%`, CR and LF as escapes. */
+function data(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+/** A workflow command's property value: also `:` and `,`, which end it. */
+function property(text: string): string {
+  return data(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }

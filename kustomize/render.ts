@@ -2,7 +2,7 @@ import { emitYamlStream } from './emit/emit-yaml.js';
 import { KustomizeError } from './errors.js';
 import type { FileSystem } from './fs/file-system.js';
 import { normalizeRelative } from './fs/paths.js';
-import { BuildTarget } from './load/build-target.js';
+import { BuildTarget, ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION } from './load/build-target.js';
 import { FileLoader, type LoadRestrictor } from './load/file-loader.js';
 import { locate } from './load/read-kustomization.js';
 import { effectiveNamespace } from './resource/res-id.js';
@@ -52,7 +52,9 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
   let target: BuildTarget;
   try {
     target = BuildTarget.at(FileLoader.at(fs, root, options.loadRestrictor));
-    if ((target.kustomization.spec.buildMetadata ?? []).includes('originAnnotations')) target.origin = '';
+    target.applyOpenApi(true);
+    // Any buildMetadata makes kustomize track origins and transformations; what was not asked for is dropped below.
+    if ((target.kustomization.spec.buildMetadata ?? []).length > 0) target.origin = '';
   } catch (error) {
     // No kustomization names this directory, so a missing or ambiguous kustomization file is located at the directory.
     return locate(error, root === '' ? '.' : root, undefined);
@@ -82,10 +84,26 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
       );
     }
   }
-  for (const r of sorted) finishResource(r);
+  const buildMetadata = target.kustomization.spec.buildMetadata ?? [];
+  for (const r of sorted) {
+    if (target.origin !== undefined) dropUnaskedBuildMetadata(r, buildMetadata);
+    finishResource(r);
+  }
   const objects = sorted.map((r) => r.obj);
   const yaml = step('(output)', () => emitYamlStream(objects));
   return { objects, yaml };
+}
+
+/** Removes the origin and transformer annotations the top kustomization's `buildMetadata` does not ask for. */
+function dropUnaskedBuildMetadata(r: Resource, buildMetadata: readonly string[]): void {
+  const annotations = r.getAnnotations();
+  const drop = [
+    ...(buildMetadata.includes('originAnnotations') ? [] : [ORIGIN_ANNOTATION]),
+    ...(buildMetadata.includes('transformerAnnotations') ? [] : [TRANSFORMATIONS_ANNOTATION]),
+  ].filter((key) => annotations[key] !== undefined);
+  if (drop.length === 0) return;
+  for (const key of drop) delete annotations[key];
+  r.setAnnotations(annotations);
 }
 
 /** Appends the content hash to every generated resource that wants one, recording the unhashed name. */

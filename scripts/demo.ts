@@ -235,6 +235,11 @@ async function main(): Promise<void> {
     let started = Date.now();
     await push('refs/heads/main', ZERO_SHA, first);
     for (const env of following('main')) await expectOutcome(first, env, 'success', started);
+    // Written by the plan job before it planned: what a branch protection rule can require (README, "Required checks").
+    const validate = (await github.checks.listForRef({ owner: OWNER, repo: name, ref: first })).data.check_runs.find(
+      (run) => run.name === 'gantry/validate',
+    );
+    say(`    gantry/validate: ${validate?.conclusion ?? 'missing'}, ${validate?.output.title ?? ''}`);
     const summary = (await checkRunOf(github, name, first, following('main')[0] ?? 'dev'))?.output.summary ?? '';
     say(
       summary

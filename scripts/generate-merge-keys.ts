@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { format, resolveConfig } from 'prettier';
-import { buildMergeKeyTable, compareTables } from './merge-keys/build-merge-key-table.js';
+import { buildMergeKeyTable, compareTables } from '../kustomize/patch/build-merge-key-table.js';
 import type { MergeKeyTable } from '../kustomize/patch/merge-key-table.js';
 
 const DEFAULT_OUT = 'kustomize/patch/merge-keys.generated.ts';

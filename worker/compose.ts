@@ -1,5 +1,6 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
+//   plan job    → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
+//                 (always completed) → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   build job   → buildImage → the image pinned by digest, and the `build/<app>` check run; the deploys waiting
@@ -41,7 +42,7 @@ import type { BuildConfig, LogLevel, WorkerConfig } from './read-worker-config.j
 import { awaitBuilds, waitingFor } from './stages/build/await-builds.js';
 import { buildImage } from './stages/build/build-image.js';
 import { enqueueBuilds } from './stages/build/enqueue-builds.js';
-import { publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
+import { canaryProgressReport, publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
 import { DriftWatch, describeDrift } from './drift-watch.js';
@@ -51,6 +52,8 @@ import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
 import { deployedCommitFrom } from './stages/unchanged-environments.js';
 import { reportPlanFailure } from './stages/report-plan-failure.js';
+import { validateDelivery, type SchemaCheck } from './stages/validate/validate-commit.js';
+import { validateObjects } from './stages/deploy/validate-objects.js';
 import { stageContextFor } from './stages/stage-context.js';
 import { retirePreview, type PreviewRetirement } from './stages/teardown-preview.js';
 import type { Cluster } from '../core/ports/cluster.js';
@@ -171,12 +174,26 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
+  const validateSchema: SchemaCheck = async (env, objects, signal) =>
+    (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal })).dryRun
+      .size;
   // The one teardown of a preview: a `closed` webhook's and the collector's (worker/stages/teardown-preview.ts).
   const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
     retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
+    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.
+    // A retried plan job does not write it again once written (GitHub would append its annotations twice).
+    if (ctx.resumeFrom?.step !== 'validated') {
+      await validateDelivery(
+        delivery,
+        { git, reporter, schema: validateSchema },
+        { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts },
+      );
+      await ctx.progress({ step: 'validated' });
+    }
     let decision: PlanResult;
     try {
       decision = await planDelivery(
@@ -243,6 +260,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
               // Drift is measured from this deploy, and corrected with its images (the same builds).
               deployed: (env) => {
                 if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
+              },
+              // The check run shows each canary step as it is recorded, not only the outcome.
+              canaryProgress: async (canaries) => {
+                await queues.enqueueReport(canaryProgressReport(job.request, job.sequence, canaries));
               },
             },
             stageContextFor(ctx, isDeployStep, parseDeployProgress),

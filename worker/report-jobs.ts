@@ -1,6 +1,7 @@
 // Between the deploy stage's words and the report queue: a stage's outcome becomes a report job (core/report decides
 // the words), and a report job becomes GitHub writes (a `deploy/<env>` status and a check run).
 // This is the one report path: the worker's report queue runs it, and `gantry rollback` calls it directly.
+import { createHash } from 'node:crypto';
 import type { CheckRunProgress, DeploymentState, GitHubReporter, RepoRef } from '../adapters/github/index.js';
 import type { JobContext } from '../adapters/queue/job-context.js';
 import type { ReportJob, ReportState } from '../adapters/queue/report-job.js';
@@ -12,7 +13,7 @@ import { forkWithoutPreviewMarkdown, mergeCommentSection, previewMarkdown } from
 import { previewEnvironmentName } from '../core/deploy/preview.js';
 import { truncate } from '../core/report/markdown.js';
 import { summarize } from '../core/report/summarize.js';
-import { DEPLOY_STAGES, type Timings } from '../core/release/release.js';
+import { DEPLOY_STAGES, type CanaryProgress, type Timings } from '../core/release/release.js';
 import type { DeployResult } from './stages/deploy-environment.js';
 
 /** What reporting needs of the GitHub adapter. */
@@ -84,6 +85,27 @@ export function runningReport(request: DeployRequest, sequence: number): ReportJ
   return { ...pending, state: 'running', description: `${request.mode === 'dry-run' ? 'diffing' : 'deploying'} ${request.sha.slice(0, 7)} in ${request.environment}` };
 }
 
+/**
+ * A `running` report whose check run shows the canaries' walk so far, step by step (weights, checks, the latest
+ * gate result). Its `update` is a digest of that summary: the same progress reported twice is one job.
+ */
+export function canaryProgressReport(
+  request: DeployRequest,
+  sequence: number,
+  canaries: readonly CanaryProgress[],
+): ReportJob {
+  const { summary } = summarize({
+    environment: request.environment,
+    sha: request.sha,
+    mode: request.mode,
+    target: request.target,
+    outcome: 'in-progress',
+    canarySteps: canaries,
+  });
+  const update = createHash('sha256').update(summary).digest('hex').slice(0, 16);
+  return { ...runningReport(request, sequence), summary, update };
+}
+
 /** The report of a finished deploy (success, failure, rolled back, rollback failed, or a dry run's plan). */
 export function resultReport(request: DeployRequest, sequence: number, result: DeployResult): ReportJob {
   return reportJobOf(request, sequence, deployReportOf(request, result));
@@ -104,6 +126,7 @@ function reportJobOf(request: DeployRequest, sequence: number, report: DeployRep
       preview: {
         urls: [...report.preview.urls],
         skipped: report.preview.skipped.map((ref) => (ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`)),
+        ...(report.preview.ignoredConfig && { ignoredConfig: [...report.preview.ignoredConfig] }),
         ...(report.failure && { failure: { reason: report.failure.reason, message: truncate(report.failure.message, 1_000) } }),
       },
     }),
@@ -277,6 +300,7 @@ async function publishCommentSection(
         state: inProgress ? 'deploying' : job.state === 'success' ? 'healthy' : 'failed',
         sha: request.sha,
         ...(job.preview && { urls: job.preview.urls, skipped: job.preview.skipped }),
+        ...(job.preview?.ignoredConfig && { ignoredConfig: job.preview.ignoredConfig }),
         ...(job.preview?.failure && !inProgress && { failure: job.preview.failure }),
         ...(!inProgress && job.state !== 'success' && { why: job.description }),
       })

@@ -25,6 +25,19 @@ export interface CheckRunInput {
   /** Markdown details, same limit. */
   readonly text?: string;
   readonly detailsUrl?: string;
+  /** Lines of files to mark on the pull request's diff; GitHub takes at most 50 per request, the rest are dropped. */
+  readonly annotations?: readonly CheckAnnotation[];
+}
+
+/** A file and line a check run points at. */
+export interface CheckAnnotation {
+  /** Relative to the repository root. */
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly level: 'notice' | 'warning' | 'failure';
+  readonly title?: string;
+  readonly message: string;
 }
 
 /** The check run written and what happened to it (`unchanged`: it was completed, and the write would reopen it). */
@@ -55,6 +68,8 @@ export async function upsertCheckRun(
   if (found?.status === 'completed' && input.progress.status !== 'completed')
     return { id: found.id, outcome: 'unchanged', ...(found.url && { url: found.url }) };
   const existing = found?.id;
+  // GitHub appends annotations to a run's existing ones: a replay (a redelivered push) must not list them twice.
+  const annotations = found !== undefined && found.annotationsCount > 0 ? undefined : input.annotations;
   const fields = {
     name: input.name,
     external_id: input.externalId,
@@ -63,6 +78,16 @@ export async function upsertCheckRun(
       title: truncate(input.title, LIMITS.checkTitle),
       summary: truncateMarkdown(input.summary, LIMITS.checkText),
       text: input.text === undefined ? undefined : truncateMarkdown(input.text, LIMITS.checkText),
+      ...(annotations !== undefined && annotations.length > 0 && {
+        annotations: annotations.slice(0, LIMITS.checkAnnotations).map((annotation) => ({
+          path: annotation.path,
+          start_line: annotation.startLine,
+          end_line: annotation.endLine,
+          annotation_level: annotation.level,
+          message: truncate(annotation.message, LIMITS.checkText),
+          ...(annotation.title !== undefined && { title: truncate(annotation.title, LIMITS.checkTitle) }),
+        })),
+      }),
     },
     ...progressFields(input.progress),
     request: { signal },
@@ -83,7 +108,7 @@ async function findCheckRun(
   repo: RepoRef,
   input: CheckRunInput,
   signal?: AbortSignal,
-): Promise<{ id: number; status: string; url: string | null } | undefined> {
+): Promise<FoundRun | undefined> {
   const runs = await octokit.paginate(octokit.checks.listForRef, {
     ...repo,
     ref: input.sha,
@@ -94,11 +119,20 @@ async function findCheckRun(
   });
   return runs
     .filter((run) => run.external_id === input.externalId)
-    .reduce<{ id: number; status: string; url: string | null } | undefined>(
+    .reduce<FoundRun | undefined>(
       (newest, run) =>
-        newest && newest.id > run.id ? newest : { id: run.id, status: run.status, url: run.html_url },
+        newest && newest.id > run.id
+          ? newest
+          : { id: run.id, status: run.status, url: run.html_url, annotationsCount: run.output.annotations_count },
       undefined,
     );
+}
+
+interface FoundRun {
+  readonly id: number;
+  readonly status: string;
+  readonly url: string | null;
+  readonly annotationsCount: number;
 }
 
 function progressFields(progress: CheckRunProgress): {

@@ -6,6 +6,8 @@ export const LIMITS = {
   checkTitle: 255,
   /** Check run `output.summary` and `output.text`. */
   checkText: 65_535,
+  /** Annotations per check run create or update request. */
+  checkAnnotations: 50,
   /** Issue comment `body`. */
   commentBody: 65_536,
 } as const;

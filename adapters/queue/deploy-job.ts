@@ -16,6 +16,9 @@ export const deployJobSchema = z.object({
 /** One environment to bring to one commit, in acceptance order. */
 export type DeployJob = z.infer<typeof deployJobSchema>;
 
+/** The lane of an environment's own deployments (pushes): see {@link laneOf}. */
+export const APPLY_LANE = 'apply';
+
 /**
  * Requests in the same lane of an environment compete: a newer one makes an older one pointless. Requests in
  * different lanes share the environment's one-at-a-time queue but never supersede each other (a pull request's
@@ -26,7 +29,7 @@ export type DeployJob = z.infer<typeof deployJobSchema>;
  */
 export function laneOf(request: DeployRequest): string {
   if (request.mode === 'dry-run') return request.trigger.kind === 'pull_request' ? `diff-pr-${request.trigger.number}` : 'diff';
-  return request.target.kind === 'preview' ? previewLane(request.target.namespace) : 'apply';
+  return request.target.kind === 'preview' ? previewLane(request.target.namespace) : APPLY_LANE;
 }
 
 /** The lane of a preview's deployments: `preview-<namespace>`. */

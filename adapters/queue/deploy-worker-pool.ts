@@ -1,10 +1,10 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Reason } from '../../core/reasons.js';
 import { claimLane } from './claim-lane.js';
-import { deployJobId, deployJobSchema, laneOf, type DeployJob } from './deploy-job.js';
-import type { JobContext } from './job-context.js';
+import { APPLY_LANE, deployJobId, deployJobSchema, laneOf, type DeployJob } from './deploy-job.js';
+import { readProgress, type JobContext } from './job-context.js';
 import type { PipelineQueues } from './pipeline-queues.js';
 import { deployQueueName, isEnvironmentName, pipelineKeys, type PipelineKeys } from './queue-names.js';
 import { runJob, type JobProcessor } from './run-job.js';
@@ -122,12 +122,33 @@ export class DeployWorkerPool<R> {
     log.info({ environment, queue: name }, 'serving environment');
   }
 
-  /** The processor, behind the "is a newer request of this lane accepted?" check made as each run starts. */
+  /**
+   * The processor, behind the "is a newer request of this lane accepted?" check made as each run starts. In the
+   * `apply` lane (pushes), a run that resumes recorded progress is never superseded: its release is in flight
+   * (applied in part, a canary mid-walk), so it finishes, promoted, failed or rolled back, before a newer request
+   * deploys; a newest job that finds such an interrupted job waiting for its retry wakes it and waits behind it.
+   * Preview lanes keep plain latest-wins: a closed pull request raises its lane to supersede even a deploy in flight,
+   * which must not recreate the namespace its teardown deleted.
+   */
   private latestWins(queue: Queue): JobProcessor<DeployJob, DeployJobResult<R>> {
     return async (job, ctx) => {
       const lane = laneOf(job.request);
       const claim = await claimLane(this.options.connection, this.keys, job.request.environment, lane, job.sequence);
-      if (claim.kind === 'newest') return { outcome: 'processed', result: await this.options.processor(job, ctx) };
+      const inFlightFirst = lane === APPLY_LANE;
+      if (inFlightFirst && ctx.resumeFrom !== undefined) {
+        if (claim.kind !== 'newest')
+          ctx.log.info({ newerSequence: claim.newerSequence }, 'resuming a deploy in flight before the newer request of its lane');
+        return { outcome: 'processed', result: await this.options.processor(job, ctx) };
+      }
+      if (claim.kind === 'newest') {
+        const interrupted = inFlightFirst ? await interruptedBefore(queue, lane, job.sequence) : undefined;
+        if (interrupted !== undefined) {
+          ctx.log.info({ interrupted: interrupted.id }, 'waiting behind the interrupted deploy of the same lane');
+          await interrupted.promote().catch(() => undefined);
+          return ctx.sleepUntil(Date.now() + INTERRUPTED_RECHECK_MS);
+        }
+        return { outcome: 'processed', result: await this.options.processor(job, ctx) };
+      }
       const supersededBy = { sequence: claim.newerSequence, sha: await newerSha(queue, lane, claim.newerSequence) };
       await this.reportSuperseded(job, supersededBy, ctx);
       return { outcome: 'superseded', supersededBy };
@@ -147,6 +168,26 @@ export class DeployWorkerPool<R> {
       supersededBy: by,
     });
   }
+}
+
+/** How soon a job waiting behind an interrupted one looks again (the interrupted one is woken at once). */
+const INTERRUPTED_RECHECK_MS = 1_000;
+
+/**
+ * An older job of `lane` that recorded progress (a run of it started deploying) and waits for its retry, delayed by
+ * its backoff or back in `wait` after a crash; undefined when there is none. The queue of one environment is short.
+ */
+async function interruptedBefore(queue: Queue, lane: string, sequence: number): Promise<Job | undefined> {
+  const jobs = await queue.getJobs(['delayed', 'wait', 'prioritized']);
+  return jobs.find((candidate) => {
+    const parsed = deployJobSchema.safeParse(candidate.data);
+    return (
+      parsed.success &&
+      laneOf(parsed.data.request) === lane &&
+      parsed.data.sequence < sequence &&
+      readProgress(candidate) !== undefined
+    );
+  });
 }
 
 /** The commit of the lane's newer job, if it is still stored. */

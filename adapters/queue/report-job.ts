@@ -26,13 +26,20 @@ export const reportJobSchema = z.object({
   /** Where the deployed target answers (a preview's first Service, in-cluster): the Deployment's `environment_url`. */
   environmentUrl: z.string().optional(),
   /**
-   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`) and why it failed (the status
-   * line is cut at 140 characters), for the pull request comment.
+   * For a `running` report that shows progress (a canary's steps): what tells it from the other progress reports of
+   * the same run, so each is its own job, and the same progress enqueued twice is still one. Letters and digits.
+   */
+  update: z.string().regex(/^[0-9a-z]+$/).optional(),
+  /**
+   * A preview's in-cluster URLs, the cluster-scoped objects it left out (`Kind/name`), the env.yaml fields the pull
+   * request changes that its preview did not use, and why it failed (the status line is cut at 140 characters), for
+   * the pull request comment.
    */
   preview: z
     .object({
       urls: z.array(z.string()),
       skipped: z.array(z.string()),
+      ignoredConfig: z.array(z.string()).optional(),
       failure: z.object({ reason: z.string(), message: z.string() }).optional(),
     })
     .optional(),
@@ -43,7 +50,11 @@ export const reportJobSchema = z.object({
 /** One report to make. */
 export type ReportJob = z.infer<typeof reportJobSchema>;
 
-/** Report requests for the same request, sequence and state are one job: a retried deploy reports once. */
-export function reportJobId(report: Pick<ReportJob, 'request' | 'sequence' | 'state'>, lane: string): string {
-  return `${report.request.environment}.${lane}.${report.sequence}.${report.state}`;
+/**
+ * Report requests for the same request, sequence, state (and progress `update`) are one job: a retried deploy
+ * reports once.
+ */
+export function reportJobId(report: Pick<ReportJob, 'request' | 'sequence' | 'state' | 'update'>, lane: string): string {
+  const id = `${report.request.environment}.${lane}.${report.sequence}.${report.state}`;
+  return report.update === undefined ? id : `${id}.${report.update}`;
 }

@@ -78,6 +78,7 @@ export function decideAfterCheck(
     verdict: gate.verdict,
     findings: [...gate.findings],
     at: now.toISOString(),
+    weights: progress.weights,
   };
   const gates = [...progress.gates, record].slice(-MAX_GATE_RECORDS);
   const limit = canary.analysis.maxFailedChecks;

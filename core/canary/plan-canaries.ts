@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { AppCanary } from '../config/app-workload.js';
 import { podTemplate, selects, serviceSelector, templateLabels } from '../config/base-objects.js';
 import type { EnvConfig } from '../config/env-config.js';
-import { resolveRollout, type CanaryRoute as RouteTarget } from '../config/resolve-rollout.js';
+import { canaryTimeoutProblem, resolveRollout, type CanaryRoute as RouteTarget } from '../config/resolve-rollout.js';
 import type { KubeObject } from '../kube/object.js';
 
 export interface PlannedCanary {
@@ -34,17 +34,27 @@ export function planCanaries(
   apps: readonly { readonly file: string; readonly config: AppConfig }[],
   env: EnvConfig,
   objects: readonly KubeObject[],
+  envFile = `environments/${env.name}/env.yaml`,
 ): { readonly canaries: readonly PlannedCanary[]; readonly issues: readonly CanaryPlanIssue[] } {
   const canaries: PlannedCanary[] = [];
   const issues: CanaryPlanIssue[] = [];
   for (const { file, config } of apps) {
     for (const workload of config.workloads) {
       const rollout = resolveRollout(workload, env);
-      if (rollout.kind !== 'canary') continue;
+      if (rollout.kind === 'deployment') continue;
       const field = workload.field === '' ? 'canary' : `${workload.field}.canary`;
       const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === workload.name);
       if (!deployment) {
         // Not in this environment's render (the overlay does not include the app): nothing to canary here.
+        continue;
+      }
+      if (rollout.kind === 'unroutable') {
+        // Canaried here, through a provider the environment gives no route for: never rolled as a plain update.
+        issues.push({
+          file: envFile,
+          field: rollout.missing,
+          message: `is required: ${workload.kind}/${workload.name} of ${file} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${rollout.missing === 'traffic.gateway' ? 'the Gateway its HTTPRoutes attach to ({ name, namespace })' : 'the App Mesh mesh name'}`,
+        });
         continue;
       }
       if (workload.kind !== 'Deployment') {
@@ -66,6 +76,20 @@ export function planCanaries(
           field,
           message: `needs a Service selecting the pods of Deployment/${workload.name}: the canary's traffic is shifted between that Service and the canary's; add one to the base`,
         });
+        continue;
+      }
+      const ports = (service.spec as { ports?: readonly { port?: unknown }[] } | undefined)?.ports ?? [];
+      if (!ports.some((p) => typeof p.port === 'number')) {
+        issues.push({
+          file,
+          field,
+          message: `needs a port on Service/${service.metadata.name}, which selects the pods of Deployment/${workload.name}: the canary's route sends traffic to that port`,
+        });
+        continue;
+      }
+      const timeoutProblem = canaryTimeoutProblem(rollout.canary, env, `${file} (${workload.kind}/${workload.name})`);
+      if (timeoutProblem) {
+        issues.push({ file: envFile, field: 'rollout.timeout', message: timeoutProblem });
         continue;
       }
       canaries.push({

@@ -1,9 +1,8 @@
 import type { AppConfig } from './app-config.js';
 import type { ConfigIssue } from './config-error.js';
 import { ConfigError } from './config-error.js';
-import { formatDuration } from './duration.js';
 import type { EnvConfig } from './env-config.js';
-import { minimumCanaryDuration, resolveRollout } from './resolve-rollout.js';
+import { canaryTimeoutProblem, resolveRollout } from './resolve-rollout.js';
 
 /** A parsed config and the file it came from (relative to the repository root). */
 export interface LoadedConfig<T> {
@@ -149,14 +148,8 @@ function checkCanaries(
             `is required: ${what} is canaried through ${rollout.provider} here; add ${rollout.missing}, ${needed}`,
           );
         } else if (rollout.kind === 'canary') {
-          const minimum = minimumCanaryDuration(rollout.canary);
-          if (minimum >= env.config.rollout.timeout) {
-            report(
-              env.file,
-              'rollout.timeout',
-              `(${formatDuration(env.config.rollout.timeout)}) is not longer than the canary of ${what} (its pauses alone take ${formatDuration(minimum)}); raise the timeout or shorten the pauses`,
-            );
-          }
+          const problem = canaryTimeoutProblem(rollout.canary, env.config, what);
+          if (problem) report(env.file, 'rollout.timeout', problem);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { formatDuration } from './duration.js';
 import type { AppCanary, AppWorkload, TrafficProvider } from './app-workload.js';
 import type { EnvConfig } from './env-config.js';
 
@@ -47,4 +48,17 @@ export function resolveRollout(workload: AppWorkload, env: EnvConfig): ResolvedR
 /** The shortest time a canary can take: the sum of its steps' pauses, in milliseconds. */
 export function minimumCanaryDuration(canary: AppCanary): number {
   return canary.steps.reduce((total, step) => total + step.pause, 0);
+}
+
+/**
+ * Why a canary cannot finish within the environment's `rollout.timeout` (its pauses alone take at least as long),
+ * or undefined when it can. One rule for `gantry check` and the deploy stage, so a commit the check refuses is never
+ * deployed.
+ *
+ * @param what the canaried workload as the message names it (`apps/catalog/app.yaml (Deployment/catalog)`)
+ */
+export function canaryTimeoutProblem(canary: AppCanary, env: EnvConfig, what: string): string | undefined {
+  const minimum = minimumCanaryDuration(canary);
+  if (minimum < env.rollout.timeout) return undefined;
+  return `(${formatDuration(env.rollout.timeout)}) is not longer than the canary of ${what} (its pauses alone take ${formatDuration(minimum)}); raise the timeout or shorten the pauses`;
 }

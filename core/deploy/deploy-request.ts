@@ -58,7 +58,9 @@ export interface DeployRequest {
   readonly sha: string;
   /**
    * The commit to compare with when deciding which apps changed: the branch's previous tip for a push (all zeros
-   * when the push created the branch), the base branch's tip for a pull request.
+   * when the push created the branch), the base branch's tip for a pull request. That tip is also the commit whose
+   * env.yaml the plan read, and the one a preview takes its configuration from (core/deploy/preview.ts
+   * `policyCommit`).
    */
   readonly before: string;
   readonly trigger: Trigger;

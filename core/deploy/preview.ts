@@ -1,6 +1,7 @@
 // A pull request's preview: the environment's overlay, moved into the pull request's own namespace, with that
 // namespace's ownership labels, quota, limits and network boundary. Pure: the deploy stage applies what this returns.
 import type { EnvConfig } from '../config/env-config.js';
+import type { DeployRequest } from './deploy-request.js';
 import type { KubeObject, ObjectRef } from '../kube/object.js';
 import { refOf } from '../kube/object.js';
 
@@ -40,6 +41,45 @@ export interface PreviewIdentity {
   readonly urls: readonly string[];
   /** Cluster-scoped objects of the render that were not applied; empty before the render. */
   readonly skipped: readonly ObjectRef[];
+  /**
+   * The top-level fields of env.yaml the pull request's head changes, not used by its own preview (the base
+   * branch's env.yaml is: {@link policyCommit}); `["env.yaml"]` when the head's file is missing or invalid. Absent
+   * when the head changes nothing in env.yaml, or before the configuration is read.
+   */
+  readonly ignoredConfig?: readonly string[];
+}
+
+/**
+ * The commit whose env.yaml configures a deploy. A push's own commit; for a pull request (its dry-run diff aside,
+ * which shows what the pull request would change) the base branch's tip the plan read, `request.before`: a pull
+ * request's preview runs the head's overlay under the base's policy (cluster, namespace prefix, quota, limits,
+ * network boundary, limit of previews, ttl), so it cannot raise its own limits. Its env.yaml changes apply once
+ * merged.
+ */
+export function policyCommit(request: DeployRequest): string {
+  return request.target.kind === 'preview' ? request.before : request.sha;
+}
+
+/**
+ * The top-level env.yaml fields in which `head` differs from `base`, in `base`'s order then `head`'s new ones: what
+ * a preview reports it did not use.
+ */
+export function changedEnvFields(base: EnvConfig, head: EnvConfig): string[] {
+  const keys = [...new Set([...Object.keys(base), ...Object.keys(head)])];
+  const a = base as unknown as Record<string, unknown>;
+  const b = head as unknown as Record<string, unknown>;
+  return keys.filter((key) => !sameValue(a[key], b[key]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  for (const key of keys) if (!sameValue(x[key], y[key])) return false;
+  return true;
 }
 
 /** `pr-12/dev`: the preview's environment name on GitHub (Deployments), one per pull request and environment. */

@@ -50,6 +50,8 @@ export const canaryGateRecordSchema = z
     verdict: z.enum(['pass', 'fail', 'inconclusive', 'fatal']),
     findings: z.array(z.string()).readonly(),
     at: z.string().min(1),
+    /** The route's weights when the check ran (absent in records written before they were kept). */
+    weights: weightsSchema.optional(),
   })
   .readonly();
 export type CanaryGateRecord = z.infer<typeof canaryGateRecordSchema>;
@@ -85,6 +87,11 @@ export const canaryProgressSchema = z
       .readonly()
       .optional(),
     finishedAt: z.string().min(1).optional(),
+    /**
+     * Recorded as the promotion starts: the stable Deployment's pod template before it takes the canary's, so a
+     * promotion whose stable never becomes Available puts that template back before the route returns to stable.
+     */
+    previousTemplate: z.record(z.string(), z.unknown()).readonly().optional(),
   })
   .readonly();
 export type CanaryProgress = z.infer<typeof canaryProgressSchema>;

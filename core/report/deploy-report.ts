@@ -3,7 +3,7 @@ import type { PreviewIdentity } from '../deploy/preview.js';
 import type { ChangeSet } from '../diff/change-set.js';
 import type { AggregateHealth } from '../health/aggregate-health.js';
 import type { Reason } from '../reasons.js';
-import type { ReleaseOutcome, RollbackTarget, Timings } from '../release/release.js';
+import type { CanaryProgress, ReleaseOutcome, RollbackTarget, Timings } from '../release/release.js';
 
 /**
  * Where a report stands: `in-progress` while the pipeline works, `planned` for a dry run that computed its diff,
@@ -31,6 +31,8 @@ export interface DeployReport {
   readonly rolledBackTo?: RollbackTarget;
   /** The canaries the release walked, one per canaried app; absent when nothing was canaried. */
   readonly canaries?: readonly CanarySummary[];
+  /** While canaries walk: each app's recorded progress, shown step by step (weights, checks, latest gate result). */
+  readonly canarySteps?: readonly CanaryProgress[];
   /** The commit that superseded this one, when the outcome is `superseded`. */
   readonly supersededBy?: string;
   /** A preview's GitHub environment, namespace, URLs and the cluster-scoped objects it did not apply. */

@@ -100,6 +100,8 @@ export interface PreviewFacts {
   readonly urls?: readonly string[];
   /** Cluster-scoped objects of the render it did not apply (`Kind/name`). */
   readonly skipped?: readonly string[];
+  /** The env.yaml fields the pull request changes that its preview did not use (the base branch's configure it). */
+  readonly ignoredConfig?: readonly string[];
   /** One line: why it failed (when the failure itself is not known), or why it was torn down. */
   readonly why?: string;
   /** Why it failed, in the pipeline's words: the reason and the message (cut to 1,000 characters here). */
@@ -129,9 +131,20 @@ export function previewMarkdown(facts: PreviewFacts): string {
     lines.push('', 'In-cluster URLs:', ...facts.urls.map((url) => `- ${code(url)}`));
   if (facts.state !== 'torn-down' && facts.skipped && facts.skipped.length > 0)
     lines.push('', `Not applied (cluster-scoped): ${facts.skipped.map(code).join(', ')}.`);
+  if (facts.state !== 'torn-down' && facts.ignoredConfig && facts.ignoredConfig.length > 0)
+    lines.push('', ignoredConfigLine(facts.ignoredConfig));
   if (facts.state === 'failed')
     lines.push('', 'A failed preview is not rolled back: whatever it deployed stays for inspection until the next push or the pull request closes.');
   return lines.join('\n');
+}
+
+/**
+ * The sentence a preview's check run and comment carry when the pull request changes its environment's env.yaml:
+ * the preview ran under the base branch's (core/deploy/preview.ts `policyCommit`).
+ */
+export function ignoredConfigLine(fields: readonly string[]): string {
+  const what = fields.length === 1 && fields[0] === 'env.yaml' ? 'env.yaml' : `env.yaml (${fields.map(code).join(', ')})`;
+  return `This pull request changes ${what}: not used for its own preview, which runs under the base branch's configuration (cluster, namespace prefix, quota, limits, network boundary); the changes apply once merged.`;
 }
 
 /** Why a fork's pull request has no preview of an environment, and what a maintainer can do about it. */

@@ -4,10 +4,11 @@ import type { FieldChange } from '../diff/field-changes.js';
 import type { AggregateHealth } from '../health/aggregate-health.js';
 import { formatRef } from '../kube/object.js';
 import type { PruneSkipReason } from '../prune/plan-prune.js';
-import type { Timings } from '../release/release.js';
+import type { CanaryGateRecord, CanaryProgress, Timings } from '../release/release.js';
 import { DEPLOY_STAGES } from '../release/release.js';
 import type { DeployReport, ReportOutcome } from './deploy-report.js';
 import { shortSha } from './deploy-report.js';
+import { ignoredConfigLine } from './pull-request-comment.js';
 import { cell, code, codeBlock, displayPath, humanDuration, inlineValue, table, truncate } from './markdown.js';
 
 /** GitHub rejects a check run output `summary` longer than this. */
@@ -102,6 +103,7 @@ function previewSection(report: DeployReport): string {
         .map((ref) => code(ref.name === '' ? ref.kind : `${ref.kind}/${ref.name}`))
         .join(', ')}.`,
     );
+  if (preview.ignoredConfig && preview.ignoredConfig.length > 0) lines.push('', ignoredConfigLine(preview.ignoredConfig));
   if (report.outcome === 'failed')
     lines.push('', 'A failed preview is not rolled back: it stays as it is for inspection until the next push or the pull request closes.');
   return lines.join('\n');
@@ -231,12 +233,65 @@ function healthSection(health: AggregateHealth | undefined): string {
 
 function canarySection(report: DeployReport): string {
   const canaries = report.canaries ?? [];
-  if (canaries.length === 0) return '';
-  return `#### Canaries\n${table(
-    ['app', 'traffic', 'outcome', 'gate'],
-    canaries.map((c) => [cell(c.app), cell(c.provider), cell(c.outcome), cell(c.gate)]),
-  )}`;
+  const steps = report.canarySteps ?? [];
+  if (canaries.length === 0 && steps.length === 0) return '';
+  const outcomes =
+    canaries.length === 0
+      ? ''
+      : `\n${table(
+          ['app', 'traffic', 'outcome', 'gate'],
+          canaries.map((c) => [cell(c.app), cell(c.provider), cell(c.outcome), cell(c.gate)]),
+        )}`;
+  const walked =
+    steps.length === 0
+      ? ''
+      : `\n${table(
+          ['app', 'traffic', 'step', 'stable/canary', 'checks', 'latest check'],
+          steps.flatMap(stepRows),
+          ['left', 'left', 'left', 'right', 'right', 'left'],
+        )}`;
+  return `#### Canaries${outcomes}${walked}`;
 }
+
+const VERDICT: Readonly<Record<CanaryGateRecord['verdict'], string>> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  inconclusive: '❔ no data',
+  fatal: '🚨 fatal',
+};
+
+/**
+ * One row per step the canary reached: the weights the route held, how many checks ran there (of those the record
+ * still keeps) and the latest one's verdict and findings. The current step says where the walk stands.
+ */
+function stepRows(progress: CanaryProgress): string[][] {
+  const rows: string[][] = [];
+  for (let step = 0; step <= progress.step; step++) {
+    const checks = progress.gates.filter((gate) => gate.step === step);
+    const latest = checks.at(-1);
+    // Once settled the route is back at 100/0: the last step's weights are the ones its checks saw.
+    const settled = progress.phase === 'promoted' || progress.phase === 'aborted';
+    const weights = step === progress.step && !settled ? progress.weights : latest?.weights;
+    const current = step === progress.step ? ` (${PHASE[progress.phase]})` : '';
+    rows.push([
+      cell(progress.app),
+      cell(progress.provider),
+      `${step + 1} of ${progress.steps}${current}`,
+      weights ? `${weights.stable}/${weights.canary}` : '',
+      String(checks.length),
+      latest ? cell(truncate(`${VERDICT[latest.verdict]}: ${latest.findings.join('; ')}`, 300)) : 'not checked yet',
+    ]);
+  }
+  return rows;
+}
+
+const PHASE: Readonly<Record<CanaryProgress['phase'], string>> = {
+  stepping: 'now',
+  promoting: 'promoting',
+  promoted: 'promoted',
+  aborting: 'aborting: stable first, then the route',
+  aborted: 'aborted',
+};
 
 function timingsSection(timings: Timings | undefined): string {
   const stages = DEPLOY_STAGES.filter((stage) => timings?.[stage] !== undefined);

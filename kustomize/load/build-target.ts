@@ -13,6 +13,8 @@ import {
   applyPatchesJson6902,
   applyPatchesStrategicMerge,
   applyReplacementsField,
+  type OpenApiChoice,
+  type PatchContext,
 } from '../transform/patches.js';
 import { transformReplicas } from '../transform/replicas.js';
 import { runBuiltinGenerator, runBuiltinTransformer } from '../transform/builtin-plugins.js';
@@ -25,7 +27,10 @@ import {
   type TransformerConfig,
 } from '../transform/transformer-config.js';
 import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
-import { YamlError } from '../yaml/parse-yaml.js';
+import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
+import { OpenApiDocumentError, buildMergeKeyTable } from '../patch/build-merge-key-table.js';
+import type { MergeKeyTable } from '../patch/merge-key-table.js';
+import { isClusterScoped, parseGroupVersion } from '../resource/res-id.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
@@ -36,8 +41,41 @@ export interface Accumulated {
   readonly vars: readonly Var[];
 }
 
+/** The Kubernetes OpenAPI schema built into kustomize (kyaml's DefaultOpenAPI), the only `openapi.version` it accepts. */
+export const DEFAULT_OPENAPI_VERSION = 'v1.21.2';
+
+/**
+ * A custom OpenAPI schema (`openapi.path`) as a merge-key table. A kind it declares cluster-scoped that kustomize-ts
+ * does not already know as such is refused: kustomize would then leave it out of `namespace:`, which kustomize-ts
+ * takes from its own table of scopes.
+ */
+function loadCustomSchema(loader: FileLoader, path: string): MergeKeyTable {
+  const text = loader.loadText(path);
+  let table: MergeKeyTable;
+  try {
+    table = buildMergeKeyTable(parseYamlDocument(text, { dialect: 'go-yaml-v2' }), '', path);
+  } catch (error) {
+    if (!(error instanceof YamlError) && !(error instanceof OpenApiDocumentError)) throw error;
+    throw new KustomizeFailure('invalid-kustomization', `invalid schema file: ${error.message}`, { cause: error });
+  }
+  for (const [apiVersion, kinds] of Object.entries(table.kinds)) {
+    for (const [kind, info] of Object.entries(kinds)) {
+      if (info.scope === 'Cluster' && !isClusterScoped({ ...parseGroupVersion(apiVersion), kind })) {
+        throw new KustomizeFailure(
+          'not-supported',
+          `${path} declares ${apiVersion} ${kind} cluster-scoped: cluster scopes from a custom OpenAPI schema are ` +
+            'not supported by kustomize-ts; leave the namespace out of that kind by a patch instead',
+        );
+      }
+    }
+  }
+  return table;
+}
+
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
-const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+/** kustomize's annotation listing the transformers that changed a resource (`buildMetadata: [transformerAnnotations]`). */
+export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
 const NOTHING_ACCUMULATED: Accumulated = { config: EMPTY_TRANSFORMER_CONFIG, vars: [] };
 
@@ -62,15 +100,67 @@ export class BuildTarget {
   }
 
   /**
-   * Where this kustomization's directory lies relative to the top one, when `buildMetadata: [originAnnotations]`
-   * asks for each resource's origin (kustomize's `config.kubernetes.io/origin`); undefined when nobody asked.
+   * Where this kustomization's directory lies relative to the top one, when the top one has `buildMetadata` (any of
+   * it: kustomize then tracks each resource's origin, `config.kubernetes.io/origin`, and the transformers run on it,
+   * and drops what was not asked for at the end); undefined otherwise.
    */
   origin: string | undefined;
+
+  /**
+   * The build's OpenAPI schema, shared by all its kustomizations as kustomize's is process-wide: the top
+   * kustomization's `openapi` decides; if it has none, the first base or component that names one.
+   */
+  schema: OpenApiChoice = { chosen: false, table: undefined };
+
+  /**
+   * kustomize's openapi.SetSchema for this kustomization's `openapi:`: the top kustomization always applies its own
+   * (`reset`), a base or component only while no schema is chosen. `version` must be kustomize's one builtin schema
+   * (DEFAULT_OPENAPI_VERSION, where kustomize-ts's merge keys come from); `path` names a custom OpenAPI v2 document
+   * (JSON or YAML) whose merge keys then replace the builtin ones for every later strategic merge.
+   */
+  applyOpenApi(reset: boolean): void {
+    if (this.schema.chosen && !reset) return;
+    const openapi = this.kustomization.spec.openapi ?? {};
+    // kustomize reads `version` and `path` and ignores any other key; a misspelt one is refused here instead.
+    const unknown = Object.keys(openapi).find((key) => key !== 'version' && key !== 'path');
+    if (unknown !== undefined) {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: this.file, field: `openapi.${unknown}` },
+        `unknown key '${unknown}': openapi takes 'version' (a builtin schema) or 'path' (a custom schema file)`,
+      );
+    }
+    const version = openapi['version'];
+    const path = openapi['path'];
+    if (path !== undefined) {
+      if (version !== undefined) {
+        throw new KustomizeError(
+          'invalid-kustomization',
+          { file: this.file, field: 'openapi' },
+          'builtin version and custom schema provided, cannot use both',
+        );
+      }
+      this.schema.chosen = true;
+      this.schema.table = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
+      return;
+    }
+    this.schema.chosen = (version ?? '') !== '';
+    this.schema.table = undefined;
+    if (version !== undefined && version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
+      throw new KustomizeError(
+        'invalid-kustomization',
+        { file: this.file, field: 'openapi.version' },
+        `the specified OpenAPI version is not built in (kustomize has ${DEFAULT_OPENAPI_VERSION})`,
+      );
+    }
+  }
 
   /** A base or component directory, tracking origins when this kustomization does. */
   private childTarget(path: string): BuildTarget {
     const child = BuildTarget.at(this.loader.child(path));
     if (this.origin !== undefined) child.origin = posix.join(this.origin, path);
+    child.schema = this.schema;
+    child.applyOpenApi(false);
     return child;
   }
 
@@ -81,6 +171,31 @@ export class BuildTarget {
       if (annotations[ORIGIN_ANNOTATION] === undefined)
         r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
     }
+  }
+
+  /**
+   * kustomize's AddTransformerAnnotation, after each transformer when origins are tracked: a resource with an origin
+   * gets the transformer appended to its list of transformations; one without is taken as the transformer's output.
+   */
+  private annotateTransformation(map: ResMap, origin: string): void {
+    const item = `- ${origin.replace(/\n(?=.)/g, '\n  ')}`;
+    for (const r of map.resources) {
+      const annotations = r.getAnnotations();
+      if (annotations[ORIGIN_ANNOTATION] === undefined) {
+        r.setAnnotations({ ...annotations, [ORIGIN_ANNOTATION]: origin });
+      } else {
+        r.setAnnotations({
+          ...annotations,
+          [TRANSFORMATIONS_ANNOTATION]: (annotations[TRANSFORMATIONS_ANNOTATION] ?? '') + item,
+        });
+      }
+    }
+  }
+
+  /** The origin of a transformer or generator this kustomization's own fields configure. */
+  private builtinOrigin(kind: string): string {
+    const file = posix.join(this.origin ?? '', baseOf(this.file));
+    return `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}\n`;
   }
 
   private get file(): string {
@@ -117,15 +232,29 @@ export class BuildTarget {
     return { ...acc, vars: this.at('vars', () => mergeVars(map, acc.vars, spec.vars ?? [])) };
   }
 
-  /** kustomize's defaults merged with this kustomization's `configurations:` files, in order. */
+  /**
+   * kustomize's defaults merged with this kustomization's `configurations:` files, as kustomize does it: the files
+   * merged in order into an empty configuration, and that merged into the defaults.
+   */
   private ownTransformerConfig(): TransformerConfig {
-    return (this.kustomization.spec.configurations ?? []).reduce(
-      (config, path, i) =>
-        this.at(`configurations[${i}]`, () =>
-          mergeTransformerConfigs(config, parseTransformerConfig(this.loader.loadText(path), path)),
-        ),
-      DEFAULT_TRANSFORMER_CONFIG,
+    const paths = this.kustomization.spec.configurations ?? [];
+    if (paths.length === 0) return DEFAULT_TRANSFORMER_CONFIG;
+    const files = paths.map((path, i) =>
+      this.at(`configurations[${i}]`, () => parseTransformerConfig(this.loader.loadText(path), path)),
     );
+    const custom = files.reduce(
+      (config, file, i) => this.at(`configurations[${i}]`, () => mergeTransformerConfigs(config, file)),
+      EMPTY_TRANSFORMER_CONFIG,
+    );
+    try {
+      return mergeTransformerConfigs(DEFAULT_TRANSFORMER_CONFIG, custom);
+    } catch (error) {
+      // A spec that conflicts with a default one: name the first file that has such a spec.
+      files.forEach((file, i) =>
+        this.at(`configurations[${i}]`, () => mergeTransformerConfigs(DEFAULT_TRANSFORMER_CONFIG, file)),
+      );
+      throw error;
+    }
   }
 
   /** Runs `fn`, turning any lower-level failure into a KustomizeError located at `field` of this kustomization. */
@@ -194,14 +323,7 @@ export class BuildTarget {
         this.at(`${field}[${i}]`, () => {
           const options = mergeGeneratorOptions(args.options, spec.generatorOptions);
           const generated = generate(kind, { ...args, options }, this.loader);
-          if (this.origin !== undefined) {
-            const file = posix.join(this.origin, baseOf(this.file));
-            const by = `${kind}Generator`;
-            this.annotateOrigin(
-              [generated],
-              `configuredIn: ${file}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${by}\n`,
-            );
-          }
+          if (this.origin !== undefined) this.annotateOrigin([generated], this.builtinOrigin(`${kind}Generator`));
           absorbGenerated(map, generated);
         }),
       );
@@ -260,16 +382,31 @@ export class BuildTarget {
 
   private runTransformers(map: ResMap, config: TransformerConfig): void {
     const spec = this.kustomization.spec;
-    const ctx = { map, loader: this.loader };
+    const ctx: PatchContext = { map, loader: this.loader, schema: this.schema };
+    // kustomize records each builtin transformer it ran (buildMetadata: [transformerAnnotations]) right after it runs.
+    const ran = (kind: string): void => {
+      if (this.origin !== undefined) this.annotateTransformation(map, this.builtinOrigin(kind));
+    };
     if ((spec.patchesStrategicMerge ?? []).length > 0) {
       this.at('patchesStrategicMerge', () => applyPatchesStrategicMerge(ctx, spec.patchesStrategicMerge ?? []));
+      ran('PatchStrategicMergeTransformer');
     }
-    (spec.patches ?? []).forEach((patch, i) => this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch)));
-    if (spec.namespace) this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
-    if (spec.namePrefix)
+    (spec.patches ?? []).forEach((patch, i) => {
+      this.at(`patches[${i}]`, () => applyPatchesField(ctx, patch));
+      ran('PatchTransformer');
+    });
+    if (spec.namespace) {
+      this.at('namespace', () => transformNamespace(map, spec.namespace ?? '', config.namespace));
+      ran('NamespaceTransformer');
+    }
+    if (spec.namePrefix) {
       this.at('namePrefix', () => transformNameAffix(map, 'prefix', spec.namePrefix ?? '', config.namePrefix));
-    if (spec.nameSuffix)
+      ran('PrefixTransformer');
+    }
+    if (spec.nameSuffix) {
       this.at('nameSuffix', () => transformNameAffix(map, 'suffix', spec.nameSuffix ?? '', config.nameSuffix));
+      ran('SuffixTransformer');
+    }
     const labels: LabelsEntry[] = (spec.labels ?? []).map((l) => ({
       pairs: l.pairs ?? {},
       includeSelectors: l.includeSelectors ?? false,
@@ -283,28 +420,42 @@ export class BuildTarget {
         kind: f.kind ?? '',
       })),
     }));
-    this.at('labels', () => transformLabels(map, labels, spec.commonLabels ?? {}, config));
-    if (spec.commonAnnotations)
+    // kustomize runs one LabelTransformer per `labels` entry, then one for `commonLabels`, when either is set.
+    const labelTransformers = labels.length > 0 || Object.keys(spec.commonLabels ?? {}).length > 0;
+    for (const entry of labels) {
+      this.at('labels', () => transformLabels(map, [entry], {}, config));
+      if (labelTransformers) ran('LabelTransformer');
+    }
+    this.at('labels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
+    if (labelTransformers) ran('LabelTransformer');
+    if (spec.commonAnnotations) {
       this.at('commonAnnotations', () =>
         transformAnnotations(map, spec.commonAnnotations ?? {}, config.commonAnnotations),
       );
-    (spec.patchesJson6902 ?? []).forEach((patch, i) =>
-      this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch)),
-    );
-    (spec.replicas ?? []).forEach((rule, i) =>
-      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas)),
-    );
-    this.kustomization.images.forEach((rule, i) =>
+      if (Object.keys(spec.commonAnnotations).length > 0) ran('AnnotationsTransformer');
+    }
+    (spec.patchesJson6902 ?? []).forEach((patch, i) => {
+      this.at(`patchesJson6902[${i}]`, () => applyPatchesJson6902(ctx, patch));
+      ran('PatchJson6902Transformer');
+    });
+    (spec.replicas ?? []).forEach((rule, i) => {
+      this.at(`replicas[${i}]`, () => transformReplicas(map, rule, config.replicas));
+      ran('ReplicaCountTransformer');
+    });
+    this.kustomization.images.forEach((rule, i) => {
       this.at(
         this.kustomization.spec.images && i < this.kustomization.spec.images.length ? `images[${i}]` : 'imageTags',
         () => transformImages(map, [rule], config.images),
-      ),
-    );
+      );
+      ran('ImageTagTransformer');
+    });
     if ((spec.replacements ?? []).length > 0) {
       this.at('replacements', () => applyReplacementsField(ctx, spec.replacements ?? []));
+      ran('ReplacementTransformer');
     }
-    for (const { config, field } of this.pluginConfigs('transformers')) {
-      this.at(field, () => runBuiltinTransformer(map, this.loader, config));
+    for (const { config: plugin, field } of this.pluginConfigs('transformers')) {
+      this.at(field, () => runBuiltinTransformer(map, this.loader, plugin, this.schema));
+      if (this.origin !== undefined) this.annotateTransformation(map, this.pluginOrigin(plugin));
     }
   }
 }

@@ -119,11 +119,6 @@ const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string, string])
     'run the validator in CI on the rendered output',
   ],
   [
-    'openapi',
-    'custom OpenAPI schemas',
-    'for lists in custom resources, patch with JSON 6902 operations (`patches:` with a target) instead of a strategic merge',
-  ],
-  [
     'crds',
     'CRD-derived name references',
     'declare the references in a `configurations:` file (`nameReference:` with the CRD kind and field path)',
@@ -138,7 +133,7 @@ function refuseUnsupported(spec: KustomizationFile, file: string): void {
     throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
   }
   for (const option of spec.buildMetadata ?? []) {
-    if (option !== 'managedByLabel' && option !== 'originAnnotations') {
+    if (option !== 'managedByLabel' && option !== 'originAnnotations' && option !== 'transformerAnnotations') {
       throw new KustomizeError(
         'not-supported',
         { file, field: 'buildMetadata' },

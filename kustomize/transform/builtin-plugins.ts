@@ -21,6 +21,8 @@ import {
   applyPatchesJson6902,
   applyPatchesStrategicMerge,
   applyReplacementsField,
+  type OpenApiChoice,
+  type PatchContext,
 } from './patches.js';
 import { transformReplicas } from './replicas.js';
 
@@ -125,9 +127,9 @@ function refuseExternal(config: Resource, kinds: readonly string[]): void {
 }
 
 /** Runs one `transformers:` config over the resources accumulated so far. */
-export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: Resource): void {
+export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: Resource, schema?: OpenApiChoice): void {
   refuseExternal(config, Object.keys(TRANSFORMERS));
-  const ctx = { map, loader };
+  const ctx: PatchContext = { map, loader, ...(schema === undefined ? {} : { schema }) };
   switch (config.kind) {
     case 'LabelTransformer': {
       const c = decode(TRANSFORMERS.LabelTransformer, config);

@@ -22,6 +22,7 @@ import {
   resIdEquals,
   resIdString,
 } from '../resource/res-id.js';
+import type { MergeKeyTable } from '../patch/merge-key-table.js';
 import type { ResMap } from '../resource/res-map.js';
 import type { Resource } from '../resource/resource.js';
 import { isJsonObject, type JsonValue } from '../yaml/json-value.js';
@@ -31,6 +32,18 @@ import { YamlError, convertYamlAst, parseYamlAst, parseYamlDocuments, type YamlA
 export interface PatchContext {
   readonly map: ResMap;
   readonly loader: FileLoader;
+  /** The build's OpenAPI schema choice (`openapi:`); strategic merges use its merge keys when it has a custom table. */
+  readonly schema?: OpenApiChoice;
+}
+
+/**
+ * The OpenAPI schema of a build, which kustomize holds process-wide: `chosen` once a kustomization named one, `table`
+ * the merge keys of a custom schema (`openapi.path`), which then replaces the builtin schema for every strategic merge
+ * that follows, builtin kinds included.
+ */
+export interface OpenApiChoice {
+  chosen: boolean;
+  table: MergeKeyTable | undefined;
 }
 
 /** kustomize-ts's view of cluster scope, handed to the patch functions so every step agrees with the loader. */
@@ -48,7 +61,7 @@ export function applyPatchesStrategicMerge(ctx: PatchContext, entries: readonly 
   if (patches.length === 0) throw new KustomizeFailure('patch-failed', 'patch appears to be empty');
   for (const patch of patches) {
     const target = findPatchTarget(ctx.map, patch);
-    applySmPatch(ctx.map, [target], patch, {});
+    applySmPatch(ctx, [target], patch, {});
   }
 }
 
@@ -72,10 +85,10 @@ export function applyPatchesField(ctx: PatchContext, spec: PatchSpec): void {
         );
       }
       const [patch] = smPatches;
-      if (patch !== undefined) applySmPatch(ctx.map, select(ctx.map, spec.target), patch, options);
+      if (patch !== undefined) applySmPatch(ctx, select(ctx.map, spec.target), patch, options);
       return;
     }
-    for (const patch of smPatches) applySmPatch(ctx.map, [findPatchTarget(ctx.map, patch)], patch, options);
+    for (const patch of smPatches) applySmPatch(ctx, [findPatchTarget(ctx.map, patch)], patch, options);
     return;
   }
   if (!spec.target) throw new KustomizeFailure('patch-failed', `must specify a target for JSON patch ${source}`);
@@ -244,12 +257,15 @@ function findPatchTarget(map: ResMap, patch: Resource): Resource {
 }
 
 /** Applies a strategic merge patch to each target; a target the patch deletes leaves the map. */
-function applySmPatch(map: ResMap, targets: readonly Resource[], patch: Resource, options: PatchOptions): void {
+function applySmPatch(ctx: PatchContext, targets: readonly Resource[], patch: Resource, options: PatchOptions): void {
+  const map = ctx.map;
+  const schema = ctx.schema?.table;
   for (const target of targets) {
     if (options.allowNameChange || options.allowKindChange) target.storePreviousId(effectiveNamespace(target.curId()));
     const merged = strategicMerge(target.obj, patch.obj, target.gvk(), {
       allowNameChange: options.allowNameChange === true,
       allowKindChange: options.allowKindChange === true,
+      ...(schema === undefined ? {} : { schema }),
     });
     if (merged === null) map.remove(target);
     else target.obj = merged;

@@ -14,7 +14,9 @@ import {
   VAR_REFERENCE_SPECS,
 } from './default-field-specs.js';
 import type { FieldSpec } from './field-spec.js';
+import { goSort } from './go-sort.js';
 import { NAME_REFERENCES, type NameBackReference } from './name-reference-specs.js';
+import { LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST } from './sort-resources.js';
 
 /**
  * The field specs kustomize's builtin transformers use (its TransformerConfig): the defaults, extended by a
@@ -52,8 +54,63 @@ export const EMPTY_TRANSFORMER_CONFIG: TransformerConfig = {
   varReference: [],
 };
 
-/** kustomize's default configuration. */
-export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = {
+type GvkLike = { readonly group?: string; readonly version?: string; readonly kind?: string };
+
+const KIND_RANK: ReadonlyMap<string, number> = new Map([
+  ...LEGACY_ORDER_FIRST.map((kind, i): [string, number] => [kind, i - LEGACY_ORDER_FIRST.length]),
+  ...LEGACY_ORDER_LAST.map((kind, i): [string, number] => [kind, i + 1]),
+]);
+
+const sortStrings = new WeakMap<GvkLike, string>();
+
+function stableSortString(gvk: GvkLike): string {
+  let text = sortStrings.get(gvk);
+  if (text === undefined) {
+    text = `${gvk.group || '~G'}_${gvk.version || '~V'}_${gvk.kind || '~K'}`;
+    sortStrings.set(gvk, text);
+  }
+  return text;
+}
+
+/** kustomize's Gvk.IsLessThan: by kind rank (the legacy output order), then by group, version and kind as text. */
+function gvkLess(a: GvkLike, b: GvkLike): boolean {
+  const ra = KIND_RANK.get(a.kind ?? '') ?? 0;
+  const rb = KIND_RANK.get(b.kind ?? '') ?? 0;
+  if (ra !== rb) return ra < rb;
+  return stableSortString(a) < stableSortString(b);
+}
+
+function sortedSpecs(specs: readonly FieldSpec[]): FieldSpec[] {
+  const result = [...specs];
+  goSort(result, gvkLess);
+  return result;
+}
+
+/**
+ * kustomize's TransformerConfig.sortFields: every list ordered by group/version/kind with Go's (unstable) sort, name
+ * references by their target. The order matters: a later merge keeps the first of two specs with the same path where
+ * one selects the other, so a kind-specific `namePrefix: metadata/name` sorted before the default one absorbs it.
+ */
+function sortedConfig(c: TransformerConfig): TransformerConfig {
+  const nameReference = [...c.nameReference];
+  goSort(nameReference, (a, b) => gvkLess(a.target, b.target));
+  return {
+    namePrefix: sortedSpecs(c.namePrefix),
+    nameSuffix: sortedSpecs(c.nameSuffix),
+    namespace: sortedSpecs(c.namespace),
+    commonLabels: sortedSpecs(c.commonLabels),
+    labels: sortedSpecs(c.labels),
+    templateLabels: sortedSpecs(c.templateLabels),
+    commonAnnotations: sortedSpecs(c.commonAnnotations),
+    images: sortedSpecs(c.images),
+    replicas: sortedSpecs(c.replicas),
+    varReference: sortedSpecs(c.varReference),
+    nameReference,
+  };
+}
+
+/** kustomize's default configuration, its lists sorted as kustomize sorts a configuration it reads. */
+export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = sortedConfig({
   namePrefix: NAME_SPECS,
   nameSuffix: NAME_SPECS,
   namespace: NAMESPACE_SPECS,
@@ -65,7 +122,7 @@ export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = {
   replicas: REPLICA_SPECS,
   nameReference: NAME_REFERENCES,
   varReference: VAR_REFERENCE_SPECS,
-};
+});
 
 const fsList = z.array(FieldSpecSchema).nullish();
 
@@ -127,7 +184,7 @@ export function parseTransformerConfig(text: string, path: string): TransformerC
     throw new KustomizeFailure('invalid-kustomization', `${path}: error unmarshaling transformer config: ${what}`);
   }
   const c = parsed.data;
-  return {
+  return sortedConfig({
     namePrefix: toFieldSpecs(c.namePrefix),
     nameSuffix: toFieldSpecs(c.nameSuffix),
     namespace: toFieldSpecs(c.namespace),
@@ -146,7 +203,7 @@ export function parseTransformerConfig(text: string, path: string): TransformerC
       },
       referrers: toFieldSpecs(n.fieldSpecs),
     })),
-  };
+  });
 }
 
 /**
@@ -195,12 +252,42 @@ function mergeNameReferences(
   return result;
 }
 
-/** kustomize's TransformerConfig.Merge; `field` names the list whose specs conflict. */
+/** What merging into the empty configuration made of a configuration (kustomize's accumulator starts empty). */
+const mergedIntoEmpty = new WeakMap<TransformerConfig, TransformerConfig>();
+
+/**
+ * kustomize's TransformerConfig.Merge: each list of `b` merged into that of `a` (FsSlice.MergeAll), then all sorted.
+ * Merging into the empty configuration is not a copy: the specs of `b` are merged one by one, so one of them that a
+ * spec before it selects with the same path is dropped.
+ */
 export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
-  // Most builds have no custom configuration: every kustomization then carries the defaults object itself, and these
-  // identities keep a render from re-merging the default tables once per kustomization.
+  // Sorting a sorted list changes nothing, so merging a configuration with itself or with nothing gives it back.
   if (a === b || b === EMPTY_TRANSFORMER_CONFIG) return a;
-  if (a === EMPTY_TRANSFORMER_CONFIG) return b;
+  if (a === EMPTY_TRANSFORMER_CONFIG) {
+    // Most builds have no custom configuration: every kustomization then carries the defaults, and this keeps a render
+    // from re-merging the default tables once per kustomization.
+    let merged = mergedIntoEmpty.get(b);
+    if (merged === undefined) {
+      merged = mergeAllFields(a, b);
+      // Unchanged (the defaults are): keep `b` itself, so that merging it into a parent's is the identity above.
+      if (sameLists(merged, b)) merged = b;
+      mergedIntoEmpty.set(b, merged);
+      mergedIntoEmpty.set(merged, merged);
+    }
+    return merged;
+  }
+  return mergeAllFields(a, b);
+}
+
+function sameLists(a: TransformerConfig, b: TransformerConfig): boolean {
+  return (Object.keys(a) as (keyof TransformerConfig)[]).every((name) => {
+    const x: readonly unknown[] = a[name];
+    const y: readonly unknown[] = b[name];
+    return x.length === y.length && x.every((item, i) => item === y[i]);
+  });
+}
+
+function mergeAllFields(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
   const merge = (name: Exclude<keyof TransformerConfig, 'nameReference'>): FieldSpec[] => {
     try {
       return mergeFieldSpecs(a[name], b[name]);
@@ -209,7 +296,7 @@ export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConf
       throw new KustomizeFailure(error.reason, `failed to merge ${name} fieldSpec: ${error.message}`);
     }
   };
-  return {
+  return sortedConfig({
     namePrefix: merge('namePrefix'),
     nameSuffix: merge('nameSuffix'),
     namespace: merge('namespace'),
@@ -221,5 +308,5 @@ export function mergeTransformerConfigs(a: TransformerConfig, b: TransformerConf
     replicas: merge('replicas'),
     varReference: merge('varReference'),
     nameReference: mergeNameReferences(a.nameReference, b.nameReference),
-  };
+  });
 }

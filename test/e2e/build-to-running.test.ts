@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { need, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
+import { VALIDATE_CHECK } from '../../core/report/validate-report.js';
 import {
   createTestRepo,
   ENV,
@@ -123,7 +124,7 @@ describe('image builds through the pipeline: push → build → deployed by dige
 
       expect(await catalogImage()).toBe(firstImage);
       for (const sha of [overlayOnly, sameContent])
-        expect((await checkRuns(sha)).map((check) => check.name)).toEqual([`deploy/${ENV}`]);
+        expect((await checkRuns(sha)).map((check) => check.name).sort()).toEqual([`deploy/${ENV}`, VALIDATE_CHECK]);
     },
     BUILD_MS,
   );

@@ -2,6 +2,7 @@
 // why (the file, the field, what to write) as a `deploy/plan` failure status and check run on that commit, every
 // request and answer valid against GitHub's OpenAPI description. Nothing reaches the cluster.
 import { PLAN_CONTEXT } from '../../core/report/plan-failure.js';
+import { VALIDATE_CHECK } from '../../core/report/validate-report.js';
 import { need, uniqueName } from '../platform/connect.js';
 import { GitHubEmulatorClient, ResponseValidator, ZERO_SHA } from '../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../platform/github-emulator/openapi-description.js';
@@ -63,10 +64,15 @@ describe('a push whose env.yaml is invalid, through the whole pipeline', () => {
     });
     expect(combined.statuses.map((status) => status.context)).toEqual([PLAN_CONTEXT]);
     expect(combined.statuses[0]?.description).toContain(`${envFile}: rollout.timeout: must be a duration`);
-    const runs = await completedCheckRuns(pipeline.github, name, sha, [PLAN_CONTEXT]);
-    expect(runs.map((run) => [run.name, run.status, run.conclusion])).toEqual([[PLAN_CONTEXT, 'completed', 'failure']]);
-    expect(runs[0]?.output.summary).toContain(`${envFile}: rollout.timeout: must be a duration`);
-    expect(runs[0]?.output.summary).toContain('"soon"');
+    const runs = await completedCheckRuns(pipeline.github, name, sha, [PLAN_CONTEXT, VALIDATE_CHECK]);
+    // gantry/validate, written before the plan, fails the same file and field (a required check never waits).
+    expect(runs.map((run) => [run.name, run.status, run.conclusion]).sort()).toEqual([
+      [PLAN_CONTEXT, 'completed', 'failure'],
+      [VALIDATE_CHECK, 'completed', 'failure'],
+    ]);
+    const plan = runs.find((run) => run.name === PLAN_CONTEXT);
+    expect(plan?.output.summary).toContain(`${envFile}: rollout.timeout: must be a duration`);
+    expect(plan?.output.summary).toContain('"soon"');
 
     // Every write the worker made for this repository was accepted by, and answered as, GitHub's own schema.
     const admin = new GitHubEmulatorClient(need('github').url);
@@ -74,7 +80,11 @@ describe('a push whose env.yaml is invalid, through the whole pipeline', () => {
     const writes = (await admin.calls()).filter(
       (call) => call.path.startsWith(`/repos/${OWNER}/${name}/`) && call.method !== 'GET',
     );
-    expect(writes.map((call) => call.operationId).sort()).toEqual(['checks/create', 'repos/create-commit-status']);
+    expect(writes.map((call) => call.operationId).sort()).toEqual([
+      'checks/create',
+      'checks/create',
+      'repos/create-commit-status',
+    ]);
     for (const call of writes) {
       expect(call.status).toBeLessThan(300);
       expect(validator.check(call.operationId ?? '', call.status, call.responseBody)).toEqual({ kind: 'valid' });

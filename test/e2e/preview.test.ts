@@ -36,6 +36,7 @@ import {
   type CheckRun,
   type Pipeline,
 } from './pipeline-kit.js';
+import { VALIDATE_CHECK } from '../../core/report/validate-report.js';
 
 describe('pull request previews, through the whole pipeline', () => {
   let pipeline: Pipeline;
@@ -271,11 +272,17 @@ describe('pull request previews, through the whole pipeline', () => {
   }, 180_000);
 
   it('fails a preview whose pods its quota refuses, saying so, and changes nothing outside its namespace', async () => {
-    // The pull request asks for 12 catalog pods; the preview's quota allows 10.
+    // The pull request asks for 12 catalog pods; the preview's quota allows 10. It raises that quota, and opens its
+    // preview to kube-system, in its own env.yaml: the base branch's configures the preview all the same.
     await repo.git.switchBranch('feature-17');
     const kustomization = `environments/${ENV}/kustomization.yaml`;
+    const envFile = `environments/${ENV}/env.yaml`;
     const fewer: FixtureFiles = files('preview-17');
-    const many = { ...fewer, [kustomization]: String(fewer[kustomization]).replace('    count: 2', '    count: 12') };
+    const many = {
+      ...fewer,
+      [kustomization]: String(fewer[kustomization]).replace('    count: 2', '    count: 12'),
+      [envFile]: String(fewer[envFile]).replace('    pods: 10\n', '    pods: 100\n  allowFrom: [kube-system]\n'),
+    };
     heads.set(17, await repo.git.commitAndPush('pull request 17: twelve replicas', many));
     await repo.git.switchBranch('main');
 
@@ -284,11 +291,21 @@ describe('pull request previews, through the whole pipeline', () => {
     const run = await previewRun(17);
     expect(run.conclusion).toBe('failure');
     expect(run.output.summary).toContain('exceeded quota');
+    expect(run.output.summary).toContain('This pull request changes env.yaml (`preview`): not used for its own preview');
     expect(((await kit.cluster.get(ref('v1', 'ResourceQuota', 'preview', namespaceOf(17))))?.['status'] as { used: unknown }).used).toEqual({
       pods: '10',
     });
+    const boundary = await kit.cluster.get(ref('networking.k8s.io/v1', 'NetworkPolicy', 'preview-boundary', namespaceOf(17)));
+    expect((boundary?.['spec'] as { ingress: unknown[] }).ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     // Left for inspection, and said so; dev is as it was.
-    await commentSaying(17, `Preview \`pr-17/${ENV}\`: **failed**`, '**HealthCheckTimeout**', 'exceeded quota', 'not rolled back');
+    await commentSaying(
+      17,
+      `Preview \`pr-17/${ENV}\`: **failed**`,
+      '**HealthCheckTimeout**',
+      'exceeded quota',
+      'not rolled back',
+      'the changes apply once merged',
+    );
     expect(await environmentValue(repo.namespace)).toEqual(['dev']);
     expect((await kit.releases(repo.namespace).list()).map((release) => release.commit)).toEqual([baseSha]);
   }, 180_000);
@@ -312,8 +329,10 @@ describe('pull request previews, through the whole pipeline', () => {
     expect((await deliverPullRequest('opened', 14, true)).status).toBe(202);
 
     const runs = await completedCheckRuns(pipeline.github, name, heads.get(14) ?? '', [`diff/${ENV}`], 120_000);
-    // The plan enqueues every request's pending report before any result: a planned preview would show here.
-    expect(runs.map((run) => [run.name, run.conclusion])).toEqual([[`diff/${ENV}`, 'success']]);
+    // The plan enqueues every request's pending report before any result: a planned preview would show here (beside
+    // gantry/validate, which every pull request gets, finished or not yet).
+    const deploys = runs.filter((run) => run.name !== VALIDATE_CHECK);
+    expect(deploys.map((run) => [run.name, run.conclusion])).toEqual([[`diff/${ENV}`, 'success']]);
     expect(await namespace(14)).toBeUndefined();
     // The comment says why, and what a maintainer can do.
     const comment = await commentSaying(14, 'No preview: this pull request comes from a fork', 'adds the label `safe-to-preview`');

@@ -4,6 +4,7 @@
 // stay as the last push left them, and the head commit gets no commit status.
 import { KubeReleaseStore } from '../../adapters/kube/index.js';
 import type { KubeObject } from '../../core/kube/object.js';
+import { VALIDATE_CHECK } from '../../core/report/validate-report.js';
 import { need, uniqueName } from '../platform/connect.js';
 import {
   buildPullRequestPayload,
@@ -106,11 +107,17 @@ describe('a pull request gets a dry-run diff per environment of its base branch,
     });
 
     expect(delivery.status).toBe(202);
-    const runs = await eventually(
+    const all = await eventually(
       async () => (await pipeline.github.checks.listForRef({ owner: OWNER, repo: name, ref: headSha })).data.check_runs,
-      (list) => list.length === 2 && list.every((run) => run.status === 'completed'),
+      (list) => list.length === 3 && list.every((run) => run.status === 'completed'),
       120_000,
     );
+    // gantry/validate (test/e2e/github-actions-round-trip.test.ts) fails this repository for good reason: its
+    // production env.yaml, there only to be skipped by the plan, has no overlay next to it.
+    expect(all.find((run) => run.name === VALIDATE_CHECK)?.output.summary).toContain(
+      'environments/production/env.yaml:1: has no environments/production/kustomization.yaml',
+    );
+    const runs = all.filter((run) => run.name.startsWith('diff/'));
     expect(runs.map((run) => [run.name, run.status, run.conclusion, run.external_id]).sort()).toEqual([
       [`diff/${ENV}`, 'completed', 'success', `diff:${ENV}:${headSha}`],
       [`diff/${QA}`, 'completed', 'success', `diff:${QA}:${headSha}`],

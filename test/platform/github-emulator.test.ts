@@ -39,6 +39,17 @@ const seenCalls = new Map<number, RecordedCall>();
 /** Octokit logs every failed request; the failures here are on purpose. */
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/** Polls `find` until it returns something (a webhook delivery is asynchronous, as on GitHub). */
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`nothing arrived within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The status and GitHub error body of a rejected Octokit call. */
 async function failureOf(promise: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
   try {
@@ -749,6 +760,48 @@ describe('webhooks', () => {
     expect(webhookProblems('ping', ping)).toEqual([]);
   });
 
+  it('sends a signed deployment_status webhook, valid against GitHub’s schema, to the repository hooks that ask for it', async () => {
+    const hook = await octokit.repos.createWebhook({
+      owner: OWNER,
+      repo: REPO,
+      config: { url: receiverUrl, content_type: 'json', secret: 'actions-secret' },
+      events: ['deployment_status'],
+    });
+    expect(hook.data).toMatchObject({ active: true, events: ['deployment_status'], config: { url: receiverUrl } });
+    expect(JSON.stringify(hook.data)).not.toContain('actions-secret');
+    const noUrl = await failureOf(octokit.repos.createWebhook({ owner: OWNER, repo: REPO, config: {} }));
+    expect(noUrl.status).toBe(422);
+    const deployment = await octokit.repos.createDeployment({
+      owner: OWNER,
+      repo: REPO,
+      ref: SHA_A,
+      environment: 'staging',
+      required_contexts: [],
+    });
+    const deploymentId = (deployment.data as { id: number }).id;
+    const before = received.length;
+
+    await octokit.repos.createDeploymentStatus({
+      owner: OWNER,
+      repo: REPO,
+      deployment_id: deploymentId,
+      state: 'success',
+      environment_url: 'http://storefront.shop-staging.svc.cluster.local',
+    });
+
+    const delivery = await waitFor(() => received.slice(before).find((r) => r.headers['x-github-event'] === 'deployment_status'));
+    expect(delivery.headers['x-github-hook-id']).toBe(String(hook.data.id));
+    expect(await verify('actions-secret', delivery.body, String(delivery.headers['x-hub-signature-256']))).toBe(true);
+    const payload = JSON.parse(delivery.body) as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      action: 'created',
+      deployment_status: { state: 'success', environment: 'staging' },
+      deployment: { id: deploymentId, sha: SHA_A },
+      repository: { full_name: `${OWNER}/${REPO}` },
+    });
+    expect(webhookProblems('deployment-status-created', payload)).toEqual([]);
+  });
+
   it('signs the raw body exactly as GitHub does (checked by @octokit/webhooks-methods)', async () => {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.' });
     const signatures = signWebhookBody('s3cret', body);
@@ -865,7 +918,7 @@ describe('responses', () => {
     const checked = [...seenCalls.values()].filter((call) => call.operationId !== null && call.status < 500);
     const operations = new Set(checked.map((call) => call.operationId));
     // Every implemented operation was exercised above, so every one of their shapes is covered.
-    expect(operations.size).toBeGreaterThanOrEqual(18);
+    expect(operations.size).toBeGreaterThanOrEqual(19);
     const problems = checked.flatMap((call) => {
       const verdict = validator.check(
         String(call.operationId),

@@ -1,6 +1,7 @@
 // The deploy stage: one environment brought to one commit, as a numbered script of calls. Each step records its
 // progress; a resumed run (after a crash, an abort or a retry) skips what is safe to skip. See worker/README.md.
 import type { EnvConfig } from '../../core/config/env-config.js';
+import type { FileSystem } from '../../kustomize/fs/file-system.js';
 import {
   applyList,
   applyStages as stagesToApply,
@@ -12,7 +13,9 @@ import {
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import { DeployError } from '../../core/deploy-error.js';
 import {
+  changedEnvFields,
   invalidNamespaceName,
+  policyCommit,
   previewEnvConfig,
   previewEnvironmentName,
   previewUrls,
@@ -55,7 +58,7 @@ import { settleFailure } from './deploy/settle-failure.js';
 import { trimHistory } from './deploy/trim-history.js';
 import { validateObjects } from './deploy/validate-objects.js';
 import { waitForHealth, waitLogger } from './deploy/wait-for-health.js';
-import { ENVIRONMENTS_DIR, readEnvironment } from './read-environments.js';
+import { ENVIRONMENTS_DIR, envFile, readEnvironment } from './read-environments.js';
 import { pinnedTree } from './build/pinned-tree.js';
 import { pinnedReference, type ImagePin } from '../../core/build/image-pins.js';
 
@@ -114,12 +117,28 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   if (preview) run.preview = preview;
   // 1. Load the environment's env.yaml from the commit's tree (a mirror fetch, no checkout), and find the cluster it
   //    names: a context the kubeconfig lacks fails here, before anything is sent to any cluster. A preview deploys
-  //    the environment moved into its own namespace (core/deploy/preview.ts).
+  //    the environment moved into its own namespace (core/deploy/preview.ts), configured by the base branch's
+  //    env.yaml (the one the plan read), never the pull request's own: its head renders the overlay only.
   const { configured, env, tree, cluster } = await run.step('config', async () => {
     const repo = await deps.git.fetch(request.repo.cloneUrl, request.sha, { signal, ref: request.ref });
     const tree = await repo.treeAt(request.sha, { signal });
-    const configured = readEnvironment(tree, request.environment);
-    const env = preview ? previewEnvConfig(configured, preview.namespace) : configured;
+    if (!preview || request.trigger.kind !== 'pull_request') {
+      const configured = readEnvironment(tree, request.environment);
+      return { configured, env: configured, tree, cluster: deps.clusterFor(configured) };
+    }
+    const base = policyCommit(request);
+    const baseRef = `refs/heads/${request.trigger.baseRef}`;
+    const baseTree = await (await deps.git.fetch(request.repo.cloneUrl, base, { signal, ref: baseRef })).treeAt(base, { signal });
+    const configured = readEnvironment(baseTree, request.environment);
+    const ignoredConfig = headConfigChanges(configured, tree, request.environment);
+    if (ignoredConfig.length > 0) {
+      run.preview = { ...preview, ignoredConfig };
+      run.ctx.log.info(
+        { ignoredConfig, base },
+        `the pull request's ${envFile(request.environment)} changes ${ignoredConfig.join(', ')}: not used for its preview, which runs under ${request.trigger.baseRef}'s (${base.slice(0, 7)})`,
+      );
+    }
+    const env = previewEnvConfig(configured, preview.namespace);
     return { configured, env, tree, cluster: deps.clusterFor(env) };
   });
   // 2. Render environments/<env> with kustomize-ts, built images pinned by digest; errors name the file and field;
@@ -128,7 +147,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
     const rendered = renderEnvironment(pinnedTree(tree, `${ENVIRONMENTS_DIR}/${configured.name}`, pins), configured);
     if (!preview) return prepareForApply(rendered);
     const moved = relocateToPreview(rendered, configured.namespace, preview.namespace);
-    run.preview = { ...preview, urls: previewUrls(moved.objects), skipped: moved.skipped };
+    run.preview = { ...(run.preview ?? preview), urls: previewUrls(moved.objects), skipped: moved.skipped };
     if (moved.objects.length === 0)
       throw new DeployError(
         Reason.RenderFailed,
@@ -228,6 +247,20 @@ function previewTarget(request: DeployRequest): PreviewIdentity | undefined {
     urls: [],
     skipped: [],
   };
+}
+
+/**
+ * What the pull request's head changes in the environment's env.yaml (top-level fields), compared with the base's
+ * `configured`: its preview does not use it, and says so. A head whose env.yaml is missing or invalid counts as a
+ * change of the whole file (the base's still configures the preview; the dry-run diff reports the head's errors).
+ */
+function headConfigChanges(configured: EnvConfig, head: FileSystem, environment: string): string[] {
+  try {
+    return changedEnvFields(configured, readEnvironment(head, environment));
+  } catch (error) {
+    if (error instanceof DeployError) return ['env.yaml'];
+    throw error;
+  }
 }
 
 /** Steps 6–10. */
@@ -398,6 +431,7 @@ async function walkCanaries(
         now: deps.now,
         signal,
         log: run.ctx.log,
+        onProgress: deps.canaryProgress,
       },
     ),
   );

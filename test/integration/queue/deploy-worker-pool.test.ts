@@ -131,6 +131,62 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded', supersededBy: { sha: sha(10) } });
   });
 
+  it('finishes a deploy interrupted in flight before a newer commit of its lane, which waits behind it', async () => {
+    // The first run of sha(1) records progress (its release is in flight), lets sha(2) be queued, and fails
+    // transiently: it waits for its retry (backoff) while sha(2) is the lane's newest and the queue's only waiting job.
+    let queued!: () => void;
+    const newerQueued = new Promise<void>((resolve) => (queued = resolve));
+    const order: string[] = [];
+    const processor = async (job: DeployJob, ctx: JobContext) => {
+      const label = `${job.request.sha === sha(1) ? 'first' : 'newer'}${ctx.resumeFrom ? ' (resumed)' : ''}`;
+      order.push(label);
+      if (label === 'first') {
+        await ctx.progress({ step: 'apply', data: {} });
+        await newerQueued;
+        throw new Error('the cluster went away for a moment');
+      }
+      return { deployed: job.request.sha };
+    };
+    const pool = new DeployWorkerPool({ connection: kit.worker, prefix: kit.prefix, processor, log: testLogger(), reports: queues, discoveryIntervalMs: 100 });
+    pools.push(pool);
+    await pool.start();
+    await enqueue(pushRequest('in-flight', 1));
+    await waitFor('the first run to start', () => order.length > 0);
+    await enqueue(pushRequest('in-flight', 2));
+    queued();
+
+    const results = await finished('in-flight', 2);
+    expect(order.filter((label) => label !== 'newer')).toEqual(['first', 'first (resumed)']);
+    expect(order.at(-1)).toBe('newer');
+    expect(order.indexOf('newer')).toBeGreaterThan(order.indexOf('first (resumed)'));
+    expect(results.get(sha(1))).toEqual({ outcome: 'processed', result: { deployed: sha(1) } });
+    expect(results.get(sha(2))).toEqual({ outcome: 'processed', result: { deployed: sha(2) } });
+  });
+
+  it("still supersedes a preview's deploy in flight once its pull request closed, so it cannot recreate the namespace", async () => {
+    let closed!: () => void;
+    const prClosed = new Promise<void>((resolve) => (closed = resolve));
+    const order: string[] = [];
+    const processor = async (job: DeployJob, ctx: JobContext) => {
+      order.push(ctx.resumeFrom ? 'resumed' : 'first');
+      await ctx.progress({ step: 'apply', data: {} });
+      await prClosed;
+      throw new Error('the cluster went away for a moment');
+    };
+    const pool = new DeployWorkerPool({ connection: kit.worker, prefix: kit.prefix, processor, log: testLogger(), reports: queues, discoveryIntervalMs: 100 });
+    pools.push(pool);
+    await pool.start();
+    const preview = { ...pushRequest('previewed', 1), target: { kind: 'preview', namespace: 'shop-pr-4' } } as const;
+    await enqueue(preview);
+    await waitFor('the first run to start', () => order.length > 0);
+    await queues.supersedePreview('previewed', 'shop-pr-4', await queues.nextSequence());
+    closed();
+
+    const results = await finished('previewed', 1);
+    expect(order).toEqual(['first']);
+    expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded' });
+  });
+
   it('discovers an environment that got its first job after the pool started', async () => {
     await startPool('watching', 10);
     await enqueue(pushRequest('newcomer', 1));

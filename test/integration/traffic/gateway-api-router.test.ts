@@ -3,7 +3,8 @@
 import { Watch } from '@kubernetes/client-node';
 import type { KubeCluster } from '../../../adapters/kube/cluster.js';
 import { GatewayApiRouter, TRAFFIC_FIELD_MANAGER } from '../../../adapters/traffic/gateway-api-router.js';
-import type { KubeObject } from '../../../core/kube/object.js';
+import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
+import type { CallOptions, Cluster } from '../../../core/ports/cluster.js';
 import type { CanaryRoute, RouteWeights } from '../../../core/ports/traffic-router.js';
 import { kubeConfig } from '../../platform/connect.js';
 import { FIELD_MANAGER, openTestCluster } from '../kube/kube-fixtures.js';
@@ -43,6 +44,21 @@ describe('GatewayApiRouter against the local platform', () => {
     expect(await elsewhere.check(route)).toEqual([
       {
         message: `traffic.gateway: Gateway/${namespace}/no-such-gateway does not exist, so the canary of catalog has no Gateway to attach its HTTPRoute to`,
+      },
+    ]);
+  });
+
+  it('names traffic.provider when the cluster does not serve the Gateway API kinds', async () => {
+    // Fault injection: a cluster without the Gateway API CRDs, by asking the real apiserver for a version it does not serve.
+    const withoutCrds: Cluster = Object.assign(Object.create(cluster) as Cluster, {
+      get: (ref: ObjectRef, options?: CallOptions) => cluster.get({ ...ref, version: 'v1alpha9' }, options),
+    });
+    const router = new GatewayApiRouter(withoutCrds, { gateway: { name: 'shop-gateway', namespace } });
+
+    expect(await router.check(route)).toEqual([
+      {
+        message:
+          'traffic.provider gateway-api: the cluster does not serve gateway.networking.k8s.io/v1 Gateway and HTTPRoute (the Gateway API CRDs are not installed), needed by the canary of catalog',
       },
     ]);
   });

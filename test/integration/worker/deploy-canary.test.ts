@@ -1,13 +1,14 @@
-import { Watch } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { Reason } from '../../../core/reasons.js';
 import { AppMeshRouter, APPMESH_API } from '../../../adapters/traffic/appmesh/index.js';
 
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
-import { kubeConfig } from '../../platform/connect.js';
+import { canaryProgressReport } from '../../../worker/report-jobs.js';
+import type { CanaryProgress } from '../../../core/release/release.js';
+import { need } from '../../platform/connect.js';
+import { GATEWAY_API, imageOf, watchSplits } from './canary-test-kit.js';
 import {
   canaryOverlay,
   createTestRepo,
@@ -21,38 +22,51 @@ import {
   type WorkerKit,
 } from './worker-test-kit.js';
 
-/** `stable/canary` as an HTTPRoute's first rule holds it. */
-const splitOf = (route: KubeObject | undefined) =>
-  ((route?.spec as { rules: { backendRefs: { weight: number }[] }[] } | undefined)?.rules[0]?.backendRefs ?? [])
-    .map((backend) => backend.weight)
-    .join('/');
-
-const imageOf = (d: KubeObject | undefined) =>
-  (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]
-    ?.image;
-
-/** Every distinct split the HTTPRoute `catalog` holds, in order, from a watch; `onSplit` sees each. */
-async function watchSplits(namespace: string, onSplit: (split: string) => void = () => undefined) {
-  const seen: string[] = [];
-  const request = await new Watch(kubeConfig()).watch(
-    `/apis/${GATEWAY_API}/namespaces/${namespace}/httproutes`,
-    { fieldSelector: 'metadata.name=catalog' },
-    (_phase, object: KubeObject) => {
-      const split = splitOf(object);
-      if (seen.at(-1) === split) return;
-      seen.push(split);
-      onSplit(split);
-    },
-    () => undefined,
-  );
+/**
+ * A stand-in for the canary's request traffic: every 200 ms it pushes catalog-canary's cumulative counters to the
+ * pushgateway (the series apps expose, apps/README.md "Metrics"), 20 more requests each time, all 200 and fast until
+ * `fail()`, all 500 after. Prometheus scrapes the pushgateway every second, so the gate's window sees a rising count.
+ */
+function canaryTraffic(namespace: string) {
+  const labels = `app="catalog",namespace="${namespace}",version="catalog-canary"`;
+  const group = `${need('metrics').pushgatewayUrl}/metrics/job/gantry-test/instance/${namespace}-catalog-canary`;
+  let ok = 0;
+  let failed = 0;
+  let failing = false;
+  let stopped = false;
+  const pushOnce = async () => {
+    if (failing) failed += 20;
+    else ok += 20;
+    const total = ok + failed;
+    const body = [
+      '# TYPE http_requests_total counter',
+      `http_requests_total{${labels},code="200"} ${ok}`,
+      `http_requests_total{${labels},code="500"} ${failed}`,
+      '# TYPE http_request_duration_seconds histogram',
+      `http_request_duration_seconds_bucket{${labels},le="0.05"} ${total}`,
+      `http_request_duration_seconds_bucket{${labels},le="+Inf"} ${total}`,
+      `http_request_duration_seconds_sum{${labels}} ${total * 0.01}`,
+      `http_request_duration_seconds_count{${labels}} ${total}`,
+      '',
+    ].join('\n');
+    const response = await fetch(group, { method: 'PUT', body });
+    if (!response.ok) throw new Error(`pushgateway ${response.status}: ${await response.text()}`);
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await pushOnce();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
   return {
-    seen,
-    /** Waits until the watch saw `split` (the route is written before the deploy returns; the event may lag). */
-    until: async (split: string) => {
-      const deadline = Date.now() + 10_000;
-      while (seen.at(-1) !== split && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    fail: () => {
+      failing = true;
     },
-    stop: () => request.abort(),
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await fetch(group, { method: 'DELETE' });
+    },
   };
 }
 
@@ -99,6 +113,41 @@ describe('deployEnvironment in a canary environment', () => {
     expect((await liveByName(kit.cluster, repo.namespace, 'v1', 'ConfigMap')).has('feature-flags')).toBe(false);
   });
 
+  it.each([
+    {
+      input: 'canary weights that go down in app.yaml',
+      appYaml: async () => (await shortCanary()).replace('weight: 50', 'weight: 10'),
+      traffic: undefined,
+      expected: 'apps/catalog/app.yaml: canary.steps[1].weight',
+    },
+    {
+      input: 'a canary through App Mesh where env.yaml names no mesh',
+      appYaml: () => shortCanary(),
+      traffic: 'traffic:\n  provider: appmesh\n',
+      expected: `environments/${ENV}/env.yaml: traffic.mesh: is required`,
+    },
+  ])('refuses $input before anything is applied, naming the file and field', async ({ appYaml, traffic, expected }) => {
+    const before = (await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment')).get('catalog')?.metadata[
+      'resourceVersion'
+    ];
+    const overlay = canaryOverlay(repo.namespace, { image: { name: 'registry.local/shop/catalog', tag: '0.2.1' } });
+    const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;
+    const sha = await repo.git.commitAndPush(`catalog 0.2.1 with ${expected}`, {
+      ...overlay,
+      ...(traffic && { [`environments/${ENV}/env.yaml`]: envYaml.replace(/traffic:\n[\s\S]*$/, traffic) }),
+      'apps/catalog/app.yaml': await appYaml(),
+    });
+
+    const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+    expect(result).toMatchObject({ outcome: 'failed', reason: Reason.InvalidConfig });
+    expect(result.message).toContain(expected);
+    expect(result.revision).toBeUndefined();
+    const after = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(after.get('catalog')?.metadata['resourceVersion']).toBe(before);
+    expect(after.has('catalog-canary')).toBe(false);
+  });
+
   let promotedRevision: number | undefined;
 
   it('walks a new catalog version through the steps of app.yaml under the Gateway, and promotes it', async () => {
@@ -121,10 +170,25 @@ describe('deployEnvironment in a canary environment', () => {
         'apps/catalog/app.yaml': await shortCanary(),
       });
 
-      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+      // What the check run shows while it walks: the summary of each progress report, as the worker enqueues it.
+      const reported: string[] = [];
+      const canaryProgress = async (canaries: readonly CanaryProgress[]) => {
+        reported.push(canaryProgressReport(pushRequest(repo, sha), 1, canaries).summary ?? '');
+      };
+
+      const result = await deployEnvironment(pushRequest(repo, sha), { ...kit.deps, canaryProgress }, testContext());
 
       expect(result).toMatchObject({ outcome: 'succeeded' });
-      // What the check run shows: the canary, and that its gate was readiness only.
+      // Reported at every step as it moved, not only at the end: where the walk stood (its last row), in order.
+      const stands = reported.map((summary) => summary.match(/^\| catalog \|.*$/gm)?.at(-1)?.split(' | ').slice(2, 4).join(' '));
+      expect(stands.filter((stand, i) => stand !== stands[i - 1])).toEqual([
+        '1 of 2 (now) 80/20',
+        '2 of 2 (now) 50/50',
+        '2 of 2 (promoting) 50/50',
+        '2 of 2 (promoted) 50/50',
+      ]);
+      expect(reported.at(-1)).toMatch(/\| 1 of 2 \| 80\/20 \| \d+ \| ✅ pass: canary ready 2\/2; no metrics source configured: readiness only \|/);
+      // What the check run shows at the end: the canary, and that its gate was readiness only.
       expect(result.canaries).toEqual([
         {
           app: 'catalog',
@@ -308,5 +372,111 @@ describe('deployEnvironment in a canary environment', () => {
       name: 'catalog',
     });
     expect(after?.metadata['resourceVersion']).toBe(before?.metadata['resourceVersion']);
+  });
+  it('fails a release whose canary fails the Prometheus analysis at the second step, the route back on stable', async () => {
+    // The canary answers well at the first step; once the route holds the second step's split, every request fails.
+    const traffic = canaryTraffic(repo.namespace);
+    const route = await watchSplits(repo.namespace, (split) => split === '50/50' && traffic.fail());
+    const prometheus = need('metrics').prometheusUrl;
+    let revision: number | undefined;
+    try {
+      const overlay = canaryOverlay(
+        repo.namespace,
+        { image: { name: 'registry.local/shop/catalog', tag: '0.8.0' }, automaticRollback: false },
+        { name: 'shop-gateway', namespace: repo.namespace },
+      );
+      const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;
+      const sha = await repo.git.commitAndPush('catalog 0.8.0, canaried; its requests fail at the second step', {
+        ...overlay,
+        [`environments/${ENV}/env.yaml`]: `${envYaml}analysis:\n  prometheus:\n    url: ${prometheus}\n`,
+        // A window of 3 s (the interval) holds three scrapes; two failed checks (or two without data, on a loaded
+        // machine) are tolerated, the third failed one aborts.
+        'apps/catalog/app.yaml': (await shortCanary('3s', '60s')).replace(
+          'interval: 1s\n',
+          'interval: 3s\n  analysis:\n    minSuccessRate: 99\n    maxLatencyP99: 300ms\n    maxFailedChecks: 2\n',
+        ),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        reason: Reason.CanaryAborted,
+        ref: { kind: 'Deployment', name: 'catalog-canary', namespace: repo.namespace },
+      });
+      expect(result.message).toMatch(
+        /^catalog \(apps\/catalog\/app\.yaml\): canary failed at step 2 of 2 \(50 %\): 3 failed checks > maxFailedChecks 2 \(.*success rate [\d.]+ % < 99 %/,
+      );
+      expect(result.canaries).toEqual([
+        {
+          app: 'catalog',
+          provider: 'gateway-api',
+          outcome: 'aborted at step 2 of 2; traffic back on stable',
+          gate: `readiness, restarts and prometheus ${prometheus}`,
+        },
+      ]);
+      revision = result.revision;
+      await route.until('100/0');
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+      await traffic.stop();
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    expect(imageOf(deployments.get('catalog'))).not.toBe('registry.local/shop/catalog:0.8.0');
+    expect(deployments.get('catalog')?.status).toMatchObject({ availableReplicas: 2 });
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === revision);
+    expect(release?.canaries).toEqual([
+      expect.objectContaining({ app: 'catalog', phase: 'aborted', failure: expect.objectContaining({ step: 1 }) }),
+    ]);
+  });
+  it('aborts a promotion whose stable never becomes Available: stable back on its previous template, then the route', async () => {
+    // The fault: once the route holds the last step's split, a ResourceQuota allows no more pods in the namespace, so
+    // the promoted stable Deployment cannot start a pod of the new version (the canary's pods are already running).
+    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-more-pods', namespace: repo.namespace } };
+    let quotaApplied: Promise<unknown> = Promise.resolve();
+    const route = await watchSplits(repo.namespace, (split) => {
+      if (split === '50/50')
+        quotaApplied = kit.cluster.apply([{ ...quota, spec: { hard: { pods: '4' } } }], { fieldManager: 'fault-injection' });
+    });
+    let revision: number | undefined;
+    try {
+      const sha = await repo.git.commitAndPush('catalog 0.9.0, canaried; its promotion cannot start a pod', {
+        ...canaryOverlay(
+          repo.namespace,
+          { image: { name: 'registry.local/shop/catalog', tag: '0.9.0' }, automaticRollback: false, rolloutTimeout: '15s' },
+          { name: 'shop-gateway', namespace: repo.namespace },
+        ),
+        'apps/catalog/app.yaml': await shortCanary(),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo, sha), kit.deps, testContext());
+
+      await quotaApplied;
+      expect(result).toMatchObject({ outcome: 'failed', reason: Reason.CanaryAborted });
+      expect(result.message).toMatch(
+        /^catalog \(apps\/catalog\/app\.yaml\): canary promotion failed after step 2 of 2 \(50 %\): .*stable on the new version did not become Available: .*exceeded quota: no-more-pods.*; all traffic is back on the stable version; not rolled back/,
+      );
+      expect(result.canaries).toEqual([
+        expect.objectContaining({ app: 'catalog', outcome: 'aborted at step 2 of 2; traffic back on stable' }),
+      ]);
+      revision = result.revision;
+      await route.until('100/0');
+      expect(route.seen).toEqual(['100/0', '80/20', '50/50', '100/0']);
+    } finally {
+      route.stop();
+      await quotaApplied.catch(() => undefined);
+      await kit.cluster.delete({ group: '', version: 'v1', kind: 'ResourceQuota', namespace: repo.namespace, name: 'no-more-pods' }).catch(() => undefined);
+    }
+    const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
+    // Stable runs its previous version again, Available; the canary is scaled down.
+    expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.6.0');
+    expect(deployments.get('catalog')?.status).toMatchObject({ availableReplicas: 2 });
+    expect((deployments.get('catalog-canary')?.spec as { replicas?: number } | undefined)?.replicas).toBe(0);
+    const release = (await kit.releases(repo.namespace).list()).find((r) => r.revision === revision);
+    expect(release?.canaries).toEqual([
+      expect.objectContaining({ app: 'catalog', phase: 'aborted', failure: expect.objectContaining({ step: 1 }) }),
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { Octokit } from '@octokit/rest';
 import { GitHubReporter } from '../../../adapters/github/index.js';
 import type { DeployRequest } from '../../../core/deploy/deploy-request.js';
 import { Reason } from '../../../core/reasons.js';
-import { pendingReport, publishReportJob, resultReport, runningReport } from '../../../worker/report-jobs.js';
+import {
+  canaryProgressReport,
+  pendingReport,
+  publishReportJob,
+  resultReport,
+  runningReport,
+} from '../../../worker/report-jobs.js';
+import type { CanaryProgress } from '../../../core/release/release.js';
 import type { DeployResult } from '../../../worker/stages/deploy-environment.js';
 import { GitHubEmulatorClient, ResponseValidator, type RecordedCall } from '../../platform/github-emulator/index.js';
 import { OpenApiDescription } from '../../platform/github-emulator/openapi-description.js';
@@ -202,6 +209,46 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       });
   }
 
+  it('updates the check run at each canary step as it is recorded, then completes it; the Deployment stays in progress meanwhile', async () => {
+    const commit = sha();
+    const req = request(commit, { environment: 'staging' });
+    const walking = (step: number, canary: number, checks: CanaryProgress['gates']): CanaryProgress => ({
+      app: 'catalog',
+      provider: 'gateway-api',
+      phase: 'stepping',
+      step,
+      steps: 2,
+      weights: { stable: 100 - canary, canary },
+      stepStartedAt: '2026-12-04T10:00:00.000Z',
+      restartsAtStart: 0,
+      failedChecks: 0,
+      inconclusiveChecks: 0,
+      gates: checks,
+    });
+    const passed = { step: 0, verdict: 'pass' as const, findings: ['canary ready 2/2'], at: '2026-12-04T10:00:05.000Z', weights: { stable: 80, canary: 20 } };
+
+    await publishReportJob(pendingReport(req, 1), reporter, ctx);
+    await publishReportJob(runningReport(req, 1), reporter, ctx);
+    await publishReportJob(canaryProgressReport(req, 1, [walking(0, 20, [])]), reporter, ctx);
+    await publishReportJob(canaryProgressReport(req, 1, [walking(1, 50, [passed])]), reporter, ctx);
+    await publishReportJob(resultReport(req, 1, succeeded(commit, 'staging')), reporter, ctx);
+
+    const updates = (await callsFor('checks/update')).map(
+      (call) => call.requestBody as { status: string; output?: { summary: string } },
+    );
+    const steps = updates.map((update) => update.output?.summary.match(/^\| catalog \|.*$/gm) ?? []);
+    expect(updates.map((update) => update.status)).toEqual(['in_progress', 'in_progress', 'in_progress', 'completed']);
+    expect(steps.slice(1, 3)).toEqual([
+      ['| catalog | gateway-api | 1 of 2 (now) | 80/20 | 0 | not checked yet |'],
+      [
+        '| catalog | gateway-api | 1 of 2 | 80/20 | 1 | ✅ pass: canary ready 2/2 |',
+        '| catalog | gateway-api | 2 of 2 (now) | 50/50 | 0 | not checked yet |',
+      ],
+    ]);
+    const [deployment] = await deploymentsOf('staging');
+    expect(deployment?.states).toEqual(['queued', 'in_progress', 'success']);
+  });
+
   it('makes a deploy a GitHub Deployment of the environment: queued, in progress, then success, its log the check run', async () => {
     const commit = sha();
     const req = request(commit);
@@ -349,6 +396,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
         namespace: 'shop-pr-7',
         urls: ['catalog.shop-pr-7.svc.cluster.local'],
         skipped: [{ group: '', version: 'v1', kind: 'Namespace', name: 'shop-dev' }],
+        ignoredConfig: ['preview'],
       };
       await publishReportJob(resultReport(previewRequest, 3, { ...succeeded(head), preview }), reporter, ctx);
       // A `running` report retried after the outcome changes nothing.
@@ -359,6 +407,7 @@ describe('reporting deploy results to GitHub through the report jobs (the GitHub
       expect(healthy?.body).toContain(`Preview \`pr-7/dev\`: **healthy** at \`${head.slice(0, 7)}\`, namespace \`shop-pr-7\``);
       expect(healthy?.body).toContain('- `catalog.shop-pr-7.svc.cluster.local`');
       expect(healthy?.body).toContain('Not applied (cluster-scoped): `Namespace/shop-dev`');
+      expect(healthy?.body).toContain('This pull request changes env.yaml (`preview`): not used for its own preview');
       expect(healthy?.body).toContain('Deployment/shop-dev/catalog');
       // Each part links its own check run: the preview's and the diff's.
       expect(healthy?.body?.match(/\[check run\]\(/g)).toHaveLength(2);

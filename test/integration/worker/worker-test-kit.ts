@@ -140,11 +140,15 @@ export function canaryOverlay(
   };
 }
 
-/** The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second. */
-export async function shortCanary(first = '1s', second = '1s'): Promise<string> {
+/**
+ * The sample catalog app.yaml with a two-step canary (20 %, 50 %) of short pauses, checked every second; with
+ * `third`, a third step at 80 % pausing that long.
+ */
+export async function shortCanary(first = '1s', second = '1s', third?: string): Promise<string> {
+  const last = third === undefined ? '' : `    - weight: 80\n      pause: ${third}\n`;
   return (await readFile(join(process.cwd(), 'apps/catalog/app.yaml'), 'utf8')).replace(
     /canary:\n[\s\S]*$/,
-    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n  interval: 1s\n`,
+    `canary:\n  steps:\n    - weight: 20\n      pause: ${first}\n    - weight: 50\n      pause: ${second}\n${last}  interval: 1s\n`,
   );
 }
 

@@ -60,7 +60,25 @@ export interface Stored<T> {
 }
 
 type Kind =
-  'repo' | 'user' | 'status' | 'check-run' | 'check-suite' | 'comment' | 'deployment' | 'deployment-status' | 'pull';
+  | 'repo'
+  | 'user'
+  | 'status'
+  | 'check-run'
+  | 'check-suite'
+  | 'comment'
+  | 'deployment'
+  | 'deployment-status'
+  | 'pull'
+  | 'hook';
+
+/** A repository webhook (`POST /repos/{owner}/{repo}/hooks`): the object GitHub returns, and its secret apart. */
+export interface HookRecord extends Stored<Record<string, unknown>> {
+  readonly id: number;
+  readonly url: string;
+  readonly secret: string;
+  readonly events: readonly string[];
+  readonly active: boolean;
+}
 
 /**
  * Everything the emulator remembers, in memory. Ids increase per kind from readable starting points, so an id in a
@@ -76,6 +94,7 @@ export class EmulatorState {
   readonly deployments = new Map<number, Stored<Record<string, unknown>>>();
   readonly deploymentStatuses = new Map<number, Array<Record<string, unknown>>>();
   readonly pulls = new Map<string, PullRecord>();
+  readonly hooks = new Map<number, HookRecord>();
   readonly apps = new Map<string, AppRecord>();
   readonly installationTokens = new Map<string, InstallationToken>();
 
@@ -123,6 +142,7 @@ export class EmulatorState {
     this.deployments.clear();
     this.deploymentStatuses.clear();
     this.pulls.clear();
+    this.hooks.clear();
     this.installationTokens.clear();
   }
 }
@@ -137,6 +157,7 @@ const FIRST_IDS: Record<Kind, number> = {
   comment: 700_000,
   'deployment-status': 800_000,
   pull: 900_000,
+  hook: 1_000_000,
 };
 
 /** The key under which a repository's objects are stored. */

@@ -193,6 +193,25 @@ describe('gantry check', () => {
     expect(stderr).toContain('no app (apps/*/base/kustomization.yaml) or environment (environments/*/env.yaml)');
   });
 
+  it('prints each problem as a GitHub Actions workflow command at its file, line and field with --annotate github', async () => {
+    await copySamples();
+    await edit('environments/dev/env.yaml', /timeout: \S+/, 'timeout: soon');
+    const line = (await readFile(join(root, 'environments/dev/env.yaml'), 'utf8')).split('\n').findIndex((l) => l.includes('timeout: soon')) + 1;
+
+    const { code, stdout } = await check(root, '.', '--annotate', 'github');
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      new RegExp(`^::error file=environments/dev/env.yaml,line=${line},title=environments/dev/env.yaml%3A apply.timeout::.*soon`, 'm'),
+    );
+  });
+
+  it('refuses an --annotate format it does not know', async () => {
+    const { code, stderr } = await check(root, '--annotate', 'gitlab');
+    expect(code).toBe(1);
+    expect(stderr).toContain('--annotate takes github');
+  });
+
   it('is what `npm run check` runs: the gantry executable exits 0 on this repository', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

@@ -1,4 +1,4 @@
-// Reads the repository's sample app.yaml and env.yaml files, as `gantry check` (cli/check-repository.ts) does.
+// Reads the repository's sample app.yaml and env.yaml files, as `gantry check` (worker/stages/validate/check-repository.ts) does.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

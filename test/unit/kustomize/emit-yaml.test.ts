@@ -1,5 +1,5 @@
 import { emitYamlDocument } from '../../../kustomize/emit/emit-yaml.js';
-import { goYamlKeyLess, sortKeysLikeGoYaml } from '../../../kustomize/emit/sort-keys.js';
+import { codePointKeyLess, goYamlKeyLess, sortKeysLikeGoYaml } from '../../../kustomize/emit/sort-keys.js';
 import type { JsonValue } from '../../../kustomize/yaml/json-value.js';
 
 // Every expected text below is what `kustomize build` v5.8.2 printed for the same value.
@@ -103,5 +103,35 @@ describe("go-yaml v2's natural key order", () => {
       'a09',
       'a10',
     ]);
+  });
+});
+
+describe('goYamlKeyLess (ASCII fast path)', () => {
+  it('agrees with the comparison over code points on keys mixing letters, digit runs, punctuation and non-ASCII', () => {
+    const parts = [
+      'a',
+      'b',
+      'Z',
+      '0',
+      '00',
+      '1',
+      '9',
+      '10',
+      '-',
+      '.',
+      '_',
+      '/',
+      'é',
+      '٣',
+      '😀',
+      '+',
+      '12345678901234567',
+    ];
+    const keys = ['', ...parts];
+    for (const x of parts) for (const y of parts) keys.push(x + y, `k${x}${y}`);
+    const disagreements: string[][] = [];
+    for (const a of keys)
+      for (const b of keys) if (goYamlKeyLess(a, b) !== codePointKeyLess(a, b)) disagreements.push([a, b]);
+    expect(disagreements).toEqual([]);
   });
 });

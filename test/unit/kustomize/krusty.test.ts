@@ -13,11 +13,7 @@ const manifest = readKrustyManifest(KUSTOMIZE_VERSION);
 const root = krustyCasesDir(KUSTOMIZE_VERSION);
 
 /** Cases kustomize-ts does not pass yet, each with why (kustomize/README.md, "krusty conformance"). */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'namereference--TestIssue4884_UseLocalConfigAsNameRefSource': 'a local-config object as a name reference source',
-  'openapicustomschema--TestCustomOpenApiFieldVersion': '`openapi` is not supported',
-  'transformerannotation--TestAnnoTransformerLocalFilesWithOverlay': '`transformerAnnotations` is not supported',
-};
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {};
 
 function check(name: string, dir: string, cliFailed: boolean): void {
   const caseDir = join(root, name);

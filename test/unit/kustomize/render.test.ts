@@ -102,6 +102,13 @@ describe('renderKustomization', () => {
 
   it.each<BadInput>([
     {
+      what: 'a misspelt openapi key (kustomize ignores it)',
+      files: { [overlay]: 'openapi:\n  verison: v1.21.2\n' },
+      reason: 'invalid-kustomization',
+      file: overlay,
+      field: 'openapi.verison',
+    },
+    {
       what: 'a cycle between kustomizations',
       files: { [overlay]: 'resources:\n- ../base\n', 'base/kustomization.yaml': 'resources:\n- ../overlay\n' },
       reason: 'cycle',
@@ -173,7 +180,29 @@ describe('renderKustomization', () => {
     ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
     refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
-    refused('a custom OpenAPI schema', 'openapi:\n  path: schema.json\n', 'openapi'),
+    {
+      what: 'a custom OpenAPI schema declaring a kind cluster-scoped',
+      files: {
+        [overlay]: 'openapi:\n  path: schema.json\n',
+        'overlay/schema.json': JSON.stringify({
+          swagger: '2.0',
+          paths: {
+            '/apis/example.com/v1/widgets/{name}': {
+              get: { 'x-kubernetes-group-version-kind': { group: 'example.com', version: 'v1', kind: 'Widget' } },
+            },
+          },
+          definitions: {
+            'com.example.v1.Widget': {
+              'x-kubernetes-group-version-kind': [{ group: 'example.com', version: 'v1', kind: 'Widget' }],
+              properties: { spec: { type: 'object' } },
+            },
+          },
+        }),
+      },
+      reason: 'not-supported',
+      file: overlay,
+      field: 'openapi.path',
+    },
     refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),
   ])('refuses $what with a clear "not supported" error at $file $field', ({ files, reason, file, field }) => {
     const error = thrownBy(() => render(files));

@@ -9,6 +9,7 @@ import { DeployError } from '../../../core/deploy-error.js';
 import { refOf, type KubeObject, type ObjectRef } from '../../../core/kube/object.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
 import type { ReleaseStore } from '../../../core/ports/release-store.js';
+import type { CanaryProgress } from '../../../core/release/release.js';
 import type { TrafficRouter } from '../../../core/ports/traffic-router.js';
 import { Reason } from '../../../core/reasons.js';
 import type { CanarySummary } from '../../../core/report/deploy-report.js';
@@ -27,7 +28,7 @@ import { walkCanary } from './walk-canary.js';
  */
 export function planReleaseCanaries(tree: FileSystem, env: EnvConfig, objects: readonly KubeObject[]): PlannedCanary[] {
   const apps = readApps(tree).map(({ dir, config }) => ({ file: `${dir}/app.yaml`, config }));
-  const { canaries, issues } = planCanaries(apps, env, objects);
+  const { canaries, issues } = planCanaries(apps, env, objects, envFile(env.name));
   if (issues.length > 0)
     throw new DeployError(
       Reason.InvalidConfig,
@@ -85,6 +86,8 @@ export interface CanaryRunOptions {
   readonly now: () => number;
   readonly signal: AbortSignal;
   readonly log: { info(obj: object, message: string): void };
+  /** Told each time progress was recorded, with every app's progress in the release. */
+  readonly onProgress?: (canaries: readonly CanaryProgress[]) => Promise<void>;
   /**
    * The stable Deployment as the promotion applies it, from the rendered one (default: as rendered). The deploy
    * stage leaves out what a VPA manages (worker/stages/deploy/hand-over-to-autoscalers.ts), as its own apply does.
@@ -112,7 +115,7 @@ export async function runCanaries(
 ): Promise<CanariesOutcome> {
   const { store, revision, signal } = options;
   const recorded = (await store.list({ signal })).find((release) => release.revision === revision)?.canaries ?? [];
-  const record = canaryRecorder(store, revision, signal);
+  const record = canaryRecorder(store, revision, signal, options.onProgress);
   const url = at.env.analysis.prometheus?.url;
   const analysis = url === undefined ? undefined : new PrometheusAnalysis({ url });
   const gate = analysis

@@ -26,6 +26,7 @@ import type { Cluster } from '../../../core/ports/cluster.js';
 import type { TrafficRouter } from '../../../core/ports/traffic-router.js';
 import type { CanaryProgress } from '../../../core/release/release.js';
 import { DeployError } from '../../../core/deploy-error.js';
+import { Reason } from '../../../core/reasons.js';
 import { waitForHealth } from '../deploy/wait-for-health.js';
 import type { HealthPolling } from '../deploy/deploy-types.js';
 
@@ -117,15 +118,36 @@ export async function walkCanary(
     }
   }
   if (progress.phase === 'promoting') {
-    // 3. Stable takes the new template, then all traffic, then the canary goes.
+    // 3. Stable takes the new template (its old one recorded first), then all traffic, then the canary goes.
+    if (progress.previousTemplate === undefined) {
+      progress = { ...progress, previousTemplate: await stableTemplate(deps, walk, signal) };
+      await deps.record(progress);
+    }
     await apply(deps, [walk.release], signal);
-    await waitAvailable(deps, walk.release, signal, 'stable, promoted');
-    await deps.router.setWeights(walk.objects.route, ALL_STABLE, { signal });
-    await scaleToZero(deps, walk.objects.deployment, signal);
-    progress = settleCanary(progress, new Date(now()));
-    await deps.record(progress);
-  } else if (progress.phase === 'aborting') {
-    // 4. Stable must be able to take the traffic before it gets it back; then the canary goes.
+    const failed = await waitAvailable(deps, walk.release, signal, 'stable on the new version').then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof DeployError && error.terminal) return error;
+        throw error;
+      },
+    );
+    if (failed === undefined) {
+      await deps.router.setWeights(walk.objects.route, ALL_STABLE, { signal });
+      await scaleToZero(deps, walk.objects.deployment, signal);
+      progress = settleCanary(progress, new Date(now()));
+      await deps.record(progress);
+    } else {
+      // The new version failed in stable's Deployment while the canary still serves its share: an abort, which
+      // puts stable's previous template back (below) before the route returns to it.
+      const message = `canary promotion failed after ${describeStep(progress)}: ${failed.message}`;
+      progress = { ...progress, phase: 'aborting', failure: { step: progress.step, message } };
+      await deps.record(progress);
+    }
+  }
+  if (progress.phase === 'aborting') {
+    // 4. Stable must be able to take the traffic before it gets it back (on its previous template if a promotion
+    //    had replaced it); then the canary goes.
+    if (progress.previousTemplate !== undefined) await restoreStable(deps, walk, progress.previousTemplate, signal);
     await waitAvailable(deps, walk.release, signal, 'stable');
     await deps.router.setWeights(walk.objects.route, ALL_STABLE, { signal });
     await scaleToZero(deps, walk.objects.deployment, signal);
@@ -145,6 +167,27 @@ async function stepBegins(deps: CanaryDeps, progress: CanaryProgress, now: () =>
   const begun = { ...progress, stepStartedAt: new Date(now()).toISOString() };
   await deps.record(begun);
   return begun;
+}
+
+/** The live stable Deployment's pod template (what it runs before the promotion). */
+async function stableTemplate(deps: CanaryDeps, walk: CanaryWalk, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const live = await deps.cluster.get(refOf(walk.release), { signal });
+  const template = (live?.spec as { template?: Record<string, unknown> } | undefined)?.template;
+  if (template === undefined)
+    throw new DeployError(Reason.CanaryAborted, `the stable Deployment ${refOf(walk.release).name} is gone: nothing to promote`, {
+      ref: refOf(walk.release),
+    });
+  return template;
+}
+
+/** Stable back on the template it ran before the promotion (as `kubectl rollout undo` would), under gantry's field manager. */
+async function restoreStable(
+  deps: CanaryDeps,
+  walk: CanaryWalk,
+  template: Readonly<Record<string, unknown>>,
+  signal: AbortSignal,
+): Promise<void> {
+  await apply(deps, [{ ...walk.release, spec: { ...(walk.release.spec as object), template } }], signal);
 }
 
 async function readCanary(deps: CanaryDeps, walk: CanaryWalk, signal: AbortSignal) {

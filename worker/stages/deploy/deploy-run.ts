@@ -25,6 +25,7 @@ export function resolveDeps(deps: DeployDeps): ResolvedDeps {
     fieldManager: deps.fieldManager ?? 'gantry',
     liveState: deps.liveState ?? (() => undefined),
     deployed: deps.deployed ?? (() => undefined),
+    canaryProgress: deps.canaryProgress ?? (async () => undefined),
     secretSalt: deps.secretSalt ?? PROCESS_SALT,
     healthPolling: deps.healthPolling ?? { initialMs: 250, maxMs: 2_000 },
     now: deps.now ?? Date.now,

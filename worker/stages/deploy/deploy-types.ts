@@ -1,4 +1,5 @@
 // The deploy stage's inputs and outputs: what it needs from the world (ports), and the result the report renders.
+import type { CanaryProgress } from '../../../core/release/release.js';
 import type { PreviewIdentity } from '../../../core/deploy/preview.js';
 import type { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { CanarySummary } from '../../../core/report/deploy-report.js';
@@ -46,6 +47,11 @@ export interface DeployDeps {
   readonly liveState?: (env: EnvConfig) => EnvLiveState | undefined;
   /** Told when a deploy of an environment succeeded (the drift watch measures from it). Default: nothing. */
   readonly deployed?: (env: EnvConfig, request: DeployRequest) => void;
+  /**
+   * Told each time a canary's progress was recorded (every app's progress in the release), so the check run shows
+   * the walk as it moves. Default: nothing.
+   */
+  readonly canaryProgress?: (canaries: readonly CanaryProgress[]) => Promise<void>;
   /** The server-side-apply field manager. Default `gantry`. */
   readonly fieldManager?: string;
   /** Salt of the markers that stand for Secret values in diffs. Default: random per process. */

@@ -3,6 +3,7 @@ import { GitHubError } from '../github-error.js';
 import { buildIntegration } from '../objects/build-integration.js';
 import { bodyOf, creatorOf, findInRepo, intParam, paginate, repoApiUrl, repoOf } from './context-helpers.js';
 import type { Handler, HandlerContext } from './handler.js';
+import { deliverDeploymentStatus } from './repo-hooks.js';
 import { resolveRef } from './resolve-ref.js';
 
 type Deployment = Record<string, unknown> & { id: number; environment: string };
@@ -86,6 +87,7 @@ export const createDeploymentStatus: Handler = (context) => {
   deployment['updated_at'] = status['created_at'];
 
   if (state === 'success' && body['auto_inactive'] !== false) deactivateOlder(context, stored.repoKey, deployment);
+  deliverDeploymentStatus(context, stored.repoKey, deployment, status);
   return { status: 201, body: status, headers: { location: String(status['url']) } };
 };
 

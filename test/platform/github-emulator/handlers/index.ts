@@ -5,6 +5,7 @@ import type { Handler } from './handler.js';
 import { createInstallationAccessToken } from './installation-tokens.js';
 import { createIssueComment, deleteIssueComment, listIssueComments, updateIssueComment } from './issue-comments.js';
 import { getPull, getRepo } from './pulls-and-repos.js';
+import { createRepoWebhook } from './repo-hooks.js';
 
 /** The operations the emulator implements, by the description's operationId; every other one answers 501. */
 export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
@@ -25,6 +26,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['repos/list-deployment-statuses', listDeploymentStatuses],
   ['pulls/get', getPull],
   ['repos/get', getRepo],
+  ['repos/create-webhook', createRepoWebhook],
   ['apps/create-installation-access-token', createInstallationAccessToken],
 ]);
 

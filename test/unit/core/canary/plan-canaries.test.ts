@@ -61,4 +61,59 @@ describe('planCanaries', () => {
       },
     ]);
   });
+
+  it('refuses a canary through App Mesh where env.yaml names no mesh, naming env.yaml and traffic.mesh', () => {
+    const staging = envNamed('staging');
+    const { mesh: _mesh, ...traffic } = staging.traffic;
+    const meshless = { ...staging, traffic: { ...traffic, provider: 'appmesh' as const } };
+    expect(planCanaries(apps, meshless, [deployment, service], 'environments/staging/env.yaml')).toEqual({
+      canaries: [],
+      issues: [
+        {
+          file: 'environments/staging/env.yaml',
+          field: 'traffic.mesh',
+          message:
+            'is required: Deployment/catalog of apps/catalog/app.yaml is canaried through appmesh here; add traffic.mesh, the App Mesh mesh name',
+        },
+      ],
+    });
+  });
+
+  it('refuses a canary through the Gateway API where env.yaml names no Gateway, naming env.yaml and traffic.gateway', () => {
+    const staging = envNamed('staging');
+    const { gateway: _gateway, ...traffic } = staging.traffic;
+    const issues = planCanaries(apps, { ...staging, traffic }, [deployment, service]).issues;
+    expect(issues).toEqual([
+      expect.objectContaining({ file: 'environments/staging/env.yaml', field: 'traffic.gateway' }),
+    ]);
+  });
+
+  it('refuses a canaried app whose Service has no port, naming app.yaml and the field', () => {
+    const portless: KubeObject = { ...service, spec: { selector: { app: 'catalog' } } };
+    expect(planCanaries(apps, envNamed('staging'), [deployment, portless]).issues).toEqual([
+      {
+        file: 'apps/catalog/app.yaml',
+        field: 'canary',
+        message:
+          "needs a port on Service/catalog, which selects the pods of Deployment/catalog: the canary's route sends traffic to that port",
+      },
+    ]);
+  });
+
+  it("refuses a canary whose pauses outlast the environment's rollout.timeout, with gantry check's message", () => {
+    const staging = envNamed('staging');
+    const tight = { ...staging, rollout: { ...staging.rollout, timeout: 1_000 } };
+    expect(planCanaries(apps, tight, [deployment, service])).toEqual({
+      canaries: [],
+      issues: [
+        {
+          file: 'environments/staging/env.yaml',
+          field: 'rollout.timeout',
+          message: expect.stringMatching(
+            /^\(1s\) is not longer than the canary of apps\/catalog\/app\.yaml \(Deployment\/catalog\) \(its pauses alone take .+\); raise the timeout or shorten the pauses$/,
+          ),
+        },
+      ],
+    });
+  });
 });

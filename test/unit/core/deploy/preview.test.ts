@@ -1,7 +1,10 @@
 import { parse } from 'yaml';
 import { parseEnvConfig } from '../../../../core/config/env-config.js';
+import type { DeployRequest } from '../../../../core/deploy/deploy-request.js';
 import {
+  changedEnvFields,
   invalidNamespaceName,
+  policyCommit,
   previewEnvConfig,
   previewEnvironmentName,
   previewNamespaceObjects,
@@ -123,5 +126,26 @@ describe('preview identity', () => {
     const answer = invalidNamespaceName(name);
     if (problem === undefined) expect(answer).toBeUndefined();
     else expect(answer).toContain(problem);
+  });
+});
+
+describe("a preview's configuration", () => {
+  it("comes from the base branch's commit for a preview, from the commit itself otherwise", () => {
+    const request = {
+      sha: 'h'.repeat(40),
+      before: 'b'.repeat(40),
+      target: { kind: 'environment' },
+    } as const satisfies Partial<DeployRequest>;
+    expect(policyCommit({ ...request, target: { kind: 'preview', namespace: 'shop-pr-1' } } as DeployRequest)).toBe('b'.repeat(40));
+    expect(policyCommit(request as unknown as DeployRequest)).toBe('h'.repeat(40));
+  });
+
+  it('lists the top-level env.yaml fields a head changes, nested changes and reordered maps included', () => {
+    const base = env('  enabled: true\n  quota: { pods: "10", cpu: "2" }\n');
+    expect(changedEnvFields(base, env('  enabled: true\n  quota: { cpu: "2", pods: "10" }\n'))).toEqual([]);
+    expect(changedEnvFields(base, env('  enabled: true\n  quota: { pods: "100", cpu: "2" }\n'))).toEqual(['preview']);
+    expect(changedEnvFields(base, env('  enabled: true\n  allowFrom: [kube-system]\n  quota: { pods: "10", cpu: "2" }\n'))).toEqual(['preview']);
+    const moved = { ...env('  enabled: true\n  quota: { pods: "10", cpu: "2" }\n'), namespace: 'elsewhere' };
+    expect(changedEnvFields(base, moved)).toEqual(['namespace']);
   });
 });

@@ -90,6 +90,17 @@ describe('the one pull request comment, merged section by section', () => {
     expect(healthy).toContain('**healthy** at `aaaaaaa`, namespace `shop-pr-12`');
     expect(healthy).toContain('- `catalog.shop-pr-12.svc.cluster.local`');
     expect(healthy).toContain('`Namespace/shop-dev`');
+    expect(healthy).not.toContain('env.yaml');
+    const raising = previewMarkdown({
+      environmentName: 'pr-12/dev',
+      namespace: 'shop-pr-12',
+      state: 'healthy',
+      ignoredConfig: ['cluster', 'preview'],
+    });
+    expect(raising).toContain(
+      "This pull request changes env.yaml (`cluster`, `preview`): not used for its own preview, which runs under the base branch's configuration",
+    );
+    expect(raising).toContain('the changes apply once merged');
     const failed = previewMarkdown({
       environmentName: 'pr-12/dev',
       namespace: 'shop-pr-12',

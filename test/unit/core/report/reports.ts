@@ -82,6 +82,7 @@ export const goldenReports: Record<string, DeployReport> = {
       namespace: 'shop-staging-pr-42',
       urls: ['catalog.shop-staging-pr-42.svc.cluster.local', 'orders.shop-staging-pr-42.svc.cluster.local'],
       skipped: [ref('v1', 'Namespace', 'shop-staging'), ref('rbac.authorization.k8s.io/v1', 'ClusterRole', 'catalog-reader')],
+      ignoredConfig: ['preview'],
     },
   },
   superseded: { environment: 'staging', sha: SHA, mode: 'apply', outcome: 'superseded', supersededBy: GOOD, failure: { reason: 'Superseded', message: 'superseded' } },

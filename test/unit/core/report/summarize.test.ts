@@ -109,4 +109,70 @@ describe('summarize, for a canary release', () => {
       '#### Canaries\n| app | traffic | outcome | gate |\n| --- | --- | --- | --- |\n| catalog | gateway-api | aborted at step 2 of 3; traffic back on stable | readiness and restarts only (no analysis.prometheus in env.yaml) |',
     );
   });
+
+  it('shows a walking canary step by step: the weights each step held, its checks, the latest gate result', () => {
+    const { summary } = summarize({
+      environment: 'staging',
+      sha: 'a'.repeat(40),
+      mode: 'apply',
+      outcome: 'in-progress',
+      canarySteps: [
+        {
+          app: 'catalog',
+          provider: 'gateway-api',
+          phase: 'stepping',
+          step: 1,
+          steps: 3,
+          weights: { stable: 70, canary: 30 },
+          stepStartedAt: '2026-12-04T10:00:20.000Z',
+          restartsAtStart: 0,
+          failedChecks: 1,
+          inconclusiveChecks: 0,
+          gates: [
+            { step: 0, verdict: 'fail', findings: ['canary ready 1/2'], at: '2026-12-04T10:00:10.000Z', weights: { stable: 90, canary: 10 } },
+            { step: 0, verdict: 'pass', findings: ['canary ready 2/2', 'success rate 99.8 % ≥ 99 %'], at: '2026-12-04T10:00:20.000Z', weights: { stable: 90, canary: 10 } },
+          ],
+        },
+      ],
+    });
+    expect(summary).toContain(
+      [
+        '#### Canaries',
+        '| app | traffic | step | stable/canary | checks | latest check |',
+        '| --- | --- | --- | ---: | ---: | --- |',
+        '| catalog | gateway-api | 1 of 3 | 90/10 | 2 | ✅ pass: canary ready 2/2; success rate 99.8 % ≥ 99 % |',
+        '| catalog | gateway-api | 2 of 3 (now) | 70/30 | 0 | not checked yet |',
+      ].join('\n'),
+    );
+  });
+
+  it('shows the weights a settled canary\'s last step held, not the 100/0 it returned to', () => {
+    const { summary } = summarize({
+      environment: 'staging',
+      sha: 'a'.repeat(40),
+      mode: 'apply',
+      outcome: 'in-progress',
+      canarySteps: [
+        {
+          app: 'catalog',
+          provider: 'appmesh',
+          phase: 'aborted',
+          step: 0,
+          steps: 2,
+          weights: { stable: 100, canary: 0 },
+          stepStartedAt: '2026-12-04T10:00:00.000Z',
+          restartsAtStart: 0,
+          failedChecks: 0,
+          inconclusiveChecks: 0,
+          gates: [
+            { step: 0, verdict: 'fatal', findings: ['canary pods restarted 1 time(s) since it came up'], at: '2026-12-04T10:00:10.000Z', weights: { stable: 80, canary: 20 } },
+          ],
+          failure: { step: 0, message: 'canary failed at step 1 of 2 (20 %)' },
+        },
+      ],
+    });
+    expect(summary).toContain(
+      '| catalog | appmesh | 1 of 2 (aborted) | 80/20 | 1 | 🚨 fatal: canary pods restarted 1 time(s) since it came up |',
+    );
+  });
 });

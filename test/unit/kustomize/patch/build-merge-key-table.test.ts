@@ -1,4 +1,4 @@
-import { buildMergeKeyTable, compareTables } from '../../../../scripts/merge-keys/build-merge-key-table.js';
+import { buildMergeKeyTable, compareTables } from '../../../../kustomize/patch/build-merge-key-table.js';
 import { BUILTIN_MERGE_KEYS, listMergeBehaviour } from '../../../../kustomize/patch/index.js';
 
 /** A miniature OpenAPI v2 document with the shapes the builder must handle. */

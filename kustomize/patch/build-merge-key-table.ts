@@ -14,8 +14,8 @@
  * value schema of an `additionalProperties` map as `*`. A definition met again below itself (JSONSchemaProps) is not
  * expanded twice: the path where it recurs is recorded as a recursion to the path where it was first entered.
  */
-import { listMergeBehaviour } from '../../kustomize/patch/merge-key-table.js';
-import type { KindInfo, ListFieldInfo, MergeKeyTable } from '../../kustomize/patch/merge-key-table.js';
+import { listMergeBehaviour } from './merge-key-table.js';
+import type { KindInfo, ListFieldInfo, MergeKeyTable } from './merge-key-table.js';
 
 type Schema = Record<string, unknown>;
 

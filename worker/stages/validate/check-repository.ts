@@ -1,23 +1,23 @@
 // Everything `gantry check` verifies in a repository of apps and environments, read through kustomize-ts's
-// file-system port (a directory on disk here; a commit's tree works the same): each app.yaml and env.yaml on its
+// file-system port (a directory on disk for `gantry check`, a commit's tree for the worker's `gantry/validate`): each app.yaml and env.yaml on its
 // own, each app's base rendered and held against its app.yaml, each environment's overlay rendered and kept in its
 // namespace (core's check-render-namespace.ts, which the deploy stage runs too), and the files as a set. Nothing is printed here; check.ts does that.
 import { parseDocument } from 'yaml';
-import type { AppConfig } from '../core/config/app-config.js';
-import { defaultAppConfig, parseAppConfig } from '../core/config/app-config.js';
-import { APPS_DIR, appPaths, KUSTOMIZATION_FILES } from '../core/config/app-layout.js';
-import { checkAppBase } from '../core/config/check-app-base.js';
-import { checkRenderAutoscalers } from '../core/config/check-render-autoscalers.js';
-import { checkRenderNamespace } from '../core/config/check-render-namespace.js';
-import type { LoadedConfig } from '../core/config/check-config-set.js';
-import { checkConfigSet } from '../core/config/check-config-set.js';
-import { ConfigError } from '../core/config/config-error.js';
-import type { EnvConfig } from '../core/config/env-config.js';
-import { parseEnvConfig } from '../core/config/env-config.js';
-import type { YamlParser } from '../core/config/parse-config-file.js';
-import type { KubeObject } from '../core/kube/object.js';
-import type { FileSystem } from '../kustomize/index.js';
-import { FileSystemError, KustomizeError, renderKustomization } from '../kustomize/index.js';
+import type { AppConfig } from '../../../core/config/app-config.js';
+import { defaultAppConfig, parseAppConfig } from '../../../core/config/app-config.js';
+import { APPS_DIR, appPaths, KUSTOMIZATION_FILES } from '../../../core/config/app-layout.js';
+import { checkAppBase } from '../../../core/config/check-app-base.js';
+import { checkRenderAutoscalers } from '../../../core/config/check-render-autoscalers.js';
+import { checkRenderNamespace } from '../../../core/config/check-render-namespace.js';
+import type { LoadedConfig } from '../../../core/config/check-config-set.js';
+import { checkConfigSet } from '../../../core/config/check-config-set.js';
+import { ConfigError } from '../../../core/config/config-error.js';
+import type { EnvConfig } from '../../../core/config/env-config.js';
+import { parseEnvConfig } from '../../../core/config/env-config.js';
+import type { YamlParser } from '../../../core/config/parse-config-file.js';
+import type { KubeObject } from '../../../core/kube/object.js';
+import type { FileSystem } from '../../../kustomize/index.js';
+import { FileSystemError, KustomizeError, renderKustomization } from '../../../kustomize/index.js';
 
 /** The verdict on one app, environment, or directory that is neither. */
 export interface CheckResult {
@@ -29,6 +29,8 @@ export interface CheckResult {
   readonly note: string;
   /** Every problem, each naming its file and field; non-empty exactly when `status` is `fail`. */
   readonly errors: readonly ConfigError[];
+  /** A valid environment's config and render: what the apiserver's schema check of its manifests needs. */
+  readonly environment?: { readonly config: EnvConfig; readonly objects: readonly KubeObject[] };
 }
 
 /** YAML as the pipeline reads config: one document, no duplicate keys, and warnings (unknown tags) are errors too. */
@@ -120,6 +122,7 @@ function checkEnvironment(tree: FileSystem, name: string, loaded: LoadedConfig<E
     status: 'ok',
     note: `follows ${env.branch}, deploys to ${env.namespace} on ${env.cluster.name}`,
     errors: [],
+    environment: { config: env, objects: rendered.value ?? [] },
   };
 }
 
