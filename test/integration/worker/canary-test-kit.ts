@@ -1,5 +1,5 @@
 // What the canary tests through the deploy stage and the e2e pipeline share besides worker-test-kit's canary overlay
-// and short steps: the HTTPRoute's splits recorded from a watch, and the image a Deployment runs.
+// and short steps: the route's splits (HTTPRoute or App Mesh VirtualRouter) recorded from a watch, and the image a Deployment runs.
 import { Watch } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { kubeConfig } from '../../platform/connect.js';
@@ -16,14 +16,46 @@ export const imageOf = (d: KubeObject | undefined) =>
   (d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template.spec.containers[0]
     ?.image;
 
-/** Every distinct split the HTTPRoute `catalog` holds, in order, from a watch; `onSplit` sees each. */
-export async function watchSplits(namespace: string, onSplit: (split: string) => void = () => undefined) {
+/** The route object a watch follows: where it is listed, its name, and the `stable/canary` split it holds. */
+export interface WatchedRoute {
+  /** The collection's path in `namespace`. */
+  readonly path: (namespace: string) => string;
+  readonly name: string;
+  readonly splitOf: (route: KubeObject) => string;
+}
+
+/** The HTTPRoute of app `name` (the Gateway API router names it after the app). */
+export const httpRoute = (name: string): WatchedRoute => ({
+  path: (namespace) => `/apis/${GATEWAY_API}/namespaces/${namespace}/httproutes`,
+  name,
+  splitOf,
+});
+
+/** The App Mesh VirtualRouter of `app`: the weights of its `<app>-stable` and `<app>-canary` virtual nodes. */
+export const virtualRouter = (app: string): WatchedRoute => ({
+  path: (namespace) => `/apis/appmesh.k8s.aws/v1beta2/namespaces/${namespace}/virtualrouters`,
+  name: app,
+  splitOf: (router) => {
+    const targets =
+      (router.spec as { routes?: { httpRoute?: { action?: { weightedTargets?: { virtualNodeRef?: { name?: string }; weight?: number }[] } } }[] } | undefined)
+        ?.routes?.[0]?.httpRoute?.action?.weightedTargets ?? [];
+    const weight = (node: string) => targets.find((t) => t.virtualNodeRef?.name === node)?.weight ?? 0;
+    return `${weight(`${app}-stable`)}/${weight(`${app}-canary`)}`;
+  },
+});
+
+/** Every distinct split `route` (default: the HTTPRoute `catalog`) holds, in order, from a watch; `onSplit` sees each. */
+export async function watchSplits(
+  namespace: string,
+  onSplit: (split: string) => void = () => undefined,
+  route: WatchedRoute = httpRoute('catalog'),
+) {
   const seen: string[] = [];
   const request = await new Watch(kubeConfig()).watch(
-    `/apis/${GATEWAY_API}/namespaces/${namespace}/httproutes`,
-    { fieldSelector: 'metadata.name=catalog' },
+    route.path(namespace),
+    { fieldSelector: `metadata.name=${route.name}` },
     (_phase, object: KubeObject) => {
-      const split = splitOf(object);
+      const split = route.splitOf(object);
       if (seen.at(-1) === split) return;
       seen.push(split);
       onSplit(split);
