@@ -51,6 +51,8 @@ export async function watchSplits(
   route: WatchedRoute = httpRoute('catalog'),
 ) {
   const seen: string[] = [];
+  let stopped = false;
+  let ended: unknown;
   const request = await new Watch(kubeConfig()).watch(
     route.path(namespace),
     { fieldSelector: `metadata.name=${route.name}` },
@@ -60,15 +62,25 @@ export async function watchSplits(
       seen.push(split);
       onSplit(split);
     },
-    () => undefined,
+    (error: unknown) => {
+      if (!stopped) ended = error ?? new Error(`the watch of ${route.name} ended early`);
+    },
   );
   return {
     seen,
-    /** Waits until the watch saw `split` (the route is written before the deploy returns; the event may lag). */
+    /**
+     * Waits until the watch saw `split` (the route is written before the deploy returns; the event may lag). A watch
+     * that ended before it was stopped fails here, naming why, rather than leaving `seen` short.
+     */
     until: async (split: string) => {
       const deadline = Date.now() + 10_000;
-      while (seen.at(-1) !== split && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (seen.at(-1) !== split && ended === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (ended !== undefined && seen.at(-1) !== split)
+        throw new Error(`the watch of ${route.name} ended after ${JSON.stringify(seen)}: ${String(ended)}`, { cause: ended });
     },
-    stop: () => request.abort(),
+    stop: () => {
+      stopped = true;
+      request.abort();
+    },
   };
 }

@@ -128,9 +128,9 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
   const deps = () => ({ ...kit.deps, cloudMap: () => cloudMap });
   const repo = (): TestRepo => ({ git, namespace, commit: () => Promise.reject(new Error('not used')) });
 
-  /** Waits for what `read` returns to be defined (30 s at most), polling the live state. */
+  /** Waits for what `read` returns to be defined (60 s at most: the HPA controller syncs every 15 s), polling the live state. */
   async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const value = await read();
       if (value !== undefined) return value;
