@@ -29,11 +29,14 @@ async function filesOf(dir: string): Promise<Record<string, string>> {
   return files;
 }
 
-/** The sample storefront app.yaml with three short steps (5, 20, 50 %); `pinned: false` drops its App Mesh pin. */
-async function storefrontApp(pinned: boolean): Promise<string> {
+/**
+ * The sample storefront app.yaml with three short steps (5, 20, 50 %; the second pausing `second`); `pinned: false`
+ * drops its App Mesh pin.
+ */
+async function storefrontApp(pinned: boolean, second = '1s'): Promise<string> {
   const appYaml = (await readFile(join(process.cwd(), 'apps/storefront/app.yaml'), 'utf8')).replace(
     /canary:\n {2}steps:\n[\s\S]*? {2}interval: 30s\n/,
-    'canary:\n  steps:\n    - weight: 5\n      pause: 1s\n    - weight: 20\n      pause: 1s\n    - weight: 50\n      pause: 1s\n  interval: 1s\n',
+    `canary:\n  steps:\n    - weight: 5\n      pause: 1s\n    - weight: 20\n      pause: ${second}\n    - weight: 50\n      pause: 1s\n  interval: 1s\n`,
   );
   if (!appYaml.includes('pause: 1s')) throw new Error('apps/storefront/app.yaml: no canary steps to shorten');
   return pinned ? appYaml : appYaml.replace(/\n(#[^\n]*\n)*traffic:\n {2}provider: appmesh\n/, '\n');
@@ -292,5 +295,48 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     expect(node?.spec).toMatchObject({
       serviceDiscovery: { awsCloudMap: { namespaceName: cloudMapNamespace, serviceName: 'storefront-canary' } },
     });
+  });
+
+  it('aborts a storefront canary failing at the second step through App Mesh: route on stable, canary instances gone', async () => {
+    const stableBefore = await readyPods('app.kubernetes.io/name=storefront');
+    expect(stableBefore).toHaveLength(3);
+    // The fault: once the route holds the second step's split, the canary's pods are replaced by ones that never
+    // become ready (kwok's never-ready stage).
+    const breakCanary = () =>
+      void kit.cluster.apply(
+        [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'storefront-canary', namespace },
+            spec: { template: { metadata: { labels: { 'gantry.dev/simulate': 'never-ready' } } } },
+          },
+        ],
+        { fieldManager: 'fault-injection' },
+      );
+    const route = await watchSplits(namespace, (split) => split === '80/20' && breakCanary(), virtualRouter('storefront'));
+    try {
+      const sha = await git.commitAndPush('storefront 0.4.0, canaried through App Mesh; its pods fail at the second step', {
+        ...stagingLike(namespace, '0.4.0', 'canary', cloudMapNamespace),
+        'apps/storefront/app.yaml': await storefrontApp(true, '20s'),
+      });
+
+      const result = await deployEnvironment(pushRequest(repo(), sha), deps(), testContext());
+
+      expect(result).toMatchObject({ outcome: 'failed', ref: { kind: 'Deployment', name: 'storefront-canary', namespace } });
+      expect(result.message).toMatch(/^storefront \(apps\/storefront\/app\.yaml\): canary failed at step 2 of 3 \(20 %\): /);
+      await route.until('100/0');
+      // The route stays after the last promotion, at 100/0: the watch starts there.
+      expect(route.seen).toEqual(['100/0', '95/5', '80/20', '100/0']);
+    } finally {
+      route.stop();
+    }
+    // Stable kept its pods (and its Cloud Map instances); the canary's are deregistered, its pods scaled down.
+    expect(await cloudMapInstances(cloudMap, cloudMapNamespace, 'storefront-canary')).toEqual([]);
+    expect(await readyPods('app.kubernetes.io/name=storefront')).toEqual(stableBefore);
+    expect(await cloudMapInstances(cloudMap, cloudMapNamespace, 'storefront')).toEqual(stableBefore);
+    const deployments = await liveByName(kit.cluster, namespace, 'apps/v1', 'Deployment');
+    expect(imageOf(deployments.get('storefront'))).toBe(`${STOREFRONT}:0.3.0`);
+    expect(replicasOf(deployments.get('storefront-canary'))).toBe(0);
   });
 });
