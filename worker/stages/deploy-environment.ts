@@ -38,6 +38,7 @@ import { inventoryToPrune, toInventory } from '../../core/release/release-histor
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import { handOverToAutoscalers } from './deploy/hand-over-to-autoscalers.js';
+import { autoscaledTargets } from '../../core/diff/ignore-rules.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -415,9 +416,11 @@ async function walkCanaries(
   if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
   const { deps, signal } = run;
   const cluster = deps.clusterFor(env);
-  const vpas = objects.filter((object) => object.kind === 'VerticalPodAutoscaler');
+  // Every autoscaler goes with the promoted Deployment, so its apply keeps what they manage: the HPA's or the
+  // ScaledObject's replicas (without them, a seeded count gantry still owned dropped to 1), the VPA's resources.
+  const autoscalers = objects.filter((object) => object.kind === 'VerticalPodAutoscaler' || autoscaledTargets([object]).length > 0);
   const promoted = async (deployment: KubeObject) =>
-    (await handOverToAutoscalers([deployment, ...vpas], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
+    (await handOverToAutoscalers([deployment, ...autoscalers], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
   return run.step('canary', () =>
     runCanaries(
       canaries.walks,
