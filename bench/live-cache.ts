@@ -48,7 +48,7 @@ const kc = new KubeConfig();
 kc.loadFromFile(kubeconfig);
 const cluster = new KubeCluster(kc);
 const signal = new AbortController().signal;
-const liveState = liveStates(() => cluster.liveCache(), FIELD_MANAGER);
+const liveState = liveStates(() => cluster.liveCache({ managedBy: FIELD_MANAGER }), FIELD_MANAGER);
 const env = envConfigSchema.parse({ name: 'bench', branch: 'main', cluster: { name: 'local' }, namespace: ours });
 // Asynchronous, so this process keeps reading its watches while kubectl runs.
 const run = promisify(execFile);
@@ -59,7 +59,7 @@ async function deploy(objects: readonly KubeObject[], useCache: boolean) {
   const t0 = performance.now();
   process.stderr.write(`deploy ${objects.length} objects (cache: ${useCache})\n`);
   const state = liveState(env);
-  const cached = useCache ? await cachedLive(state, env, objects, [], signal, () => undefined) : undefined;
+  const cached = useCache ? await cachedLive(state, env, objects, [], signal, () => undefined, cluster) : undefined;
   const toValidate = cached ? objects.filter((o) => !cached.inSync.has(refKey(refOf(o)))) : objects;
   const validation = await validateObjects(toValidate, cluster, { fieldManager: FIELD_MANAGER, mode: 'apply', signal });
   const changeSet = await computeDiff({
@@ -97,7 +97,7 @@ try {
   writeEnvironment(join(dirs, 'base'), { namespace: theirs, apps, replicas: 0 });
   const kubectlFirst = await kubectlApply(join(dirs, 'base'));
   // The cache of the namespace, synced (the first cached deploy would otherwise wait for it).
-  await cachedLive(liveState(env), env, base, [], signal, () => undefined);
+  await cachedLive(liveState(env), env, base, [], signal, () => undefined, cluster);
   const rows: { scenario: string; ours: number[]; kubectl: number[]; detail: string }[] = [];
   const noChange = { scenario: 'no change', ours: [] as number[], kubectl: [] as number[], detail: '' };
   const changed = { scenario: '10 changed', ours: [] as number[], kubectl: [] as number[], detail: '' };

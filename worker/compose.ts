@@ -46,6 +46,7 @@ import { canaryProgressReport, publishReportJob, pendingReport, repoOf, resultRe
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
 import { DriftWatch, describeDrift } from './drift-watch.js';
+import { DriftCorrections, describeContested } from './drift-corrections.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
 import { planDelivery, type PlanResult } from './stages/plan.js';
@@ -107,8 +108,29 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const git = new GitMirror({ cacheDir: config.gitCacheDir, logger: log.child({ adapter: 'git' }) });
   // Watch-fed live state per cluster, and per environment what was last applied: unchanged objects cost nothing,
   // and a hand edit of a field the pipeline applied is drift (worker/drift-watch.ts).
-  const liveState = liveStates((env) => clusterFor(env).liveCache(), FIELD_MANAGER);
-  const corrections = new Map<string, NodeJS.Timeout>();
+  const liveState = liveStates((env) => clusterFor(env).liveCache({ managedBy: FIELD_MANAGER }), FIELD_MANAGER);
+  // `correct`: the deployed commit again, as a deploy job (one active per environment, so it never races a
+  // deploy); one burst of drifts is one correction, and an object that keeps drifting back is backed off.
+  const corrections = new DriftCorrections({
+    burstMs: DRIFT_BURST_MS,
+    log: log.child({ stage: 'drift' }),
+    correct: ({ env, deployed }) => {
+      const request = { ...deployed.request, deliveryId: `drift-${randomUUID()}`, requestedAt: new Date().toISOString() };
+      void queues
+        .nextSequence()
+        .then((sequence) => queues.enqueueDeploy(request, sequence, deployed.builds))
+        .catch((error: unknown) => log.error({ err: error, environment: env.name }, 'could not enqueue the drift correction'));
+    },
+    contested: async (drift, step) => {
+      await reporter.setCommitStatus(repoOf(drift.deployed.request), {
+        sha: drift.deployed.request.sha,
+        environment: drift.env.name,
+        kind: 'drift',
+        state: 'failure',
+        description: describeContested(drift, step),
+      });
+    },
+  });
   const drifts = new DriftWatch(FIELD_MANAGER, log.child({ stage: 'drift' }), async (drift) => {
     const { env, deployed } = drift;
     // Another worker process may have deployed the environment since this one did: its memo is then stale, and
@@ -128,20 +150,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       });
       return;
     }
-    // `correct`: the deployed commit again, as a deploy job (one active per environment, so it never races a
-    // deploy); the drifts of one burst (a kubectl apply of many objects) are one correction.
-    clearTimeout(corrections.get(env.name));
-    corrections.set(
-      env.name,
-      setTimeout(() => {
-        corrections.delete(env.name);
-        const request = { ...deployed.request, deliveryId: `drift-${randomUUID()}`, requestedAt: new Date().toISOString() };
-        void queues
-          .nextSequence()
-          .then((sequence) => queues.enqueueDeploy(request, sequence, deployed.builds))
-          .catch((error: unknown) => log.error({ err: error, environment: env.name }, 'could not enqueue the drift correction'));
-      }, DRIFT_BURST_MS),
-    );
+    corrections.add(drift);
   });
   const deps: DeployDeps = {
     git,
@@ -337,7 +346,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
           consumer.quit().catch(() => consumer.disconnect()),
         ]);
         drifts.close();
-        for (const timer of corrections.values()) clearTimeout(timer);
+        corrections.close();
         clusters.close();
         log.info('worker stopped');
       })();

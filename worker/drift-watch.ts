@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EnvConfig } from '../core/config/env-config.js';
 import type { DeployRequest } from '../core/deploy/deploy-request.js';
 import type { BuildRef } from '../adapters/queue/build-job.js';
-import { latestWriter } from '../core/diff/owned-fields.js';
+import { writerOf } from '../core/diff/owned-fields.js';
 import type { ObjectRef } from '../core/kube/object.js';
 import { formatRef } from '../core/kube/object.js';
 import type { LiveCache, LiveEvent } from '../core/ports/live-cache.js';
@@ -70,9 +70,11 @@ export class DriftWatch {
 
   private seen(event: LiveEvent): void {
     for (const tracked of this.tracked.values()) {
+      // Fields the render leaves to others (an autoscaler's replicas, a VPA's resources) are not drift: the memo says.
       const fields = tracked.state.memo.moved(event.key, event.object);
+      const live = event.object;
       if (fields === undefined) continue;
-      const manager = event.object && latestWriter(event.object, this.fieldManager);
+      const manager = live && writerOf(live, fields, this.fieldManager);
       // Our own apply, seen before the deploy recorded its answer: the deploy will.
       if (manager === this.fieldManager) continue;
       // Forgotten: the next deploy dry-runs this object instead of trusting the memo.

@@ -17,6 +17,7 @@ import { applyAll, serverSideApply } from './apply.js';
 import { deleteObject } from './delete.js';
 import { Discovery } from './discovery.js';
 import { dryRunAll } from './dry-run.js';
+import { managedFieldsOf } from '../../core/diff/owned-fields.js';
 import { KubeLiveCache } from './live-cache.js';
 import { getManyObjects, getObject, listObjects } from './read.js';
 import type { KubeClient } from './request.js';
@@ -93,9 +94,19 @@ export class KubeCluster implements Cluster {
     this.kube.discovery.reset();
   }
 
-  /** The watch-fed cache of this server's live objects (one per cluster, started on first use). */
-  liveCache(): KubeLiveCache {
-    this.cache ??= new KubeLiveCache(this.kube, this.kc);
+  /**
+   * The watch-fed cache of this server's live objects (one per cluster, started on first use; the first caller's
+   * options hold). `managedBy`: only objects that field manager wrote are held (see {@link LiveCacheOptions.keep}).
+   */
+  liveCache(options: { readonly managedBy?: string } = {}): KubeLiveCache {
+    const manager = options.managedBy;
+    this.cache ??= new KubeLiveCache(
+      this.kube,
+      this.kc,
+      manager === undefined
+        ? {}
+        : { keep: (object) => managedFieldsOf(object).some((entry) => entry.manager === manager) },
+    );
     return this.cache;
   }
 

@@ -17,6 +17,13 @@ export interface LiveCacheOptions {
   readonly resyncMs?: number;
   /** Wait before re-listing after a watch failed (the server unreachable). Default 1 s. */
   readonly retryMs?: number;
+  /**
+   * Only objects this accepts are held and reported (the pipeline's: its field manager in their managedFields);
+   * the others are streamed by the watch but neither kept nor reported, and a snapshot leaves them out as if absent,
+   * so a caller reads those from the server. One that stops being accepted is reported once more, then dropped.
+   * Default: every object.
+   */
+  readonly keep?: (object: KubeObject) => boolean;
 }
 
 /** Page size of the lists; the server hands out a continue token for the rest. */
@@ -220,6 +227,7 @@ class ScopeWatch {
     const seen = new Set<string>();
     for (const item of items) {
       const key = refKey(refOf(item));
+      if (!this.kept(key, item)) continue;
       seen.add(key);
       const before = this.objects.get(key);
       this.objects.set(key, item);
@@ -258,7 +266,7 @@ class ScopeWatch {
         if (type === 'DELETED') {
           this.objects.delete(key);
           this.report(key, item, undefined);
-        } else {
+        } else if (this.kept(key, item)) {
           this.objects.set(key, item);
           this.report(key, item, item);
         }
@@ -277,6 +285,13 @@ class ScopeWatch {
         }
       },
     );
+  }
+
+  /** False for an object `keep` refuses; one held until now is reported in its new state and dropped. */
+  private kept(key: string, item: KubeObject): boolean {
+    if (this.options.keep === undefined || this.options.keep(item)) return true;
+    if (this.objects.delete(key)) this.report(key, item, item);
+    return false;
   }
 
   private scheduleResync(): void {

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/object.js';
-import { splitApiVersion } from '../kube/object.js';
+import { refKey, refOf, splitApiVersion } from '../kube/object.js';
 import { parsePointer, removeAt } from './json-pointer.js';
 
 /**
@@ -101,6 +101,17 @@ export function autoscalerIgnoreRules(objects: readonly KubeObject[]): IgnoreRul
     ...(t.namespace !== undefined && { namespace: t.namespace }),
     pointers: ['/spec/replicas'],
   }));
+}
+
+/**
+ * Per autoscaled workload (by refKey), `spec.replicas` as the readable path drift names it: the autoscaler's to
+ * change, and to take over from the seed the workload was created with, so neither is drift.
+ */
+export function autoscaledReplicasPaths(objects: readonly KubeObject[]): Map<string, string[]> {
+  const targets = autoscaledTargets(objects);
+  return new Map(
+    objects.filter((obj) => targets.some((t) => isTarget(t, obj))).map((obj) => [refKey(refOf(obj)), ['spec.replicas']]),
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type { KubeObject } from '../kube/object.js';
 import { refKey, refOf } from '../kube/object.js';
 import { canonicalJson } from '../release/manifest-digest.js';
 import { sha256Hex } from '../hash/sha256.js';
-import { changedFields, desiredHash, ownedFields, ownedFieldsHash } from './owned-fields.js';
+import { changedFields, desiredHash, holdsDesired, ownedFields, ownedFieldsHash } from './owned-fields.js';
 
 interface Known {
   /** {@link desiredHash} of the object as last applied (or confirmed unchanged). */
@@ -69,6 +69,22 @@ export class InSyncMemo {
    */
   leaveToOthers(paths: ReadonlyMap<string, readonly string[]>): void {
     this.leftToOthers = paths;
+  }
+
+  /**
+   * Records `live` as the result of applying `desired` when the manager's fields in it hold exactly `desired`'s
+   * values ({@link holdsDesired}): how a deploy finished by another process than the one that applied part of it
+   * learns the objects it did not apply itself. Returns whether it did; an object it did not stays unknown (the
+   * next deploy dry-runs it, and drift of it is not seen until then).
+   */
+  adopt(desired: KubeObject, live: KubeObject): boolean {
+    if (!holdsDesired(desired, live, this.manager)) return false;
+    this.remember(desired, live);
+    return true;
+  }
+
+  knows(key: string): boolean {
+    return this.known.has(key);
   }
 
   forget(key: string): void {

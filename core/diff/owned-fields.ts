@@ -31,10 +31,23 @@ export function ownedFieldsHash(live: KubeObject, manager: string): string | und
 
 /** The {@link project}ion of `live` onto what `manager` applied to it; undefined when it applied nothing. */
 export function ownedFields(live: KubeObject, manager: string): Record<string, unknown> | undefined {
-  const entry = managedFieldsOf(live).find(
-    (e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '',
-  );
+  const entry = applyEntry(live, manager);
   return entry?.fieldsV1 === undefined ? undefined : project(live, entry.fieldsV1);
+}
+
+/**
+ * True when the fields `manager` applied to `live` hold exactly the values `desired` gives them (both cut down to
+ * that field set): `live` is what applying `desired` left, as far as the manager's fields go. False when it applies
+ * nothing there, or when a value differs (including one the apiserver only normalized or defaulted: conservative).
+ */
+export function holdsDesired(desired: KubeObject, live: KubeObject, manager: string): boolean {
+  const entry = applyEntry(live, manager);
+  if (entry?.fieldsV1 === undefined) return false;
+  return canonicalJson(project(live, entry.fieldsV1)) === canonicalJson(project(desired, entry.fieldsV1));
+}
+
+function applyEntry(live: KubeObject, manager: string): ManagedFieldsEntry | undefined {
+  return managedFieldsOf(live).find((e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === '');
 }
 
 /**
@@ -93,6 +106,29 @@ export function latestWriter(obj: KubeObject, self: string): string | undefined 
     if (newer || tieWonByOther) latest = entry;
   }
   return latest?.manager;
+}
+
+/**
+ * The managers other than `self` that own one of `fields` (readable paths, as {@link changedFields} names them) in
+ * `obj`, joined with `, `: who made the change a watch just reported, since a write takes ownership of the fields
+ * it changed. Falls back to {@link latestWriter} when no other manager owns them (a field removed, not set).
+ */
+export function writerOf(obj: KubeObject, fields: readonly string[], self: string): string | undefined {
+  const wanted = new Set(fields);
+  const owners = managedFieldsOf(obj)
+    .filter((entry) => entry.manager !== undefined && entry.manager !== self && entry.fieldsV1 !== undefined)
+    .filter((entry) => fieldPaths(entry.fieldsV1 as FieldSet).some((path) => wanted.has(path)))
+    .map((entry) => entry.manager as string);
+  return owners.length > 0 ? [...new Set(owners)].join(', ') : latestWriter(obj, self);
+}
+
+/** Every field a fieldsV1 set names, as readable paths. */
+function fieldPaths(fields: FieldSet, at = ''): string[] {
+  return Object.entries(fields).flatMap(([key, sub]) => {
+    if (key === '.') return [];
+    const path = joinPath(at, key);
+    return [path, ...fieldPaths(sub, path)];
+  });
 }
 
 /**

@@ -190,7 +190,10 @@ describe('a worker process killed with SIGKILL while a canary is at a middle ste
       // The check run of the second commit showed each step as the walk reached it, across both workers.
       const emulator = new GitHubEmulatorClient(github.url);
       const created = (await emulator.calls({ operationId: 'checks/create' })).find(
-        (call) => call.path.startsWith(`/repos/${OWNER}/${name}/`) && (call.requestBody as { head_sha?: string }).head_sha === second,
+        (call) => {
+          const body = call.requestBody as { head_sha?: string; name?: string };
+          return call.path.startsWith(`/repos/${OWNER}/${name}/`) && body.head_sha === second && body.name?.startsWith('deploy/') === true;
+        },
       );
       const checkRunId = (created?.responseBody as { id: number } | undefined)?.id;
       expect(checkRunId).toBeDefined();

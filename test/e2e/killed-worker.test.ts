@@ -1,8 +1,11 @@
 // Proof 4: a worker process killed with SIGKILL in the middle of an apply. The deploy job stays active with its
 // recorded progress; once its lock expires another worker takes it, resumes the apply, and the environment ends
-// consistent: Deployment Available, every object applied, exactly one succeeded release, GitHub success.
+// consistent: Deployment Available, every object applied, exactly one succeeded release, GitHub success. The kill
+// lands in the environment's first deploy, while the worker's live-state cache is cold; the survivor starts cold too,
+// and drift is corrected afterwards.
 import { Queue, type Job } from 'bullmq';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +31,7 @@ import {
 import { createGitFixture, type GitFixture } from '../platform/git-fixtures.js';
 import { eventually, OWNER, statusStates } from './pipeline-kit.js';
 
+const run = promisify(execFile);
 const CHILD = join(import.meta.dirname, 'worker-child.ts');
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Enough ConfigMaps that applying them takes a while: the kill lands inside the apply step. */
@@ -197,5 +201,14 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
       n.startsWith('bulk-'),
     );
     expect(bulk).toHaveLength(BULK);
+
+    // The survivor took the job over with a cold cache; the deploy it finished taught its memo what was applied,
+    // and its watches are live: a hand edit now is seen and corrected.
+    await run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, '-n', namespace, 'patch', 'configmap', 'bulk-3', '--type=merge', '--field-manager=kubectl-edit', '-p', '{"data":{"index":"edited"}}']);
+    await eventually(
+      async () => ((await liveByName(kit.cluster, namespace, 'v1', 'ConfigMap')).get('bulk-3')?.['data'] as { index?: string } | undefined)?.index,
+      (index) => index === '3',
+      60_000,
+    );
   }, 240_000);
 });

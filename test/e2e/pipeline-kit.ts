@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Octokit } from '@octokit/rest';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createRedisClient } from '../../adapters/queue/index.js';
 import { queuePrefix } from '../../adapters/queue/queue-names.js';
 import { startWorker, type RunningWorker } from '../../worker/compose.js';
@@ -35,6 +35,8 @@ export interface PipelineOptions {
   readonly build?: BuildConfig;
   /** How often the preview collector runs. Default: the worker's (300 s). */
   readonly previewCollectEveryMs?: number;
+  /** The worker's logger. Default: pino at GANTRY_E2E_LOG's level (silent). */
+  readonly log?: Logger;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -59,7 +61,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       ...(options.previewCollectEveryMs !== undefined && { previewCollectEveryMs: options.previewCollectEveryMs }),
     },
     {
-      log: pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),
+      log: options.log ?? pino({ level: process.env.GANTRY_E2E_LOG ?? 'silent' }),
       settings: { lockDurationMs: 10_000, stalledIntervalMs: 2_000 },
       jobOptions: {
         deploy: { backoff: { type: 'fixed', delay: 200 } },

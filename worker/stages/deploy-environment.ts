@@ -38,6 +38,7 @@ import { inventoryToPrune, toInventory } from '../../core/release/release-histor
 import { applyStages } from './deploy/apply-changes.js';
 import { computeDiff, prepareForApply } from './deploy/compute-diff.js';
 import { handOverToAutoscalers } from './deploy/hand-over-to-autoscalers.js';
+import { autoscaledTargets } from '../../core/diff/ignore-rules.js';
 import { confirmCurrent, unchangedCurrent } from './deploy/confirm-current.js';
 import {
   asTerminal,
@@ -51,7 +52,7 @@ import { DeployRun, type DeployContext } from './deploy/deploy-run.js';
 import type { AttemptFailure, DeployDeps, DeployResult } from './deploy/deploy-types.js';
 import { ensureEnvironmentNamespace } from './deploy/ensure-environment-namespace.js';
 import { ensurePreviewNamespace } from './deploy/ensure-preview-namespace.js';
-import { cachedLive } from './deploy/live-state.js';
+import { cachedLive, watchDeployed } from './deploy/live-state.js';
 import { pruneObjects } from './deploy/prune-objects.js';
 import { renderEnvironment } from './deploy/render-environment.js';
 import { settleFailure } from './deploy/settle-failure.js';
@@ -100,7 +101,10 @@ export async function deployEnvironment(
   }
   if (request.mode === 'dry-run') return run.finish(dryRunResult(run, prepared.changeSet));
   const result = await deploy(run, prepared, pins);
-  if (result.outcome === 'succeeded') run.deps.deployed(prepared.env, request);
+  if (result.outcome === 'succeeded') {
+    await watchDeployed(run.deps.liveState(prepared.env), prepared.objects, run.signal, run.ctx.log);
+    run.deps.deployed(prepared.env, request);
+  }
   return result;
 }
 
@@ -201,7 +205,7 @@ async function prepare(run: DeployRun, pins: readonly ImagePin[]): Promise<Prepa
   const { validation, cached, previousInventory } = await run.step('validate', () =>
     deadline.run(`validating ${countObjects(objects.length)}`, async (signal) => {
       const previousInventory = inventoryToPrune(await deps.releaseStore(env).list({ signal }));
-      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why));
+      const cached = await cachedLive(liveState, env, objects, previousInventory, signal, (why) => run.ctx.log.info(why), cluster);
       const toValidate = cached ? objects.filter((object) => !cached.inSync.has(refKey(refOf(object)))) : objects;
       if (cached) run.ctx.log.debug({ inSync: cached.inSync.size, toValidate: toValidate.length }, 'live-state cache used');
       const options = { fieldManager: deps.fieldManager, mode: request.mode, signal };
@@ -443,9 +447,11 @@ async function walkCanaries(
   if (canaries.walks.length === 0) return { kind: 'promoted', summaries: [] };
   const { deps, signal } = run;
   const cluster = deps.clusterFor(env);
-  const vpas = objects.filter((object) => object.kind === 'VerticalPodAutoscaler');
+  // Every autoscaler goes with the promoted Deployment, so its apply keeps what they manage: the HPA's or the
+  // ScaledObject's replicas (without them, a seeded count gantry still owned dropped to 1), the VPA's resources.
+  const autoscalers = objects.filter((object) => object.kind === 'VerticalPodAutoscaler' || autoscaledTargets([object]).length > 0);
   const promoted = async (deployment: KubeObject) =>
-    (await handOverToAutoscalers([deployment, ...vpas], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
+    (await handOverToAutoscalers([deployment, ...autoscalers], cluster, { fieldManager: deps.fieldManager, signal }))[0] ?? deployment;
   return run.step('canary', () =>
     runCanaries(
       canaries.walks,

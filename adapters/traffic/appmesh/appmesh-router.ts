@@ -114,7 +114,13 @@ export class AppMeshRouter implements TrafficRouter {
     if (this.cloudMap)
       await Promise.all([
         this.cloudMap.sync(route.stableService, await this.readyPods(route, stableSelector, options), options.signal),
-        this.cloudMap.sync(route.canaryService, await this.readyPods(route, canarySelector, options), options.signal),
+        // A version that takes no traffic is not discoverable: at 100/0 (a promotion or an abort, before the canary
+        // is scaled down) its instances are deregistered, so none outlive its pods.
+        this.cloudMap.sync(
+          route.canaryService,
+          weights.canary === 0 ? [] : await this.readyPods(route, canarySelector, options),
+          options.signal,
+        ),
       ]);
     await this.write(
       [

@@ -120,6 +120,12 @@ describe('AppMeshRouter on the local platform', () => {
     expect(await router.readWeights(route)).toEqual({ stable: 50, canary: 50 });
     expect(await instances.instances(`${app}-canary`)).toEqual(grown);
 
+    // All traffic back on stable (a promotion or an abort, the canary's pods still running): the canary is no
+    // longer discoverable, stable's instances stay.
+    await router.setWeights(route, { stable: 100, canary: 0 });
+    expect(await instances.instances(`${app}-canary`)).toEqual([]);
+    expect(await instances.instances(app)).toEqual(stablePods);
+
     await router.cleanUp(route);
     expect(await router.readWeights(route)).toEqual({ stable: 100, canary: 0 });
     await waitFor('the canary VirtualNode to be gone', async () =>

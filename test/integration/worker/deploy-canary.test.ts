@@ -97,6 +97,8 @@ describe('deployEnvironment in a canary environment', () => {
       canaryOverlay(repo.namespace, {
         image: { name: 'registry.local/shop/catalog', tag: '0.2.0' },
         featureFlags: true,
+        // Longer than the sample canary's pauses (4m), so the Gateway is what is refused.
+        rolloutTimeout: '5m',
       }),
     );
 
@@ -382,7 +384,8 @@ describe('deployEnvironment in a canary environment', () => {
     try {
       const overlay = canaryOverlay(
         repo.namespace,
-        { image: { name: 'registry.local/shop/catalog', tag: '0.8.0' }, automaticRollback: false },
+        // rollout.timeout longer than the pauses (63 s).
+        { image: { name: 'registry.local/shop/catalog', tag: '0.8.0' }, automaticRollback: false, rolloutTimeout: '2m' },
         { name: 'shop-gateway', namespace: repo.namespace },
       );
       const envYaml = overlay[`environments/${ENV}/env.yaml`] as string;

@@ -27,7 +27,7 @@ describe('the live-state cache in the deploy path', () => {
   beforeAll(async () => {
     kit = await openWorkerKit();
     repo = await createTestRepo('live-cache');
-    cached = { ...kit.deps, liveState: liveStates(() => kit.cluster.liveCache(), 'gantry') };
+    cached = { ...kit.deps, liveState: liveStates(() => kit.cluster.liveCache({ managedBy: 'gantry' }), 'gantry') };
   });
   afterAll(async () => {
     await kit.close([repo.namespace]);
@@ -38,7 +38,7 @@ describe('the live-state cache in the deploy path', () => {
   async function cacheHas(check: (live: Map<string, unknown>) => boolean): Promise<void> {
     const refs = [ref('apps/v1', 'Deployment', 'catalog', repo.namespace), ref('v1', 'ConfigMap', 'feature-flags', repo.namespace)];
     for (;;) {
-      const live = await kit.cluster.liveCache().snapshot(refs, { waitMs: 5_000 });
+      const live = await kit.cluster.liveCache({ managedBy: 'gantry' }).snapshot(refs, { waitMs: 5_000 });
       if (live && check(live)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

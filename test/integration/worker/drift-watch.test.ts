@@ -25,7 +25,7 @@ describe('drift: a field the pipeline applied, changed by another manager, seen 
   beforeAll(async () => {
     kit = await openWorkerKit();
     repo = await createTestRepo('drift');
-    const liveState = liveStates(() => kit.cluster.liveCache(), 'gantry');
+    const liveState = liveStates(() => kit.cluster.liveCache({ managedBy: 'gantry' }), 'gantry');
     watch = new DriftWatch('gantry', SILENT, async (drift) => {
       drifts.push(drift);
       arrived();

@@ -42,6 +42,10 @@ export interface OverlayOptions {
   readonly rolloutTimeout?: string;
   /** Adds a `type: LoadBalancer` Service `name` in front of catalog, of `spec.loadBalancerClass` `class` if given. */
   readonly loadBalancer?: { readonly name: string; readonly class?: string };
+  /** Keeps catalog's HorizontalPodAutoscaler (the overlay deletes it by default). */
+  readonly autoscaled?: boolean;
+  /** env.yaml `drift.mode`. Default: absent (`correct`). */
+  readonly driftMode?: 'correct' | 'report';
   /** Adds a VerticalPodAutoscaler `catalog` on the catalog Deployment, in this `updateMode`. */
   readonly vpa?: 'Off' | 'Initial' | 'Recreate' | 'Auto' | 'InPlaceOrRecreate';
 }
@@ -59,7 +63,9 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
   const dir = `environments/${ENV}`;
   const patches = [
     // As the sample dev overlay does: one replica count of its own, so the autoscaler would only fight it.
-    '  - patch: |-\n      apiVersion: autoscaling/v2\n      kind: HorizontalPodAutoscaler\n      metadata:\n        name: catalog\n      $patch: delete',
+    ...(options.autoscaled
+      ? []
+      : ['  - patch: |-\n      apiVersion: autoscaling/v2\n      kind: HorizontalPodAutoscaler\n      metadata:\n        name: catalog\n      $patch: delete']),
     ...(options.neverReady ? ['  - path: patches/never-ready.yaml'] : []),
     ...(options.invalidReplicas ? ['  - path: patches/invalid-replicas.yaml'] : []),
   ];
@@ -73,7 +79,7 @@ export function overlayFiles(namespace: string, options: OverlayOptions = {}): F
   ];
   const lb = options.loadBalancer;
   return {
-    [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\n${options.applyTimeout ? `  timeout: ${options.applyTimeout}\n` : ''}rollout:\n  strategy: rolling\n  timeout: ${options.rolloutTimeout ?? '45s'}\nrollback:\n  automatic: ${options.automaticRollback ?? true}\nhistory:\n  limit: 5\n`,
+    [`${dir}/env.yaml`]: `name: ${ENV}\nbranch: main\ncluster:\n  name: local\nnamespace: ${namespace}\napply:\n  prune: true\n${options.applyTimeout ? `  timeout: ${options.applyTimeout}\n` : ''}rollout:\n  strategy: rolling\n  timeout: ${options.rolloutTimeout ?? '45s'}\nrollback:\n  automatic: ${options.automaticRollback ?? true}\nhistory:\n  limit: 5\n${options.driftMode ? `drift:\n  mode: ${options.driftMode}\n` : ''}`,
     [`${dir}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`,
     [`${dir}/load-balancer.yaml`]: lb
       ? `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${lb.name}\nspec:\n  type: LoadBalancer\n${lb.class ? `  loadBalancerClass: ${lb.class}\n` : ''}  selector:\n    app: catalog\n  ports:\n    - port: 80\n      targetPort: 8080\n`

@@ -2,7 +2,8 @@ import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import { computeChangeSet } from '../../../core/diff/change-set.js';
 import { autoscalerIgnoreRules, withoutIgnoredFields } from '../../../core/diff/ignore-rules.js';
-import { vpaIgnoreRules, vpaManagedPaths } from '../../../core/diff/vpa-resources.js';
+import { vpaIgnoreRules } from '../../../core/diff/vpa-resources.js';
+import { fieldsLeftToOthers } from '../../../core/diff/left-to-others.js';
 import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
 import { refKey, refOf } from '../../../core/kube/object.js';
 import { ClusterError } from '../../../core/ports/cluster-error.js';
@@ -67,8 +68,8 @@ export async function computeDiff(input: DiffInput): Promise<ChangeSet> {
     { desired, live, dryRun, previousInventory, prune: env.apply.prune },
     { ignore: [...autoscalerIgnoreRules(desired), ...vpaIgnoreRules(desired)], secretSalt: input.secretSalt },
   );
-  // A VPA's writes to the resources it manages are not drift (the drift watch asks the memo).
-  input.memo?.leaveToOthers(vpaManagedPaths(desired));
+  // An autoscaler's replicas and a VPA's writes to the resources it manages are not drift (the drift watch asks the memo).
+  input.memo?.leaveToOthers(fieldsLeftToOthers(desired));
   if (input.memo !== undefined) rememberUnchanged(input.memo, changeSet, desired, live, input.validation);
   return changeSet;
 }

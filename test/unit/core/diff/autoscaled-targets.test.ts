@@ -1,4 +1,5 @@
 import { autoscalerConflicts } from '../../../../core/diff/autoscaler-conflicts.js';
+import { fieldsLeftToOthers } from '../../../../core/diff/left-to-others.js';
 import { autoscaledTargets, ownsReplicas, replicasHandover, seedReplicas } from '../../../../core/diff/ignore-rules.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 
@@ -80,5 +81,12 @@ describe('autoscalers that would fight', () => {
     // Containers without a policy (no `*`) keep the defaults, cpu included.
     expect(autoscalerConflicts([withPolicies([{ containerName: 'web', controlledResources: ['memory'] }]), cpuHpa('a')])).toHaveLength(1);
     expect(autoscalerConflicts([withPolicies([{ containerName: '*', controlledResources: ['memory'] }, { containerName: 'web', controlledResources: ['cpu'] }]), cpuHpa('a')])).toHaveLength(1);
+  });
+});
+
+describe('fieldsLeftToOthers: what drift never reports', () => {
+  it('leaves an autoscaled workload’s spec.replicas to its scaler, and nothing of a workload without one', () => {
+    const left = fieldsLeftToOthers([deployment('a'), deployment('b'), hpa('a'), scaledObject('c')]);
+    expect([...left]).toEqual([['apps_Deployment_shop_a', ['spec.replicas']]]);
   });
 });

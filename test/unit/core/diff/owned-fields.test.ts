@@ -1,5 +1,5 @@
 import { InSyncMemo } from '../../../../core/diff/in-sync.js';
-import { changedFields, latestWriter, ownedFieldsHash, project } from '../../../../core/diff/owned-fields.js';
+import { changedFields, holdsDesired, latestWriter, ownedFieldsHash, project, writerOf } from '../../../../core/diff/owned-fields.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 import { refKey, refOf } from '../../../../core/kube/object.js';
 
@@ -122,5 +122,53 @@ describe('InSyncMemo', () => {
     expect(memo.moved(key, undefined)).toEqual(['(deleted)']);
     memo.forget(key);
     expect(memo.moved(key, deployment({ image: 'api:edited' }))).toBeUndefined();
+  });
+});
+
+describe('writerOf', () => {
+  it('names the manager that now owns the changed field, not the newest writer of the second', () => {
+    const managers = [
+      { manager: 'gantry', operation: 'Apply', time: '2026-12-04T10:00:00Z', fieldsV1: GANTRY_FIELDS },
+      // Same second: an annotation, then the edit of the image. Times cannot tell them apart; ownership can.
+      { manager: 'kubectl-annotate', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:note': {} } } } },
+      { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"api"}': { 'f:image': {} } } } } } } },
+    ];
+    expect(writerOf(deployment({ managers }), ['spec.template.spec.containers[name=api].image'], 'gantry')).toBe('kubectl-edit');
+  });
+
+  it('falls back to the newest writer when no other manager owns the field (it was removed), and never names itself', () => {
+    const managers = [
+      { manager: 'gantry', operation: 'Apply', time: '2026-12-04T10:00:00Z', fieldsV1: GANTRY_FIELDS },
+      { manager: 'kubectl-edit', operation: 'Update', time: '2026-12-04T10:05:00Z', fieldsV1: { 'f:metadata': { 'f:labels': {} } } },
+    ];
+    expect(writerOf(deployment({ managers }), ['spec.template.spec.containers[name=api].env'], 'gantry')).toBe('kubectl-edit');
+    expect(writerOf(deployment(), ['spec.replicas'], 'gantry')).toBe('gantry');
+  });
+});
+
+describe('holdsDesired and InSyncMemo.adopt: learning an object applied by another process', () => {
+  const desired = (image: string): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'shop', labels: { app: 'api' } },
+    spec: { replicas: 2, template: { spec: { containers: [{ name: 'api', image }] } } },
+  });
+
+  it('adopts a live object whose owned fields hold the desired values, and then sees a change of them as drift', () => {
+    const memo = new InSyncMemo('gantry');
+    const live = deployment() as unknown as KubeObject;
+    expect(holdsDesired(desired('api:1'), live, 'gantry')).toBe(true);
+    expect(memo.adopt(desired('api:1'), live)).toBe(true);
+    expect(memo.knows(refKey(refOf(live)))).toBe(true);
+    expect(memo.moved(refKey(refOf(live)), deployment({ image: 'api:2' }) as unknown as KubeObject)).toEqual([
+      'spec.template.spec.containers[name=api].image',
+    ]);
+  });
+
+  it('does not adopt an object whose owned values differ from the desired ones, or that the manager never applied', () => {
+    const memo = new InSyncMemo('gantry');
+    expect(memo.adopt(desired('api:2'), deployment() as unknown as KubeObject)).toBe(false);
+    expect(memo.adopt(desired('api:1'), deployment({ managers: [] }) as unknown as KubeObject)).toBe(false);
+    expect(memo.size).toBe(0);
   });
 });
