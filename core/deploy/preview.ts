@@ -51,7 +51,8 @@ export interface PreviewIdentity {
 
 /**
  * The commit whose env.yaml configures a deploy. A push's own commit; for a pull request (its dry-run diff aside,
- * which shows what the pull request would change) the base branch's tip the plan read, `request.before`: a pull
+ * which shows what the pull request's env.yaml would change, at the target that tip names:
+ * core/deploy/pull-request-target.ts) the base branch's tip the plan read, `request.before`: a pull
  * request's preview runs the head's overlay under the base's policy (cluster, namespace prefix, quota, limits,
  * network boundary, limit of previews, ttl), so it cannot raise its own limits. Its env.yaml changes apply once
  * merged.
