@@ -96,6 +96,15 @@ export interface CanaryObjects {
   readonly route: CanaryRoute;
 }
 
+export interface CanaryObjectsOptions {
+  /**
+   * The route runs through App Mesh: the canary's pods get their own Envoy identity and the route names both nodes.
+   * Otherwise (Gateway API) the mesh, if any, is the platform's, and the canary's Envoy keeps the node the manifest
+   * names, the one that exists.
+   */
+  readonly appMesh?: boolean;
+}
+
 /**
  * The canary Deployment and Service for the rendered (new) `deployment` and the app's `service`. `replicas`: what
  * the stable version runs now, so the canary can take any step's share; autoscalers keep targeting only stable.
@@ -105,6 +114,7 @@ export function canaryObjects(
   deployment: KubeObject,
   service: KubeObject,
   replicas: number,
+  options: CanaryObjectsOptions = {},
 ): CanaryObjects {
   const name = deployment.metadata.name;
   const namespace = deployment.metadata.namespace ?? service.metadata.namespace ?? '';
@@ -114,7 +124,9 @@ export function canaryObjects(
   };
   const selectorKeys = Object.keys(spec.selector?.matchLabels ?? {});
   const rendered = spec.template ?? ({ metadata: {} } as unknown as KubeObject);
-  const identity = envoyIdentity(rendered, namespace, `Deployment/${namespace}/${name} spec.template`);
+  const identity = options.appMesh
+    ? envoyIdentity(rendered, namespace, `Deployment/${namespace}/${name} spec.template`)
+    : undefined;
   const template = identity?.canaryTemplate ?? rendered;
   const templateLabels = { ...((template.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) };
   for (const key of selectorKeys) delete templateLabels[key];

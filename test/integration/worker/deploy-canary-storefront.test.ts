@@ -229,6 +229,8 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     const canary = await canaryTemplate;
     expect(imageOf(canary)).toBe(`${STOREFRONT}:0.2.0`);
     expect(containerNames(canary)).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });
+    // Routed outside App Mesh: the canary's Envoy keeps the (platform's) node the manifest names.
+    expect(envoyIdentity(canary)).toBe(`mesh/${namespace}-mesh/virtualNode/storefront_${namespace}`);
     const deployments = await liveByName(kit.cluster, namespace, 'apps/v1', 'Deployment');
     expect(imageOf(deployments.get('storefront'))).toBe(`${STOREFRONT}:0.2.0`);
     expect(containerNames(deployments.get('storefront'))).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });

@@ -87,7 +87,7 @@ describe('canaryObjects with an App Mesh Envoy sidecar', () => {
 
   it("gives the canary's Envoy the canary node and the route both nodes' names; stable's template keeps its own", () => {
     const rendered = withEnvoy('mesh/shop/virtualNode/catalog_shop');
-    const objects = canaryObjects('catalog', rendered, service, 1);
+    const objects = canaryObjects('catalog', rendered, service, 1, { appMesh: true });
     expect(objects.route.meshNodes).toEqual({ mesh: 'shop', stable: 'catalog_shop', canary: 'catalog-canary_shop' });
     expect(envoyArn(objects.deployment)).toBe(`mesh/shop/virtualNode/${objects.route.meshNodes?.canary}`);
     expect(envoyArn(rendered)).toBe(`mesh/shop/virtualNode/${objects.route.meshNodes?.stable}`);
@@ -96,17 +96,26 @@ describe('canaryObjects with an App Mesh Envoy sidecar', () => {
   });
 
   it('keeps a full ARN\'s prefix', () => {
-    const objects = canaryObjects('catalog', withEnvoy('arn:aws:appmesh:us-east-1:123456789012:mesh/shop/virtualNode/catalog'), service, 1);
+    const objects = canaryObjects('catalog', withEnvoy('arn:aws:appmesh:us-east-1:123456789012:mesh/shop/virtualNode/catalog'), service, 1, {
+      appMesh: true,
+    });
     expect(objects.route.meshNodes).toEqual({ mesh: 'shop', stable: 'catalog', canary: 'catalog-canary' });
     expect(envoyArn(objects.deployment)).toBe('arn:aws:appmesh:us-east-1:123456789012:mesh/shop/virtualNode/catalog-canary');
   });
 
   it('names no nodes when the manifest names no identity', () => {
-    expect(canaryObjects('catalog', deployment, service, 1).route).not.toHaveProperty('meshNodes');
+    expect(canaryObjects('catalog', deployment, service, 1, { appMesh: true }).route).not.toHaveProperty('meshNodes');
+  });
+
+  it("keeps the manifest's identity on the canary when the route does not run through App Mesh", () => {
+    const rendered = withEnvoy('mesh/shop/virtualNode/catalog_shop');
+    const objects = canaryObjects('catalog', rendered, service, 1);
+    expect(objects.route).not.toHaveProperty('meshNodes');
+    expect(envoyArn(objects.deployment)).toBe('mesh/shop/virtualNode/catalog_shop');
   });
 
   it('refuses an identity that is not mesh/<mesh>/virtualNode/<node>, naming the Deployment and the env', () => {
-    expect(() => canaryObjects('catalog', withEnvoy('catalog'), service, 1)).toThrow(
+    expect(() => canaryObjects('catalog', withEnvoy('catalog'), service, 1, { appMesh: true })).toThrow(
       'Deployment/shop/catalog spec.template: env APPMESH_RESOURCE_ARN "catalog" is not mesh/<mesh>/virtualNode/<node>',
     );
   });
