@@ -18,11 +18,91 @@ export const CANARY_OF_LABEL = 'gantry.dev/canary-of';
 /** On the canary objects: the app they stand in for, so a promotion or an abort finds them. */
 export const CANARY_SUFFIX = '-canary';
 
+/** The Envoy sidecar's identity in App Mesh: `[arn:aws:appmesh:<region>:<account>:]mesh/<mesh>/virtualNode/<node>`. */
+export const ENVOY_IDENTITY_ENV = 'APPMESH_RESOURCE_ARN';
+const ENVOY_IDENTITY = /^((?:arn:[^:]*:appmesh:[^:]*:[^:]*:)?mesh\/([^/]+)\/virtualNode\/)([^/]+)$/;
+
+/**
+ * The canary's App Mesh node name for a stable node name: the App Mesh controller's own default shape
+ * `<name>_<namespace>` becomes `<name>-canary_<namespace>`; any other name gains the suffix.
+ */
+export function canaryMeshNode(stable: string, namespace: string): string {
+  const tail = `_${namespace}`;
+  return stable.endsWith(tail) && stable.length > tail.length
+    ? `${stable.slice(0, -tail.length)}${CANARY_SUFFIX}${tail}`
+    : `${stable}${CANARY_SUFFIX}`;
+}
+
+interface EnvVar {
+  readonly name?: string;
+  readonly value?: string;
+}
+interface Container {
+  readonly env?: readonly EnvVar[];
+}
+
+/**
+ * The Envoy identity the template's containers carry and the template with it rewritten for the canary. Why the
+ * rewrite: the canary's pods start from stable's template, so without it both versions' Envoys would present
+ * stable's node and the canary's pods would take stable's configuration in App Mesh.
+ */
+function envoyIdentity(
+  template: KubeObject,
+  namespace: string,
+  where: string,
+): { meshNodes: NonNullable<CanaryRoute['meshNodes']>; canaryTemplate: KubeObject } | undefined {
+  const podSpec = (template.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+  let found: { prefix: string; mesh: string; node: string } | undefined;
+  const rewrite = (containers: Container[] | undefined) =>
+    containers?.map((container) => {
+      if (!container.env?.some((e) => e.name === ENVOY_IDENTITY_ENV)) return container;
+      return {
+        ...container,
+        env: container.env.map((e) => {
+          if (e.name !== ENVOY_IDENTITY_ENV) return e;
+          const match = ENVOY_IDENTITY.exec(e.value ?? '');
+          if (!match)
+            throw new RangeError(
+              `${where}: env ${ENVOY_IDENTITY_ENV} ${JSON.stringify(e.value ?? '')} is not mesh/<mesh>/virtualNode/<node>`,
+            );
+          const [, prefix, mesh, node] = match as unknown as [string, string, string, string];
+          if (found && (found.mesh !== mesh || found.node !== node))
+            throw new RangeError(`${where}: containers name two App Mesh identities (${found.node}, ${node})`);
+          found = { prefix, mesh, node };
+          return { ...e, value: `${prefix}${canaryMeshNode(node, namespace)}` };
+        }),
+      };
+    });
+  const containers = rewrite(podSpec.containers);
+  const initContainers = rewrite(podSpec.initContainers);
+  if (!found) return undefined;
+  return {
+    meshNodes: { mesh: found.mesh, stable: found.node, canary: canaryMeshNode(found.node, namespace) },
+    canaryTemplate: {
+      ...template,
+      spec: {
+        ...podSpec,
+        ...(containers && { containers }),
+        ...(initContainers && { initContainers }),
+      },
+    },
+  };
+}
+
 export interface CanaryObjects {
   readonly deployment: KubeObject;
   readonly service: KubeObject;
   /** What the traffic router weighs: the app's Service and the canary's, on the Service's first port. */
   readonly route: CanaryRoute;
+}
+
+export interface CanaryObjectsOptions {
+  /**
+   * The route runs through App Mesh: the canary's pods get their own Envoy identity and the route names both nodes.
+   * Otherwise (Gateway API) the mesh, if any, is the platform's, and the canary's Envoy keeps the node the manifest
+   * names, the one that exists.
+   */
+  readonly appMesh?: boolean;
 }
 
 /**
@@ -34,6 +114,7 @@ export function canaryObjects(
   deployment: KubeObject,
   service: KubeObject,
   replicas: number,
+  options: CanaryObjectsOptions = {},
 ): CanaryObjects {
   const name = deployment.metadata.name;
   const namespace = deployment.metadata.namespace ?? service.metadata.namespace ?? '';
@@ -42,7 +123,11 @@ export function canaryObjects(
     template?: KubeObject;
   };
   const selectorKeys = Object.keys(spec.selector?.matchLabels ?? {});
-  const template = spec.template ?? ({ metadata: {} } as unknown as KubeObject);
+  const rendered = spec.template ?? ({ metadata: {} } as unknown as KubeObject);
+  const identity = options.appMesh
+    ? envoyIdentity(rendered, namespace, `Deployment/${namespace}/${name} spec.template`)
+    : undefined;
+  const template = identity?.canaryTemplate ?? rendered;
   const templateLabels = { ...((template.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) };
   for (const key of selectorKeys) delete templateLabels[key];
   const canaryLabels = { ...templateLabels, [CANARY_OF_LABEL]: name };
@@ -88,6 +173,7 @@ export function canaryObjects(
       stableService: service.metadata.name,
       canaryService: canaryService.metadata.name,
       port,
+      ...(identity && { meshNodes: identity.meshNodes }),
     },
   };
 }

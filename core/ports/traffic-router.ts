@@ -19,6 +19,12 @@ export interface CanaryRoute {
   readonly canaryService: string;
   /** The service port both Services expose and the route forwards to. */
   readonly port: number;
+  /**
+   * The App Mesh virtual node names (App Mesh side, `awsName`) the versions' Envoy sidecars present in
+   * `APPMESH_RESOURCE_ARN`, when the manifest names one: the router gives its nodes these names so each version's
+   * Envoy finds its own node. Absent: the router's default names.
+   */
+  readonly meshNodes?: { readonly mesh: string; readonly stable: string; readonly canary: string };
 }
 
 /** The split as the route objects hold it. */

@@ -46,6 +46,12 @@ export function meshNames(route: CanaryRoute) {
   return {
     stableNode: `${route.app}-stable`,
     canaryNode: `${route.app}-canary`,
+    /**
+     * The nodes' names in App Mesh (`spec.awsName`), which the Envoy sidecars present in APPMESH_RESOURCE_ARN: the
+     * manifest's own identity when it names one (route.meshNodes), else the controller's default `<name>_<namespace>`.
+     */
+    stableAwsName: route.meshNodes?.stable ?? `${route.app}-stable_${route.namespace}`,
+    canaryAwsName: route.meshNodes?.canary ?? `${route.app}-canary_${route.namespace}`,
     router: route.app,
     service: route.app,
     /** The name clients call, as App Mesh matches it: the stable Service's cluster DNS name. */
@@ -88,6 +94,10 @@ export class AppMeshRouter implements TrafficRouter {
     if (problems.length > 0) return problems;
     if (!(await this.cluster.get(ref('Mesh', this.mesh), options)))
       problems.push({ message: `Mesh ${this.mesh} (env.yaml traffic.mesh) does not exist in the cluster` });
+    if (route.meshNodes && route.meshNodes.mesh !== this.mesh)
+      problems.push({
+        message: `Deployment ${route.namespace}/${route.app}: the Envoy sidecar's APPMESH_RESOURCE_ARN names mesh ${route.meshNodes.mesh}, env.yaml traffic.mesh is ${this.mesh}`,
+      });
     // The app's Services are not asked for: check runs before the environment (which holds them) is applied, and
     // setWeights names a missing one.
     if (this.cloudMap && !(await this.cloudMap.namespaceId(options.signal)))
@@ -124,8 +134,8 @@ export class AppMeshRouter implements TrafficRouter {
       ]);
     await this.write(
       [
-        this.virtualNode(route, names.stableNode, route.stableService, stableSelector, meshRef),
-        this.virtualNode(route, names.canaryNode, route.canaryService, canarySelector, meshRef),
+        this.virtualNode(route, names.stableNode, names.stableAwsName, route.stableService, stableSelector, meshRef),
+        this.virtualNode(route, names.canaryNode, names.canaryAwsName, route.canaryService, canarySelector, meshRef),
       ],
       options,
     );
@@ -198,14 +208,14 @@ export class AppMeshRouter implements TrafficRouter {
     });
   }
 
-  private virtualNode(route: CanaryRoute, name: string, service: string, selector: Record<string, string>, meshRef: object): KubeObject {
+  private virtualNode(route: CanaryRoute, name: string, awsName: string, service: string, selector: Record<string, string>, meshRef: object): KubeObject {
     return {
       apiVersion: APPMESH_API,
       kind: 'VirtualNode',
       metadata: { name, namespace: route.namespace, labels: { 'app.kubernetes.io/name': route.app, 'app.kubernetes.io/managed-by': 'gantry' } },
       spec: {
         meshRef,
-        awsName: `${name}_${route.namespace}`,
+        awsName,
         podSelector: { matchLabels: selector },
         listeners: [{ portMapping: { port: route.port, protocol: 'http' } }],
         serviceDiscovery: this.cloudMap

@@ -85,7 +85,8 @@ describe('AppMeshRouter on the local platform', () => {
 
   it('walks the weights through a VirtualRouter, keeps Cloud Map instances in step with the versions, and cleans up', async () => {
     const app = 'storefront';
-    const route = routeFor(app);
+    // The identity the manifest's Envoy sidecars present (APPMESH_RESOURCE_ARN), as canaryObjects reads it.
+    const route: CanaryRoute = { ...routeFor(app), meshNodes: { mesh, stable: `${app}_${namespace}`, canary: `${app}-canary_${namespace}` } };
     const names = meshNames(route);
     await cluster.apply([...version(namespace, app, 'stable', 2), ...version(namespace, app, 'canary', 1)], { fieldManager: FIELD_MANAGER });
     const stablePods = await readyPods(cluster, namespace, app, 'stable', 2);
@@ -94,12 +95,19 @@ describe('AppMeshRouter on the local platform', () => {
     const instances = new CloudMapRegistry(cloudMap, cloudMapNamespace);
 
     expect(await router.check(route)).toEqual([]);
+    expect(await router.check({ ...route, meshNodes: { mesh: 'other', stable: app, canary: `${app}-canary` } })).toEqual([
+      { message: `Deployment ${namespace}/${app}: the Envoy sidecar's APPMESH_RESOURCE_ARN names mesh other, env.yaml traffic.mesh is ${mesh}` },
+    ]);
     expect(await router.readWeights(route)).toBeUndefined();
 
     await router.setWeights(route, { stable: 90, canary: 10 });
     expect(await router.readWeights(route)).toEqual({ stable: 90, canary: 10 });
+    // Each version's node carries, in App Mesh, the name its Envoy presents.
+    const stableNode = await cluster.get(ref(APPMESH_API, 'VirtualNode', names.stableNode, namespace));
+    expect(stableNode?.spec).toMatchObject({ awsName: `${app}_${namespace}`, podSelector: { matchLabels: { app, track: 'stable' } } });
     const node = await cluster.get(ref(APPMESH_API, 'VirtualNode', names.canaryNode, namespace));
     expect(node?.spec).toMatchObject({
+      awsName: `${app}-canary_${namespace}`,
       podSelector: { matchLabels: { app, track: 'canary' } },
       serviceDiscovery: { awsCloudMap: { namespaceName: cloudMapNamespace, serviceName: `${app}-canary` } },
       listeners: [{ portMapping: { port: PORT, protocol: 'http' } }],
@@ -145,7 +153,11 @@ describe('AppMeshRouter on the local platform', () => {
 
     expect(await router.readWeights(route)).toEqual({ stable: 75, canary: 25 });
     const node = await cluster.get(ref(APPMESH_API, 'VirtualNode', meshNames(route).stableNode, namespace));
-    expect(node?.spec).toMatchObject({ serviceDiscovery: { dns: { hostname: `${app}.${namespace}.svc.cluster.local` } } });
+    // No identity in the route: the controller's default shape, <name>_<namespace>.
+    expect(node?.spec).toMatchObject({
+      awsName: `${app}-stable_${namespace}`,
+      serviceDiscovery: { dns: { hostname: `${app}.${namespace}.svc.cluster.local` } },
+    });
   });
 
   it("fails with Conflict, and keeps the other writer's change, when the route changes between its read and its write", async () => {

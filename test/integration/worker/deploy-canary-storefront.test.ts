@@ -10,7 +10,7 @@ import {
   paginateListServices,
   ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
-import type { KubeObject } from '../../../core/kube/object.js';
+import type { KubeObject, ObjectRef } from '../../../core/kube/object.js';
 import { APPMESH_API } from '../../../adapters/traffic/appmesh/index.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { awsClientConfig } from '../../platform/connect.js';
@@ -229,6 +229,8 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     const canary = await canaryTemplate;
     expect(imageOf(canary)).toBe(`${STOREFRONT}:0.2.0`);
     expect(containerNames(canary)).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });
+    // Routed outside App Mesh: the canary's Envoy keeps the (platform's) node the manifest names.
+    expect(envoyIdentity(canary)).toBe(`mesh/${namespace}-mesh/virtualNode/storefront_${namespace}`);
     const deployments = await liveByName(kit.cluster, namespace, 'apps/v1', 'Deployment');
     expect(imageOf(deployments.get('storefront'))).toBe(`${STOREFRONT}:0.2.0`);
     expect(containerNames(deployments.get('storefront'))).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });
@@ -237,7 +239,9 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
   });
 
   it('walks storefront through App Mesh with Cloud Map discovery: canary instances registered while it runs, gone after promotion', async () => {
-    let duringWalk: Promise<{ registered: string[]; ready: string[]; canary: KubeObject | undefined }> | undefined;
+    let duringWalk:
+      | Promise<{ registered: string[]; ready: string[]; canary: KubeObject | undefined; canaryNode: KubeObject | undefined }>
+      | undefined;
     const route = await watchSplits(
       namespace,
       (split) => {
@@ -247,7 +251,8 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
             cloudMapInstances(cloudMap, cloudMapNamespace, 'storefront-canary'),
             readyPods('gantry.dev/canary-of=storefront'),
             liveByName(kit.cluster, namespace, 'apps/v1', 'Deployment').then((d) => d.get('storefront-canary')),
-          ]).then(([registered, ready, canary]) => ({ registered, ready, canary }));
+            kit.cluster.get(virtualNode(namespace, 'storefront-canary')),
+          ]).then(([registered, ready, canary, canaryNode]) => ({ registered, ready, canary, canaryNode }));
       },
       virtualRouter('storefront'),
     );
@@ -275,6 +280,9 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     expect(walk?.registered).toEqual(walk?.ready);
     expect(imageOf(walk?.canary)).toBe(`${STOREFRONT}:0.3.0`);
     expect(containerNames(walk?.canary)).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });
+    // The canary's Envoy presents the canary's VirtualNode (by its App Mesh name), not stable's.
+    expect(awsNameOf(walk?.canaryNode)).toBe(`storefront-canary_${namespace}`);
+    expect(envoyIdentity(walk?.canary)).toBe(`mesh/${namespace}-mesh/virtualNode/${awsNameOf(walk?.canaryNode)}`);
 
     // Promoted: no canary instance left, stable's instances are its pods on the new version.
     expect(await cloudMapInstances(cloudMap, cloudMapNamespace, 'storefront-canary')).toEqual([]);
@@ -285,16 +293,13 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     expect(imageOf(deployments.get('storefront'))).toBe(`${STOREFRONT}:0.3.0`);
     expect(containerNames(deployments.get('storefront'))).toEqual({ containers: ['envoy', 'storefront'], initContainers: ['proxyinit'] });
     expect(replicasOf(deployments.get('storefront-canary'))).toBe(0);
-    const node = await kit.cluster.get({
-      group: 'appmesh.k8s.aws',
-      version: 'v1beta2',
-      kind: 'VirtualNode',
-      namespace,
-      name: 'storefront-canary',
-    });
-    expect(node?.spec).toMatchObject({
+    expect(walk?.canaryNode?.spec).toMatchObject({
       serviceDiscovery: { awsCloudMap: { namespaceName: cloudMapNamespace, serviceName: 'storefront-canary' } },
     });
+    // Stable's Envoy presents the node the manifest names, which is the stable VirtualNode's App Mesh name.
+    const stableNode = await kit.cluster.get(virtualNode(namespace, 'storefront-stable'));
+    expect(awsNameOf(stableNode)).toBe(`storefront_${namespace}`);
+    expect(envoyIdentity(deployments.get('storefront'))).toBe(`mesh/${namespace}-mesh/virtualNode/${awsNameOf(stableNode)}`);
   });
 
   it('aborts a storefront canary failing at the second step through App Mesh: route on stable, canary instances gone', async () => {
@@ -340,3 +345,18 @@ describe('deployEnvironment canaries storefront in a staging-like environment', 
     expect(replicasOf(deployments.get('storefront-canary'))).toBe(0);
   });
 });
+
+function virtualNode(namespace: string, name: string): ObjectRef {
+  return { group: 'appmesh.k8s.aws', version: 'v1beta2', kind: 'VirtualNode', namespace, name };
+}
+
+function awsNameOf(node: KubeObject | undefined): string | undefined {
+  return (node?.spec as { awsName?: string } | undefined)?.awsName;
+}
+
+/** The Envoy sidecar's APPMESH_RESOURCE_ARN in a Deployment's pod template. */
+function envoyIdentity(deployment: KubeObject | undefined): string | undefined {
+  const containers = (deployment?.spec as { template?: { spec?: { containers?: { name: string; env?: { name: string; value?: string }[] }[] } } } | undefined)
+    ?.template?.spec?.containers;
+  return containers?.find((c) => c.name === 'envoy')?.env?.find((e) => e.name === 'APPMESH_RESOURCE_ARN')?.value;
+}

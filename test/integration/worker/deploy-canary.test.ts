@@ -332,6 +332,16 @@ describe('deployEnvironment in a canary environment', () => {
       expect(await router.readWeights(route)).toEqual({ stable: 100, canary: 0 });
       const deployments = await liveByName(kit.cluster, repo.namespace, 'apps/v1', 'Deployment');
       expect(imageOf(deployments.get('catalog'))).toBe('registry.local/shop/catalog:0.6.0');
+      // catalog's template names no Envoy identity (no APPMESH_RESOURCE_ARN): the nodes keep the default names.
+      expect(JSON.stringify(deployments.get('catalog')?.spec)).not.toContain('APPMESH_RESOURCE_ARN');
+      const stableNode = await kit.cluster.get({
+        group: 'appmesh.k8s.aws',
+        version: 'v1beta2',
+        kind: 'VirtualNode',
+        namespace: repo.namespace,
+        name: 'catalog-stable',
+      });
+      expect(stableNode?.spec).toMatchObject({ awsName: `catalog-stable_${repo.namespace}` });
     } finally {
       await kit.cluster
         .delete({ group: 'appmesh.k8s.aws', version: 'v1beta2', kind: 'Mesh', name: mesh })

@@ -45,7 +45,9 @@ export interface CanaryEnvironment {
 
 function routeOf(canary: PlannedCanary, replicas: number): CanaryObjects {
   try {
-    return canaryObjects(canary.app, canary.deployment, canary.service, replicas);
+    return canaryObjects(canary.app, canary.deployment, canary.service, replicas, {
+      appMesh: canary.target.provider === 'appmesh',
+    });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new DeployError(Reason.InvalidConfig, `${canary.file}: ${canary.field}: ${error.message}`);

@@ -1,4 +1,4 @@
-import { CANARY_OF_LABEL, canaryObjects } from '../../../../core/canary/canary-objects.js';
+import { CANARY_OF_LABEL, canaryMeshNode, canaryObjects } from '../../../../core/canary/canary-objects.js';
 import { canaryReadiness } from '../../../../core/canary/canary-readiness.js';
 import type { KubeObject } from '../../../../core/kube/object.js';
 
@@ -61,6 +61,68 @@ describe('canaryObjects', () => {
     expect(() => canaryObjects('catalog', deployment, { ...service, spec: {} }, 1)).toThrow(
       'Service/shop/catalog has no port to route a canary on',
     );
+  });
+});
+
+describe('canaryObjects with an App Mesh Envoy sidecar', () => {
+  const withEnvoy = (arn: string): KubeObject => ({
+    ...deployment,
+    spec: {
+      ...(deployment.spec as object),
+      template: {
+        metadata: { labels: { app: 'catalog' } },
+        spec: {
+          containers: [
+            { name: 'web', image: 'registry.local/catalog:2' },
+            { name: 'envoy', image: 'envoy', env: [{ name: 'ENVOY_LOG_LEVEL', value: 'info' }, { name: 'APPMESH_RESOURCE_ARN', value: arn }] },
+          ],
+        },
+      },
+    },
+  });
+  const envoyArn = (d: KubeObject) =>
+    ((d.spec as { template: { spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] } } }).template.spec.containers
+      .find((c) => c.name === 'envoy')
+      ?.env?.find((e) => e.name === 'APPMESH_RESOURCE_ARN')?.value);
+
+  it("gives the canary's Envoy the canary node and the route both nodes' names; stable's template keeps its own", () => {
+    const rendered = withEnvoy('mesh/shop/virtualNode/catalog_shop');
+    const objects = canaryObjects('catalog', rendered, service, 1, { appMesh: true });
+    expect(objects.route.meshNodes).toEqual({ mesh: 'shop', stable: 'catalog_shop', canary: 'catalog-canary_shop' });
+    expect(envoyArn(objects.deployment)).toBe(`mesh/shop/virtualNode/${objects.route.meshNodes?.canary}`);
+    expect(envoyArn(rendered)).toBe(`mesh/shop/virtualNode/${objects.route.meshNodes?.stable}`);
+    const env = (objects.deployment.spec as { template: { spec: { containers: { env?: unknown[] }[] } } }).template.spec.containers[1]?.env;
+    expect(env?.[0]).toEqual({ name: 'ENVOY_LOG_LEVEL', value: 'info' });
+  });
+
+  it('keeps a full ARN\'s prefix', () => {
+    const objects = canaryObjects('catalog', withEnvoy('arn:aws:appmesh:us-east-1:123456789012:mesh/shop/virtualNode/catalog'), service, 1, {
+      appMesh: true,
+    });
+    expect(objects.route.meshNodes).toEqual({ mesh: 'shop', stable: 'catalog', canary: 'catalog-canary' });
+    expect(envoyArn(objects.deployment)).toBe('arn:aws:appmesh:us-east-1:123456789012:mesh/shop/virtualNode/catalog-canary');
+  });
+
+  it('names no nodes when the manifest names no identity', () => {
+    expect(canaryObjects('catalog', deployment, service, 1, { appMesh: true }).route).not.toHaveProperty('meshNodes');
+  });
+
+  it("keeps the manifest's identity on the canary when the route does not run through App Mesh", () => {
+    const rendered = withEnvoy('mesh/shop/virtualNode/catalog_shop');
+    const objects = canaryObjects('catalog', rendered, service, 1);
+    expect(objects.route).not.toHaveProperty('meshNodes');
+    expect(envoyArn(objects.deployment)).toBe('mesh/shop/virtualNode/catalog_shop');
+  });
+
+  it('refuses an identity that is not mesh/<mesh>/virtualNode/<node>, naming the Deployment and the env', () => {
+    expect(() => canaryObjects('catalog', withEnvoy('catalog'), service, 1, { appMesh: true })).toThrow(
+      'Deployment/shop/catalog spec.template: env APPMESH_RESOURCE_ARN "catalog" is not mesh/<mesh>/virtualNode/<node>',
+    );
+  });
+
+  it("derives the canary's node from the controller's <name>_<namespace> shape", () => {
+    expect(canaryMeshNode('storefront_shop-staging', 'shop-staging')).toBe('storefront-canary_shop-staging');
+    expect(canaryMeshNode('storefront', 'shop-staging')).toBe('storefront-canary');
   });
 });
 
