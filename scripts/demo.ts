@@ -235,11 +235,16 @@ async function main(): Promise<void> {
     let started = Date.now();
     await push('refs/heads/main', ZERO_SHA, first);
     for (const env of following('main')) await expectOutcome(first, env, 'success', started);
-    // Written by the plan job before it planned: what a branch protection rule can require (README, "Required checks").
-    const validate = (await github.checks.listForRef({ owner: OWNER, repo: name, ref: first })).data.check_runs.find(
-      (run) => run.name === 'gantry/validate',
+    // Written by its own job beside the plan: what a branch protection rule can require (README, "Required checks").
+    const validate = await until(
+      `gantry/validate on ${first.slice(0, 7)}`,
+      async () =>
+        (await github.checks.listForRef({ owner: OWNER, repo: name, ref: first })).data.check_runs.find(
+          (run) => run.name === 'gantry/validate',
+        ),
+      workerLog,
     );
-    say(`    gantry/validate: ${validate?.conclusion ?? 'missing'}, ${validate?.output.title ?? ''}`);
+    say(`    gantry/validate: ${validate.conclusion ?? 'missing'}, ${validate.output.title ?? ''}`);
     const summary = (await checkRunOf(github, name, first, following('main')[0] ?? 'dev'))?.output.summary ?? '';
     say(
       summary

@@ -1,12 +1,14 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
-//                 (always completed) → planDelivery → (with a builder) enqueueBuilds: a build job per image whose content tag the
+//   plan job    → a validate job for the delivery (first, and whatever the plan decides) → planDelivery → (with a
+//                 builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
 //   build job   → buildImage → the image pinned by digest, and the `build/<app>` check run; the deploys waiting
 //                 for it are promoted
 //   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
 //                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
+//   validate job → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
+//                 (always completed), beside the plan and the deploys, never in their way
 //   report job  → the commit status and check run on GitHub
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
@@ -24,6 +26,7 @@ import {
   createPlanWorker,
   createRedisClient,
   createReportWorker,
+  createValidateWorker,
   DeployWorkerPool,
   PipelineQueues,
   planJobDelivery,
@@ -184,16 +187,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
-    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit.
-    // A retried plan job does not write it again once written (GitHub would append its annotations twice).
-    if (ctx.resumeFrom?.step !== 'validated') {
-      await validateDelivery(
-        delivery,
-        { git, reporter, schema: validateSchema },
-        { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts },
-      );
-      await ctx.progress({ step: 'validated' });
-    }
+    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It
+    // runs as its own job (every environment's render and schema check would otherwise delay this push's deploys);
+    // the job id is the delivery's, so a retried plan job adds it once.
+    await queues.enqueueValidate(job);
     let decision: PlanResult;
     try {
       decision = await planDelivery(
@@ -280,6 +277,23 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const settings = overrides.settings;
   const workers: Worker[] = [
     createPlanWorker({ connection: consumer, prefix, processor: plan, log, ...(settings && { settings }) }),
+    createValidateWorker({
+      connection: consumer,
+      prefix,
+      log,
+      ...(settings && { settings }),
+      // A retried validate job does not write its check run again once written (GitHub appends annotations).
+      processor: async (job, ctx) => {
+        if (ctx.resumeFrom?.step === 'validated') return 'reported';
+        const outcome = await validateDelivery(
+          planJobDelivery(job),
+          { git, reporter, schema: validateSchema },
+          { ...ctx, lastAttempt: ctx.attempt >= ctx.maxAttempts },
+        );
+        await ctx.progress({ step: 'validated' });
+        return outcome;
+      },
+    }),
     // One report at a time, so a commit's `pending` is never written after its outcome.
     createReportWorker({
       connection: consumer,

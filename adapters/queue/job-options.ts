@@ -30,6 +30,9 @@ export const DEPLOY_JOB_OPTIONS: JobsOptions = {
  * Report jobs: GitHub rate limits and outages can last minutes; a report is worth retrying longer than a deploy.
  * A rate limit longer than the GitHub adapter waits in the call delays the job until GitHub said it resets.
  */
+/** Validate jobs: as plan jobs (the fetch and GitHub can fail for a while); the job writes its check run once. */
+export const VALIDATE_JOB_OPTIONS: JobsOptions = PLAN_JOB_OPTIONS;
+
 export const REPORT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: RETRY_AFTER_BACKOFF, delay: 2_000, jitter: 0.2 },

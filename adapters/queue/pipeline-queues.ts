@@ -6,9 +6,9 @@ import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
 import { buildJobId, type BuildJob, type BuildRef } from './build-job.js';
 import { deployJobId, laneOf, previewLane, type DeployJob } from './deploy-job.js';
 import { QueueUnavailableError, withDeadline } from './errors.js';
-import { BUILD_JOB_OPTIONS, DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS } from './job-options.js';
-import { toPlanJob } from './plan-job.js';
-import { BUILD_QUEUE, deployQueueName, pipelineKeys, PLAN_QUEUE, REPORT_QUEUE, type PipelineKeys } from './queue-names.js';
+import { BUILD_JOB_OPTIONS, DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS, VALIDATE_JOB_OPTIONS } from './job-options.js';
+import { toPlanJob, type PlanJob } from './plan-job.js';
+import { BUILD_QUEUE, deployQueueName, pipelineKeys, PLAN_QUEUE, REPORT_QUEUE, VALIDATE_QUEUE, type PipelineKeys } from './queue-names.js';
 import { reportJobId, type ReportJob } from './report-job.js';
 
 /** Options of {@link PipelineQueues}. */
@@ -92,6 +92,19 @@ export class PipelineQueues {
    */
   async enqueueBuild(build: BuildJob): Promise<{ readonly jobId: string; readonly status: 'added' | 'exists' | 'retried' }> {
     return withDeadline(this.addBuild(build), this.deadlineMs, 'enqueueing the build job');
+  }
+
+  /**
+   * Adds the `gantry/validate` run of a plan job's delivery, once per delivery (the job id is the plan job's): a
+   * retried plan job adds nothing twice.
+   */
+  async enqueueValidate(job: PlanJob): Promise<{ readonly jobId: string }> {
+    const jobId = `validate-${job.deliveryId}`;
+    const add = this.ready(VALIDATE_QUEUE).then((queue) =>
+      queue.add(job.event, job, { ...VALIDATE_JOB_OPTIONS, ...this.options.jobOptions?.plan, jobId }),
+    );
+    await withDeadline(add, this.deadlineMs, 'enqueueing the validate job');
+    return { jobId };
   }
 
   /** Adds a report job; the same request, sequence and state are one job. */

@@ -8,6 +8,11 @@
 export const PLAN_QUEUE = 'plan';
 /** The queue of GitHub reports (statuses, check runs), retried independently of the deploy that caused them. */
 export const REPORT_QUEUE = 'report';
+/**
+ * The queue of `gantry/validate` runs, one job per plan job: validation never delays the plan, so a push's deploy is
+ * enqueued without waiting for every environment's render and schema check.
+ */
+export const VALIDATE_QUEUE = 'validate';
 /** The queue of image builds, one job per repository and content tag, with its own concurrency. */
 export const BUILD_QUEUE = 'build';
 

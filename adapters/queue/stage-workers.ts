@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildJobSchema, type BuildJob } from './build-job.js';
 import type { BuildGate } from './build-gate.js';
 import { planJobSchema, type PlanJob } from './plan-job.js';
-import { BUILD_QUEUE, PLAN_QUEUE, REPORT_QUEUE } from './queue-names.js';
+import { BUILD_QUEUE, PLAN_QUEUE, REPORT_QUEUE, VALIDATE_QUEUE } from './queue-names.js';
 import { reportJobSchema, type ReportJob } from './report-job.js';
 import { runJob, type JobProcessor } from './run-job.js';
 import { logWorkerEvents, workerOptions, type WorkerSettings } from './worker-settings.js';
@@ -25,6 +25,18 @@ export function createPlanWorker<R>(options: StageWorkerOptions<PlanJob, R>): Wo
     PLAN_QUEUE,
     (job, _token, signal) =>
       runJob(job, signal, planJobSchema, options.processor, options.log, (data) => ({ deliveryId: data.deliveryId, event: data.event, repo: data.payload.repository.full_name })),
+    workerOptions(options.connection, options.prefix, options.settings),
+  );
+  logWorkerEvents(worker, options.log);
+  return worker;
+}
+
+/** A worker of the validate queue: the `gantry/validate` run of a plan job's delivery (same job data). */
+export function createValidateWorker<R>(options: StageWorkerOptions<PlanJob, R>): Worker {
+  const worker = new Worker(
+    VALIDATE_QUEUE,
+    (job, _token, signal) =>
+      runJob(job, signal, planJobSchema, options.processor, options.log, (data) => ({ deliveryId: data.deliveryId, event: data.event, repo: data.payload.repository.full_name, check: 'gantry/validate' })),
     workerOptions(options.connection, options.prefix, options.settings),
   );
   logWorkerEvents(worker, options.log);

@@ -18,6 +18,7 @@ import {
   type WorkerKit,
 } from '../integration/worker/worker-test-kit.js';
 import {
+  completedCheckRuns,
   deliverPush,
   eventually,
   OWNER,
@@ -124,7 +125,10 @@ describe('image builds through the pipeline: push → build → deployed by dige
 
       expect(await catalogImage()).toBe(firstImage);
       for (const sha of [overlayOnly, sameContent])
-        expect((await checkRuns(sha)).map((check) => check.name).sort()).toEqual([`deploy/${ENV}`, VALIDATE_CHECK]);
+        expect((await completedCheckRuns(pipeline.github, name, sha, [`deploy/${ENV}`, VALIDATE_CHECK])).map((check) => check.name).sort()).toEqual([
+          `deploy/${ENV}`,
+          VALIDATE_CHECK,
+        ]);
     },
     BUILD_MS,
   );
