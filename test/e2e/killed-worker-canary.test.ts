@@ -2,13 +2,12 @@
 // recorded progress; another worker takes it once its lock expires and resumes the walk at the step the release
 // records: the route, recorded from a watch, never goes back to 100/0 (0 % canary) before the promotion.
 import { Queue, type Job } from 'bullmq';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { KubeObject } from '../../core/kube/object.js';
 import { createRedisClient } from '../../adapters/queue/index.js';
 import { deployQueueName, queuePrefix } from '../../adapters/queue/queue-names.js';
@@ -29,31 +28,7 @@ import {
 import { GATEWAY_API, imageOf, watchSplits } from '../integration/worker/canary-test-kit.js';
 import { createGitFixture, type GitFixture } from '../platform/git-fixtures.js';
 import { eventually, OWNER, statusStates } from './pipeline-kit.js';
-
-const CHILD = join(import.meta.dirname, 'worker-child.ts');
-const ROOT = join(import.meta.dirname, '..', '..');
-/** The e2e pipeline's short lock and backoff timings (as worker-child.ts runs them), for the surviving worker. */
-const WORKER_OPTIONS = {
-  settings: { lockDurationMs: 10_000, stalledIntervalMs: 2_000 },
-  jobOptions: {
-    deploy: { backoff: { type: 'fixed' as const, delay: 200 } },
-    report: { backoff: { type: 'fixed' as const, delay: 200 } },
-  },
-  healthPolling: { initialMs: 200, maxMs: 1_000 },
-};
-
-/** Starts the worker process and collects what it prints. */
-function startChild(config: WorkerConfig): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, GANTRY_E2E_WORKER_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { child, output: () => text };
-}
+import { e2eWorkerOverrides, startWorkerProcess } from './worker-process.js';
 
 describe('a worker process killed with SIGKILL while a canary is at a middle step', () => {
   let kit: WorkerKit;
@@ -101,7 +76,7 @@ describe('a worker process killed with SIGKILL while a canary is at a middle ste
       github: { baseUrl: github.url, auth: { type: 'token', token: github.token } },
       logLevel: 'silent',
     };
-    const started = startChild(config);
+    const started = startWorkerProcess(config);
     child = started.child;
     await eventually(
       async () => started.output(),
@@ -165,7 +140,7 @@ describe('a worker process killed with SIGKILL while a canary is at a middle ste
         expect.objectContaining({ app: 'catalog', phase: 'stepping', step: 1, weights: { stable: 50, canary: 50 } }),
       ]);
 
-      survivor = await startWorker(config, { log: pino({ level: process.env['GANTRY_E2E_LOG'] ?? 'silent' }), ...WORKER_OPTIONS });
+      survivor = await startWorker(config, e2eWorkerOverrides());
 
       const states = await outcome(second);
       expect(states.filter((state) => state !== 'pending')).toEqual(['success']);

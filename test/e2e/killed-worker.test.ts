@@ -4,14 +4,13 @@
 // lands in the environment's first deploy, while the worker's live-state cache is cold; the survivor starts cold too,
 // and drift is corrected afterwards.
 import { Queue, type Job } from 'bullmq';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { createRedisClient } from '../../adapters/queue/index.js';
 import { readProgress } from '../../adapters/queue/job-context.js';
 import { deployQueueName, queuePrefix } from '../../adapters/queue/queue-names.js';
@@ -30,10 +29,9 @@ import {
 } from '../integration/worker/worker-test-kit.js';
 import { createGitFixture, type GitFixture } from '../platform/git-fixtures.js';
 import { eventually, OWNER, statusStates } from './pipeline-kit.js';
+import { e2eWorkerOverrides, startWorkerProcess } from './worker-process.js';
 
 const run = promisify(execFile);
-const CHILD = join(import.meta.dirname, 'worker-child.ts');
-const ROOT = join(import.meta.dirname, '..', '..');
 /** Enough ConfigMaps that applying them takes a while: the kill lands inside the apply step. */
 const BULK = 300;
 
@@ -50,19 +48,6 @@ function bulkyOverlay(namespace: string): Record<string, string | null> {
     (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bulk-${i}\ndata:\n  index: "${i}"\n`,
   ).join('---\n');
   return files;
-}
-
-/** Starts the worker process and collects what it prints. */
-function startChild(config: WorkerConfig): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, GANTRY_E2E_WORKER_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { child, output: () => text };
 }
 
 /** What the deploy recorded last: the step and its cumulative data. */
@@ -115,7 +100,7 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
       github: { baseUrl: github.url, auth: { type: 'token', token: github.token }, writeIntervalMs: 0 },
       logLevel: 'silent',
     };
-    const started = startChild(config);
+    const started = startWorkerProcess(config);
     child = started.child;
     await eventually(
       async () => started.output(),
@@ -162,15 +147,7 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
     const deploymentsAtKill = await liveByName(kit.cluster, namespace, 'apps/v1', 'Deployment');
     expect(bulkAtKill.length < BULK || !deploymentsAtKill.has('catalog')).toBe(true);
 
-    survivor = await startWorker(config, {
-      log: pino({ level: process.env['GANTRY_E2E_LOG'] ?? 'silent' }),
-      settings: { lockDurationMs: 10_000, stalledIntervalMs: 2_000 },
-      jobOptions: {
-        deploy: { backoff: { type: 'fixed', delay: 200 } },
-        report: { backoff: { type: 'fixed', delay: 200 } },
-      },
-      healthPolling: { initialMs: 200, maxMs: 1_000 },
-    });
+    survivor = await startWorker(config, e2eWorkerOverrides());
 
     const states = await eventually(
       () => statusStates(new Octokit({ baseUrl: github.url, auth: github.token }), name, sha, `deploy/${ENV}`),
