@@ -10,6 +10,7 @@ import {
   visit,
   type YAMLError,
 } from 'yaml';
+import { readCommonYaml, type CommonNode } from './common-yaml.js';
 import { LenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
@@ -72,10 +73,11 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions = {})
   return convertYamlAst(parseYamlAst(text, options), options);
 }
 
-/** YAML text parsed once, to be converted with one or more dialects ({@link convertYamlAst}). */
-export interface YamlAst {
-  readonly docs: readonly Document.Parsed[];
-}
+/**
+ * YAML text parsed once, to be converted with one or more dialects ({@link convertYamlAst}): by the lean reader of
+ * the common subset (common-yaml.ts) when the text is in it, else by the `yaml` package.
+ */
+export type YamlAst = { readonly docs: readonly Document.Parsed[] } | { readonly common: readonly CommonNode[] };
 
 /** Parses YAML text into documents, refusing what go-yaml's reader refuses. */
 export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'lastDuplicateKeyWins'> = {}): YamlAst {
@@ -84,6 +86,15 @@ export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'last
     const code = (bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0');
     throw new YamlError('syntax', `yaml: control characters are not allowed (U+${code} at offset ${bad.index})`);
   }
+  const common = readCommonYaml(text);
+  return common === undefined ? parseWithYamlPackage(text, options) : { common };
+}
+
+/** {@link parseYamlAst} by the `yaml` package alone (the full reader; exported for the lean reader's tests). */
+export function parseWithYamlPackage(
+  text: string,
+  options: Pick<ParseYamlOptions, 'lastDuplicateKeyWins'> = {},
+): { readonly docs: readonly Document.Parsed[] } {
   const list = composeDocuments(text, options.lastDuplicateKeyWins !== true);
   const error = list.flatMap((doc) => doc.errors)[0];
   if (error !== undefined) throw new YamlError('syntax', withPosition(text, error));
@@ -175,6 +186,11 @@ function composeDocuments(text: string, uniqueKeys: boolean): Document.Parsed[] 
 /** Converts parsed documents to JSON values with a dialect's scalar rules; empty documents are dropped. */
 export function convertYamlAst(ast: YamlAst, options: ParseYamlOptions = {}): JsonValue[] {
   const result: JsonValue[] = [];
+  if ('common' in ast) {
+    const converter = new CommonConverter(options.dialect ?? 'go-yaml-v3', options.annotationsAsText === true);
+    for (const node of ast.common) result.push(converter.convert(node));
+    return result;
+  }
   for (const doc of ast.docs) {
     if (doc.contents === null) continue;
     const converter = new Converter(
@@ -306,6 +322,43 @@ class Converter {
       return typeof value === 'string' ? value : JSON.stringify(value);
     }
     throw new YamlError('syntax', 'yaml: mapping keys must be scalars');
+  }
+}
+
+/** {@link Converter} for the lean reader's nodes, which have no aliases, merge keys, tags or flow content. */
+class CommonConverter {
+  private readonly keys: string[] = [];
+
+  constructor(
+    private readonly dialect: YamlDialect,
+    private readonly annotationsAsText: boolean,
+  ) {}
+
+  convert(node: CommonNode | null): JsonValue {
+    if (node === null) return null;
+    switch (node.kind) {
+      case 'scalar': {
+        if (!node.plain) return node.text;
+        const resolved = resolvePlainScalar(node.text, this.dialect);
+        return resolved.tag === 'merge' ? '<<' : resolved.value;
+      }
+      case 'seq':
+        return node.items.map((item) => this.convert(item));
+      case 'map': {
+        const out: JsonObject = {};
+        for (const [key, value] of node.entries) {
+          this.keys.push(key);
+          const inAnnotations =
+            this.annotationsAsText &&
+            this.keys.length === 3 &&
+            this.keys[0] === 'metadata' &&
+            this.keys[1] === 'annotations';
+          setKey(out, key, inAnnotations ? (value?.kind === 'scalar' ? value.text : '') : this.convert(value));
+          this.keys.pop();
+        }
+        return out;
+      }
+    }
   }
 }
 

@@ -1,0 +1,327 @@
+/**
+ * A lean reader for the subset of YAML that nearly every manifest and kustomization file is written in: block
+ * mappings and sequences (compact `- key: value` items and `key:\n- item` sequences included), one-line plain,
+ * single- and double-quoted scalars, `|` and `|-` literal blocks, empty `[]` and `{}`, comments and `---` between
+ * documents. It exists for speed: a `gantry render` process runs each line of its code once or a few times, cold, in
+ * V8's interpreter, where the `yaml` package's general lexer, parser and composer cost most of a small render.
+ *
+ * It never decides anything the full reader (parse-yaml.ts) would decide differently: on anything outside the subset
+ * (anchors, aliases, tags, merge keys, flow collections with content, folded or kept blocks, multi-line plain or
+ * quoted scalars, tabs, CRs, a BOM, duplicate keys, directives, any syntax error) it returns undefined and the full
+ * reader reads the whole text. common-yaml.test.ts compares the two over every YAML file of the conformance corpora.
+ */
+
+/** A node of the subset: a scalar with its text (plain ones still to be resolved), a sequence or a mapping. */
+export type CommonNode =
+  | { readonly kind: 'scalar'; readonly text: string; readonly plain: boolean }
+  | { readonly kind: 'seq'; readonly items: readonly (CommonNode | null)[] }
+  | { readonly kind: 'map'; readonly entries: readonly (readonly [string, CommonNode | null])[] };
+
+/** Thrown inside the reader when the text leaves the subset; caught at its entry. */
+const OUTSIDE = Symbol('outside the common subset');
+
+function outside(): never {
+  throw OUTSIDE;
+}
+
+/** Characters that cannot start a plain scalar (YAML's c-indicator), `-` aside, which may when a non-space follows. */
+const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+
+/** The longest implicit key the `yaml` package accepts is 1024 characters; stay well inside it. */
+const MAX_KEY_LENGTH = 1000;
+
+const EMPTY_SEQ: CommonNode = { kind: 'seq', items: [] };
+const EMPTY_MAP: CommonNode = { kind: 'map', entries: [] };
+
+/**
+ * The documents of `text` (empty ones dropped), each a mapping or a sequence, or undefined when the text is not
+ * entirely in the subset.
+ */
+export function readCommonYaml(text: string): CommonNode[] | undefined {
+  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return new CommonReader(text).documents();
+  } catch (error) {
+    if (error === OUTSIDE) return undefined;
+    throw error;
+  }
+}
+
+class CommonReader {
+  private readonly lines: string[];
+  /** The line being read. */
+  private i = 0;
+
+  constructor(private readonly text: string) {
+    this.lines = text.split('\n');
+  }
+
+  documents(): CommonNode[] {
+    const docs: CommonNode[] = [];
+    for (;;) {
+      this.skipInsignificant();
+      if (this.i >= this.lines.length) return docs;
+      if (this.isMarker(this.i)) {
+        this.i++;
+        continue;
+      }
+      docs.push(this.collection(indentOf(this.line())));
+      this.skipInsignificant();
+      if (this.i < this.lines.length && !this.isMarker(this.i)) outside();
+    }
+  }
+
+  private line(): string {
+    return this.lines[this.i]!;
+  }
+
+  /** Skips blank and comment lines; refuses anything at column 0 that YAML reads as a marker or directive. */
+  private skipInsignificant(): void {
+    while (this.i < this.lines.length) {
+      const line = this.lines[this.i]!;
+      const indent = indentOf(line);
+      if (indent < line.length && line[indent] !== '#') return;
+      this.i++;
+    }
+  }
+
+  /** A `---` line (nothing after it); `...`, `%` directives and `---` with content are outside the subset. */
+  private isMarker(index: number): boolean {
+    const line = this.lines[index]!;
+    if (line.startsWith('---')) {
+      if (line.slice(3).trim() !== '') outside();
+      return true;
+    }
+    if (line.startsWith('...') || line.startsWith('%')) outside();
+    return false;
+  }
+
+  /** A block mapping or sequence whose lines start at column `col` (the current line is its first). */
+  private collection(col: number): CommonNode {
+    const line = this.line();
+    if (isSeqItem(line, col)) return this.sequence(col);
+    if (keyOf(line, col) === undefined) outside();
+    return this.mapping(col);
+  }
+
+  /** A block sequence at column `col`; the current line holds its first `-`. */
+  private sequence(col: number): CommonNode {
+    const items: (CommonNode | null)[] = [];
+    for (;;) {
+      const line = this.line();
+      let at = col + 1;
+      while (line[at] === ' ') at++;
+      if (at >= line.length || (line[at] === '#' && at > col + 1)) {
+        items.push(this.nestedValue(col, false));
+      } else if (isSeqItem(line, at)) {
+        outside();
+      } else if (keyOf(line, at) !== undefined) {
+        items.push(this.mapping(at));
+      } else {
+        items.push(this.inlineValue(at, col));
+      }
+      this.skipInsignificant();
+      if (this.i >= this.lines.length || this.isMarker(this.i)) break;
+      const indent = indentOf(this.line());
+      if (indent > col) outside();
+      if (indent < col || !isSeqItem(this.line(), col)) break;
+    }
+    return { kind: 'seq', items };
+  }
+
+  /** A block mapping at column `col`; its first key is on the current line at `col` (possibly after a `- `). */
+  private mapping(col: number): CommonNode {
+    const entries: (readonly [string, CommonNode | null])[] = [];
+    const seen = new Set<string>();
+    for (;;) {
+      const line = this.line();
+      const key = keyOf(line, col);
+      if (key === undefined) outside();
+      if (seen.has(key.key) || (key.key === '<<' && key.plain)) outside();
+      seen.add(key.key);
+      let at = key.end;
+      while (line[at] === ' ') at++;
+      const value = at >= line.length || line[at] === '#' ? this.nestedValue(col, true) : this.inlineValue(at, col);
+      entries.push([key.key, value]);
+      this.skipInsignificant();
+      if (this.i >= this.lines.length || this.isMarker(this.i)) break;
+      const indent = indentOf(this.line());
+      if (indent > col) outside();
+      if (indent < col) break;
+      if (isSeqItem(this.line(), col)) outside();
+    }
+    return { kind: 'map', entries };
+  }
+
+  /**
+   * The value of a key or `-` with nothing after it on its line: a collection on the lines below, indented more than
+   * `col` (or, for a key, a sequence at `col` itself), or null.
+   */
+  private nestedValue(col: number, ofKey: boolean): CommonNode | null {
+    this.i++;
+    this.skipInsignificant();
+    if (this.i >= this.lines.length || this.isMarker(this.i)) return null;
+    const line = this.line();
+    const indent = indentOf(line);
+    if (indent > col) return this.collection(indent);
+    if (ofKey && indent === col && isSeqItem(line, col)) return this.sequence(col);
+    return null;
+  }
+
+  /**
+   * A value starting at `at` on the current line, inside a collection at column `owner`; afterwards the current line
+   * is the next one after it, which must not be indented more than `owner` (else it would continue a scalar).
+   */
+  private inlineValue(at: number, owner: number): CommonNode {
+    const line = this.line();
+    const c = line[at]!;
+    let node: CommonNode;
+    if (c === '|') {
+      node = this.literalBlock(at, owner);
+    } else {
+      let end: number;
+      if (c === '"' || c === "'") {
+        const quoted = readQuoted(line, at);
+        node = { kind: 'scalar', text: quoted.text, plain: false };
+        end = quoted.end;
+      } else if (c === '[' || c === '{') {
+        const close = c === '[' ? ']' : '}';
+        if (line[at + 1] !== close) outside();
+        node = c === '[' ? EMPTY_SEQ : EMPTY_MAP;
+        end = at + 2;
+      } else {
+        const plain = readPlain(line, at);
+        node = { kind: 'scalar', text: plain.text, plain: true };
+        end = plain.end;
+      }
+      // After the value: spaces, then nothing or a comment.
+      while (line[end] === ' ') end++;
+      if (end < line.length && !(line[end] === '#' && line[end - 1] === ' ')) outside();
+      this.i++;
+    }
+    this.skipInsignificant();
+    if (this.i < this.lines.length && !this.isMarker(this.i) && indentOf(this.line()) > owner) outside();
+    return node;
+  }
+
+  /** A `|` or `|-` block at `at` on the current line, in a collection at column `owner`. */
+  private literalBlock(at: number, owner: number): CommonNode {
+    const header = this.line().slice(at);
+    const strip = header.startsWith('|-');
+    if (header.slice(strip ? 2 : 1).trim() !== '') outside(); // `|+`, explicit indentation, comments
+    const lines = this.lines;
+    let j = this.i + 1;
+    let leading = 0;
+    while (j < lines.length && indentOf(lines[j]!) === lines[j]!.length) leading = Math.max(leading, lines[j++]!.length);
+    if (j >= lines.length) outside();
+    const indent = indentOf(lines[j]!);
+    if (indent <= owner || leading > indent) outside();
+    const body: string[] = [];
+    for (j = this.i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      const spaces = indentOf(line);
+      if (spaces === line.length) {
+        if (spaces > indent) outside(); // a line of spaces only, longer than the indentation
+        body.push('');
+      } else if (spaces >= indent) {
+        body.push(line.slice(indent));
+      } else {
+        break;
+      }
+    }
+    // A block running to the end of a text without a final line break: go-yaml and the `yaml` package differ.
+    if (j >= lines.length && !this.text.endsWith('\n')) outside();
+    while (body.length > 0 && body[body.length - 1] === '') body.pop();
+    this.i = j;
+    const text = body.join('\n');
+    return { kind: 'scalar', text: strip ? text : `${text}\n`, plain: false };
+  }
+}
+
+function indentOf(line: string): number {
+  let n = 0;
+  while (line.charCodeAt(n) === 0x20) n++;
+  return n;
+}
+
+function isSeqItem(line: string, at: number): boolean {
+  return line[at] === '-' && (at + 1 === line.length || line[at + 1] === ' ');
+}
+
+/**
+ * The key of a `key: value` (or `key:`) starting at `at`, with where its `:` ends; undefined when the text there is
+ * not a mapping entry. Keys are plain or one-line quoted scalars.
+ */
+function keyOf(line: string, at: number): { key: string; plain: boolean; end: number } | undefined {
+  const c = line[at];
+  if (c === undefined) return undefined;
+  if (c === '"' || c === "'") {
+    const quoted = readQuoted(line, at);
+    let end = quoted.end;
+    while (line[end] === ' ') end++;
+    if (line[end] !== ':' || !(end + 1 === line.length || line[end + 1] === ' ')) return undefined;
+    return { key: quoted.text, plain: false, end: end + 1 };
+  }
+  if (c === '|' || c === '>' || c === '[' || c === '{') return undefined;
+  for (let k = at; k < line.length; k++) {
+    const ch = line[k];
+    if (ch === '#' && line[k - 1] === ' ') return undefined;
+    if (ch === ':' && (k + 1 === line.length || line[k + 1] === ' ')) {
+      const key = line.slice(at, k).trimEnd();
+      if (key === '' || key.length > MAX_KEY_LENGTH || !startsPlain(key)) outside();
+      return { key, plain: true, end: k + 1 };
+    }
+  }
+  return undefined;
+}
+
+function startsPlain(text: string): boolean {
+  const c = text[0]!;
+  if (c === '-') return text.length > 1 && text[1] !== ' ';
+  return !INDICATORS.has(c);
+}
+
+/** A plain scalar from `at` to the end of its line (or a ` #` comment); outside the subset if it could be a key. */
+function readPlain(line: string, at: number): { text: string; end: number } {
+  let end = line.length;
+  for (let k = at; k < line.length; k++) {
+    const ch = line[k];
+    if (ch === '#' && line[k - 1] === ' ') {
+      end = k;
+      break;
+    }
+    if (ch === ':' && (k + 1 === line.length || line[k + 1] === ' ')) outside();
+  }
+  const text = line.slice(at, end).trimEnd();
+  if (!startsPlain(text)) outside();
+  return { text, end: at + text.length };
+}
+
+/** Escapes of double-quoted scalars in the subset; any other (`\x`, `\u`, a line break) leaves it. */
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r' };
+
+/** A quoted scalar that closes on the line where it opens; outside the subset otherwise. */
+function readQuoted(line: string, at: number): { text: string; end: number } {
+  const quote = line[at];
+  let text = '';
+  let k = at + 1;
+  for (;;) {
+    const next = line.indexOf(quote === "'" ? "'" : '"', k);
+    const escape = quote === '"' ? line.indexOf('\\', k) : -1;
+    if (escape !== -1 && (next === -1 || escape < next)) {
+      const replacement = ESCAPES[line[escape + 1] ?? ''];
+      if (replacement === undefined) outside();
+      text += line.slice(k, escape) + replacement;
+      k = escape + 2;
+      continue;
+    }
+    if (next === -1) outside();
+    text += line.slice(k, next);
+    if (quote === "'" && line[next + 1] === "'") {
+      text += "'";
+      k = next + 2;
+      continue;
+    }
+    return { text, end: next + 1 };
+  }
+}

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCommonYaml } from '../../../kustomize/yaml/common-yaml.js';
+import {
+  type ParseYamlOptions,
+  convertYamlAst,
+  parseWithYamlPackage,
+  parseYamlDocuments,
+} from '../../../kustomize/yaml/parse-yaml.js';
+import { krustyCasesDir } from '../../kustomize/krusty/krusty-cases.js';
+import { readPublicRoots } from '../../kustomize/public-roots/public-roots.js';
+import { REPO_ROOT } from '../../platform/paths.js';
+import { readVersions } from '../../platform/versions.js';
+
+// The lean reader of the common YAML subset (kustomize/yaml/common-yaml.ts) must read every text it accepts exactly
+// as the full reader (the `yaml` package with go-yaml's rules) does, in both dialects and both duplicate-key modes,
+// and must leave to the full reader every text the full reader refuses.
+
+/** The ways kustomize-ts reads YAML: resources (go-yaml v3), kustomization files and patches (go-yaml v2). */
+const READINGS: readonly ParseYamlOptions[] = [
+  { annotationsAsText: true },
+  { dialect: 'go-yaml-v3' },
+  { dialect: 'go-yaml-v2', lastDuplicateKeyWins: true },
+];
+
+type Outcome = { readonly values: unknown[] } | { readonly error: string };
+
+function fullReading(text: string, options: ParseYamlOptions): Outcome {
+  try {
+    return { values: convertYamlAst(parseWithYamlPackage(text, options), options) };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+/** Compares the two readers on one text; returns whether the lean one accepted it. */
+function compare(text: string): boolean {
+  const common = readCommonYaml(text);
+  for (const options of READINGS) {
+    const full = fullReading(text, options);
+    if (common === undefined) continue;
+    expect(full).toEqual({ values: convertYamlAst({ common }, options) });
+  }
+  return common !== undefined;
+}
+
+const YAML_NAME = /(?:\.ya?ml|^Kustomization)$/;
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== '.git') yamlFiles(path, out);
+    } else if (entry.isFile() && YAML_NAME.test(entry.name) && statSync(path).size <= 10 * 2 ** 20) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Every YAML file of the conformance corpora (krusty cases, public build roots) and of this repository's samples. */
+function corpus(): string[] {
+  const { KUSTOMIZE_VERSION } = readVersions();
+  const dirs = [
+    krustyCasesDir(KUSTOMIZE_VERSION),
+    ...new Set((readPublicRoots(KUSTOMIZE_VERSION) ?? []).map((root) => root.moduleDir)),
+    join(REPO_ROOT, 'test', 'kustomize'),
+    join(REPO_ROOT, 'environments'),
+    join(REPO_ROOT, 'apps'),
+  ];
+  const missing = dirs.filter((dir) => !existsSync(dir));
+  if (missing.length > 0) throw new Error(`corpus directories missing (run setup): ${missing.join(', ')}`);
+  return dirs.flatMap((dir) => yamlFiles(dir));
+}
+
+describe('the lean YAML reader against the full reader', () => {
+  it('reads every corpus file it accepts as the full reader does, and accepts most of them', () => {
+    const files = corpus();
+    let accepted = 0;
+    let readable = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      try {
+        parseYamlDocuments(text);
+        readable++;
+      } catch {
+        // A file the full reader refuses is compared too: the lean reader must refuse it.
+      }
+      try {
+        if (compare(text)) accepted++;
+      } catch (error) {
+        throw new Error(`${file}: ${String(error)}`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(1000);
+    // The subset is only worth having if it covers what real repositories hold.
+    expect(accepted / readable).toBeGreaterThan(0.8);
+  });
+
+  it.each([
+    ['mappings, sequences, comments', 'a: 1\n# c\nb:\n  c: [] # x\n  d: {}\nl:\n- x\n-   y: 2\n    z: "q"\n-\n- w\n'],
+    ['compact items', '- name: a\n  image: b:1\n  args:\n  - --x=1\n  - "--y"\n- name: c\n'],
+    ['literal blocks', 'a: |\n  one\n\n   two\n\nb: |-\n    x\n    y\nc:\n  - |\n    z\n'],
+    ['documents', '---\na: 1\n---\n# only a comment\n---\n---\nb: yes\n'],
+    ['scalars', "a: 'it''s'\nb: \"x\\\"y\\n\"\nc: 1.0\nd: ~\ne: 2001-12-14\nf: a b  # c\ng: a#b\n'h': y\n\"i j\": n\n"],
+    ['annotations', 'metadata:\n  annotations:\n    a: 1.0\n    b: |\n      x\n    c:\n    d: []\n'],
+    ['indented root', '  a: 1\n  b:\n  - 2\n'],
+  ])('%s', (_name, text) => {
+    compare(text);
+  });
+
+  it.each([
+    ['a multi-line plain scalar', 'a: one\n  two\n'],
+    ['a multi-line quoted scalar', 'a: "one\n  two"\n'],
+    ['an anchor and alias', 'a: &x 1\nb: *x\n'],
+    ['a merge key', 'a: {}\n<<: {}\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a flow collection with content', 'a: [1, 2]\n'],
+    ['a folded block', 'a: >\n  x\n'],
+    ['a kept block', 'a: |+\n  x\n\n'],
+    ['a block at the end without a line break', 'a: |\n  x'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a tab', 'a:\t1\n'],
+    ['CRLF line breaks', 'a: 1\r\n'],
+    ['a BOM', '\uFEFFa: 1\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a scalar document', 'just text\n'],
+    ['bad indentation', 'a:\n    b: 1\n  c: 2\n'],
+    ['a mapping value after a value', 'a: b: c\n'],
+    ['a \\u escape', 'a: "\\u00e9"\n'],
+  ])('leaves %s to the full reader', (_name, text) => {
+    expect(readCommonYaml(text)).toBeUndefined();
+    compare(text);
+  });
+});
