@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -30,8 +29,8 @@ export function loadBundledCommand(file: string, exportName: string): Command | 
 /**
  * Loads a CommonJS bundle and returns its export `exportName`, with the bundle's compiled code cached in `cacheDir`:
  * by Node itself where it can (≥ 22.1), else as a V8 code cache of the whole bundle, written after the command's
- * first run so that it holds every function the run compiled, and keyed by the bundle's content, Node's version and
- * the architecture (V8 checks its own flags and rejects a cache made under others; it is then rewritten). A cache
+ * first run so that it holds every function the run compiled, and keyed by the bundle file's identity (inode, size,
+ * modification time), Node's version and the architecture (V8 checks its own flags and rejects a cache made under others; it is then rewritten). A cache
  * that cannot be written only costs the next run its speed.
  */
 export function loadBundle(
@@ -43,10 +42,13 @@ export function loadBundle(
     enableCompileCache(cacheDir);
     return { command: (createRequire(import.meta.url)(path) as Record<string, Command>)[exportName]!, cache: 'node' };
   }
+  // Keyed by the file's identity (inode, size, modification time) rather than a hash of its 800 kB: hashing it
+  // cost a render process more CPU than the rest of the key saves; a rebuilt bundle is a new file.
+  const stat = statSync(path, { bigint: true });
   const source = readFileSync(path, 'utf8');
-  const key = createHash('sha256').update(`${process.version} ${process.arch}\n`).update(source).digest('hex');
+  const key = `${process.version}-${process.arch}-${stat.ino}-${stat.size}-${stat.mtimeNs}`;
   const prefix = `${basename(path)}-`;
-  const cacheFile = join(cacheDir, `${prefix}${key.slice(0, 32)}.v8`);
+  const cacheFile = join(cacheDir, `${prefix}${key}.v8`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
