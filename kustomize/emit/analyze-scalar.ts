@@ -13,10 +13,7 @@ export interface ScalarAnalysis {
 /** Characters libyaml writes as they are (everything else is escaped in double quotes). */
 export function isPrintable(c: number): boolean {
   return (
-    c === 0x0a ||
-    (c >= 0x20 && c <= 0x7e) ||
-    (c >= 0xa0 && c <= 0xd7ff) ||
-    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
+    c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
   );
 }
 
@@ -26,6 +23,26 @@ export function isBreak(c: number | undefined): boolean {
 }
 
 const isBlank = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
+
+/**
+ * Texts that analyze as {@link SIMPLE_ANALYSIS} without looking at each code point: printable ASCII with no space,
+ * quote, `#` or leading indicator, a `:` only between other characters, not starting with `...`. Most keys and
+ * values of a manifest are such texts, so the emitter's fast path skips the analysis for them.
+ */
+const SIMPLE_PLAIN = /^[A-Za-z0-9_./=+$][A-Za-z0-9_./=+$:-]*$/;
+
+/** What {@link analyzeScalar} says of every text {@link isSimplePlain} accepts. */
+export const SIMPLE_ANALYSIS: ScalarAnalysis = {
+  multiline: false,
+  blockPlainAllowed: true,
+  singleQuotedAllowed: true,
+  blockAllowed: true,
+};
+
+/** Whether `text` is one-line printable ASCII that libyaml writes plain as it is (see {@link SIMPLE_PLAIN}). */
+export function isSimplePlain(text: string): boolean {
+  return SIMPLE_PLAIN.test(text) && !text.endsWith(':') && !text.startsWith('...');
+}
 
 /** Analyzes a scalar given as its code points. */
 export function analyzeScalar(chars: readonly number[]): ScalarAnalysis {

@@ -1,4 +1,4 @@
-import { analyzeScalar, isBreak, isPrintable } from './analyze-scalar.js';
+import { analyzeScalar, isBreak, isPrintable, isSimplePlain } from './analyze-scalar.js';
 
 /** How a scalar is written. */
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal';
@@ -73,8 +73,9 @@ export class BlockEmitter {
     this.increaseIndent(false, false);
     for (const [key, value] of entries) {
       this.writeIndent();
-      const chars = codePoints(key.text);
-      const simple = !analyzeScalar(chars).multiline && utf8Length(key.text) <= MAX_SIMPLE_KEY_BYTES;
+      const simple = isSimplePlain(key.text)
+        ? key.text.length <= MAX_SIMPLE_KEY_BYTES
+        : !analyzeScalar(codePoints(key.text)).multiline && utf8Length(key.text) <= MAX_SIMPLE_KEY_BYTES;
       if (simple) {
         this.scalar(key, { mapping: true, simpleKey: true });
         this.writeIndicator(':', false, false, false);
@@ -95,6 +96,15 @@ export class BlockEmitter {
   }
 
   private scalar(event: ScalarEvent, ctx: Context): void {
+    if (event.style === 'plain' && isSimplePlain(event.text)) {
+      // What writePlain does for a text with no space or line break, without the per-character work.
+      if (!this.whitespace) this.put(' ');
+      this.out += event.text;
+      this.column += event.text.length;
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const chars = codePoints(event.text);
     const analysis = analyzeScalar(chars);
     let style = event.style;
@@ -154,7 +164,12 @@ export class BlockEmitter {
     this.indention = true;
   }
 
-  private writeIndicator(indicator: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+  private writeIndicator(
+    indicator: string,
+    needWhitespace: boolean,
+    isWhitespace: boolean,
+    isIndention: boolean,
+  ): void {
     if (needWhitespace && !this.whitespace) this.put(' ');
     for (const ch of indicator) this.put(ch);
     this.whitespace = isWhitespace;

@@ -1,3 +1,4 @@
+import { SIMPLE_ANALYSIS, analyzeScalar, isSimplePlain } from '../../../kustomize/emit/analyze-scalar.js';
 import { emitYamlDocument } from '../../../kustomize/emit/emit-yaml.js';
 import { codePointKeyLess, goYamlKeyLess, sortKeysLikeGoYaml } from '../../../kustomize/emit/sort-keys.js';
 import type { JsonValue } from '../../../kustomize/yaml/json-value.js';
@@ -134,4 +135,33 @@ describe('goYamlKeyLess (ASCII fast path)', () => {
       for (const b of keys) if (goYamlKeyLess(a, b) !== codePointKeyLess(a, b)) disagreements.push([a, b]);
     expect(disagreements).toEqual([]);
   });
+});
+
+describe("the emitter's fast path for simple plain texts", () => {
+  const codePoints = (text: string) => [...text].map((ch) => ch.codePointAt(0) ?? 0);
+
+  it('accepts only texts the full analysis finds simple', () => {
+    // Every text of up to three characters over an alphabet holding each class the rule distinguishes.
+    const alphabet = ['a', 'Z', '0', '_', '.', '/', '=', '+', '$', ':', '-', ' ', '#', "'", '"', '?', ',', '[', '\n'];
+    let texts = [''];
+    const all: string[] = [];
+    for (let length = 1; length <= 3; length++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      all.push(...texts);
+    }
+    let simple = 0;
+    for (const text of [...all, '...a', 'a...', 'registry:5000/app:1.2', 'http://x', 'a:', '-', '-a', '.a']) {
+      if (!isSimplePlain(text)) continue;
+      simple++;
+      expect([text, analyzeScalar(codePoints(text))]).toEqual([text, SIMPLE_ANALYSIS]);
+    }
+    expect(simple).toBeGreaterThan(1000);
+  });
+
+  it.each(['', ' a', 'a b', 'a:', 'a: b', '...', '#a', '-', '- a', ':a', 'é', 'a#b'])(
+    'leaves %j to the full analysis',
+    (text) => {
+      expect(isSimplePlain(text)).toBe(false);
+    },
+  );
 });
