@@ -195,7 +195,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
 
 /** The phases of one `gantry render` process that its CPU profile shows, by function on the stack. */
 const PHASES: readonly (readonly [string, (names: ReadonlySet<string>, leaf: string) => boolean])[] = [
-  ['loading the bundle (read, hash, V8 code cache, top level)', (n) => n.has('loadBundle')],
+  ['loading the bundle (read, V8 code cache, top level)', (n) => n.has('loadBundle')],
   ['render: reading and parsing YAML', (n) => n.has('runRender') && n.has('parseYamlAst')],
   ['render: writing YAML', (n) => n.has('runRender') && n.has('emitYamlStream')],
   ['render: garbage collection', (n, leaf) => n.has('runRender') && leaf === '(garbage collector)'],
@@ -204,42 +204,49 @@ const PHASES: readonly (readonly [string, (names: ReadonlySet<string>, leaf: str
   ["Node's module loading of cli/main.js and cli/dispatch.js, and exit", () => true],
 ];
 
+/** Profiled runs the CPU table averages: one run's 0.1 ms samples vary by several ms from run to run. */
+const PROFILE_RUNS = 5;
+
 /**
- * Where one `gantry render` process spends its time after Node's own start-up (which `node -e 0` measures): a CPU
- * profile (0.1 ms samples) of a render of `dir`, each busy sample counted in the first phase it matches.
+ * Where one `gantry render` process spends its time after Node's own start-up (which `node -e 0` measures): CPU
+ * profiles (0.1 ms samples) of {@link PROFILE_RUNS} renders of `dir`, each busy sample counted in the first phase it
+ * matches, averaged per run.
  */
 function whereTheTimeGoes(root: string, dir: string): string {
   const profileDir = mkdtempSync(join(tmpdir(), 'gantry-bench-prof-'));
   try {
-    timed(
-      process.execPath,
-      ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profileDir, gantry, 'render', dir],
-      root,
-    );
-    const file = join(profileDir, readdirSync(profileDir)[0]!);
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-      nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[];
-      samples: number[];
-      timeDeltas: number[];
-    };
-    const parent = new Map<number, number>();
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    for (let run = 0; run < PROFILE_RUNS; run++) {
+      timed(
+        process.execPath,
+        ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profileDir, gantry, 'render', dir],
+        root,
+      );
+    }
     const totals = new Map<string, number>();
     let busy = 0;
-    profile.samples.forEach((id, i) => {
-      const leaf = byId.get(id)!.callFrame.functionName;
-      if (leaf === '(idle)') return;
-      const names = new Set<string>();
-      for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
-        names.add(byId.get(at)!.callFrame.functionName);
-      const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-      busy += ms;
-      const phase = PHASES.find(([, matches]) => matches(names, leaf))![0];
-      totals.set(phase, (totals.get(phase) ?? 0) + ms);
-    });
+    for (const name of readdirSync(profileDir)) {
+      const profile = JSON.parse(readFileSync(join(profileDir, name), 'utf8')) as {
+        nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[];
+        samples: number[];
+        timeDeltas: number[];
+      };
+      const parent = new Map<number, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      profile.samples.forEach((id, i) => {
+        const leaf = byId.get(id)!.callFrame.functionName;
+        if (leaf === '(idle)') return;
+        const names = new Set<string>();
+        for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+          names.add(byId.get(at)!.callFrame.functionName);
+        const ms = (profile.timeDeltas[i] ?? 0) / 1000 / PROFILE_RUNS;
+        busy += ms;
+        const phase = PHASES.find(([, matches]) => matches(names, leaf))![0];
+        totals.set(phase, (totals.get(phase) ?? 0) + ms);
+      });
+    }
     return [
-      `Where a \`gantry render ${dir}\` process spends its CPU after Node's start-up (one run under \`--cpu-prof\`, which slows it; ${busy.toFixed(0)} ms busy in all):`,
+      `Where a \`gantry render ${dir}\` process spends its CPU after Node's start-up (mean of ${PROFILE_RUNS} runs under \`--cpu-prof\`, which slows them; ${busy.toFixed(0)} ms busy per run):`,
       '',
       '| phase | ms | share |',
       '|---|---|---|',
