@@ -107,12 +107,20 @@ interface Row {
 
 function runSet(label: string, root: string, dirs: string[]): string {
   process.stderr.write(`${label}: ${dirs.length} overlays\n`);
-  const cli = dirs.map((d) => timed(kustomize, ['build', d], root));
   // One untimed run first, as a user's second render: it writes the compiled-code cache the timed runs reuse.
   timed(process.execPath, [gantry, 'render', dirs[0]!], root);
-  const viaGantry = dirs.map((d) => timed(process.execPath, [gantry, 'render', d], root));
-  const viaSnapshot = dirs.map((d) => timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root));
-  const nodeAlone = dirs.map(() => timed(process.execPath, ['-e', '0'], root));
+  // Side by side: the four processes of one overlay run one after the other, so a change in the machine's load
+  // during the run weighs on all of them alike rather than on whichever ran at that moment.
+  const cli: ReturnType<typeof timed>[] = [];
+  const viaGantry: ReturnType<typeof timed>[] = [];
+  const viaSnapshot: ReturnType<typeof timed>[] = [];
+  const nodeAlone: ReturnType<typeof timed>[] = [];
+  for (const d of dirs) {
+    cli.push(timed(kustomize, ['build', d], root));
+    viaGantry.push(timed(process.execPath, [gantry, 'render', d], root));
+    viaSnapshot.push(timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root));
+    nodeAlone.push(timed(process.execPath, ['-e', '0'], root));
+  }
   const out = mkdtempSync(join(tmpdir(), 'gantry-bench-out-'));
   const inProc = timed(
     process.execPath,
@@ -125,7 +133,12 @@ function runSet(label: string, root: string, dirs: string[]): string {
     ],
     root,
   );
-  const inProcTimes = JSON.parse(inProc.stdout) as { cold: number[]; warm: number[]; passes: number };
+  const inProcTimes = JSON.parse(inProc.stdout) as {
+    cold: number[];
+    warm: number[];
+    passes: number;
+    warmFrom: number;
+  };
   const inProcYaml = dirs.map((_, i) => readFileSync(join(out, `${i}.yaml`), 'utf8'));
   rmSync(out, { recursive: true, force: true });
 
@@ -166,7 +179,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
       identical: inProcYaml.filter((y, i) => y === cli[i]!.stdout).length,
     },
     {
-      name: `kustomize-ts in process, pass ${inProcTimes.passes} (warm worker)`,
+      name: `kustomize-ts in process, passes ${inProcTimes.warmFrom}-${inProcTimes.passes} (warm worker; per overlay, the median of these passes)`,
       goal: GOAL_IN_PROCESS_WARM,
       perOverlayMs: inProcTimes.warm,
       totalMs: sum(inProcTimes.warm),
@@ -274,7 +287,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock; "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders are done: the first pass is cold, the last is what a running worker sees (outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). The start-up snapshot row is an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the four processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). The start-up snapshot row is an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',

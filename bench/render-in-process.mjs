@@ -1,8 +1,10 @@
 // Child process of bench/kustomize-render.ts: renders each overlay given on the command line with kustomize-ts
 // in this one process, importing the built library from dist/ (plain JavaScript, so no TypeScript loader is in the
-// measurement). It renders all overlays in passes until at least 60 renders are done (so a set of 3 overlays is not
-// measured with a cold JIT): the first pass is cold, the last is what a long-running worker sees. Writes each
-// last-pass output to <outDir>/<n>.yaml and prints {"cold": [ms...], "warm": [ms...], "passes": n} as JSON.
+// measurement). It renders all overlays in passes until at least 60 renders and 5 passes are done (so a set of 3
+// overlays is not measured with a cold JIT): the first pass is cold; the second half of the passes is what a
+// long-running worker sees, and each overlay's warm time is its median over them (one pass of a few renders is
+// swayed by a single garbage collection or preemption). Writes each last-pass output to <outDir>/<n>.yaml and prints
+// {"cold": [ms...], "warm": [ms...], "passes": n, "warmFrom": k} as JSON.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,8 +20,14 @@ const pass = (keep) =>
     if (keep) writeFileSync(join(outDir, `${i}.yaml`), yaml);
     return ms;
   });
-const passes = Math.max(2, Math.ceil(60 / dirs.length));
+const passes = Math.max(5, Math.ceil(60 / dirs.length));
+const warmFrom = Math.floor(passes / 2) + 1;
 const cold = pass(false);
-for (let i = 2; i < passes; i++) pass(false);
-const warm = pass(true);
-process.stdout.write(JSON.stringify({ cold, warm, passes }));
+const warmPasses = [];
+for (let i = 2; i <= passes; i++) {
+  const times = pass(i === passes);
+  if (i >= warmFrom) warmPasses.push(times);
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const warm = dirs.map((_, i) => median(warmPasses.map((times) => times[i])));
+process.stdout.write(JSON.stringify({ cold, warm, passes, warmFrom }));
