@@ -1,14 +1,16 @@
 /**
  * A lean reader for the subset of YAML that nearly every manifest and kustomization file is written in: block
- * mappings and sequences (compact `- key: value` items and `key:\n- item` sequences included), one-line plain,
- * single- and double-quoted scalars, `|` and `|-` literal blocks, empty `[]` and `{}`, comments and `---` between
- * documents. It exists for speed: a `gantry render` process runs each line of its code once or a few times, cold, in
- * V8's interpreter, where the `yaml` package's general lexer, parser and composer cost most of a small render.
+ * mappings and sequences (compact `- key: value` items and `key:\n- item` sequences included), plain and
+ * single-quoted scalars (also over several lines), one-line double-quoted ones, `|` and `|-` literal blocks, one-line
+ * flow sequences of scalars, empty `{}`, comments and `---` between documents. It exists for speed: a `gantry render`
+ * process runs each line of its code once or a few times, cold, in V8's interpreter, where the `yaml` package's
+ * general lexer, parser and composer cost most of a small render.
  *
  * It never decides anything the full reader (parse-yaml.ts) would decide differently: on anything outside the subset
- * (anchors, aliases, tags, merge keys, flow collections with content, folded or kept blocks, multi-line plain or
- * quoted scalars, tabs, CRs, a BOM, duplicate keys, directives, any syntax error) it returns undefined and the full
- * reader reads the whole text. common-yaml.test.ts compares the two over every YAML file of the conformance corpora.
+ * (anchors, aliases, tags, merge keys, flow mappings with content, nested flow collections, folded or kept blocks,
+ * multi-line double-quoted scalars, tabs, CRs, a BOM, duplicate keys, directives, any syntax error) it returns
+ * undefined and the full reader reads the whole text. common-yaml.test.ts compares the two over every YAML file of
+ * the conformance corpora.
  */
 
 /** A node of the subset: a scalar with its text (plain ones still to be resolved), a sequence or a mapping. */
@@ -180,28 +182,103 @@ class CommonReader {
       node = this.literalBlock(at, owner);
     } else {
       let end: number;
-      if (c === '"' || c === "'") {
+      if (c === "'" && closingQuote(line, at + 1) === -1) {
+        const quoted = this.singleQuotedLines(at, owner);
+        node = { kind: 'scalar', text: quoted.text, plain: false };
+        end = quoted.end;
+      } else if (c === '"' || c === "'") {
         const quoted = readQuoted(line, at);
         node = { kind: 'scalar', text: quoted.text, plain: false };
         end = quoted.end;
-      } else if (c === '[' || c === '{') {
-        const close = c === '[' ? ']' : '}';
-        if (line[at + 1] !== close) outside();
-        node = c === '[' ? EMPTY_SEQ : EMPTY_MAP;
+      } else if (c === '{') {
+        if (line[at + 1] !== '}') outside();
+        node = EMPTY_MAP;
         end = at + 2;
+      } else if (c === '[') {
+        const flow = readFlowSequence(line, at);
+        node = flow.node;
+        end = flow.end;
       } else {
         const plain = readPlain(line, at);
-        node = { kind: 'scalar', text: plain.text, plain: true };
         end = plain.end;
+        let text = plain.text;
+        // Lines indented more than the collection continue the scalar, unless a comment ended it.
+        if (line.slice(end).trim() === '') {
+          const first = this.i;
+          text = this.plainContinuation(text, owner);
+          if (this.i !== first) end = this.line().length;
+        }
+        node = { kind: 'scalar', text, plain: true };
       }
-      // After the value: spaces, then nothing or a comment.
-      while (line[end] === ' ') end++;
-      if (end < line.length && !(line[end] === '#' && line[end - 1] === ' ')) outside();
+      // After the value (on the line where it ends): spaces, then nothing or a comment.
+      const last = this.line();
+      while (last[end] === ' ') end++;
+      if (end < last.length && !(last[end] === '#' && last[end - 1] === ' ')) outside();
       this.i++;
     }
     this.skipInsignificant();
     if (this.i < this.lines.length && !this.isMarker(this.i) && indentOf(this.line()) > owner) outside();
     return node;
+  }
+
+  /**
+   * A plain scalar's text `first` with the lines that continue it (indented more than `owner`), folded as YAML folds
+   * them: a line break between two lines becomes a space, each empty line between them a line break. Leaves the
+   * current line at the last one it used. A continuation line that starts with `#` or with `-`, `?` or `:` and a
+   * space, or holds a `: `, a ` #` or a trailing `:`, is outside the subset.
+   */
+  private plainContinuation(first: string, owner: number): string {
+    const lines = this.lines;
+    let text = first;
+    let breaks = 0;
+    for (let j = this.i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      const indent = indentOf(line);
+      if (indent === line.length) {
+        breaks++;
+        continue;
+      }
+      if (indent <= owner) break;
+      const piece = line.slice(indent).trimEnd();
+      if (piece[0] === '#' || /^[-?:](?: |$)/.test(piece)) outside();
+      if (piece.endsWith(':') || piece.includes(': ') || piece.includes(' #')) outside();
+      text += breaks === 0 ? ` ${piece}` : `${'\n'.repeat(breaks)}${piece}`;
+      breaks = 0;
+      this.i = j;
+    }
+    return text;
+  }
+
+  /**
+   * A single-quoted scalar opening at `at` on the current line and closing on a later one, each continuation line
+   * indented more than `owner`, folded as YAML folds quoted lines (a line break becomes a space, each empty line a
+   * line break, the spaces around a break dropped). Leaves the current line at the closing one and returns where on it
+   * the scalar ends.
+   */
+  private singleQuotedLines(at: number, owner: number): { text: string; end: number } {
+    const lines = this.lines;
+    let text = unquoteSingle(this.line().slice(at + 1)).trimEnd();
+    if (text === '') outside();
+    let breaks = 0;
+    for (let j = this.i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      const indent = indentOf(line);
+      if (indent === line.length) {
+        breaks++;
+        continue;
+      }
+      if (indent <= owner) outside();
+      const close = closingQuote(line, indent);
+      const piece = unquoteSingle(line.slice(indent, close === -1 ? undefined : close));
+      text += breaks === 0 ? ' ' : '\n'.repeat(breaks);
+      breaks = 0;
+      if (close !== -1) {
+        this.i = j;
+        return { text: text + piece, end: close + 1 };
+      }
+      text += piece.trimEnd();
+    }
+    return outside();
   }
 
   /** A `|` or `|-` block at `at` on the current line, in a collection at column `owner`. */
@@ -212,7 +289,8 @@ class CommonReader {
     const lines = this.lines;
     let j = this.i + 1;
     let leading = 0;
-    while (j < lines.length && indentOf(lines[j]!) === lines[j]!.length) leading = Math.max(leading, lines[j++]!.length);
+    while (j < lines.length && indentOf(lines[j]!) === lines[j]!.length)
+      leading = Math.max(leading, lines[j++]!.length);
     if (j >= lines.length) outside();
     const indent = indentOf(lines[j]!);
     if (indent <= owner || leading > indent) outside();
@@ -256,6 +334,7 @@ function keyOf(line: string, at: number): { key: string; plain: boolean; end: nu
   const c = line[at];
   if (c === undefined) return undefined;
   if (c === '"' || c === "'") {
+    if (c === "'" && closingQuote(line, at + 1) === -1) return undefined; // a value over several lines
     const quoted = readQuoted(line, at);
     let end = quoted.end;
     while (line[end] === ' ') end++;
@@ -295,6 +374,52 @@ function readPlain(line: string, at: number): { text: string; end: number } {
   const text = line.slice(at, end).trimEnd();
   if (!startsPlain(text)) outside();
   return { text, end: at + text.length };
+}
+
+/**
+ * A flow sequence of scalars that closes on its line (`[]`, `["memory"]`, `[get, list]`): plain items without `:`
+ * (so none is a mapping or a timestamp with a time, which kustomize reads differently inside flow collections),
+ * quoted items, no nesting, no empty or trailing entries.
+ */
+function readFlowSequence(line: string, at: number): { node: CommonNode; end: number } {
+  const items: CommonNode[] = [];
+  let k = at + 1;
+  while (line[k] === ' ') k++;
+  if (line[k] === ']') return { node: EMPTY_SEQ, end: k + 1 };
+  for (;;) {
+    const c = line[k];
+    if (c === '"' || c === "'") {
+      const quoted = readQuoted(line, k);
+      items.push({ kind: 'scalar', text: quoted.text, plain: false });
+      k = quoted.end;
+    } else {
+      let end = k;
+      while (end < line.length && line[end] !== ',' && line[end] !== ']') end++;
+      const text = line.slice(k, end).trimEnd();
+      if (text === '' || !startsPlain(text) || /[:#[\]{}]/.test(text)) outside();
+      items.push({ kind: 'scalar', text, plain: true });
+      k = end;
+    }
+    while (line[k] === ' ') k++;
+    if (line[k] === ']') return { node: { kind: 'seq', items }, end: k + 1 };
+    if (line[k] !== ',') outside();
+    k++;
+    while (line[k] === ' ') k++;
+    if (line[k] === ']' || line[k] === ',') outside();
+  }
+}
+
+/** Where on `line`, from `from`, a single-quoted scalar closes (a `'` that is not half of `''`), or -1. */
+function closingQuote(line: string, from: number): number {
+  for (let k = line.indexOf("'", from); k !== -1; k = line.indexOf("'", k + 2)) {
+    if (line[k + 1] !== "'") return k;
+  }
+  return -1;
+}
+
+/** The text of single-quoted content without its closing quote: `''` is one `'`. */
+function unquoteSingle(content: string): string {
+  return content.replaceAll("''", "'");
 }
 
 /** Escapes of double-quoted scalars in the subset; any other (`\x`, `\u`, a line break) leaves it. */

@@ -105,17 +105,31 @@ describe('the lean YAML reader against the full reader', () => {
     ['scalars', "a: 'it''s'\nb: \"x\\\"y\\n\"\nc: 1.0\nd: ~\ne: 2001-12-14\nf: a b  # c\ng: a#b\n'h': y\n\"i j\": n\n"],
     ['annotations', 'metadata:\n  annotations:\n    a: 1.0\n    b: |\n      x\n    c:\n    d: []\n'],
     ['indented root', '  a: 1\n  b:\n  - 2\n'],
+    ['multi-line single-quoted scalars', "a: 'it''s\n  a  \n\n   long one '\nb:\n- 'x\n  y' # c\n"],
+    [
+      'plain continuation lines starting with indicators',
+      'a: x\n  > 0 && y\n  || !z [r] {s} *t &u %v @w `x` \'y "q\nc: d\n',
+    ],
+    ['multi-line plain scalars', 'a: one\n  two\n\n\n   three  \nb:\n- x\n   y\n-  z: 1\n    2\nc: d\n e\n'],
+    ['flow sequences', 'a: ["memory", \'cpu\']\nb: [get, list , 1, true, 2001-12-14]\nc: [ ]\nd:\n- [x]\n'],
   ])('%s', (_name, text) => {
-    compare(text);
+    expect(compare(text)).toBe(true);
   });
 
   it.each([
-    ['a multi-line plain scalar', 'a: one\n  two\n'],
-    ['a multi-line quoted scalar', 'a: "one\n  two"\n'],
+    ['a comment inside a multi-line plain scalar', 'a: one\n  # c\n  two\n'],
+    ['a continuation line that is a mapping', 'a: one\n  b: two\n'],
+    ['a continuation line that starts like a sequence item', 'a: one\n  - two\n'],
+    ['a multi-line double-quoted scalar', 'a: "one\n  two"\n'],
+    ["a single-quoted scalar continued at the key's column", "a:\n  b: 'one\n  two'\n"],
     ['an anchor and alias', 'a: &x 1\nb: *x\n'],
     ['a merge key', 'a: {}\n<<: {}\n'],
     ['a tag', 'a: !!str 1\n'],
-    ['a flow collection with content', 'a: [1, 2]\n'],
+    ['a flow mapping with content', 'a: {b: 1}\n'],
+    ['a nested flow sequence', 'a: [[1], 2]\n'],
+    ['a flow sequence with a trailing comma', 'a: [1, 2,]\n'],
+    ['a flow sequence over two lines', 'a: [1,\n  2]\n'],
+    ['a flow timestamp with a time', 'a: [2001-12-14T21:59:43Z]\n'],
     ['a folded block', 'a: >\n  x\n'],
     ['a kept block', 'a: |+\n  x\n\n'],
     ['a block at the end without a line break', 'a: |\n  x'],
