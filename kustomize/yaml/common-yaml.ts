@@ -1,16 +1,16 @@
 /**
  * A lean reader for the subset of YAML that nearly every manifest and kustomization file is written in: block
- * mappings and sequences (compact `- key: value` items and `key:\n- item` sequences included), plain and
- * single-quoted scalars (also over several lines), one-line double-quoted ones, `|` and `|-` literal blocks, one-line
- * flow sequences of scalars, empty `{}`, comments and `---` between documents. It exists for speed: a `gantry render`
- * process runs each line of its code once or a few times, cold, in V8's interpreter, where the `yaml` package's
- * general lexer, parser and composer cost most of a small render.
+ * mappings and sequences (compact `- key: value` items and `key:\n- item` sequences included), plain, single- and
+ * double-quoted scalars (also over several lines), `|` and `|-` literal blocks, one-line flow sequences of scalars,
+ * empty `{}`, comments and `---` between documents. It exists for speed: a `gantry render` process runs each line of
+ * its code once or a few times, cold, in V8's interpreter, where the `yaml` package's general lexer, parser and
+ * composer cost most of a small render.
  *
  * It never decides anything the full reader (parse-yaml.ts) would decide differently: on anything outside the subset
  * (anchors, aliases, tags, merge keys, flow mappings with content, nested flow collections, folded or kept blocks,
- * multi-line double-quoted scalars, tabs, CRs, a BOM, duplicate keys, directives, any syntax error) it returns
- * undefined and the full reader reads the whole text. common-yaml.test.ts compares the two over every YAML file of
- * the conformance corpora.
+ * escaped line breaks, tabs, CRs, a BOM, duplicate keys, directives, any syntax error) it returns undefined and the
+ * full reader reads the whole text. common-yaml.test.ts compares the two over every YAML file of the conformance
+ * corpora.
  */
 
 /** A node of the subset: a scalar with its text (plain ones still to be resolved), a sequence or a mapping. */
@@ -182,8 +182,8 @@ class CommonReader {
       node = this.literalBlock(at, owner);
     } else {
       let end: number;
-      if (c === "'" && closingQuote(line, at + 1) === -1) {
-        const quoted = this.singleQuotedLines(at, owner);
+      if ((c === "'" || c === '"') && (c === "'" ? closingQuote : closingDoubleQuote)(line, at + 1) === -1) {
+        const quoted = this.quotedLines(at, owner);
         node = { kind: 'scalar', text: quoted.text, plain: false };
         end = quoted.end;
       } else if (c === '"' || c === "'") {
@@ -250,14 +250,22 @@ class CommonReader {
   }
 
   /**
-   * A single-quoted scalar opening at `at` on the current line and closing on a later one, each continuation line
-   * indented more than `owner`, folded as YAML folds quoted lines (a line break becomes a space, each empty line a
-   * line break, the spaces around a break dropped). Leaves the current line at the closing one and returns where on it
-   * the scalar ends.
+   * A quoted scalar opening at `at` on the current line and closing on a later one, each continuation line indented
+   * more than `owner`, folded as YAML folds quoted lines (a line break becomes a space, each empty line a line break,
+   * the spaces around a break dropped). Leaves the current line at the closing one and returns where on it the scalar
+   * ends. A double-quoted one with an escaped line break, or an escape outside the subset's, is outside the subset.
    */
-  private singleQuotedLines(at: number, owner: number): { text: string; end: number } {
+  private quotedLines(at: number, owner: number): { text: string; end: number } {
     const lines = this.lines;
-    let text = unquoteSingle(this.line().slice(at + 1)).trimEnd();
+    const quote = this.line()[at];
+    const close = quote === "'" ? closingQuote : closingDoubleQuote;
+    const unquote = quote === "'" ? unquoteSingle : unescapeDouble;
+    // Spaces before a line break are dropped before escapes are read, so an escaped tab or space stays.
+    let text = unquote(
+      this.line()
+        .slice(at + 1)
+        .trimEnd(),
+    );
     if (text === '') outside();
     let breaks = 0;
     for (let j = this.i + 1; j < lines.length; j++) {
@@ -268,15 +276,14 @@ class CommonReader {
         continue;
       }
       if (indent <= owner) outside();
-      const close = closingQuote(line, indent);
-      const piece = unquoteSingle(line.slice(indent, close === -1 ? undefined : close));
+      const end = close(line, indent);
       text += breaks === 0 ? ' ' : '\n'.repeat(breaks);
       breaks = 0;
-      if (close !== -1) {
+      if (end !== -1) {
         this.i = j;
-        return { text: text + piece, end: close + 1 };
+        return { text: text + unquote(line.slice(indent, end)), end: end + 1 };
       }
-      text += piece.trimEnd();
+      text += unquote(line.slice(indent).trimEnd());
     }
     return outside();
   }
@@ -334,7 +341,7 @@ function keyOf(line: string, at: number): { key: string; plain: boolean; end: nu
   const c = line[at];
   if (c === undefined) return undefined;
   if (c === '"' || c === "'") {
-    if (c === "'" && closingQuote(line, at + 1) === -1) return undefined; // a value over several lines
+    if ((c === "'" ? closingQuote : closingDoubleQuote)(line, at + 1) === -1) return undefined; // a multi-line value
     const quoted = readQuoted(line, at);
     let end = quoted.end;
     while (line[end] === ' ') end++;
@@ -415,6 +422,28 @@ function closingQuote(line: string, from: number): number {
     if (line[k + 1] !== "'") return k;
   }
   return -1;
+}
+
+/** Where on `line`, from `from`, a double-quoted scalar closes (a `"` no backslash escapes), or -1. */
+function closingDoubleQuote(line: string, from: number): number {
+  for (let k = from; k < line.length; k++) {
+    if (line[k] === '\\') k++;
+    else if (line[k] === '"') return k;
+  }
+  return -1;
+}
+
+/** Double-quoted content without its closing quote, with the subset's escapes read. */
+function unescapeDouble(content: string): string {
+  let text = '';
+  let k = 0;
+  for (let escape = content.indexOf('\\'); escape !== -1; escape = content.indexOf('\\', k)) {
+    const replacement = ESCAPES[content[escape + 1] ?? ''];
+    if (replacement === undefined) outside();
+    text += content.slice(k, escape) + replacement;
+    k = escape + 2;
+  }
+  return text + content.slice(k);
 }
 
 /** The text of single-quoted content without its closing quote: `''` is one `'`. */

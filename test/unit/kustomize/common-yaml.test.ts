@@ -105,6 +105,7 @@ describe('the lean YAML reader against the full reader', () => {
     ['scalars', "a: 'it''s'\nb: \"x\\\"y\\n\"\nc: 1.0\nd: ~\ne: 2001-12-14\nf: a b  # c\ng: a#b\n'h': y\n\"i j\": n\n"],
     ['annotations', 'metadata:\n  annotations:\n    a: 1.0\n    b: |\n      x\n    c:\n    d: []\n'],
     ['indented root', '  a: 1\n  b:\n  - 2\n'],
+    ['multi-line double-quoted scalars', 'a: "one\\n  \n  two \\"x\\"\n\n  three\\t  "\nb:\n- "p\n  q" # c\n'],
     ['multi-line single-quoted scalars', "a: 'it''s\n  a  \n\n   long one '\nb:\n- 'x\n  y' # c\n"],
     [
       'plain continuation lines starting with indicators',
@@ -120,7 +121,7 @@ describe('the lean YAML reader against the full reader', () => {
     ['a comment inside a multi-line plain scalar', 'a: one\n  # c\n  two\n'],
     ['a continuation line that is a mapping', 'a: one\n  b: two\n'],
     ['a continuation line that starts like a sequence item', 'a: one\n  - two\n'],
-    ['a multi-line double-quoted scalar', 'a: "one\n  two"\n'],
+    ['an escaped line break', 'a: "one\\\n  two"\n'],
     ["a single-quoted scalar continued at the key's column", "a:\n  b: 'one\n  two'\n"],
     ['an anchor and alias', 'a: &x 1\nb: *x\n'],
     ['a merge key', 'a: {}\n<<: {}\n'],
