@@ -2,10 +2,8 @@
 // (another field manager) is reported as a failing `drift/<env>` status on the deployed commit (`drift.mode:
 // report`) or corrected by a re-deploy (`correct`), naming the field and the manager; an annotation of someone
 // else's and an autoscaler's scaling are not drift.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { need, uniqueName } from '../platform/connect.js';
+import { kubectl, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
 import {
   createTestRepo,
@@ -17,8 +15,6 @@ import {
 } from '../integration/worker/worker-test-kit.js';
 import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 describe('drift on the local platform: webhook → deploy → a hand edit → drift/<env> or a correction', () => {
   let pipeline: Pipeline;
