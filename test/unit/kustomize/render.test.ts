@@ -179,7 +179,6 @@ describe('renderKustomization', () => {
       'generators[0]',
     ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
-    refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
     {
       what: 'a custom OpenAPI schema declaring a kind cluster-scoped',
       files: {
