@@ -123,6 +123,18 @@ describe('renderKustomization', () => {
       field: 'resources[0]',
     },
     {
+      what: "a RoleBinding's ServiceAccount subject with a blank namespace (kustomize: namespace is blank)",
+      files: {
+        [overlay]: 'resources:\n- rb.yaml\n',
+        'overlay/rb.yaml':
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\n' +
+          'subjects:\n- {kind: ServiceAccount, name: sa, namespace: }\n',
+      },
+      reason: 'transform-failed',
+      file: overlay,
+      field: '(name references)',
+    },
+    {
       what: 'a path leaving the repository',
       files: { [overlay]: 'resources:\n- ../../../etc/passwd\n' },
       reason: 'outside-root',
