@@ -5,9 +5,9 @@
 //
 // A test becomes cases only when it uses the plain harness and builtin features alone: `MakeHarness(t)`, files
 // written with literal paths and contents (`WriteF`, `WriteK`, `WriteC`), and runs with the default options
-// (`Run`, `RunWithErr`). Each run is one case holding the files written before it. Anything else (plugin harnesses,
-// options changed, loops, table tests, files written from variables, helm) skips the whole test, with the reason
-// counted in the manifest.
+// (`Run`, `RunWithErr`); a helper taking the harness alone (`writeBase(th)`) is inlined first. Each run is one case
+// holding the files written before it. Anything else (plugin harnesses, options changed, loops, table tests, files
+// written from variables, helm) skips the whole test, with the reason counted in the manifest.
 //
 //   node --import tsx test/kustomize/krusty/extract-cases.ts     (setup runs it; idempotent, cached)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -71,9 +71,69 @@ const skipWhitespace = (text: string, at: number) => {
 
 type Step = { kind: 'write'; path: string; content: string } | { kind: 'run'; path: string; expectError: boolean };
 
+/**
+ * The functions of a Go source whose header matches `header` (anchored at a line start, ending in `{`): name and
+ * body. The body runs to the matching brace, skipping string literals and comments, so a raw string holding a line
+ * with a lone `}` (a JSON document) does not end it.
+ */
+function functionsOf(source: string, header: RegExp): { name: string; body: string }[] {
+  const found: { name: string; body: string }[] = [];
+  for (const match of source.matchAll(header)) {
+    const start = match.index + match[0].length;
+    let depth = 1;
+    let i = start;
+    while (i < source.length && depth > 0) {
+      const c = source[i]!;
+      if (c === '`') i = source.indexOf('`', i + 1);
+      else if (c === '"' || c === "'") {
+        for (i += 1; i < source.length && source[i] !== c; i += source[i] === '\\' ? 2 : 1);
+      } else if (source.startsWith('//', i)) i = source.indexOf('\n', i);
+      else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) + 1;
+      else if (c === '{') depth += 1;
+      else if (c === '}') depth -= 1;
+      if (i < 0) break;
+      i += 1;
+    }
+    if (depth === 0 && i > 0) found.push({ name: match[1]!, body: source.slice(start, i - 1).replace(/^\n|\n$/g, '') });
+  }
+  return found;
+}
+
+/** Go code with the text of its string literals left out, so that what a test writes cannot look like code. */
+function withoutLiterals(code: string): string {
+  return code.replace(/`[^`]*`|"(?:[^"\\\n]|\\.)*"/g, (literal) => literal[0]!.repeat(2));
+}
+
+/** A helper of the krusty package that takes the harness alone (`func writeBase(th kusttest_test.Harness)`): its body. */
+type Helpers = ReadonlyMap<string, string>;
+
+function helpersOf(sources: readonly string[]): Helpers {
+  const helpers = new Map<string, string>();
+  for (const source of sources) {
+    for (const fn of functionsOf(source, /^func ([a-z]\w*)\(th kusttest_test\.Harness\) \{/gm)) {
+      helpers.set(fn.name, fn.body);
+    }
+  }
+  return helpers;
+}
+
+/**
+ * A test body with each statement that calls such a helper (`writeBase(th)`) replaced by the helper's body, so that a
+ * test whose files a helper writes with literal paths and contents becomes a case too; a helper's own helpers are
+ * inlined the same way, a few levels deep.
+ */
+function inlineHelpers(body: string, helpers: Helpers, depth = 0): string {
+  if (depth > 4) return body;
+  return body.replace(/^[ \t]*([a-z]\w*)\(th\)[ \t]*$/gm, (statement, name: string) => {
+    const helper = helpers.get(name);
+    return helper === undefined ? statement : inlineHelpers(helper, helpers, depth + 1);
+  });
+}
+
 /** Why a test body cannot be a case, or its steps. */
-function stepsOf(body: string): Step[] | string {
-  if (!/\bth := kusttest_test\.MakeHarness\(t\)/.test(body)) return 'not the plain harness';
+function stepsOf(test: string, helpers: Helpers): Step[] | string {
+  if (!/\bth := kusttest_test\.MakeHarness\(t\)/.test(test)) return 'not the plain harness';
+  const body = inlineHelpers(test, helpers);
   for (const [pattern, reason] of [
     [/Helm|helm/, 'helm'],
     [/\bfor\b|t\.Run\(|\[\]struct|range /, 'loops or table tests'],
@@ -81,7 +141,7 @@ function stepsOf(body: string): Step[] | string {
     [/\bopts?\b\s*\.|options\./, 'options changed'],
     [/\w\((?:th|&th)\b/, 'files written by a helper function'],
   ] as const) {
-    if (pattern.test(body)) return reason;
+    if (pattern.test(withoutLiterals(body))) return reason;
   }
   const steps: Step[] = [];
   const call = /th\.(\w+)\(/g;
@@ -139,14 +199,16 @@ function main(): void {
   const cases: KrustyCase[] = [];
   const skipped: Record<string, number> = {};
   let tests = 0;
-  for (const file of readdirSync(krusty)
+  const testFiles = readdirSync(krusty)
     .filter((f) => f.endsWith('_test.go'))
-    .sort()) {
+    .sort();
+  const sources = new Map(testFiles.map((file) => [file, readFileSync(join(krusty, file), 'utf8')]));
+  const helpers = helpersOf([...sources.values()]);
+  for (const [file, source] of sources) {
     const feature = file.replace(/_test\.go$/, '');
-    const source = readFileSync(join(krusty, file), 'utf8');
-    for (const fn of source.matchAll(/^func (Test\w+)\(t \*testing\.T\) \{\n([\s\S]*?)\n\}$/gm)) {
+    for (const fn of functionsOf(source, /^func (Test\w+)\(t \*testing\.T\) \{/gm)) {
       tests += 1;
-      const steps = stepsOf(fn[2]!);
+      const steps = stepsOf(fn.body, helpers);
       if (typeof steps === 'string') {
         skipped[steps] = (skipped[steps] ?? 0) + 1;
         continue;
@@ -159,7 +221,7 @@ function main(): void {
           continue;
         }
         run += 1;
-        const name = `${feature}--${fn[1]}${run > 1 ? `--${run}` : ''}`;
+        const name = `${feature}--${fn.name}${run > 1 ? `--${run}` : ''}`;
         const root = join(work, name);
         for (const [path, content] of files) {
           mkdirSync(dirname(join(root, 'files', path)), { recursive: true });
