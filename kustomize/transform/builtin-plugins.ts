@@ -9,7 +9,9 @@ import {
   generatorFields,
 } from '../load/kustomization-schema.js';
 import type { ResMap } from '../resource/res-map.js';
-import type { Resource } from '../resource/resource.js';
+import { Resource } from '../resource/resource.js';
+import { isJsonObject } from '../yaml/json-value.js';
+import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import type { FieldSpec } from './field-spec.js';
 import { generate, type GeneratedKind } from './generators/generate.js';
 import { transformImages } from './images.js';
@@ -68,12 +70,16 @@ const GENERATORS = {
     type: str,
     metadata: z.object({ name: str, namespace: str }).nullish(),
   }),
+  IAMPolicyGenerator: z.object({
+    cloud: str,
+    kubernetesService: z.object({ name: str, namespace: str }).nullish(),
+    serviceAccount: z.object({ name: str, projectId: str }).nullish(),
+  }),
 } as const;
 
 /** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
 const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
   HelmChartInflationGenerator: 'it runs helm; render the chart with `helm template` and list the output in resources',
-  IAMPolicyGenerator: 'it calls a cloud provider; write the ServiceAccount annotation as a resource or patch',
   HashTransformer: 'kustomize-ts adds name hashes through configMapGenerator/secretGenerator only',
   SortOrderTransformer: 'use the sortOptions field',
   ValueAddTransformer: 'use a patch or a replacement',
@@ -188,9 +194,47 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
   }
 }
 
+/**
+ * kustomize's IAMPolicyGenerator: for `cloud: gke` (the only cloud it knows), a ServiceAccount named
+ * `kubernetesService.name` (in `kubernetesService.namespace`, if given) annotated with the Google service account it
+ * acts as (`iam.gke.io/gcp-service-account: <serviceAccount.name>@<projectId>.iam.gserviceaccount.com`). kustomize
+ * writes the values into a YAML text and parses it, so a value that breaks that YAML fails as it does there.
+ */
+function generateIamPolicy(config: Resource): Resource {
+  const c = decode(GENERATORS.IAMPolicyGenerator, config);
+  const cloud = c.cloud ?? '';
+  if (cloud !== 'gke') throw new KustomizeFailure('generator-failed', `cloud provider ${cloud} not supported yet`);
+  const service = c.kubernetesService ?? {};
+  const account = c.serviceAccount ?? {};
+  let text =
+    '\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n' +
+    `    iam.gke.io/gcp-service-account: ${account.name ?? ''}@${account.projectId ?? ''}.iam.gserviceaccount.com\n` +
+    `  name: ${service.name ?? ''}\n`;
+  if (service.namespace) text += `\n  namespace: ${service.namespace}`;
+  let docs;
+  try {
+    docs = parseYamlDocuments(text);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    throw new KustomizeFailure('generator-failed', error.message, { cause: error });
+  }
+  const obj = docs[0];
+  const metadata = isJsonObject(obj) ? obj['metadata'] : undefined;
+  const name = isJsonObject(metadata) ? metadata['name'] : undefined;
+  // A name that reads as a number or a boolean stays one, as kustomize prints it (`name: 123`).
+  if (docs.length !== 1 || !isJsonObject(obj) || name === undefined || name === null || name === '') {
+    throw new KustomizeFailure(
+      'generator-failed',
+      `missing metadata.name in the ServiceAccount IAMPolicyGenerator ${config.name} makes (kubernetesService.name)`,
+    );
+  }
+  return new Resource(obj);
+}
+
 /** The resource one `generators:` config makes. */
 export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resource {
   refuseExternal(config, Object.keys(GENERATORS));
+  if (config.kind === 'IAMPolicyGenerator') return generateIamPolicy(config);
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
   const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
   // The generator's own `name`/`namespace` (its arguments, inline) win; the config's metadata fills in what they
