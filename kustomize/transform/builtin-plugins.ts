@@ -13,6 +13,7 @@ import { Resource } from '../resource/resource.js';
 import { isJsonObject } from '../yaml/json-value.js';
 import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import type { FieldSpec } from './field-spec.js';
+import { addContentHashes } from './generators/content-hash.js';
 import { generate, type GeneratedKind } from './generators/generate.js';
 import { transformImages } from './images.js';
 import { setMapEntries } from './labels.js';
@@ -61,6 +62,7 @@ const TRANSFORMERS = {
   PatchStrategicMergeTransformer: z.object({ paths: z.array(z.string()).nullish(), patches: str }),
   PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
   ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
+  HashTransformer: z.object({}),
 } as const;
 
 const GENERATORS = {
@@ -80,8 +82,6 @@ const GENERATORS = {
 /** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
 const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
   HelmChartInflationGenerator: 'it runs helm; render the chart with `helm template` and list the output in resources',
-  HashTransformer: 'kustomize-ts adds name hashes through configMapGenerator/secretGenerator only',
-  SortOrderTransformer: 'use the sortOptions field',
   ValueAddTransformer: 'use a patch or a replacement',
 };
 
@@ -112,13 +112,24 @@ function specsOf(list: ConfigOf<typeof fieldSpecs>): FieldSpec[] {
   }));
 }
 
-/** Refuses a config that is not a builtin kustomize-ts runs, with kustomize's cause and what to do instead. */
-function refuseExternal(config: Resource, kinds: readonly string[]): void {
+/**
+ * Refuses a config that is not a builtin kustomize-ts runs in this role, with kustomize's cause and what to do
+ * instead. (kustomize has a SortOrderTransformer for its own `sortOptions`, but cannot load it from a config: it is
+ * an unknown builtin there too.)
+ */
+function refuseExternal(config: Resource, role: 'transformer' | 'generator'): void {
   if (config.apiVersion === 'builtin') {
-    if (kinds.includes(config.kind)) return;
+    const [kinds, others] = role === 'transformer' ? [TRANSFORMERS, GENERATORS] : ([GENERATORS, TRANSFORMERS] as const);
+    if (Object.hasOwn(kinds, config.kind)) return;
     const why = REFUSED_BUILTINS[config.kind];
     if (why !== undefined) {
       throw new KustomizeFailure('not-supported', `builtin ${config.kind} is not supported by kustomize-ts: ${why}`);
+    }
+    if (Object.hasOwn(others, config.kind)) {
+      throw new KustomizeFailure(
+        'invalid-kustomization',
+        `plugin ${config.kind}.builtin.[noGrp]/${config.name}.${config.namespace || '[noNs]'} not a ${role}`,
+      );
     }
     throw new KustomizeFailure('invalid-kustomization', `unable to load builtin ${config.kind}.builtin.[noGrp]`);
   }
@@ -134,7 +145,7 @@ function refuseExternal(config: Resource, kinds: readonly string[]): void {
 
 /** Runs one `transformers:` config over the resources accumulated so far. */
 export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: Resource, schema?: OpenApiChoice): void {
-  refuseExternal(config, Object.keys(TRANSFORMERS));
+  refuseExternal(config, 'transformer');
   const ctx: PatchContext = { map, loader, ...(schema === undefined ? {} : { schema }) };
   switch (config.kind) {
     case 'LabelTransformer': {
@@ -191,6 +202,9 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
       applyReplacementsField(ctx, c.replacements ?? []);
       return;
     }
+    case 'HashTransformer':
+      addContentHashes(map);
+      return;
   }
 }
 
@@ -233,7 +247,7 @@ function generateIamPolicy(config: Resource): Resource {
 
 /** The resource one `generators:` config makes. */
 export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resource {
-  refuseExternal(config, Object.keys(GENERATORS));
+  refuseExternal(config, 'generator');
   if (config.kind === 'IAMPolicyGenerator') return generateIamPolicy(config);
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
   const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
