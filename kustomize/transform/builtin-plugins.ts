@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import * as z from 'zod';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
@@ -28,12 +29,19 @@ import {
   type PatchContext,
 } from './patches.js';
 import { transformReplicas } from './replicas.js';
+import { transformValueAdd } from './value-add.js';
 
 /**
  * kustomize's builtin transformers and generators configured by a `transformers:` / `generators:` entry (an object
  * of `apiVersion: builtin`): the same code the kustomization fields run, with the field specs the config gives and
  * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
  */
+
+const valueAddTarget = z.object({
+  selector: SelectorSchema.nullish(),
+  fieldPath: z.string().nullish(),
+  filePathPosition: z.number().int().nullish(),
+});
 
 // Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
 const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
@@ -63,6 +71,11 @@ const TRANSFORMERS = {
   PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
   ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
   HashTransformer: z.object({}),
+  ValueAddTransformer: z.object({
+    value: str,
+    targets: z.array(valueAddTarget).nullish(),
+    targetFilePath: str,
+  }),
 } as const;
 
 const GENERATORS = {
@@ -82,7 +95,6 @@ const GENERATORS = {
 /** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
 const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
   HelmChartInflationGenerator: 'it runs helm; render the chart with `helm template` and list the output in resources',
-  ValueAddTransformer: 'use a patch or a replacement',
 };
 
 /** What decoding gives for a config kind's schema. */
@@ -140,6 +152,59 @@ function refuseExternal(config: Resource, role: 'transformer' | 'generator'): vo
     `external plugins disabled; unable to load external plugin '${config.kind}': plugins that run code (exec, Go, ` +
       'KRM functions) are not supported by kustomize-ts; run the plugin in CI and commit its output, or configure a ' +
       'builtin transformer or generator instead',
+  );
+}
+
+/** Decodes a ValueAddTransformer config (its targets inline and from `targetFilePath`) and runs it. */
+function runValueAdd(map: ResMap, loader: FileLoader, config: Resource): void {
+  const c = decode(TRANSFORMERS.ValueAddTransformer, config);
+  const invalid = (why: string): KustomizeFailure =>
+    new KustomizeFailure(
+      'invalid-kustomization',
+      `plugin ${config.kind}.builtin.[noGrp]/${config.name}.${config.namespace || '[noNs]'} fails configuration: ${why}`,
+    );
+  let value = (c.value ?? '').trim();
+  if (value === '') {
+    // kustomize takes the base name of the kustomization's directory, which the file system's own root has not here.
+    if (loader.root === '') {
+      throw new KustomizeFailure(
+        'not-supported',
+        'ValueAddTransformer without a value takes the name of the kustomization directory, which kustomize-ts ' +
+          'cannot know for the root of the tree it reads; give the value',
+      );
+    }
+    value = posix.basename(loader.root);
+  }
+  const targets = [...(c.targets ?? [])];
+  if (c.targetFilePath) {
+    let doc;
+    try {
+      doc = parseYamlDocuments(loader.loadText(c.targetFilePath), { dialect: 'go-yaml-v2' })[0];
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      throw invalid(`${c.targetFilePath}: ${error.message}`);
+    }
+    const parsed = z
+      .object({ targets: z.array(valueAddTarget).nullish() })
+      .nullish()
+      .safeParse(doc);
+    if (!parsed.success) throw invalid(`${c.targetFilePath}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    targets.push(...(parsed.data?.targets ?? []));
+  }
+  if (targets.length === 0) throw invalid('must specify at least one target');
+  for (const target of targets) {
+    if (!target.fieldPath) throw invalid('fieldPath cannot be empty');
+    const position = target.filePathPosition ?? 0;
+    if (position < 0) throw invalid(`value of FilePathPosition (${position}) cannot be negative`);
+  }
+  transformValueAdd(
+    map,
+    value,
+    targets.map((t) => ({
+      selector: t.selector,
+      fieldPath: t.fieldPath ?? '',
+      filePathPosition: t.filePathPosition ?? 0,
+    })),
   );
 }
 
@@ -204,6 +269,9 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
     }
     case 'HashTransformer':
       addContentHashes(map);
+      return;
+    case 'ValueAddTransformer':
+      runValueAdd(map, loader, config);
       return;
   }
 }
