@@ -203,7 +203,7 @@ async function startKubernetes(
   [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
   // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
   const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
-  return { kubeconfig, server: apiserver.server, external: false, nodes };
+  return { kubeconfig, server: apiserver.server, external: false, nodes, kubectl: bins.kubectl };
 }
 
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */
