@@ -1,3 +1,4 @@
+import type { ControlPlaneProfile } from './components/control-plane-profile.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ComponentRecord } from './supervise.js';
 
@@ -19,6 +20,8 @@ export interface PlatformState {
     /** True when the platform uses a cluster it did not start (GANTRY_KUBECONFIG). */
     readonly external: boolean;
     readonly nodes: readonly string[];
+    /** The controllers' and kwok's tuning (components/control-plane-profile.ts); absent on an external cluster. */
+    readonly controlPlane?: ControlPlaneProfile;
   };
   aws?: {
     readonly endpoint: string;

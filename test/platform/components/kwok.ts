@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { freePort } from '../ports.js';
 import { httpOk } from '../probe.js';
 import { startComponent, type ComponentRecord } from '../supervise.js';
+import type { ControlPlaneTuning } from './control-plane-profile.js';
 
 /** The annotation by which kwok knows the nodes it simulates. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -50,9 +51,14 @@ export async function startKwok(
   stateDir: string,
   kubeconfig: string,
   strictImages = false,
+  tuning?: ControlPlaneTuning['kwok'],
 ): Promise<ComponentRecord> {
   const stagesFile = join(stateDir, 'kwok-stages.yaml');
-  writeFileSync(stagesFile, composeStages(upstreamStages, OWN_STAGES, strictImages));
+  // kwok reads its own options from the same --config file as the stages, as one more document.
+  const options = tuning
+    ? stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokConfiguration', options: tuning })
+    : undefined;
+  writeFileSync(stagesFile, [composeStages(upstreamStages, OWN_STAGES, strictImages), ...(options ? [options] : [])].join('---\n'));
   const port = await freePort();
   return startComponent({
     name: 'kwok',
