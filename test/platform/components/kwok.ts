@@ -44,6 +44,16 @@ export function composeStages(upstreamFile: string, ownFile = OWN_STAGES, strict
   return [...upstream, ...own].map((s) => stringify(s)).concat(readFileSync(IMAGE_PULL_STAGES, 'utf8')).join('---\n');
 }
 
+/** kwok v0.8's defaults for the options it needs set once a KwokConfiguration is given. */
+const KWOK_DEFAULTS = {
+  podPlayStageParallelism: 4,
+  nodePlayStageParallelism: 4,
+  nodeLeaseParallelism: 4,
+  podsOnNodeSyncParallelism: 10,
+  heartbeatFactor: 5,
+  enablePodsOnNodeSyncListPager: true,
+};
+
 /** kwok, managing only the nodes annotated `kwok.x-k8s.io/node=fake`. */
 export async function startKwok(
   binary: string,
@@ -54,9 +64,15 @@ export async function startKwok(
   tuning?: ControlPlaneTuning['kwok'],
 ): Promise<ComponentRecord> {
   const stagesFile = join(stateDir, 'kwok-stages.yaml');
-  // kwok reads its own options from the same --config file as the stages, as one more document.
+  // kwok reads its own options from the same --config file as the stages, as one more document. Given one, kwok
+  // takes its options as they are (unset numbers stay 0, which it refuses), so the ones it needs carry upstream's
+  // defaults; the flags below still override the rest.
   const options = tuning
-    ? stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokConfiguration', options: tuning })
+    ? stringify({
+        apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+        kind: 'KwokConfiguration',
+        options: { ...KWOK_DEFAULTS, ...tuning },
+      })
     : undefined;
   writeFileSync(stagesFile, [composeStages(upstreamStages, OWN_STAGES, strictImages), ...(options ? [options] : [])].join('---\n'));
   const port = await freePort();
