@@ -7,10 +7,10 @@
 // Each size is its own repository (one environment, its own namespace), so no size redeploys another's. Pods run
 // on kwok's fake nodes: the platform's three (250 pods each) plus four more added here, so every size's pods fit
 // with the earlier sizes' still running. Requests are tiny (1m CPU, 8 Mi) so that pod count, not CPU, is the limit.
-// "All applied" is the first poll (every 250 ms) that sees all N Deployments, Services and ConfigMaps; "all Ready"
-// the first that sees every Deployment's current generation observed with 1 updated, ready, available replica.
+// "All applied" is the watch event that completes all N Deployments, Services and ConfigMaps; "all Ready" the one
+// after which every Deployment's current generation is observed with 1 updated, ready, available replica.
 import { cpus, loadavg } from 'node:os';
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, Watch, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { KubeCluster, KubeReleaseStore } from '../adapters/kube/index.js';
@@ -35,7 +35,6 @@ const GOAL_APPLIED_MS = 15_000;
 const GOAL_READY_MS = 60_000;
 const FLUX: Record<number, string> = { 100: '28 s', 500: '2 m 2 s', 1000: '4 m 16 s' };
 const EXTRA_NODES = 4;
-const POLL_MS = 250;
 const TIMEOUT_MS = 15 * 60_000;
 
 /** The environment's files: env.yaml, a kustomization listing one file per app (Deployment, Service, ConfigMap). */
@@ -164,6 +163,89 @@ async function readySteps(apps: AppsV1Api, core: CoreV1Api, namespace: string, a
   return Object.fromEntries(Object.entries(steps).map(([step, at]) => [step, at - acceptedWall])) as unknown as ReadySteps;
 }
 
+/**
+ * Follows the namespace's Deployments, Services and ConfigMaps by watch, not by listing them: a list of 1,000
+ * Deployments every poll costs the apiserver and this process (which is also the worker) more CPU than the figures
+ * can afford on 2 cores. The times are those of the watch events that complete each condition.
+ */
+class NamespaceTracker {
+  private readonly names = { deployments: new Set<string>(), services: new Set<string>(), configmaps: new Set<string>() };
+  private readonly ready = new Set<string>();
+  private readonly controllers: AbortController[] = [];
+  private failure: Error | undefined;
+  private changed: () => void = () => undefined;
+
+  static async start(kc: KubeConfig, namespace: string): Promise<NamespaceTracker> {
+    const tracker = new NamespaceTracker();
+    const watch = new Watch(kc);
+    const paths = {
+      deployments: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      services: `/api/v1/namespaces/${namespace}/services`,
+      configmaps: `/api/v1/namespaces/${namespace}/configmaps`,
+    };
+    for (const [kind, path] of Object.entries(paths) as [keyof typeof paths, string][])
+      tracker.controllers.push(
+        await watch.watch(
+          path,
+          {},
+          (phase, object: V1Deployment) => tracker.seen(kind, phase, object),
+          (err: unknown) => tracker.fail(new Error(`bench:mttp: the ${kind} watch ended${err ? `: ${String(err)}` : ''}`)),
+        ),
+      );
+    return tracker;
+  }
+
+  /** Resolves with the times (since `t0`) at which all `size` objects were there and all Deployments Ready. */
+  async until(size: number, t0: number, progress: (line: string) => void): Promise<{ appliedMs: number; readyMs: number }> {
+    let appliedMs = Number.NaN;
+    const timer = setInterval(() => progress(`${((performance.now() - t0) / 1000).toFixed(1)} s, ${this.names.deployments.size} Deployments, ${this.ready.size} Ready`), 1_000);
+    try {
+      return await new Promise((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`bench:mttp: ${size} apps not Ready within ${TIMEOUT_MS / 60_000} minutes`)), TIMEOUT_MS);
+        this.changed = () => {
+          if (this.failure) {
+            clearTimeout(deadline);
+            reject(this.failure);
+            return;
+          }
+          // The namespace's own kube-root-ca.crt ConfigMap is not ours.
+          const configMaps = [...this.names.configmaps].filter((name) => name.startsWith('app-')).length;
+          if (Number.isNaN(appliedMs) && this.names.deployments.size === size && this.names.services.size === size && configMaps === size)
+            appliedMs = performance.now() - t0;
+          if (this.names.deployments.size === size && this.ready.size === size) {
+            clearTimeout(deadline);
+            resolve({ appliedMs, readyMs: performance.now() - t0 });
+          }
+        };
+      });
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  stop(): void {
+    this.changed = () => undefined;
+    for (const controller of this.controllers) controller.abort();
+  }
+
+  private seen(kind: keyof NamespaceTracker['names'], phase: string, object: V1Deployment): void {
+    const name = object.metadata?.name;
+    if (phase === 'ERROR' || name === undefined) return this.fail(new Error(`bench:mttp: the ${kind} watch failed: ${JSON.stringify(object)}`));
+    if (phase === 'DELETED') this.names[kind].delete(name);
+    else this.names[kind].add(name);
+    if (kind === 'deployments') {
+      if (phase !== 'DELETED' && ready(object)) this.ready.add(name);
+      else this.ready.delete(name);
+    }
+    this.changed();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.changed();
+  }
+}
+
 const runs: Run[] = [];
 
 /** One platform with `profile`'s control plane: every size, one after another, then the platform stopped. */
@@ -202,27 +284,13 @@ async function measure(profile: ControlPlaneProfile): Promise<void> {
       fixtures.push(git);
       const sha = await git.commitAndPush(`${size} apps`, environmentFiles(namespace, size));
       const load = loadavg()[0]!.toFixed(1);
+      const tracker = await NamespaceTracker.start(kc, namespace);
       const delivery = await deliverPush(pipeline, { git }, `bench-mttp-${size}-${suffix}`, ZERO_SHA, sha);
       const t0 = performance.now();
       const acceptedWall = Date.now();
       if (delivery.status !== 202) throw new Error(`bench:mttp: the webhook answered ${delivery.status}`);
-      let appliedMs = Number.NaN;
-      let readyMs = Number.NaN;
-      while (Number.isNaN(readyMs)) {
-        if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`bench:mttp: ${size} apps not Ready within ${TIMEOUT_MS / 60_000} minutes`);
-        const deployments = (await apps.listNamespacedDeployment({ namespace })).items;
-        if (Number.isNaN(appliedMs) && deployments.length === size) {
-          const [services, configMaps] = await Promise.all([core.listNamespacedService({ namespace }), core.listNamespacedConfigMap({ namespace })]);
-          // The namespace's own kube-root-ca.crt ConfigMap is not ours.
-          if (services.items.length === size && configMaps.items.filter((c) => c.metadata?.name?.startsWith('app-')).length === size) appliedMs = performance.now() - t0;
-        }
-        const readyCount = deployments.filter(ready).length;
-        if (deployments.length === size && readyCount === size) readyMs = performance.now() - t0;
-        else {
-          process.stderr.write(`\r${profile}, ${size} apps: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${deployments.length} Deployments, ${readyCount} Ready   `);
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        }
-      }
+      const { appliedMs, readyMs } = await tracker.until(size, t0, (line) => process.stderr.write(`\r${profile}, ${size} apps: ${line}   `));
+      tracker.stop();
       const loadAfter = loadavg()[0]!.toFixed(1);
       // The deploy job finishes once it has seen the rollout healthy; its release record then holds both times.
       let release = (await new KubeReleaseStore(cluster, { environment: ENV, namespace }).list()).find((r) => r.commit === sha);
@@ -275,7 +343,7 @@ const command = [
 const report = [
   `Command: \`${command.length > 1 ? `${command[0]} -- ${command.slice(1).join(' ')}` : command[0]}\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. The platform (redis, kube-apiserver + etcd + controller-manager + scheduler + kwok, GitHub emulator), the webhook and a worker (one process: this benchmark's) share the machine with other engineers' work; the load average is recorded at the push and when all were Ready.`,
   '',
-  `What is measured (after Flux's mean-time-to-production benchmark): one environment of N apps, each a Deployment (1 replica, requests 1m CPU / 8 Mi), a Service and a ConfigMap, one YAML file per app listed in the overlay's kustomization; one signed push of the commit that adds them all. The clock starts at the webhook's 202. "all applied": the first poll (every ${POLL_MS} ms) that sees all N Deployments, Services and ConfigMaps; "all Ready": every Deployment's generation observed with 1 updated, ready and available replica (kwok pods on ${ZONES.length + EXTRA_NODES} fake nodes × 250 pods). "queue wait" is 202 → the release record's start (plan job, then the deploy job picked up), "deploy job" its start → finish (render, dry-run, apply, and waiting for health).`,
+  `What is measured (after Flux's mean-time-to-production benchmark): one environment of N apps, each a Deployment (1 replica, requests 1m CPU / 8 Mi), a Service and a ConfigMap, one YAML file per app listed in the overlay's kustomization; one signed push of the commit that adds them all. The clock starts at the webhook's 202. "all applied": the watch event (of the namespace's Deployments, Services and ConfigMaps, watched rather than listed so that following 1,000 Deployments costs the apiserver and the worker's process little) that completes all N Deployments, Services and ConfigMaps; "all Ready": every Deployment's generation observed with 1 updated, ready and available replica (kwok pods on ${ZONES.length + EXTRA_NODES} fake nodes × 250 pods). "queue wait" is 202 → the release record's start (plan job, then the deploy job picked up), "deploy job" its start → finish (render, dry-run, apply, and waiting for health).`,
   '',
   'Control planes (test/platform/components/control-plane-profile.ts, `GANTRY_CONTROL_PLANE`): **production**, the local platform\'s default, raises the clients\' limits as a managed control plane does: kube-controller-manager `--kube-api-qps 200 --kube-api-burst 400`, 20 Deployment, ReplicaSet and EndpointSlice sync workers; kube-scheduler clientConnection qps 500 / burst 1000; kwok podPlayStageParallelism 16. **stock** keeps upstream\'s defaults: controller-manager 20 QPS / burst 30 per controller client and 5 workers each, scheduler 50 / 100, kwok 4.',
   '',
