@@ -196,14 +196,18 @@ async function startKubernetes(
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
-  const [kcm, scheduler, kwok, loadBalancers, gatewayRoutes] = await Promise.all([
+  // Settled, not Promise.all: when one fails, the others that did start are recorded, so the failed start stops
+  // them too instead of leaving them running with no record.
+  const wave = await Promise.allSettled([
     startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki, tuning.controllerManager),
     startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig, tuning.scheduler),
     startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages, tuning.kwok),
     startLoadBalancerController(stateDir, kubeconfig),
     startGatewayRouteStandIn(stateDir, kubeconfig),
   ]);
-  [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
+  for (const result of wave) if (result.status === 'fulfilled') started(result.value);
+  const failed = wave.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
   const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
   return { kubeconfig, server: apiserver.server, external: false, nodes, controlPlane: profile };
