@@ -173,26 +173,36 @@ class NamespaceTracker {
   private readonly ready = new Set<string>();
   private readonly controllers: AbortController[] = [];
   private failure: Error | undefined;
+  private stopped = false;
   private changed: () => void = () => undefined;
 
   static async start(kc: KubeConfig, namespace: string): Promise<NamespaceTracker> {
     const tracker = new NamespaceTracker();
-    const watch = new Watch(kc);
     const paths = {
       deployments: `/apis/apps/v1/namespaces/${namespace}/deployments`,
       services: `/api/v1/namespaces/${namespace}/services`,
       configmaps: `/api/v1/namespaces/${namespace}/configmaps`,
     };
-    for (const [kind, path] of Object.entries(paths) as [keyof typeof paths, string][])
-      tracker.controllers.push(
-        await watch.watch(
-          path,
-          {},
-          (phase, object: V1Deployment) => tracker.seen(kind, phase, object),
-          (err: unknown) => tracker.fail(new Error(`bench:mttp: the ${kind} watch ended${err ? `: ${String(err)}` : ''}`)),
-        ),
-      );
+    for (const [kind, path] of Object.entries(paths) as [keyof typeof paths, string][]) await tracker.follow(new Watch(kc), kind, path);
     return tracker;
+  }
+
+  /**
+   * Watches one kind; a watch the server ends (the apiserver closes watches now and then) is opened again, and its
+   * first events, every object there, re-seed what it knows. Only an ERROR event or too many ends fail the run.
+   */
+  private async follow(watch: Watch, kind: keyof NamespaceTracker['names'], path: string, restarts = 0): Promise<void> {
+    const controller = await watch.watch(
+      path,
+      {},
+      (phase, object: V1Deployment) => this.seen(kind, phase, object),
+      (err: unknown) => {
+        if (this.stopped) return;
+        if (restarts >= 20) return this.fail(new Error(`bench:mttp: the ${kind} watch ended 20 times${err ? `: ${String(err)}` : ''}`));
+        this.follow(watch, kind, path, restarts + 1).catch((error: unknown) => this.fail(error as Error));
+      },
+    );
+    this.controllers.push(controller);
   }
 
   /** Resolves with the times (since `t0`) at which all `size` objects were there and all Deployments Ready. */
@@ -224,6 +234,7 @@ class NamespaceTracker {
   }
 
   stop(): void {
+    this.stopped = true;
     this.changed = () => undefined;
     for (const controller of this.controllers) controller.abort();
   }
