@@ -37,8 +37,12 @@ const runs = Number(option('--runs', '3'));
 const driftCount = Number(option('--drifts', '30'));
 const stateFile = process.env.GANTRY_PLATFORM_FILE;
 if (!stateFile) throw new Error('bench:live-cache: set GANTRY_PLATFORM_FILE to a running platform');
-const kubeconfig = readState(stateFile).kubernetes?.kubeconfig;
-if (!kubeconfig) throw new Error('bench:live-cache: the platform has no Kubernetes');
+const kube = readState(stateFile).kubernetes;
+if (!kube) throw new Error('bench:live-cache: the platform has no Kubernetes');
+const kubeconfig = kube.kubeconfig;
+// The peer is the platform's own kubectl (the apiserver's version), never whichever `kubectl` PATH finds first.
+if (!kube.kubectl) throw new Error('bench:live-cache: the platform state names no kubectl (an external cluster, or a platform started before it was recorded: restart it)');
+const kubectlBinary = kube.kubectl;
 
 const FIELD_MANAGER = 'gantry';
 const suffix = Date.now().toString(36);
@@ -52,7 +56,7 @@ const liveState = liveStates(() => cluster.liveCache({ managedBy: FIELD_MANAGER 
 const env = envConfigSchema.parse({ name: 'bench', branch: 'main', cluster: { name: 'local' }, namespace: ours });
 // Asynchronous, so this process keeps reading its watches while kubectl runs.
 const run = promisify(execFile);
-const kubectl = (...a: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...a], { maxBuffer: 64 * 2 ** 20 });
+const kubectl = (...a: string[]) => run(kubectlBinary, ['--kubeconfig', kubeconfig, ...a], { maxBuffer: 64 * 2 ** 20 });
 
 /** One deploy of `objects` through the deploy stage's functions; returns its ms and what it did. */
 async function deploy(objects: readonly KubeObject[], useCache: boolean) {
@@ -90,6 +94,7 @@ const objectsFor = (namespace: string, bumped?: ReadonlySet<number>) =>
   prepareForApply(environmentObjects({ namespace, apps, replicas: 0, ...(bumped && { bumped }) }));
 
 const dirs = mkdtempSync(join(tmpdir(), 'gantry-bench-cache-'));
+console.log(`kubectl: ${kubectlBinary} (${(await run(kubectlBinary, ['version', '--client'])).stdout.split('\n')[0]})`);
 try {
   for (const namespace of [ours, theirs]) await kubectl('create', 'namespace', namespace);
   const base = objectsFor(ours);

@@ -5,11 +5,10 @@ import { normalizeRelative } from './fs/paths.js';
 import { BuildTarget, ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION } from './load/build-target.js';
 import { FileLoader, type LoadRestrictor } from './load/file-loader.js';
 import { locate } from './load/read-kustomization.js';
-import { effectiveNamespace } from './resource/res-id.js';
 import { ResMap } from './resource/res-map.js';
-import { BuildAnnotation, type Resource } from './resource/resource.js';
+import type { Resource } from './resource/resource.js';
 import { applyFieldSpec, setEntry } from './transform/field-spec.js';
-import { contentHash } from './transform/generators/content-hash.js';
+import { addContentHashes } from './transform/generators/content-hash.js';
 import { transformNameReferences } from './transform/name-reference.js';
 import { sortResources } from './transform/sort-resources.js';
 import { resolveVars } from './transform/vars.js';
@@ -104,16 +103,6 @@ function dropUnaskedBuildMetadata(r: Resource, buildMetadata: readonly string[])
   if (drop.length === 0) return;
   for (const key of drop) delete annotations[key];
   r.setAnnotations(annotations);
-}
-
-/** Appends the content hash to every generated resource that wants one, recording the unhashed name. */
-function addContentHashes(map: ResMap): void {
-  for (const r of map.resources) {
-    if (!r.isAnnotationEnabled(BuildAnnotation.needsHashSuffix)) continue;
-    const hash = contentHash(r);
-    r.storePreviousId(effectiveNamespace(r.curId()));
-    r.setName(`${r.name}-${hash}`);
-  }
 }
 
 /** kustomize drops resources annotated `config.kubernetes.io/local-config` (unless the value is "false"). */

@@ -48,7 +48,9 @@ import { enqueueBuilds } from './stages/build/enqueue-builds.js';
 import { canaryProgressReport, publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
-import { DriftWatch, describeDrift } from './drift-watch.js';
+import { DriftWatch, describeDrift, type Deployed } from './drift-watch.js';
+import { DriftStatuses } from './drift-status.js';
+import { DRIFT_CORRECTION_BACKOFF } from '../core/drift/correction-backoff.js';
 import { DriftCorrections, describeContested } from './drift-corrections.js';
 import { isDeployStep, parseDeployProgress } from './stages/deploy/deploy-progress.js';
 import type { HealthPolling } from './stages/deploy/deploy-types.js';
@@ -71,6 +73,8 @@ export interface WorkerOverrides {
   /** Backoffs of the jobs this worker adds (tests use short ones). */
   readonly jobOptions?: { readonly deploy?: JobsOptions; readonly report?: JobsOptions; readonly build?: JobsOptions };
   readonly healthPolling?: HealthPolling;
+  /** How long an environment must stay free of drift before a failing `drift/<env>` status is cleared (60 s). */
+  readonly driftSettleMs?: number;
 }
 
 /** The server-side-apply field manager of every apply the worker makes. */
@@ -132,10 +136,32 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         state: 'failure',
         description: describeContested(drift, step),
       });
+      driftStatuses.failed(drift.env.name, drift.deployed.request.sha);
     },
   });
+  // A red `drift/<env>` goes back to green once a deploy of that commit re-applied it and nothing drifted since.
+  const driftSettleMs = overrides.driftSettleMs ?? DRIFT_CORRECTION_BACKOFF.settledMs;
+  const driftStatuses = new DriftStatuses({
+    settleMs: driftSettleMs,
+    log: log.child({ stage: 'drift' }),
+    clear: async (envName, sha) => {
+      const settled = latestDeployed.get(envName);
+      if (settled === undefined || settled.request.sha !== sha) return;
+      await reporter.setCommitStatus(repoOf(settled.request), {
+        sha,
+        environment: envName,
+        kind: 'drift',
+        state: 'success',
+        description: `in sync: re-applied by gantry, no drift for ${Math.round(driftSettleMs / 1000)} s`,
+      });
+      log.info({ environment: envName, sha }, 'drift status cleared: the environment is in sync again');
+    },
+  });
+  /** Per environment, the newest deploy this worker ran to success (what drift is measured from). */
+  const latestDeployed = new Map<string, Deployed>();
   const drifts = new DriftWatch(FIELD_MANAGER, log.child({ stage: 'drift' }), async (drift) => {
     const { env, deployed } = drift;
+    driftStatuses.drifted(env.name);
     // Another worker process may have deployed the environment since this one did: its memo is then stale, and
     // the drift is that worker's to see. Only the commit of the newest release is ever corrected or reported.
     const current = latestRelease(await deps.releaseStore(env).list());
@@ -151,6 +177,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         state: 'failure',
         description: describeDrift(drift),
       });
+      driftStatuses.failed(env.name, deployed.request.sha);
       return;
     }
     corrections.add(drift);
@@ -256,7 +283,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
               ...deps,
               // Drift is measured from this deploy, and corrected with its images (the same builds).
               deployed: (env) => {
-                if (job.request.target.kind === 'environment') drifts.track(env, job, liveState(env));
+                if (job.request.target.kind !== 'environment') return;
+                drifts.track(env, job, liveState(env));
+                latestDeployed.set(env.name, job);
+                driftStatuses.deployed(env.name, job.request.sha);
               },
               // The check run shows each canary step as it is recorded, not only the outcome.
               canaryProgress: async (canaries) => {
@@ -361,6 +391,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         ]);
         drifts.close();
         corrections.close();
+        driftStatuses.close();
         clusters.close();
         log.info('worker stopped');
       })();

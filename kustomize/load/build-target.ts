@@ -26,6 +26,7 @@ import {
   parseTransformerConfig,
   type TransformerConfig,
 } from '../transform/transformer-config.js';
+import { crdTransformerConfig, parseCrdDefinitions } from '../transform/crd-config.js';
 import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
 import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
 import { OpenApiDocumentError, buildMergeKeyTable } from '../patch/build-merge-key-table.js';
@@ -222,6 +223,7 @@ export class BuildTarget {
       ...acc,
       config: this.at('configurations', () => mergeTransformerConfigs(acc.config, this.ownTransformerConfig())),
     };
+    if ((spec.crds ?? []).length > 0) acc = { ...acc, config: this.at('crds', () => this.mergeCrds(acc.config)) };
     this.runGenerators(map);
     (spec.components ?? []).forEach((path, i) =>
       this.at(`components[${i}]`, () => {
@@ -254,6 +256,35 @@ export class BuildTarget {
         this.at(`configurations[${i}]`, () => mergeTransformerConfigs(DEFAULT_TRANSFORMER_CONFIG, file)),
       );
       throw error;
+    }
+  }
+
+  /**
+   * kustomize's LoadConfigFromCRDs for this kustomization's legacy `crds:` files (transform/crd-config.ts): the field
+   * specs their OpenAPI definitions declare, merged file by file, then into the configuration accumulated so far,
+   * after `configurations:` and before the generators run, as kustomize does.
+   */
+  private mergeCrds(config: TransformerConfig): TransformerConfig {
+    const paths = this.kustomization.spec.crds ?? [];
+    // kustomize prefixes every failure with the whole list, as Go prints a []string.
+    const loading = `loading CRDs [${paths.join(' ')}]`;
+    let fromCrds = EMPTY_TRANSFORMER_CONFIG;
+    paths.forEach((path, i) =>
+      this.at(`crds[${i}]`, () => {
+        try {
+          const definitions = parseCrdDefinitions(this.loader.load(path), path);
+          fromCrds = mergeTransformerConfigs(fromCrds, crdTransformerConfig(definitions));
+        } catch (error) {
+          if (!(error instanceof KustomizeFailure)) throw error;
+          throw new KustomizeFailure(error.reason, `${loading}: ${error.message}`, { cause: error });
+        }
+      }),
+    );
+    try {
+      return mergeTransformerConfigs(config, fromCrds);
+    } catch (error) {
+      if (!(error instanceof KustomizeFailure)) throw error;
+      throw new KustomizeFailure(error.reason, `merging CRDs: ${error.message}`, { cause: error });
     }
   }
 

@@ -118,11 +118,6 @@ const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string, string])
     'validator plugins (KRM functions, exec and Go plugins)',
     'run the validator in CI on the rendered output',
   ],
-  [
-    'crds',
-    'CRD-derived name references',
-    'declare the references in a `configurations:` file (`nameReference:` with the CRD kind and field path)',
-  ],
 ];
 
 function refuseUnsupported(spec: KustomizationFile, file: string): void {

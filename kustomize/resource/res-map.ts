@@ -22,7 +22,10 @@ export class ResMap {
   append(resource: Resource): void {
     const id = resource.curId();
     if (this.list.some((r) => resIdEquals(r.curId(), id))) {
-      throw new KustomizeFailure('duplicate-id', `may not add resource with an already registered id: ${resIdString(id)}`);
+      throw new KustomizeFailure(
+        'duplicate-id',
+        `may not add resource with an already registered id: ${resIdString(id)}`,
+      );
     }
     this.list.push(resource);
   }
@@ -74,6 +77,10 @@ export class ResMap {
   }
 }
 
+/**
+ * The namespaces of a RoleBinding's ServiceAccount subjects (kustomize's getNamespacesForRoleBinding): a subject's
+ * `namespace` that is there but not a string (`namespace:` left blank) is kustomize's "namespace is blank" error.
+ */
 function roleBindingSubjectNamespaces(resource: Resource): Set<string> {
   const result = new Set<string>();
   if (resource.kind !== 'RoleBinding') return result;
@@ -81,8 +88,15 @@ function roleBindingSubjectNamespaces(resource: Resource): Set<string> {
   if (!Array.isArray(subjects)) return result;
   for (const subject of subjects) {
     if (subject === null || typeof subject !== 'object' || Array.isArray(subject)) continue;
+    if (!Object.hasOwn(subject, 'namespace') || subject['kind'] !== 'ServiceAccount') continue;
     const ns = subject['namespace'];
-    if (ns !== undefined && subject['kind'] === 'ServiceAccount' && typeof ns === 'string') result.add(ns);
+    if (typeof ns !== 'string') {
+      throw new KustomizeFailure(
+        'transform-failed',
+        `Invalid Input: namespace is blank for resource "${resIdString(resource.curId())}"`,
+      );
+    }
+    result.add(ns);
   }
   return result;
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import * as z from 'zod';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
@@ -9,8 +10,11 @@ import {
   generatorFields,
 } from '../load/kustomization-schema.js';
 import type { ResMap } from '../resource/res-map.js';
-import type { Resource } from '../resource/resource.js';
+import { Resource } from '../resource/resource.js';
+import { isJsonObject } from '../yaml/json-value.js';
+import { YamlError, parseYamlDocuments } from '../yaml/parse-yaml.js';
 import type { FieldSpec } from './field-spec.js';
+import { addContentHashes } from './generators/content-hash.js';
 import { generate, type GeneratedKind } from './generators/generate.js';
 import { transformImages } from './images.js';
 import { setMapEntries } from './labels.js';
@@ -25,12 +29,19 @@ import {
   type PatchContext,
 } from './patches.js';
 import { transformReplicas } from './replicas.js';
+import { transformValueAdd } from './value-add.js';
 
 /**
  * kustomize's builtin transformers and generators configured by a `transformers:` / `generators:` entry (an object
  * of `apiVersion: builtin`): the same code the kustomization fields run, with the field specs the config gives and
  * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
  */
+
+const valueAddTarget = z.object({
+  selector: SelectorSchema.nullish(),
+  fieldPath: z.string().nullish(),
+  filePathPosition: z.number().int().nullish(),
+});
 
 // Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
 const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
@@ -59,6 +70,12 @@ const TRANSFORMERS = {
   PatchStrategicMergeTransformer: z.object({ paths: z.array(z.string()).nullish(), patches: str }),
   PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
   ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
+  HashTransformer: z.object({}),
+  ValueAddTransformer: z.object({
+    value: str,
+    targets: z.array(valueAddTarget).nullish(),
+    targetFilePath: str,
+  }),
 } as const;
 
 const GENERATORS = {
@@ -68,15 +85,16 @@ const GENERATORS = {
     type: str,
     metadata: z.object({ name: str, namespace: str }).nullish(),
   }),
+  IAMPolicyGenerator: z.object({
+    cloud: str,
+    kubernetesService: z.object({ name: str, namespace: str }).nullish(),
+    serviceAccount: z.object({ name: str, projectId: str }).nullish(),
+  }),
 } as const;
 
 /** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
 const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
   HelmChartInflationGenerator: 'it runs helm; render the chart with `helm template` and list the output in resources',
-  IAMPolicyGenerator: 'it calls a cloud provider; write the ServiceAccount annotation as a resource or patch',
-  HashTransformer: 'kustomize-ts adds name hashes through configMapGenerator/secretGenerator only',
-  SortOrderTransformer: 'use the sortOptions field',
-  ValueAddTransformer: 'use a patch or a replacement',
 };
 
 /** What decoding gives for a config kind's schema. */
@@ -106,13 +124,24 @@ function specsOf(list: ConfigOf<typeof fieldSpecs>): FieldSpec[] {
   }));
 }
 
-/** Refuses a config that is not a builtin kustomize-ts runs, with kustomize's cause and what to do instead. */
-function refuseExternal(config: Resource, kinds: readonly string[]): void {
+/**
+ * Refuses a config that is not a builtin kustomize-ts runs in this role, with kustomize's cause and what to do
+ * instead. (kustomize has a SortOrderTransformer for its own `sortOptions`, but cannot load it from a config: it is
+ * an unknown builtin there too.)
+ */
+function refuseExternal(config: Resource, role: 'transformer' | 'generator'): void {
   if (config.apiVersion === 'builtin') {
-    if (kinds.includes(config.kind)) return;
+    const [kinds, others] = role === 'transformer' ? [TRANSFORMERS, GENERATORS] : ([GENERATORS, TRANSFORMERS] as const);
+    if (Object.hasOwn(kinds, config.kind)) return;
     const why = REFUSED_BUILTINS[config.kind];
     if (why !== undefined) {
       throw new KustomizeFailure('not-supported', `builtin ${config.kind} is not supported by kustomize-ts: ${why}`);
+    }
+    if (Object.hasOwn(others, config.kind)) {
+      throw new KustomizeFailure(
+        'invalid-kustomization',
+        `plugin ${config.kind}.builtin.[noGrp]/${config.name}.${config.namespace || '[noNs]'} not a ${role}`,
+      );
     }
     throw new KustomizeFailure('invalid-kustomization', `unable to load builtin ${config.kind}.builtin.[noGrp]`);
   }
@@ -126,9 +155,62 @@ function refuseExternal(config: Resource, kinds: readonly string[]): void {
   );
 }
 
+/** Decodes a ValueAddTransformer config (its targets inline and from `targetFilePath`) and runs it. */
+function runValueAdd(map: ResMap, loader: FileLoader, config: Resource): void {
+  const c = decode(TRANSFORMERS.ValueAddTransformer, config);
+  const invalid = (why: string): KustomizeFailure =>
+    new KustomizeFailure(
+      'invalid-kustomization',
+      `plugin ${config.kind}.builtin.[noGrp]/${config.name}.${config.namespace || '[noNs]'} fails configuration: ${why}`,
+    );
+  let value = (c.value ?? '').trim();
+  if (value === '') {
+    // kustomize takes the base name of the kustomization's directory, which the file system's own root has not here.
+    if (loader.root === '') {
+      throw new KustomizeFailure(
+        'not-supported',
+        'ValueAddTransformer without a value takes the name of the kustomization directory, which kustomize-ts ' +
+          'cannot know for the root of the tree it reads; give the value',
+      );
+    }
+    value = posix.basename(loader.root);
+  }
+  const targets = [...(c.targets ?? [])];
+  if (c.targetFilePath) {
+    let doc;
+    try {
+      doc = parseYamlDocuments(loader.loadText(c.targetFilePath), { dialect: 'go-yaml-v2' })[0];
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      throw invalid(`${c.targetFilePath}: ${error.message}`);
+    }
+    const parsed = z
+      .object({ targets: z.array(valueAddTarget).nullish() })
+      .nullish()
+      .safeParse(doc);
+    if (!parsed.success) throw invalid(`${c.targetFilePath}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    targets.push(...(parsed.data?.targets ?? []));
+  }
+  if (targets.length === 0) throw invalid('must specify at least one target');
+  for (const target of targets) {
+    if (!target.fieldPath) throw invalid('fieldPath cannot be empty');
+    const position = target.filePathPosition ?? 0;
+    if (position < 0) throw invalid(`value of FilePathPosition (${position}) cannot be negative`);
+  }
+  transformValueAdd(
+    map,
+    value,
+    targets.map((t) => ({
+      selector: t.selector,
+      fieldPath: t.fieldPath ?? '',
+      filePathPosition: t.filePathPosition ?? 0,
+    })),
+  );
+}
+
 /** Runs one `transformers:` config over the resources accumulated so far. */
 export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: Resource, schema?: OpenApiChoice): void {
-  refuseExternal(config, Object.keys(TRANSFORMERS));
+  refuseExternal(config, 'transformer');
   const ctx: PatchContext = { map, loader, ...(schema === undefined ? {} : { schema }) };
   switch (config.kind) {
     case 'LabelTransformer': {
@@ -185,12 +267,56 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
       applyReplacementsField(ctx, c.replacements ?? []);
       return;
     }
+    case 'HashTransformer':
+      addContentHashes(map);
+      return;
+    case 'ValueAddTransformer':
+      runValueAdd(map, loader, config);
+      return;
   }
+}
+
+/**
+ * kustomize's IAMPolicyGenerator: for `cloud: gke` (the only cloud it knows), a ServiceAccount named
+ * `kubernetesService.name` (in `kubernetesService.namespace`, if given) annotated with the Google service account it
+ * acts as (`iam.gke.io/gcp-service-account: <serviceAccount.name>@<projectId>.iam.gserviceaccount.com`). kustomize
+ * writes the values into a YAML text and parses it, so a value that breaks that YAML fails as it does there.
+ */
+function generateIamPolicy(config: Resource): Resource {
+  const c = decode(GENERATORS.IAMPolicyGenerator, config);
+  const cloud = c.cloud ?? '';
+  if (cloud !== 'gke') throw new KustomizeFailure('generator-failed', `cloud provider ${cloud} not supported yet`);
+  const service = c.kubernetesService ?? {};
+  const account = c.serviceAccount ?? {};
+  let text =
+    '\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n' +
+    `    iam.gke.io/gcp-service-account: ${account.name ?? ''}@${account.projectId ?? ''}.iam.gserviceaccount.com\n` +
+    `  name: ${service.name ?? ''}\n`;
+  if (service.namespace) text += `\n  namespace: ${service.namespace}`;
+  let docs;
+  try {
+    docs = parseYamlDocuments(text);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    throw new KustomizeFailure('generator-failed', error.message, { cause: error });
+  }
+  const obj = docs[0];
+  const metadata = isJsonObject(obj) ? obj['metadata'] : undefined;
+  const name = isJsonObject(metadata) ? metadata['name'] : undefined;
+  // A name that reads as a number or a boolean stays one, as kustomize prints it (`name: 123`).
+  if (docs.length !== 1 || !isJsonObject(obj) || name === undefined || name === null || name === '') {
+    throw new KustomizeFailure(
+      'generator-failed',
+      `missing metadata.name in the ServiceAccount IAMPolicyGenerator ${config.name} makes (kubernetesService.name)`,
+    );
+  }
+  return new Resource(obj);
 }
 
 /** The resource one `generators:` config makes. */
 export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resource {
-  refuseExternal(config, Object.keys(GENERATORS));
+  refuseExternal(config, 'generator');
+  if (config.kind === 'IAMPolicyGenerator') return generateIamPolicy(config);
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
   const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
   // The generator's own `name`/`namespace` (its arguments, inline) win; the config's metadata fills in what they

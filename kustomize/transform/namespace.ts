@@ -20,7 +20,7 @@ export function transformNamespace(
   for (const resource of map.resources) {
     if (resource.getAnnotations()['kustomize.config.k8s.io/helm-generated'] === 'true') continue;
     resource.storePreviousId(effectiveNamespace(resource.curId()));
-    setNamespace(resource, namespace, specs);
+    setResourceNamespace(resource, namespace, specs);
     const id = resource.curId();
     const matches = map.byCurrentId((other) => resIdEquals(other, id));
     if (matches.length !== 1) {
@@ -29,7 +29,12 @@ export function transformNamespace(
   }
 }
 
-function setNamespace(resource: Resource, namespace: string, specs: readonly FieldSpec[]): void {
+/**
+ * Sets one resource's namespace as kustomize's namespace filter does, without recording its previous id: the
+ * metadata of a namespaced kind, RoleBinding subjects named `default`, then `specs` (none: what ValueAddTransformer's
+ * `metadata/namespace` target runs).
+ */
+export function setResourceNamespace(resource: Resource, namespace: string, specs: readonly FieldSpec[] = []): void {
   const set = (slot: Slot): void => {
     try {
       setEntry(slot, '', namespace);

@@ -85,14 +85,14 @@ export function applyPatchesField(ctx: PatchContext, spec: PatchSpec): void {
         );
       }
       const [patch] = smPatches;
-      if (patch !== undefined) applySmPatch(ctx, select(ctx.map, spec.target), patch, options);
+      if (patch !== undefined) applySmPatch(ctx, selectResources(ctx.map, spec.target), patch, options);
       return;
     }
     for (const patch of smPatches) applySmPatch(ctx, [findPatchTarget(ctx.map, patch)], patch, options);
     return;
   }
   if (!spec.target) throw new KustomizeFailure('patch-failed', `must specify a target for JSON patch ${source}`);
-  for (const resource of select(ctx.map, spec.target)) {
+  for (const resource of selectResources(ctx.map, spec.target)) {
     resource.obj = applyJson6902ToResource(resource.obj, jsonOps ?? [], scope);
   }
 }
@@ -112,7 +112,7 @@ export function applyPatchesJson6902(ctx: PatchContext, spec: PatchSpec): void {
     throw new KustomizeFailure('patch-failed', `decoding ${text}: ${ops.message}`, { cause: ops });
   if (ops.length === 0)
     throw new KustomizeFailure('patch-failed', `patch appears to be empty; file=${path}, JsonOp=${inline}`);
-  for (const resource of select(ctx.map, spec.target)) {
+  for (const resource of selectResources(ctx.map, spec.target)) {
     // Unlike `patches:`, the legacy field does not record the previous id; it only keeps the build annotations.
     const internal = internalAnnotationsOf(resource.obj);
     const patched = applyJson6902(resource.obj, ops);
@@ -177,7 +177,8 @@ function toSelector(spec: SelectorSpec): TargetSelector {
   return stripNulls(spec) as TargetSelector;
 }
 
-function select(map: ResMap, target: SelectorSpec): Resource[] {
+/** The resources a target selects, as kustomize's ResMap.Select picks them (patches, ValueAddTransformer). */
+export function selectResources(map: ResMap, target: SelectorSpec): Resource[] {
   const objects = map.resources.map((r) => r.obj);
   const picked = new Set(selectTargets(objects, toSelector(target), { scope }));
   return map.resources.filter((r) => picked.has(r.obj));

@@ -43,7 +43,8 @@ export interface SortOptions {
  * then group/version/kind, then namespace and name. `fifo` keeps the order resources were read in.
  */
 export function sortResources(resources: readonly Resource[], options: SortOptions | null | undefined): Resource[] {
-  const order = options?.order ?? 'legacy';
+  // Without sortOptions kustomize sorts the legacy way; sortOptions without an order is its error below.
+  const order = options === undefined || options === null ? 'legacy' : (options.order ?? '');
   if (order !== 'legacy' && order !== 'fifo') {
     throw new KustomizeFailure('invalid-kustomization', "the field 'sortOptions.order' must be one of [fifo, legacy]");
   }

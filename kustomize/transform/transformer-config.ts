@@ -238,7 +238,7 @@ function sameGvk(a: NameBackReference['target'], b: NameBackReference['target'])
 }
 
 /** Merges name references as kustomize does: referrers of the same target kind are merged, new targets appended. */
-function mergeNameReferences(
+export function mergeNameReferences(
   existing: readonly NameBackReference[],
   incoming: readonly NameBackReference[],
 ): NameBackReference[] {

@@ -2,9 +2,7 @@
 // job retries from its recorded progress), the environment ends with every object applied and one succeeded
 // release, and the live-state cache recovers (its watches re-list), so a hand edit afterwards is still seen and
 // corrected. Restarts a platform component: needs a platform of its own (see test/platform/restart.ts).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { need, uniqueName } from '../platform/connect.js';
+import { kubectl, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
 import { restartablePlatform, restartComponent } from '../platform/restart.js';
 import {
@@ -18,8 +16,6 @@ import {
 } from '../integration/worker/worker-test-kit.js';
 import { deliverPush, eventually, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 /** Enough ConfigMaps that the apply takes a while: the restart lands inside the deploy. */
 const BULK = 300;
 

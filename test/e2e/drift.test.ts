@@ -2,10 +2,8 @@
 // (another field manager) is reported as a failing `drift/<env>` status on the deployed commit (`drift.mode:
 // report`) or corrected by a re-deploy (`correct`), naming the field and the manager; an annotation of someone
 // else's and an autoscaler's scaling are not drift.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { need, uniqueName } from '../platform/connect.js';
+import { kubectl, uniqueName } from '../platform/connect.js';
 import { ZERO_SHA } from '../platform/github-emulator/index.js';
 import {
   createTestRepo,
@@ -17,8 +15,6 @@ import {
 } from '../integration/worker/worker-test-kit.js';
 import { deliverPush, eventually, OWNER, startPipeline, statusStates, type Pipeline } from './pipeline-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 describe('drift on the local platform: webhook → deploy → a hand edit → drift/<env> or a correction', () => {
   let pipeline: Pipeline;
@@ -32,7 +28,7 @@ describe('drift on the local platform: webhook → deploy → a hand edit → dr
       { level: 'info' },
       { write: (line: string) => void logLines.push(JSON.parse(line) as (typeof logLines)[number]) },
     );
-    pipeline = await startPipeline({ log });
+    pipeline = await startPipeline({ log, driftSettleMs: 3_000 });
   }, 30_000);
   afterAll(async () => {
     await pipeline?.close();
@@ -200,5 +196,18 @@ describe('drift on the local platform: webhook → deploy → a hand edit → dr
       fighting = false;
       await fighter;
     }
-  }, 180_000);
+    // The controller gave up: correction 4 puts the value back, nothing drifts for the settle window, and the red
+    // status is cleared on the same commit.
+    const cleared = await eventually(
+      async () =>
+        (await pipeline.github.repos.listCommitStatusesForRef({ owner: OWNER, repo: name, ref: sha })).data.filter(
+          (s) => s.context === `drift/${ENV}`,
+        ),
+      (found) => found[0]?.state === 'success',
+      90_000,
+    );
+    expect(cleared[0]?.description).toBe('in sync: re-applied by gantry, no drift for 3 s');
+    const flags = (await kit.cluster.get(flagsRef)) as { data?: Record<string, string> } | undefined;
+    expect(flags?.data?.['new-checkout']).toBe('on');
+  }, 240_000);
 });

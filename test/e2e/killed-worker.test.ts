@@ -4,8 +4,7 @@
 // lands in the environment's first deploy, while the worker's live-state cache is cold; the survivor starts cold too,
 // and drift is corrected afterwards.
 import { Queue, type Job } from 'bullmq';
-import { execFile, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { readProgress } from '../../adapters/queue/job-context.js';
 import { deployQueueName, queuePrefix } from '../../adapters/queue/queue-names.js';
 import { startWorker, type RunningWorker } from '../../worker/compose.js';
 import type { WorkerConfig } from '../../worker/read-worker-config.js';
-import { need, uniqueName } from '../platform/connect.js';
+import { kubectl, need, uniqueName } from '../platform/connect.js';
 import { buildPushPayload, deliverWebhook, ZERO_SHA } from '../platform/github-emulator/index.js';
 import { SECRET, startWebhook, type RunningWebhook } from '../integration/webhook/webhook-test-kit.js';
 import {
@@ -31,7 +30,6 @@ import { createGitFixture, type GitFixture } from '../platform/git-fixtures.js';
 import { eventually, OWNER, statusStates } from './pipeline-kit.js';
 import { e2eWorkerOverrides, startWorkerProcess } from './worker-process.js';
 
-const run = promisify(execFile);
 /** Enough ConfigMaps that applying them takes a while: the kill lands inside the apply step. */
 const BULK = 300;
 
@@ -181,7 +179,7 @@ describe('a worker process killed with SIGKILL in the middle of an apply', () =>
 
     // The survivor took the job over with a cold cache; the deploy it finished taught its memo what was applied,
     // and its watches are live: a hand edit now is seen and corrected.
-    await run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, '-n', namespace, 'patch', 'configmap', 'bulk-3', '--type=merge', '--field-manager=kubectl-edit', '-p', '{"data":{"index":"edited"}}']);
+    await kubectl('-n', namespace, 'patch', 'configmap', 'bulk-3', '--type=merge', '--field-manager=kubectl-edit', '-p', '{"data":{"index":"edited"}}');
     await eventually(
       async () => ((await liveByName(kit.cluster, namespace, 'v1', 'ConfigMap')).get('bulk-3')?.['data'] as { index?: string } | undefined)?.index,
       (index) => index === '3',

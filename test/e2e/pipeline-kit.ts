@@ -37,6 +37,8 @@ export interface PipelineOptions {
   readonly previewCollectEveryMs?: number;
   /** The worker's logger. Default: pino at GANTRY_E2E_LOG's level (silent). */
   readonly log?: Logger;
+  /** How long an environment stays free of drift before a failing `drift/<env>` is cleared. Default: the worker's (60 s). */
+  readonly driftSettleMs?: number;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -68,6 +70,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         report: { backoff: { type: 'fixed', delay: 200 } },
       },
       healthPolling: { initialMs: 200, maxMs: 1_000 },
+      ...(options.driftSettleMs !== undefined && { driftSettleMs: options.driftSettleMs }),
     },
   );
   return {

@@ -1,5 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { readState, type PlatformState } from './state.js';
 
 /** The running platform, as the jest global setup (or `platform up` with GANTRY_REUSE_PLATFORM=1) recorded it. */
@@ -20,6 +22,17 @@ export function need<K extends 'redis' | 'kubernetes' | 'aws' | 'registry' | 'gi
   const value = platform()[part];
   if (!value) throw new Error(`the local platform was started without ${part}`);
   return value as NonNullable<PlatformState[K]>;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs kubectl against the platform's cluster: the platform's own build (the apiserver's version), not whichever
+ * `kubectl` PATH finds first (on some machines a cloud SDK's dispatcher, tens of milliseconds slower per request).
+ */
+export function kubectl(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const kube = need('kubernetes');
+  return execFileAsync(kube.kubectl ?? 'kubectl', ['--kubeconfig', kube.kubeconfig, ...args], { maxBuffer: 64 * 2 ** 20 });
 }
 
 export function kubeConfig(): KubeConfig {

@@ -210,7 +210,7 @@ async function startKubernetes(
   if (failed) throw failed.reason;
   // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
   const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
-  return { kubeconfig, server: apiserver.server, external: false, nodes, controlPlane: profile };
+  return { kubeconfig, server: apiserver.server, external: false, nodes, kubectl: bins.kubectl, controlPlane: profile };
 }
 
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */

@@ -20,6 +20,11 @@ export interface PlatformState {
     /** True when the platform uses a cluster it did not start (GANTRY_KUBECONFIG). */
     readonly external: boolean;
     readonly nodes: readonly string[];
+    /**
+     * The platform's own kubectl, built with the apiserver (the same version). Unset for an external cluster, whose
+     * users bring their own `kubectl` on PATH.
+     */
+    readonly kubectl?: string;
     /** The controllers' and kwok's tuning (components/control-plane-profile.ts); absent on an external cluster. */
     readonly controlPlane?: ControlPlaneProfile;
   };

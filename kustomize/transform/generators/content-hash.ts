@@ -1,7 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { Resource } from '../../resource/resource.js';
+import { effectiveNamespace } from '../../resource/res-id.js';
+import type { ResMap } from '../../resource/res-map.js';
+import { BuildAnnotation, type Resource } from '../../resource/resource.js';
 import { isJsonObject, type JsonValue } from '../../yaml/json-value.js';
 import { formatNumberLikeKustomize } from '../../yaml/go-number.js';
+
+/**
+ * kustomize's HashTransformer: appends the content hash to every generated resource that wants one, recording the
+ * unhashed name. A build runs it once at the end; a `transformers:` entry of kind HashTransformer runs it where it
+ * stands too (and, as in kustomize, the resources keep wanting one, so they end up with two suffixes).
+ */
+export function addContentHashes(map: ResMap): void {
+  for (const r of map.resources) {
+    if (!r.isAnnotationEnabled(BuildAnnotation.needsHashSuffix)) continue;
+    const hash = contentHash(r);
+    r.storePreviousId(effectiveNamespace(r.curId()));
+    r.setName(`${r.name}-${hash}`);
+  }
+}
 
 /**
  * The name suffix kustomize appends to a generated ConfigMap or Secret: the first ten hex digits of the SHA-256 of a
@@ -25,7 +41,11 @@ function lookupForHash(value: JsonValue | undefined): JsonValue {
   if (value === undefined) return '';
   if (value === null) return 'null';
   if (typeof value === 'object') return value;
-  return typeof value === 'string' ? value : typeof value === 'number' ? formatNumberLikeKustomize(value) : String(value);
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number'
+      ? formatNumberLikeKustomize(value)
+      : String(value);
 }
 
 function sha256Hex(text: string): string {

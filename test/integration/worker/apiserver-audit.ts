@@ -1,13 +1,10 @@
 // Counting requests where they arrive: the platform's kube-apiserver writes an audit line per write request
 // (test/platform/components/kube-apiserver.ts), dry-runs included; this reads the lines about one namespace.
-import { execFile } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AUDIT_LOG } from '../../platform/components/kube-apiserver.js';
-import { need, platform } from '../../platform/connect.js';
+import { kubectl, platform } from '../../platform/connect.js';
 
-const run = promisify(execFile);
 
 /** One write request, as the audit log records it. */
 export interface AuditedWrite {
@@ -37,8 +34,7 @@ export async function auditFrom(namespace: string): Promise<AuditWindow> {
     async writes() {
       // A marker request, then wait for its line: every request before it has been logged by then.
       const marker = `audit-marker-${Date.now().toString(36)}`;
-      const kubeconfig = need('kubernetes').kubeconfig;
-      await run('kubectl', ['--kubeconfig', kubeconfig, '-n', namespace, 'create', 'configmap', marker, '--dry-run=server']);
+      await kubectl('-n', namespace, 'create', 'configmap', marker, '--dry-run=server');
       for (;;) {
         const events = await readFrom(file, from);
         const index = events.findIndex((event) => event.objectRef?.name === marker);

@@ -2,8 +2,6 @@
 // other managers, objects deleted, an HPA scaling, someone else's annotation, a watch expiring mid-deploy), a
 // deploy that diffs against the live-state cache finds the same change set as one that reads and dry-runs every
 // object. A seeded generator (fast-check is not installed): a failure names its seed, and the seed reproduces it.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import { managedFieldsOf } from '../../../core/diff/owned-fields.js';
@@ -13,7 +11,7 @@ import type { LiveCache } from '../../../core/ports/live-cache.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { liveStates } from '../../../worker/stages/deploy/live-state.js';
 import type { DeployDeps } from '../../../worker/stages/deploy/deploy-types.js';
-import { need } from '../../platform/connect.js';
+import { kubectl } from '../../platform/connect.js';
 import {
   createTestRepo,
   openWorkerKit,
@@ -26,8 +24,6 @@ import {
   type WorkerKit,
 } from './worker-test-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 /** mulberry32: a small seeded PRNG, so a failing case is replayed by its seed. */
 function prng(seed: number): () => number {

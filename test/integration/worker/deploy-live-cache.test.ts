@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ChangeSet } from '../../../core/diff/change-set.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { liveStates } from '../../../worker/stages/deploy/live-state.js';
 import type { DeployDeps } from '../../../worker/stages/deploy/deploy-types.js';
-import { need } from '../../platform/connect.js';
+import { kubectl } from '../../platform/connect.js';
 import { auditFrom } from './apiserver-audit.js';
 import { createTestRepo, openWorkerKit, pushRequest, ref, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
 
-const run = promisify(execFile);
 
 function actions(changeSet: ChangeSet | undefined): string[] {
   return (changeSet?.entries ?? [])
@@ -16,7 +13,6 @@ function actions(changeSet: ChangeSet | undefined): string[] {
     .sort();
 }
 
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 describe('the live-state cache in the deploy path', () => {
   let kit: WorkerKit;

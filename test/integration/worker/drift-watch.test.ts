@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { liveStates } from '../../../worker/stages/deploy/live-state.js';
 import { DriftWatch, describeDrift, type Drift } from '../../../worker/drift-watch.js';
-import { need } from '../../platform/connect.js';
+import { kubectl } from '../../platform/connect.js';
 import { SILENT, createTestRepo, openWorkerKit, pushRequest, testContext, type TestRepo, type WorkerKit } from './worker-test-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 describe('drift: a field the pipeline applied, changed by another manager, seen from the watch', () => {
   let kit: WorkerKit;

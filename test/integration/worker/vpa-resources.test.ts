@@ -5,8 +5,6 @@
 // VPA's recommendations there; that is the case tested here: kept by a release, not reported by the diff or the
 // drift watch; with updateMode Off, the manifest wins. (The pod path cannot run here: the apiserver refuses a
 // `pods/resize` on the local platform's kwok nodes, "Pod running on node without support for resize".)
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ChangeSetEntry } from '../../../core/diff/change-set.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { DriftWatch, type Drift } from '../../../worker/drift-watch.js';
@@ -14,13 +12,11 @@ import { deployEnvironment } from '../../../worker/stages/deploy-environment.js'
 import { resourcesHandoverManager } from '../../../worker/stages/deploy/hand-over-to-autoscalers.js';
 import { liveStates } from '../../../worker/stages/deploy/live-state.js';
 import type { DeployDeps, DeployResult } from '../../../worker/stages/deploy/deploy-types.js';
-import { need } from '../../platform/connect.js';
+import { kubectl } from '../../platform/connect.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SILENT, canaryOverlay, createTestRepo, openWorkerKit, pushRequest, ref, shortCanary, testContext, type OverlayOptions, type TestRepo, type WorkerKit } from './worker-test-kit.js';
 
-const run = promisify(execFile);
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', need('kubernetes').kubeconfig, ...args]);
 
 const MANAGER = 'gantry';
 const MANIFEST = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };

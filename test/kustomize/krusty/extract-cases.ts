@@ -5,9 +5,11 @@
 //
 // A test becomes cases only when it uses the plain harness and builtin features alone: `MakeHarness(t)`, files
 // written with literal paths and contents (`WriteF`, `WriteK`, `WriteC`), and runs with the default options
-// (`Run`, `RunWithErr`). Each run is one case holding the files written before it. Anything else (plugin harnesses,
-// options changed, loops, table tests, files written from variables, helm) skips the whole test, with the reason
-// counted in the manifest.
+// (`Run`, `RunWithErr`); helpers taking the harness and string arguments (`writeTestSchema(th, "comp/")`) are inlined
+// first, and package string constants joined into what is written are resolved. Each run is one case holding the files
+// written before it. Anything else (plugin harnesses, options changed, loops, table tests, files written from
+// variables, helm, remote files whose outcome depends on the network) skips the whole test, with the reason counted in
+// the manifest.
 //
 //   node --import tsx test/kustomize/krusty/extract-cases.ts     (setup runs it; idempotent, cached)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -71,8 +73,146 @@ const skipWhitespace = (text: string, at: number) => {
 
 type Step = { kind: 'write'; path: string; content: string } | { kind: 'run'; path: string; expectError: boolean };
 
+/**
+ * The functions of a Go source whose header matches `header` (anchored at a line start, ending in `{`): name and
+ * body. The body runs to the matching brace, skipping string literals and comments, so a raw string holding a line
+ * with a lone `}` (a JSON document) does not end it.
+ */
+function functionsOf(source: string, header: RegExp): { name: string; params?: string; body: string }[] {
+  const found: { name: string; params?: string; body: string }[] = [];
+  for (const match of source.matchAll(header)) {
+    const start = match.index + match[0].length;
+    let depth = 1;
+    let i = start;
+    while (i < source.length && depth > 0) {
+      const c = source[i]!;
+      if (c === '`') i = source.indexOf('`', i + 1);
+      else if (c === '"' || c === "'") {
+        for (i += 1; i < source.length && source[i] !== c; i += source[i] === '\\' ? 2 : 1);
+      } else if (source.startsWith('//', i)) i = source.indexOf('\n', i);
+      else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) + 1;
+      else if (c === '{') depth += 1;
+      else if (c === '}') depth -= 1;
+      if (i < 0) break;
+      i += 1;
+    }
+    if (depth === 0 && i > 0) {
+      const body = source.slice(start, i - 1).replace(/^\n|\n$/g, '');
+      found.push({ name: match[1] ?? '', ...(match[2] === undefined ? {} : { params: match[2] }), body });
+    }
+  }
+  return found;
+}
+
+/** Go code with the text of its string literals left out, so that what a test writes cannot look like code. */
+function withoutLiterals(code: string): string {
+  return code.replace(/`[^`]*`|"(?:[^"\\\n]|\\.)*"/g, (literal) => literal[0]!.repeat(2));
+}
+
+/**
+ * What the tests of the krusty package share: its helpers that take the harness and strings
+ * (`func writeTestSchema(th kusttest_test.Harness, filepath string)`), with their parameters and bodies, and its
+ * package-level string constants (`const customSchemaPatch = \`...\``), which tests concatenate into what they write.
+ */
+interface Package {
+  readonly helpers: ReadonlyMap<string, { readonly params: readonly string[]; readonly body: string }>;
+  readonly constants: ReadonlyMap<string, string>;
+  /** The krusty directory, whose testdata/ a helper may read (`os.ReadFile("./testdata/customschema.json")`). */
+  readonly dir: string;
+}
+
+function packageOf(sources: readonly string[], dir: string): Package {
+  const helpers = new Map<string, { params: string[]; body: string }>();
+  const constants = new Map<string, string>();
+  for (const source of sources) {
+    for (const fn of functionsOf(
+      source,
+      /^func ([a-z]\w*)\(th kusttest_test\.Harness((?:, \w+)*(?: string)?)\) \{/gm,
+    )) {
+      const params = (fn.params ?? '')
+        .replace(/ string$/, '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+      helpers.set(fn.name, { params, body: fn.body });
+    }
+    for (const match of source.matchAll(/^(?:const|var) (\w+) = `([^`]*)`$/gm)) constants.set(match[1]!, match[2]!);
+  }
+  return { helpers, constants, dir };
+}
+
+/** Replaces `name` where it stands as code (not inside a string literal) by `replacement`. */
+function replaceInCode(code: string, name: string, replacement: string): string {
+  const pattern = new RegExp(`\\b${name}\\b`, 'g');
+  return code.replace(
+    /(`[^`]*`|"(?:[^"\\\n]|\\.)*")|([^`"]+)/g,
+    (whole, literal: string | undefined, rest: string | undefined) =>
+      literal !== undefined ? literal : (rest ?? '').replace(pattern, () => replacement),
+  );
+}
+
+/**
+ * A test body with each statement that calls a helper (`writeBase(th)`, `writeTestSchema(th, "comp/")`) replaced by
+ * the helper's body, its parameters replaced by the arguments, so that a test whose files a helper writes becomes a
+ * case too; a helper's own helpers are inlined the same way, a few levels deep. A file a helper reads from krusty's
+ * testdata (`bytes, _ := os.ReadFile(...)`, then `string(bytes)`) becomes a literal of its contents.
+ */
+function inlineHelpers(body: string, pkg: Package, depth = 0): string {
+  if (depth > 4) return body;
+  return body.replace(
+    /^[ \t]*([a-z]\w*)\(th((?:, (?:"[^"\n]*"|`[^`]*`))*)\)[ \t]*$/gm,
+    (statement, name: string, args: string) => {
+      const helper = pkg.helpers.get(name);
+      const values = args === '' ? [] : args.slice(2).split(/, (?=["`])/);
+      if (helper === undefined || values.length !== helper.params.length) return statement;
+      let inlined = helper.body;
+      helper.params.forEach((param, i) => {
+        inlined = replaceInCode(inlined, param, values[i]!);
+      });
+      for (const read of inlined.matchAll(/^[ \t]*(\w+), _ := os\.ReadFile\("([^"]+)"\)[ \t]*$/gm)) {
+        const file = join(pkg.dir, read[2]!);
+        if (!existsSync(file)) return statement;
+        inlined = inlined.replace(read[0], '');
+        inlined = inlined.split(`string(${read[1]!})`).join(JSON.stringify(readFileSync(file, 'utf8')));
+      }
+      return inlineHelpers(inlined, pkg, depth + 1);
+    },
+  );
+}
+
+/** A test run by krusty's openapi wrapper (`runOpenApiTest(t, func(t *testing.T) { ... })`): the wrapped body. */
+function unwrapOpenApiTest(body: string): string {
+  const inner = functionsOf(body, /runOpenApiTest\(t, func\(t \*testing\.T\) \{/g)[0];
+  if (inner === undefined) return body;
+  // Each case runs in a CLI process of its own, so resetting kustomize's process-wide schema is moot.
+  return inner.body.replace(/^[ \t]*(?:t\.Helper|openapi\.ResetOpenAPI)\(\)[ \t]*$/gm, '');
+}
+
+/** A Go string expression at `at`: literals and package constants joined by `+`. */
+function goExpression(text: string, at: number, pkg: Package): { value: string; end: number } | undefined {
+  let value = '';
+  let i = at;
+  for (;;) {
+    const literal = goString(text, i);
+    if (literal !== undefined) {
+      value += literal.value;
+      i = literal.end;
+    } else {
+      const name = /^\w+/.exec(text.slice(i))?.[0];
+      const constant = name === undefined ? undefined : pkg.constants.get(name);
+      if (name === undefined || constant === undefined) return undefined;
+      value += constant;
+      i += name.length;
+    }
+    const next = skipWhitespace(text, i);
+    if (text[next] !== '+') return { value, end: i };
+    i = skipWhitespace(text, next + 1);
+  }
+}
+
 /** Why a test body cannot be a case, or its steps. */
-function stepsOf(body: string): Step[] | string {
+function stepsOf(test: string, pkg: Package): Step[] | string {
+  const body = inlineHelpers(unwrapOpenApiTest(test), pkg);
   if (!/\bth := kusttest_test\.MakeHarness\(t\)/.test(body)) return 'not the plain harness';
   for (const [pattern, reason] of [
     [/Helm|helm/, 'helm'],
@@ -81,7 +221,7 @@ function stepsOf(body: string): Step[] | string {
     [/\bopts?\b\s*\.|options\./, 'options changed'],
     [/\w\((?:th|&th)\b/, 'files written by a helper function'],
   ] as const) {
-    if (pattern.test(body)) return reason;
+    if (pattern.test(withoutLiterals(body))) return reason;
   }
   const steps: Step[] = [];
   const call = /th\.(\w+)\(/g;
@@ -90,7 +230,7 @@ function stepsOf(body: string): Step[] | string {
     if (name === 'MakeDefaultOptions' || name.startsWith('Assert')) continue;
     if (!['WriteF', 'WriteK', 'WriteC', 'Run', 'RunWithErr'].includes(name)) return `th.${name}`;
     let at = skipWhitespace(body, match.index + match[0].length);
-    const path = goString(body, at);
+    const path = goExpression(body, at, pkg);
     if (!path) return 'a path that is not a literal';
     at = skipWhitespace(body, path.end);
     if (body[at] !== ',') return 'unexpected arguments';
@@ -100,7 +240,7 @@ function stepsOf(body: string): Step[] | string {
       steps.push({ kind: 'run', path: path.value, expectError: name === 'RunWithErr' });
       continue;
     }
-    const content = goString(body, at);
+    const content = goExpression(body, at, pkg);
     if (!content) return 'content that is not a literal';
     at = skipWhitespace(body, content.end);
     if (body[at] !== ')') return 'content that is not one literal';
@@ -110,6 +250,10 @@ function stepsOf(body: string): Step[] | string {
         : name === 'WriteC'
           ? '\napiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n'
           : '';
+    // A kustomization naming a remote file or base makes the CLI's result depend on the network at setup time.
+    if (name !== 'WriteF' && /^\s*(?:-\s*|\w+:\s*)(?:https?:\/\/|git@|github\.com\/)/m.test(content.value)) {
+      return 'remote files or bases (the network)';
+    }
     const file = name === 'WriteF' ? path.value : posix.join(path.value, 'kustomization.yaml');
     steps.push({ kind: 'write', path: file, content: header + content.value });
   }
@@ -139,14 +283,16 @@ function main(): void {
   const cases: KrustyCase[] = [];
   const skipped: Record<string, number> = {};
   let tests = 0;
-  for (const file of readdirSync(krusty)
+  const testFiles = readdirSync(krusty)
     .filter((f) => f.endsWith('_test.go'))
-    .sort()) {
+    .sort();
+  const sources = new Map(testFiles.map((file) => [file, readFileSync(join(krusty, file), 'utf8')]));
+  const pkg = packageOf([...sources.values()], krusty);
+  for (const [file, source] of sources) {
     const feature = file.replace(/_test\.go$/, '');
-    const source = readFileSync(join(krusty, file), 'utf8');
-    for (const fn of source.matchAll(/^func (Test\w+)\(t \*testing\.T\) \{\n([\s\S]*?)\n\}$/gm)) {
+    for (const fn of functionsOf(source, /^func (Test\w+)\(t \*testing\.T\) \{/gm)) {
       tests += 1;
-      const steps = stepsOf(fn[2]!);
+      const steps = stepsOf(fn.body, pkg);
       if (typeof steps === 'string') {
         skipped[steps] = (skipped[steps] ?? 0) + 1;
         continue;
@@ -159,7 +305,7 @@ function main(): void {
           continue;
         }
         run += 1;
-        const name = `${feature}--${fn[1]}${run > 1 ? `--${run}` : ''}`;
+        const name = `${feature}--${fn.name}${run > 1 ? `--${run}` : ''}`;
         const root = join(work, name);
         for (const [path, content] of files) {
           mkdirSync(dirname(join(root, 'files', path)), { recursive: true });

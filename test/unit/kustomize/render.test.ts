@@ -123,6 +123,18 @@ describe('renderKustomization', () => {
       field: 'resources[0]',
     },
     {
+      what: "a RoleBinding's ServiceAccount subject with a blank namespace (kustomize: namespace is blank)",
+      files: {
+        [overlay]: 'resources:\n- rb.yaml\n',
+        'overlay/rb.yaml':
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\n' +
+          'subjects:\n- {kind: ServiceAccount, name: sa, namespace: }\n',
+      },
+      reason: 'transform-failed',
+      file: overlay,
+      field: '(name references)',
+    },
+    {
       what: 'a path leaving the repository',
       files: { [overlay]: 'resources:\n- ../../../etc/passwd\n' },
       reason: 'outside-root',
@@ -179,7 +191,6 @@ describe('renderKustomization', () => {
       'generators[0]',
     ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
-    refused('CRD files', 'crds:\n- crd.json\n', 'crds'),
     {
       what: 'a custom OpenAPI schema declaring a kind cluster-scoped',
       files: {
