@@ -44,14 +44,17 @@ export function composeStages(upstreamFile: string, ownFile = OWN_STAGES, strict
   return [...upstream, ...own].map((s) => stringify(s)).concat(readFileSync(IMAGE_PULL_STAGES, 'utf8')).join('---\n');
 }
 
-/** kwok v0.8's defaults for the options it needs set once a KwokConfiguration is given. */
+/**
+ * kwok v0.8's defaults (pkg/apis/config/v1alpha1/zz_generated.defaults.go, SetObjectDefaults_KwokConfiguration) for
+ * the options it needs set once a KwokConfiguration is given.
+ */
 const KWOK_DEFAULTS = {
   podPlayStageParallelism: 4,
   nodePlayStageParallelism: 4,
   nodeLeaseParallelism: 4,
-  podsOnNodeSyncParallelism: 10,
-  heartbeatFactor: 5,
+  podsOnNodeSyncParallelism: 1,
   enablePodsOnNodeSyncListPager: true,
+  enablePodsOnNodeSyncStreamWatch: false,
 };
 
 /** kwok, managing only the nodes annotated `kwok.x-k8s.io/node=fake`. */
