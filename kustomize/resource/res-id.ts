@@ -25,9 +25,17 @@ export function apiVersionOf(gvk: Gvk): string {
   return gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
 }
 
+/** Answers by Gvk object: a resource's ids are reused (Resource.curId), and loops over a ResMap ask again and again. */
+const clusterScoped = new WeakMap<Gvk, boolean>();
+
 /** Whether kustomize knows the kind to be cluster-scoped (unknown kinds, CRDs included, count as namespaced). */
 export function isClusterScoped(gvk: Gvk): boolean {
-  return CLUSTER_SCOPED_KINDS.has(`${apiVersionOf(gvk)} ${gvk.kind}`);
+  let scoped = clusterScoped.get(gvk);
+  if (scoped === undefined) {
+    scoped = CLUSTER_SCOPED_KINDS.has(`${apiVersionOf(gvk)} ${gvk.kind}`);
+    clusterScoped.set(gvk, scoped);
+  }
+  return scoped;
 }
 
 /** The namespace kustomize compares ids by: `default` for an empty one, a marker for cluster-scoped kinds. */

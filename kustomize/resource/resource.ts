@@ -47,6 +47,11 @@ export function scalarText(value: JsonValue | undefined): string {
 
 /** One Kubernetes object moving through the pipeline, with kustomize's id and build-state helpers. */
 export class Resource {
+  private idMemo: { apiVersion: string; kind: string; name: string; namespace: string; id: ResId } | undefined;
+  private prevMemo:
+    | { apiVersion: string; names?: string; namespaces?: string; kinds?: string; ids: readonly ResId[] }
+    | undefined;
+
   constructor(public obj: JsonObject) {}
 
   /** A deep copy. */
@@ -71,27 +76,36 @@ export class Resource {
   }
 
   gvk(): Gvk {
-    return { ...parseGroupVersion(this.apiVersion), kind: this.kind };
+    return this.curId().gvk;
   }
 
-  /** The id the resource has now. */
+  /**
+   * The id the resource has now. Ids are asked for in loops over every resource (duplicate checks, name
+   * references), so the last one is kept, with the fields it was made from, and reused while they are unchanged;
+   * transformers edit the object in place, so it is never trusted without that check.
+   */
   curId(): ResId {
-    return { gvk: this.gvk(), name: this.name, namespace: this.namespace };
+    const { apiVersion, kind, name, namespace } = this;
+    const memo = this.idMemo;
+    if (memo?.apiVersion === apiVersion && memo.kind === kind && memo.name === name && memo.namespace === namespace)
+      return memo.id;
+    const id: ResId = { gvk: { ...parseGroupVersion(apiVersion), kind }, name, namespace };
+    this.idMemo = { apiVersion, kind, name, namespace, id };
+    return id;
   }
 
-  /** Ids the resource had before renames, oldest first (from the previous-name annotations). */
-  prevIds(): ResId[] {
-    const annotations = this.getAnnotations();
-    const names = annotations[BuildAnnotation.previousNames];
-    if (names === undefined) return [];
-    const nameList = names.split(',');
-    const namespaces = (annotations[BuildAnnotation.previousNamespaces] ?? '').split(',');
-    const kinds = (annotations[BuildAnnotation.previousKinds] ?? '').split(',');
-    if (nameList.length !== namespaces.length || nameList.length !== kinds.length) {
-      throw new Error('number of previous names, number of previous namespaces, number of previous kinds not equal');
-    }
-    const { group, version } = parseGroupVersion(this.apiVersion);
-    return nameList.map((name, i) => ({ gvk: { group, version, kind: kinds[i] ?? '' }, name, namespace: namespaces[i] ?? '' }));
+  /** Ids the resource had before renames, oldest first (from the previous-name annotations); kept as curId's is. */
+  prevIds(): readonly ResId[] {
+    const apiVersion = this.apiVersion;
+    const names = this.annotation(BuildAnnotation.previousNames);
+    const namespaces = this.annotation(BuildAnnotation.previousNamespaces);
+    const kinds = this.annotation(BuildAnnotation.previousKinds);
+    const memo = this.prevMemo;
+    if (memo?.apiVersion === apiVersion && memo.names === names && memo.namespaces === namespaces && memo.kinds === kinds)
+      return memo.ids;
+    const ids = previousIds(apiVersion, names, namespaces, kinds);
+    this.prevMemo = { apiVersion, names, namespaces, kinds, ids };
+    return ids;
   }
 
   /** The id the resource was first known by. */
@@ -140,6 +154,13 @@ export class Resource {
 
   getAnnotations(): Record<string, string> {
     return this.getStringMap('annotations');
+  }
+
+  /** One annotation's text, as getAnnotations()[key] gives it, without copying the others. */
+  private annotation(key: string): string | undefined {
+    const annotations = this.metadata()?.['annotations'];
+    if (!isJsonObject(annotations) || !Object.hasOwn(annotations, key)) return undefined;
+    return scalarText(annotations[key]);
   }
 
   /** Replaces the annotations; an empty map removes the field (kyaml's SetAnnotations). */
@@ -216,6 +237,18 @@ export class Resource {
     for (const k of keys.sort()) out[k] = map[k] ?? '';
     meta[field] = out;
   }
+}
+
+function previousIds(apiVersion: string, names?: string, namespaces?: string, kinds?: string): readonly ResId[] {
+  if (names === undefined) return [];
+  const nameList = names.split(',');
+  const namespaceList = (namespaces ?? '').split(',');
+  const kindList = (kinds ?? '').split(',');
+  if (nameList.length !== namespaceList.length || nameList.length !== kindList.length) {
+    throw new Error('number of previous names, number of previous namespaces, number of previous kinds not equal');
+  }
+  const { group, version } = parseGroupVersion(apiVersion);
+  return nameList.map((name, i) => ({ gvk: { group, version, kind: kindList[i] ?? '' }, name, namespace: namespaceList[i] ?? '' }));
 }
 
 function scalarOrEmpty(value: JsonValue | undefined): string {

@@ -132,6 +132,27 @@ describe('a platform component that cannot start', () => {
     expect(lines).toContain('start failed; stopping the 1 component(s) already running');
   });
 
+  it('stops the controllers that started beside kwok when kwok fails to start in the same wave', async () => {
+    // A kwok that exits at once, taken from KUBEBUILDER_ASSETS; every other binary from the cache.
+    const assets = join(dir, 'assets');
+    mkdirSync(assets);
+    writeFileSync(join(assets, 'kwok'), '#!/bin/sh\necho "fake kwok: refuses its config" >&2\nexit 3\n');
+    chmodSync(join(assets, 'kwok'), 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBEBUILDER_ASSETS: assets, GANTRY_STATE_ROOT: dir };
+    delete env.GANTRY_KUBECONFIG;
+
+    const lines: string[] = [];
+    const err = await startPlatform({ parts: ['kubernetes'], env, log: (line) => lines.push(line) }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toContain('kwok exited before it was ready (exit code 3)');
+    const pidOf = (name: string) => Number(new RegExp(`${name} ready after .* \\(pid (\\d+)\\)`).exec(lines.join('\n'))?.[1]);
+    for (const name of ['kube-controller-manager', 'kube-scheduler', 'kube-apiserver', 'etcd']) {
+      expect(pidOf(name)).toBeGreaterThan(0);
+      expect(isAlive(pidOf(name))).toBe(false);
+    }
+  });
+
   it('names the component, "failed" and the build log when a build step fails, and publishes nothing', async () => {
     const go = installFakeGo(dir);
     const cache = join(dir, 'cache');

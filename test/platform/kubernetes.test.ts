@@ -1,7 +1,9 @@
 import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type V1Deployment } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { SIMULATE_LABEL } from './components/kwok.js';
 import { ZONES } from './components/fake-nodes.js';
-import { kubeConfig, need, uniqueName } from './connect.js';
+import { tuningOf } from './components/control-plane-profile.js';
+import { kubeConfig, need, platform, uniqueName } from './connect.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,6 +56,30 @@ describe('the local Kubernetes control plane', () => {
   });
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  });
+
+  it('runs the controllers and kwok with the limits of the control-plane profile platform.json records', () => {
+    const { controlPlane, external } = need('kubernetes');
+    if (external) return;
+    expect(controlPlane === 'production' || controlPlane === 'stock').toBe(true);
+    const tuning = tuningOf(controlPlane!);
+    const args = (name: string) => {
+      const component = platform().components.find((c) => c.name === name);
+      return readFileSync(`/proc/${component?.pid}/cmdline`, 'utf8').split('\0');
+    };
+    const kcm = args('kube-controller-manager');
+    const scheduler = args('kube-scheduler');
+    const kwokConfig = readFileSync(args('kwok').find((a) => a.startsWith('--config='))!.slice('--config='.length), 'utf8');
+    if (tuning.controllerManager) {
+      expect(kcm).toEqual(expect.arrayContaining([`--kube-api-qps=${tuning.controllerManager.qps}`, `--concurrent-deployment-syncs=${tuning.controllerManager.deploymentSyncs}`]));
+      const config = JSON.parse(readFileSync(scheduler.find((a) => a.startsWith('--config='))!.slice('--config='.length), 'utf8'));
+      expect(config.clientConnection).toMatchObject({ qps: tuning.scheduler?.qps, burst: tuning.scheduler?.burst });
+      expect(kwokConfig).toContain(`podPlayStageParallelism: ${tuning.kwok?.podPlayStageParallelism}`);
+    } else {
+      expect(kcm.some((a) => a.startsWith('--kube-api-qps'))).toBe(false);
+      expect(scheduler.some((a) => a.startsWith('--config='))).toBe(false);
+      expect(kwokConfig).not.toContain('KwokConfiguration');
+    }
   });
 
   it('has three Ready kwok nodes, one per zone', async () => {

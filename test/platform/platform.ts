@@ -11,6 +11,7 @@ import { startEtcd } from './components/etcd.js';
 import { startGitHubEmulator } from './components/github.js';
 import { startKubeApiserver } from './components/kube-apiserver.js';
 import { startKubeControllerManager, startKubeScheduler } from './components/kube-controllers.js';
+import { controlPlaneProfile, tuningOf } from './components/control-plane-profile.js';
 import { startImageGate, strictImages } from './components/image-gate.js';
 import { startGatewayRouteStandIn } from './components/gateway-routes.js';
 import { startKwok } from './components/kwok.js';
@@ -182,6 +183,8 @@ async function startKubernetes(
     return { kubeconfig: env.GANTRY_KUBECONFIG, server: '(from kubeconfig)', external: true, nodes: [] };
   }
   const versions = readVersions();
+  const profile = controlPlaneProfile(env);
+  const tuning = tuningOf(profile);
   const bins = resolveControlPlaneBinaries(versions, env);
   // Read before anything starts, so a missing CRD cache fails the start at once with the script to run.
   const crds = readCrds(crdSources(versions, env));
@@ -193,17 +196,21 @@ async function startKubernetes(
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
   writeAdminKubeconfig(kubeconfig, apiserver.server, pki);
-  const [kcm, scheduler, kwok, loadBalancers, gatewayRoutes] = await Promise.all([
-    startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki),
-    startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig),
-    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages),
+  // Settled, not Promise.all: when one fails, the others that did start are recorded, so the failed start stops
+  // them too instead of leaving them running with no record.
+  const wave = await Promise.allSettled([
+    startKubeControllerManager(bins.kubeControllerManager, stateDir, kubeconfig, pki, tuning.controllerManager),
+    startKubeScheduler(bins.kubeScheduler, stateDir, kubeconfig, tuning.scheduler),
+    startKwok(bins.kwok, bins.kwokStages, stateDir, kubeconfig, strictImages, tuning.kwok),
     startLoadBalancerController(stateDir, kubeconfig),
     startGatewayRouteStandIn(stateDir, kubeconfig),
   ]);
-  [kcm, scheduler, kwok, loadBalancers, gatewayRoutes].forEach(started);
+  for (const result of wave) if (result.status === 'fulfilled') started(result.value);
+  const failed = wave.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   // The CRDs (VPA, KEDA, Gateway API, App Mesh) go in while kwok brings the nodes up.
   const [nodes] = await Promise.all([createFakeNodes(kubeconfig), installCrds(kubeconfig, crds)]);
-  return { kubeconfig, server: apiserver.server, external: false, nodes, kubectl: bins.kubectl };
+  return { kubeconfig, server: apiserver.server, external: false, nodes, kubectl: bins.kubectl, controlPlane: profile };
 }
 
 /** Stop order: controllers and clients first, then the apiserver, then etcd (so nothing logs a lost store). */

@@ -1,3 +1,4 @@
+import type { ControlPlaneProfile } from './components/control-plane-profile.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ComponentRecord } from './supervise.js';
 
@@ -24,6 +25,8 @@ export interface PlatformState {
      * users bring their own `kubectl` on PATH.
      */
     readonly kubectl?: string;
+    /** The controllers' and kwok's tuning (components/control-plane-profile.ts); absent on an external cluster. */
+    readonly controlPlane?: ControlPlaneProfile;
   };
   aws?: {
     readonly endpoint: string;

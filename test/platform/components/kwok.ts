@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { freePort } from '../ports.js';
 import { httpOk } from '../probe.js';
 import { startComponent, type ComponentRecord } from '../supervise.js';
+import type { ControlPlaneTuning } from './control-plane-profile.js';
 
 /** The annotation by which kwok knows the nodes it simulates. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -43,6 +44,19 @@ export function composeStages(upstreamFile: string, ownFile = OWN_STAGES, strict
   return [...upstream, ...own].map((s) => stringify(s)).concat(readFileSync(IMAGE_PULL_STAGES, 'utf8')).join('---\n');
 }
 
+/**
+ * kwok v0.8's defaults (pkg/apis/config/v1alpha1/zz_generated.defaults.go, SetObjectDefaults_KwokConfiguration) for
+ * the options it needs set once a KwokConfiguration is given.
+ */
+const KWOK_DEFAULTS = {
+  podPlayStageParallelism: 4,
+  nodePlayStageParallelism: 4,
+  nodeLeaseParallelism: 4,
+  podsOnNodeSyncParallelism: 1,
+  enablePodsOnNodeSyncListPager: true,
+  enablePodsOnNodeSyncStreamWatch: false,
+};
+
 /** kwok, managing only the nodes annotated `kwok.x-k8s.io/node=fake`. */
 export async function startKwok(
   binary: string,
@@ -50,9 +64,20 @@ export async function startKwok(
   stateDir: string,
   kubeconfig: string,
   strictImages = false,
+  tuning?: ControlPlaneTuning['kwok'],
 ): Promise<ComponentRecord> {
   const stagesFile = join(stateDir, 'kwok-stages.yaml');
-  writeFileSync(stagesFile, composeStages(upstreamStages, OWN_STAGES, strictImages));
+  // kwok reads its own options from the same --config file as the stages, as one more document. Given one, kwok
+  // takes its options as they are (unset numbers stay 0, which it refuses), so the ones it needs carry upstream's
+  // defaults; the flags below still override the rest.
+  const options = tuning
+    ? stringify({
+        apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+        kind: 'KwokConfiguration',
+        options: { ...KWOK_DEFAULTS, ...tuning },
+      })
+    : undefined;
+  writeFileSync(stagesFile, [composeStages(upstreamStages, OWN_STAGES, strictImages), ...(options ? [options] : [])].join('---\n'));
   const port = await freePort();
   return startComponent({
     name: 'kwok',
