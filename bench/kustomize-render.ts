@@ -26,7 +26,8 @@ for (const [path, fix] of [
 }
 process.stderr.write('building dist/ (npm run build) so gantry render runs as users run it\n');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-const gantry = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+// The `gantry` executable as installed (package.json "bin").
+const gantry = join(REPO_ROOT, 'dist', 'cli', 'gantry.cjs');
 
 /**
  * An experiment, not what `gantry render` does: Node's user-land start-up snapshot (`--build-snapshot`, Node 20) of
@@ -214,7 +215,7 @@ const PHASES: readonly (readonly [string, (names: ReadonlySet<string>, leaf: str
   ['render: garbage collection', (n, leaf) => n.has('runRender') && leaf === '(garbage collector)'],
   ['render: the rest (kustomization files, transformers, patches)', (n) => n.has('runRender')],
   ['garbage collection outside the render', (_n, leaf) => leaf === '(garbage collector)'],
-  ["Node's module loading of cli/main.js and cli/dispatch.js, and exit", () => true],
+  ["Node's loading of the launcher (dist/cli/gantry.cjs), and exit", () => true],
 ];
 
 /** Profiled runs the CPU table averages: one run's 0.1 ms samples vary by several ms from run to run. */

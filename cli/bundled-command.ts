@@ -18,11 +18,11 @@ const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: st
 export type CodeCacheUse = 'node' | 'hit' | 'miss';
 
 /**
- * The command `exportName` of the bundle `file` (next to this module in dist/cli/, made by scripts/bundle-render.ts),
- * or undefined when there is no bundle (running from the TypeScript sources).
+ * The command `exportName` of the bundle `file` (in dist/cli/, made by scripts/bundle-render.ts), or undefined when
+ * there is no bundle (running from the TypeScript sources).
  */
-export function loadBundledCommand(file: string, exportName: string): Command | undefined {
-  const path = fileURLToPath(new URL(file, import.meta.url));
+export function loadBundledCommand(file: URL, exportName: string): Command | undefined {
+  const path = fileURLToPath(file);
   return existsSync(path) ? loadBundle(path, exportName, compileCacheDir()).command : undefined;
 }
 
@@ -40,7 +40,7 @@ export function loadBundle(
 ): { command: Command; cache: CodeCacheUse } {
   if (enableCompileCache) {
     enableCompileCache(cacheDir);
-    return { command: (createRequire(import.meta.url)(path) as Record<string, Command>)[exportName]!, cache: 'node' };
+    return { command: (createRequire(path)(path) as Record<string, Command>)[exportName]!, cache: 'node' };
   }
   // Keyed by the file's identity (inode, size, modification time) rather than a hash of its 800 kB: hashing it
   // cost a render process more CPU than the rest of the key saves; a rebuilt bundle is a new file.

@@ -28,7 +28,7 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
   render: {
     // Built (dist/), the bundle with its cached compiled code: a render process starts as fast as Node allows.
     load: async () =>
-      (await import('./bundled-command.js')).loadBundledCommand('render.cjs', 'runRender') ??
+      (await import('./bundled-command.js')).loadBundledCommand(new URL('render.cjs', import.meta.url), 'runRender') ??
       (await import('./render.js')).runRender,
     summary: 'print the manifests of a kustomization (same bytes as kustomize build)',
   },

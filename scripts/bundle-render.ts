@@ -1,18 +1,20 @@
 // Bundles the code path of `gantry render` (cli/render.ts, kustomize/, and the yaml and zod packages it uses) into
-// one CommonJS file, dist/cli/render.cjs. A render process then reads one file instead of a few hundred modules, and
+// one CommonJS file, dist/cli/render.cjs, and the `gantry` executable that starts it, dist/cli/gantry.cjs. A render process then reads one file instead of a few hundred modules, and
 // can reuse V8's compiled code from the previous run (cli/bundled-command.ts). Run by `npm run build` after tsc;
 // `gantry render` from the sources (tsx) does not use it.
-//   node --import tsx scripts/bundle-render.ts [--outfile FILE]   (default: dist/cli/render.cjs)
+//   node --import tsx scripts/bundle-render.ts [--outfile FILE]   (default: dist/cli/render.cjs; gantry.cjs beside it)
 import { build } from 'esbuild';
-import { join, resolve } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { outfile: { type: 'string' } } });
+const outfile = values.outfile === undefined ? join(root, 'dist', 'cli', 'render.cjs') : resolve(values.outfile);
 await build({
   entryPoints: [join(root, 'cli', 'render.ts')],
-  outfile: values.outfile === undefined ? join(root, 'dist', 'cli', 'render.cjs') : resolve(values.outfile),
+  outfile,
   bundle: true,
   platform: 'node',
   // CommonJS, because Node 20 can reuse compiled code only for a script (vm.Script's cachedData), not an ES module.
@@ -20,3 +22,18 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+// The `gantry` executable beside it (cli/launch.ts): CommonJS too, so a render process never starts Node's ES module
+// loader; the other commands' ES modules (main.js and what it imports) stay as tsc wrote them.
+const launcher = join(dirname(outfile), 'gantry.cjs');
+await build({
+  entryPoints: [join(root, 'cli', 'launch.ts')],
+  outfile: launcher,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['./main.js'],
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+chmodSync(launcher, 0o755);
