@@ -97,6 +97,41 @@ describe('the lean YAML reader against the full reader', () => {
     expect(accepted / readable).toBeGreaterThan(0.8);
   });
 
+  it('reads generated texts as the full reader does whenever it accepts them', () => {
+    // Texts of a few lines built from the fragments where the two readers could part (keys, values, continuation
+    // and block lines, markers at every indentation), from a fixed seed so that every run checks the same texts.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)]!;
+    const keys = ['a', 'b', '"c"', "'d'", '-e', 'f g', 'h.i/j', '"k l"', '1', 'true', 'x:y'];
+    const values = [
+      ...['', ' v', ' 1', ' yes', ' ~', " ''", ' ""', ' "x\\ny"', ' |', ' |-', ' [a, b]', ' []', ' {}', ' # c'],
+      ...[' w # c', " 'p''q'", ' "r', " 's", ' t:', ' u: v', ' - w', ' 2001-12-14', ' .5', ' -1', ' a b  ', ' [x'],
+      ...[' ["m", n]', ' >', ' &a x', ' *a', ' !!str 1'],
+    ];
+    const lines = [
+      ...['   ', '      lit', 'lit  ', '#in', '---x', 'a: |', '"x\\n', 'x', 'y z', '- q', '# c', 'k: v', '"', "'"],
+      ...['> 0', '', 'end"', "end'", '  deeper'],
+    ];
+    let accepted = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text: string[] = [];
+      for (let l = 1 + next(6); l > 0; l--) {
+        const indent = ' '.repeat(pick([0, 0, 1, 2, 2, 3, 4, 6]));
+        const kind = next(10);
+        if (kind < 5) text.push(`${indent}${pick(keys)}:${pick(values)}`);
+        else if (kind < 7) text.push(`${indent}-${pick([...values, ' k: v', ' "q": 1'])}`);
+        else if (kind < 9) text.push(indent + pick(lines));
+        else text.push(pick(['---', '', '# x', '...']));
+      }
+      if (compare(text.join('\n') + (next(4) === 0 ? '' : '\n'))) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(3_000);
+  });
+
   it.each([
     ['mappings, sequences, comments', 'a: 1\n# c\nb:\n  c: [] # x\n  d: {}\nl:\n- x\n-   y: 2\n    z: "q"\n-\n- w\n'],
     ['compact items', '- name: a\n  image: b:1\n  args:\n  - --x=1\n  - "--y"\n- name: c\n'],
