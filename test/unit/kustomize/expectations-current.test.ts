@@ -17,7 +17,9 @@ function normalizeStderr(stderr: string, dir: string): string {
     .join('\n')
     .split(realpathSync(dir))
     .join('<case>')
-    .replace(/0x[0-9a-f]{8,}/g, '0xADDR');
+    .replace(/0x[0-9a-f]{8,}/g, '0xADDR')
+    // kustomize words a crds: definition's type error either way, by Go's map order (about one run in ten).
+    .replace(/json: unable to unmarshal/g, 'json: cannot unmarshal');
 }
 
 describe(`checked-in expectations match kustomize ${versions.KUSTOMIZE_VERSION}`, () => {
