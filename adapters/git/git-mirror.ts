@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBareMirror } from './ensure-bare-mirror.js';
 import { GitFetchError, UnknownCommitError } from './errors.js';
@@ -7,6 +7,7 @@ import { maskCredentials } from './mask-credentials.js';
 import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
+import { CommitMemo } from './commit-memo.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 
@@ -50,9 +51,14 @@ const SILENT: GitLogger = { info: () => {}, warn: () => {} };
  *
  * Concurrency: fetches into one mirror are serialized by a lock file next to it (`<mirror>.lock`, see
  * mirror-lock.ts), across processes sharing the cache directory; reads take no lock.
+ *
+ * Answers that cannot change (a commit is present, a commit's tree, the paths changed between two commits) are
+ * kept in memory and shared by every repository it opens (commit-memo.ts), so a commit the plan job fetched costs
+ * its deploy jobs no git process.
  */
 export class GitMirror {
   private readonly logger: GitLogger;
+  private readonly memo = new CommitMemo();
 
   constructor(private readonly options: GitMirrorOptions) {
     if (options.cacheDir.trim() === '') throw new TypeError('GitMirror: cacheDir must be a directory path');
@@ -66,7 +72,7 @@ export class GitMirror {
 
   /** Read access to the mirror of `cloneUrl` as it is now, without touching the network. */
   open(cloneUrl: string): MirrorRepository {
-    return new MirrorRepository(this.pathOf(cloneUrl), maskCredentials(cloneUrl));
+    return new MirrorRepository(this.pathOf(cloneUrl), maskCredentials(cloneUrl), this.memo);
   }
 
   /**
@@ -85,6 +91,8 @@ export class GitMirror {
     try {
       await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal, options.ref), lockOptions);
     } catch (error) {
+      // The next try checks the mirror from scratch (it may be what failed).
+      this.memo.forget(repo.gitDir);
       if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
       throw error;
     }
@@ -99,7 +107,10 @@ export class GitMirror {
     signal?: AbortSignal,
     ref?: string,
   ): Promise<void> {
-    await ensureBareMirror(repo.gitDir, signal);
+    // A mirror this process has read a commit from is complete (a mirror is created whole, by a rename), unless
+    // it was removed since: then it is checked, and created again, like any other.
+    const known = this.memo.knowsMirror(repo.gitDir) && (await stat(join(repo.gitDir, 'HEAD')).catch(() => undefined));
+    if (!known && (await ensureBareMirror(repo.gitDir, signal)) === 'created') this.memo.forget(repo.gitDir);
     // Another worker may have fetched this commit while we waited for the lock.
     if (await repo.hasCommit(sha, { signal })) return;
     const started = Date.now();

@@ -3,6 +3,7 @@ import { normalizeRelative } from '../../kustomize/fs/paths.js';
 import { GitReadError } from './errors.js';
 import { GitTreeFileSystem } from './git-tree-file-system.js';
 import { archiveContext } from './archive-context.js';
+import { CommitMemo } from './commit-memo.js';
 import { listTree, objectType, readObjects, runRead } from './read-objects.js';
 
 /** Options for the reads of a {@link MirrorRepository}. */
@@ -28,16 +29,21 @@ export class MirrorRepository {
   /**
    * @param gitDir the bare mirror's directory
    * @param url the remote it mirrors, credentials masked (for messages)
+   * @param memo answers that cannot change, shared by the repositories of one GitMirror (default: this one's own)
    */
   constructor(
     readonly gitDir: string,
     readonly url: string,
+    private readonly memo: CommitMemo = new CommitMemo(),
   ) {}
 
-  /** Whether commit `sha` is in the mirror. */
+  /** Whether commit `sha` is in the mirror (a commit once seen there is not asked of git again). */
   async hasCommit(sha: string, options: ReadOptions = {}): Promise<boolean> {
     assertFullSha(sha);
-    return (await objectType(this.gitDir, `${sha}^{commit}`, options.signal)) === 'commit';
+    if (this.memo.hasCommit(this.gitDir, sha)) return true;
+    const present = (await objectType(this.gitDir, `${sha}^{commit}`, options.signal)) === 'commit';
+    if (present) this.memo.addCommit(this.gitDir, sha);
+    return present;
   }
 
   /**
@@ -47,10 +53,19 @@ export class MirrorRepository {
   async treeAt(sha: string, options: TreeOptions = {}): Promise<GitTreeFileSystem> {
     await this.requireCommit(sha, options.signal);
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const entries = await listTree(this.gitDir, sha, options.signal);
-    const wanted = entries.filter((e) => e.type === 'blob' && (e.mode === '120000' || (e.size ?? 0) <= maxFileBytes));
-    const blobs = await readObjects(this.gitDir, [...new Set(wanted.map((e) => e.oid))], options.signal);
-    return new GitTreeFileSystem(sha, entries, blobs, maxFileBytes);
+    // The load is shared by every caller of this tree while it is kept, so it runs without any one caller's signal
+    // (one job's cancellation must not fail another's read); a caller's abort still ends its own wait.
+    const tree = this.memo.tree(this.gitDir, sha, maxFileBytes, async () => {
+      const entries = await listTree(this.gitDir, sha);
+      const wanted = entries.filter((e) => e.type === 'blob' && (e.mode === '120000' || (e.size ?? 0) <= maxFileBytes));
+      const blobs = await readObjects(this.gitDir, [...new Set(wanted.map((e) => e.oid))]);
+      return new GitTreeFileSystem(sha, entries, blobs, maxFileBytes);
+    });
+    // A commit whose tree cannot be read is asked of git again next time (the mirror may have been removed).
+    return untilAborted(tree, options.signal).catch((error: unknown) => {
+      if (!options.signal?.aborted) this.memo.forget(this.gitDir);
+      throw error;
+    });
   }
 
   /**
@@ -67,7 +82,9 @@ export class MirrorRepository {
     }
     await this.requireCommit(fromSha, options.signal);
     const args = ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-commit-id', fromSha, toSha];
-    return splitZ(await runRead(this.gitDir, args, options.signal));
+    return this.memo.changedPaths(this.gitDir, fromSha, toSha, async () =>
+      splitZ(await runRead(this.gitDir, args, options.signal)),
+    );
   }
 
   /**
@@ -108,6 +125,26 @@ export class MirrorRepository {
 /** Throws a terminal error unless `sha` is a full, lowercase commit id (abbreviations are ambiguous over time). */
 export function assertFullSha(sha: string): void {
   if (!FULL_SHA.test(sha)) throw new GitReadError('unknown-commit', `${JSON.stringify(sha)} is not a full commit sha`);
+}
+
+/** `work`, or the abort reason as soon as `signal` aborts (the work itself goes on for its other waiters). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function splitZ(output: string): string[] {
