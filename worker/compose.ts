@@ -61,6 +61,7 @@ import { stageContextFor } from './stages/stage-context.js';
 import { retirePreview, type PreviewRetirement } from './stages/teardown-preview.js';
 import type { Cluster } from '../core/ports/cluster.js';
 import { collectPreviews } from './stages/collect-previews.js';
+import { PipelineActivity } from './pipeline-activity.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
 export interface WorkerOverrides {
@@ -75,6 +76,8 @@ export interface WorkerOverrides {
 
 /** The server-side-apply field manager of every apply the worker makes. */
 const FIELD_MANAGER = 'gantry';
+/** Plan jobs one worker process runs at once (GANTRY_PLAN_CONCURRENCY). */
+export const DEFAULT_PLAN_CONCURRENCY = 4;
 /** Drifts of one environment this close together are corrected by one deploy. */
 const DRIFT_BURST_MS = 500;
 
@@ -177,10 +180,15 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // Plans and deploys first: a validate job starts, and sends each environment's dry run, only when this process
+  // runs neither (or after waiting 30 s), so validation never takes the CPU or the apiserver from a push's deploy.
+  const activity = new PipelineActivity();
   // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
-  const validateSchema: SchemaCheck = async (env, objects, signal) =>
-    (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal })).dryRun
-      .size;
+  const validateSchema: SchemaCheck = async (env, objects, signal) => {
+    await activity.quiet(signal);
+    return (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal }))
+      .dryRun.size;
+  };
   // The one teardown of a preview: a `closed` webhook's and the collector's (worker/stages/teardown-preview.ts).
   const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
     retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
@@ -276,7 +284,15 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
 
   const settings = overrides.settings;
   const workers: Worker[] = [
-    createPlanWorker({ connection: consumer, prefix, processor: plan, log, ...(settings && { settings }) }),
+    // Several plans at once: a plan mostly waits (git, the cluster's release histories), and each deploy job carries
+    // its delivery's acceptance order, so a plan finishing late never deploys an older commit over a newer one.
+    createPlanWorker({
+      connection: consumer,
+      prefix,
+      processor: (job, ctx) => activity.track(() => plan(job, ctx)),
+      log,
+      settings: { ...settings, concurrency: config.planConcurrency ?? DEFAULT_PLAN_CONCURRENCY },
+    }),
     createValidateWorker({
       connection: consumer,
       prefix,
@@ -285,6 +301,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       // A retried validate job does not write its check run again once written (GitHub appends annotations).
       processor: async (job, ctx) => {
         if (ctx.resumeFrom?.step === 'validated') return 'reported';
+        if ((await activity.quiet(ctx.signal)).gaveUp)
+          ctx.log.info('validating beside running plans or deploys: none of them finished within 30 s');
         const outcome = await validateDelivery(
           planJobDelivery(job),
           { git, reporter, schema: validateSchema },
@@ -318,7 +336,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const pool = new DeployWorkerPool({
     connection: consumer,
     prefix,
-    processor: deploy,
+    processor: (job, ctx) => activity.track(() => deploy(job, ctx)),
     log,
     reports: queues,
     ...(settings && { settings }),

@@ -57,21 +57,19 @@ export async function unchangedEnvironments(
   source: { readonly tree: FileSystem; readonly diff: CommitDiff; readonly deployed: DeployedCommit },
   signal: AbortSignal,
 ): Promise<Unchanged[]> {
-  const unchanged: Unchanged[] = [];
-  for (const env of environments) {
-    const runs = await source.deployed(env, signal);
-    if (runs === undefined) continue;
-    if (runs === sha) {
-      unchanged.push({ environment: env.name, runs });
-      continue;
-    }
-    const changed = await source.diff.changedPaths(runs, sha, { signal }).catch(() => undefined);
-    if (changed === undefined || changed.some((path) => !path.startsWith(`${ENVIRONMENTS_DIR}/`))) continue;
-    const inputs = renderInputs(source.tree, env);
-    if (inputs !== undefined && changedInput(changed, inputs) === undefined)
-      unchanged.push({ environment: env.name, runs });
-  }
-  return unchanged;
+  // The environments are looked at side by side: each asks its cluster for its history, and git for a diff.
+  const found = await Promise.all(
+    environments.map(async (env): Promise<Unchanged | undefined> => {
+      const runs = await source.deployed(env, signal);
+      if (runs === undefined) return undefined;
+      if (runs === sha) return { environment: env.name, runs };
+      const changed = await source.diff.changedPaths(runs, sha, { signal }).catch(() => undefined);
+      if (changed === undefined || changed.some((path) => !path.startsWith(`${ENVIRONMENTS_DIR}/`))) return undefined;
+      const inputs = renderInputs(source.tree, env);
+      return inputs !== undefined && changedInput(changed, inputs) === undefined ? { environment: env.name, runs } : undefined;
+    }),
+  );
+  return found.filter((u): u is Unchanged => u !== undefined);
 }
 
 /** What rendering `environments/<name>` reads, or undefined when it does not render (the deploy reports why). */

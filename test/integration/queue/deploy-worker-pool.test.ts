@@ -56,6 +56,15 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     }
   }
 
+  async function activeCount(environment: string): Promise<number> {
+    const queue = new Queue(deployQueueName(environment), { connection: kit.producer, prefix: kit.prefix });
+    try {
+      return await queue.getActiveCount();
+    } finally {
+      await queue.close();
+    }
+  }
+
   const runsOf = (environment: string) => runs.filter((run) => run.environment === environment).sort((a, b) => a.start - b.start);
 
   beforeAll(async () => {
@@ -129,6 +138,36 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     const results = await finished('offline', 10);
     expect(runsOf('offline').map((run) => run.sha)).toEqual([sha(10)]);
     expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded', supersededBy: { sha: sha(10) } });
+  });
+
+  // Plan jobs run several at once (GANTRY_PLAN_CONCURRENCY), so the plan of an older push can add its deploy job
+  // after the plan of a newer one did: each deploy job carries its delivery's acceptance order, not the add order.
+  it('never deploys an older commit whose plan finished after a newer one was deployed', async () => {
+    await startPool('only', 50);
+    const [older, newer] = [await queues.nextSequence(), await queues.nextSequence()];
+    await queues.enqueueDeploy(pushRequest('late-plan', 2), newer);
+    await finished('late-plan', 1);
+    await queues.enqueueDeploy(pushRequest('late-plan', 1), older);
+
+    const results = await finished('late-plan', 2);
+    expect(runsOf('late-plan').map((run) => run.sha)).toEqual([sha(2)]);
+    expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded', supersededBy: { sequence: newer, sha: sha(2) } });
+  });
+
+  it('never deploys an older commit whose plan finished while the newer one was still waiting or deploying', async () => {
+    await startPool('only', 300);
+    const [first, older, newer] = [await queues.nextSequence(), await queues.nextSequence(), await queues.nextSequence()];
+    // The environment is busy with an earlier deploy, so both the newer and the late older job wait behind it.
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 1), first);
+    await waitFor('the first deploy to start', async () => (await activeCount('late-plan-busy')) === 1);
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 3), newer);
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 2), older);
+
+    const results = await finished('late-plan-busy', 3);
+    const deployed = runsOf('late-plan-busy').map((run) => run.sha);
+    expect(deployed.at(-1)).toBe(sha(3));
+    expect(deployed).not.toContain(sha(2));
+    expect(results.get(sha(2))).toMatchObject({ outcome: 'superseded', supersededBy: { sequence: newer } });
   });
 
   it('finishes a deploy interrupted in flight before a newer commit of its lane, which waits behind it', async () => {
