@@ -195,10 +195,11 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
 
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
-    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It
-    // runs as its own job (every environment's render and schema check would otherwise delay this push's deploys);
-    // the job id is the delivery's, so a retried plan job adds it once.
-    await queues.enqueueValidate(job);
+    // Whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It runs as its
+    // own job (every environment's render and schema check would otherwise delay this push's deploys); the job id
+    // is the delivery's, so a retried plan job adds it once. Added while the plan fetches, and settled before the
+    // plan job ends either way: a plan job that could not add it fails and is retried.
+    const validating = queues.enqueueValidate(job);
     let decision: PlanResult;
     try {
       decision = await planDelivery(
@@ -207,11 +208,13 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         { signal: ctx.signal, log: ctx.log },
       );
     } catch (error) {
+      await validating;
       // A terminal failure (an invalid env.yaml) ends the job for good; GitHub must hear of it, or only the log
       // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.
       if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
       throw error;
     }
+    await validating;
     if (decision.kind === 'teardown-preview') {
       const [owner = '', name = ''] = job.payload.repository.full_name.split('/');
       for (const preview of decision.previews) {
@@ -253,12 +256,25 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   ): Promise<Pick<DeployResult, 'outcome' | 'message' | 'revision'>> => {
     // 0. Every image this commit needs is built (the job sleeps until then); a failed build fails the deploy.
     const builds = await awaitBuilds(job.request, job.builds, gate, ctx);
-    // The deploy starts now: the Deployment's `in_progress` (the report queue keeps it from landing after the outcome).
-    if (builds.kind !== 'failed') await queues.enqueueReport(runningReport(job.request, job.sequence));
-    const result =
-      builds.kind === 'failed'
-        ? builds.result
-        : await deployEnvironment(
+    // The deploy starts now: the Deployment's `in_progress` (the report queue keeps it from landing after the outcome:
+    // it is added before the result's report is). Added while the deploy runs, so it costs the deploy no round trip.
+    const running =
+      builds.kind === 'failed' ? undefined : queues.enqueueReport(runningReport(job.request, job.sequence));
+    // Observed here so a failure while the deploy runs is not unhandled; it is thrown below, before the result.
+    running?.catch(() => undefined);
+    const result = await deployUnlessFailed();
+    await running;
+    await queues.enqueueReport(resultReport(job.request, job.sequence, result));
+    return {
+      outcome: result.outcome,
+      message: result.message,
+      ...(result.revision !== undefined && { revision: result.revision }),
+    };
+
+    function deployUnlessFailed(): Promise<DeployResult> {
+      return builds.kind === 'failed'
+        ? Promise.resolve(builds.result)
+        : deployEnvironment(
             job.request,
             {
               ...deps,
@@ -274,12 +290,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
             stageContextFor(ctx, isDeployStep, parseDeployProgress),
             builds.pins,
           );
-    await queues.enqueueReport(resultReport(job.request, job.sequence, result));
-    return {
-      outcome: result.outcome,
-      message: result.message,
-      ...(result.revision !== undefined && { revision: result.revision }),
-    };
+    }
   };
 
   const settings = overrides.settings;

@@ -89,7 +89,11 @@ export class GitMirror {
     await mkdir(this.options.cacheDir, { recursive: true });
     const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
     try {
-      await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal, options.ref), lockOptions);
+      await withMirrorLock(
+        `${repo.gitDir}.lock`,
+        ({ waited }) => this.fetchLocked(cloneUrl, repo, sha, { signal, ref: options.ref, waited }),
+        lockOptions,
+      );
     } catch (error) {
       // The next try checks the mirror from scratch (it may be what failed).
       this.memo.forget(repo.gitDir);
@@ -104,15 +108,15 @@ export class GitMirror {
     cloneUrl: string,
     repo: MirrorRepository,
     sha: string,
-    signal?: AbortSignal,
-    ref?: string,
+    { signal, ref, waited }: { signal?: AbortSignal; ref?: string; waited: boolean },
   ): Promise<void> {
     // A mirror this process has read a commit from is complete (a mirror is created whole, by a rename), unless
     // it was removed since: then it is checked, and created again, like any other.
     const known = this.memo.knowsMirror(repo.gitDir) && (await stat(join(repo.gitDir, 'HEAD')).catch(() => undefined));
     if (!known && (await ensureBareMirror(repo.gitDir, signal)) === 'created') this.memo.forget(repo.gitDir);
-    // Another worker may have fetched this commit while we waited for the lock.
-    if (await repo.hasCommit(sha, { signal })) return;
+    // Another worker may have fetched this commit while we waited for the lock (had we not waited, it was missing
+    // a moment ago, and asking git again would only cost a process).
+    if (waited && (await repo.hasCommit(sha, { signal }))) return;
     const started = Date.now();
     // The one ref first, once: any failure (the ref is gone, the remote is down) falls through to the full fetch,
     // whose retries and errors are the ones reported.
