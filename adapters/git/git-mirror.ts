@@ -8,6 +8,7 @@ import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
 import { CommitMemo } from './commit-memo.js';
+import { untilAborted } from './until-aborted.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 
@@ -59,6 +60,8 @@ const SILENT: GitLogger = { info: () => {}, warn: () => {} };
 export class GitMirror {
   private readonly logger: GitLogger;
   private readonly memo = new CommitMemo();
+  /** Per mirror, the end of the last fetch this process queued (see oneAtATime). */
+  private readonly fetching = new Map<string, Promise<void>>();
 
   constructor(private readonly options: GitMirrorOptions) {
     if (options.cacheDir.trim() === '') throw new TypeError('GitMirror: cacheDir must be a directory path');
@@ -86,22 +89,46 @@ export class GitMirror {
     const { signal } = options;
     const repo = this.open(cloneUrl);
     if (await this.hasCommitIfExists(repo, sha, signal)) return repo;
-    await mkdir(this.options.cacheDir, { recursive: true });
-    const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
-    try {
-      await withMirrorLock(
-        `${repo.gitDir}.lock`,
-        ({ waited }) => this.fetchLocked(cloneUrl, repo, sha, { signal, ref: options.ref, waited }),
-        lockOptions,
-      );
-    } catch (error) {
-      // The next try checks the mirror from scratch (it may be what failed).
-      this.memo.forget(repo.gitDir);
-      if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
-      throw error;
-    }
+    await this.oneAtATime(repo.gitDir, signal, async (queued) => {
+      // A fetch of this process that ran first (the same push's other job, a burst of pushes to one branch) often
+      // brought this commit along.
+      if (queued && (await repo.hasCommit(sha, { signal }))) return;
+      await mkdir(this.options.cacheDir, { recursive: true });
+      const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
+      try {
+        await withMirrorLock(
+          `${repo.gitDir}.lock`,
+          ({ waited }) => this.fetchLocked(cloneUrl, repo, sha, { signal, ref: options.ref, waited }),
+          lockOptions,
+        );
+      } catch (error) {
+        // The next try checks the mirror from scratch (it may be what failed).
+        this.memo.forget(repo.gitDir);
+        if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
+        throw error;
+      }
+    });
     if (!(await repo.hasCommit(sha, { signal }))) throw new UnknownCommitError(repo.url, sha);
     return repo;
+  }
+
+  /**
+   * Runs `work` once every fetch into `gitDir` this process started earlier has ended, telling it whether it had to
+   * wait. In-process waiters queue here instead of polling the lock file (which backs off to 250 ms between looks).
+   */
+  private async oneAtATime(gitDir: string, signal: AbortSignal | undefined, work: (queued: boolean) => Promise<void>): Promise<void> {
+    const before = this.fetching.get(gitDir);
+    let done = () => {};
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = (before ?? Promise.resolve()).then(() => mine);
+    this.fetching.set(gitDir, tail);
+    try {
+      if (before !== undefined) await untilAborted(before, signal);
+      await work(before !== undefined);
+    } finally {
+      done();
+      if (this.fetching.get(gitDir) === tail) this.fetching.delete(gitDir);
+    }
   }
 
   private async fetchLocked(

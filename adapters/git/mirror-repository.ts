@@ -4,6 +4,7 @@ import { GitReadError } from './errors.js';
 import { GitTreeFileSystem } from './git-tree-file-system.js';
 import { archiveContext } from './archive-context.js';
 import { CommitMemo } from './commit-memo.js';
+import { untilAborted } from './until-aborted.js';
 import { listTree, objectType, readObjects, runRead } from './read-objects.js';
 
 /** Options for the reads of a {@link MirrorRepository}. */
@@ -125,26 +126,6 @@ export class MirrorRepository {
 /** Throws a terminal error unless `sha` is a full, lowercase commit id (abbreviations are ambiguous over time). */
 export function assertFullSha(sha: string): void {
   if (!FULL_SHA.test(sha)) throw new GitReadError('unknown-commit', `${JSON.stringify(sha)} is not a full commit sha`);
-}
-
-/** `work`, or the abort reason as soon as `signal` aborts (the work itself goes on for its other waiters). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function splitZ(output: string): string[] {

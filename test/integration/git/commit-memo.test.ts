@@ -74,6 +74,19 @@ describe('GitMirror answers that cannot change', () => {
     expect(third?.status === 'fulfilled' && third.value).toBe(firstTree);
   });
 
+  it('fetches a burst of commits of one branch once: the fetches queued behind the first find their commits there', async () => {
+    const shas = [];
+    for (let n = 1; n <= 3; n++) shas.push(await origin.commitAndPush(`push ${n}`, { 'README.md': `${n}\n` }));
+    const fetches: string[] = [];
+    const logger = { info: (_: object, message: string) => fetches.push(message), warn: () => {} };
+    const mirror = new GitMirror({ cacheDir, logger });
+
+    const repos = await Promise.all(shas.map((sha) => mirror.fetch(origin.cloneUrl, sha, { ref: 'refs/heads/main' })));
+
+    expect(fetches.filter((message) => message === 'git fetch done')).toHaveLength(1);
+    for (const [k, repo] of repos.entries()) expect(text(await repo.readFile(shas[k]!, 'README.md'))).toBe(`${k + 1}\n`);
+  });
+
   it('creates a mirror removed behind its back again on the next fetch of a new commit', async () => {
     const mirror = new GitMirror({ cacheDir });
     await mirror.fetch(origin.cloneUrl, await origin.headSha());
