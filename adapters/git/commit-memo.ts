@@ -25,7 +25,7 @@ export interface CommitMemoLimits {
 export class CommitMemo {
   private readonly commits = new Set<string>();
   private readonly trees = new Map<string, Promise<GitTreeFileSystem>>();
-  private readonly diffs = new Map<string, readonly string[]>();
+  private readonly diffs = new Map<string, Promise<readonly string[]>>();
   private readonly limits: Required<CommitMemoLimits>;
 
   constructor(limits: CommitMemoLimits = {}) {
@@ -75,15 +75,20 @@ export class CommitMemo {
     return loading;
   }
 
-  /** The paths changed from `fromSha` to `toSha`, computed once while kept. */
+  /** The paths changed from `fromSha` to `toSha`, computed once while kept (concurrent askers share it). */
   async changedPaths(gitDir: string, fromSha: string, toSha: string, compute: () => Promise<string[]>): Promise<string[]> {
     const id = `${key(gitDir, fromSha)}\0${toSha}`;
-    const kept = this.diffs.get(id);
-    if (kept !== undefined) return [...kept];
-    const paths = await compute();
-    bounded(this.diffs, this.limits.diffs);
-    this.diffs.set(id, [...paths]);
-    return paths;
+    let paths = this.diffs.get(id);
+    if (paths === undefined) {
+      const computing = compute();
+      paths = computing;
+      bounded(this.diffs, this.limits.diffs);
+      this.diffs.set(id, computing);
+      computing.catch(() => {
+        if (this.diffs.get(id) === computing) this.diffs.delete(id);
+      });
+    }
+    return [...(await paths)];
   }
 
   /** Forgets every answer about the mirror `gitDir` (it was created again, or a read of it failed). */

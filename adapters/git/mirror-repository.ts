@@ -83,9 +83,9 @@ export class MirrorRepository {
     }
     await this.requireCommit(fromSha, options.signal);
     const args = ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-commit-id', fromSha, toSha];
-    return this.memo.changedPaths(this.gitDir, fromSha, toSha, async () =>
-      splitZ(await runRead(this.gitDir, args, options.signal)),
-    );
+    // Shared by concurrent askers, so it runs without any one asker's signal (as treeAt's load does).
+    const paths = this.memo.changedPaths(this.gitDir, fromSha, toSha, async () => splitZ(await runRead(this.gitDir, args)));
+    return untilAborted(paths, options.signal);
   }
 
   /**
