@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBareMirror } from './ensure-bare-mirror.js';
 import { GitFetchError, UnknownCommitError } from './errors.js';
@@ -156,7 +156,7 @@ export class GitMirror {
           return false;
         },
       );
-      if (fetched && (await repo.hasCommit(sha, { signal }))) {
+      if (fetched && ((await refPointsAt(repo, ref, sha)) || (await repo.hasCommit(sha, { signal })))) {
         this.logger.info({ url: repo.url, sha, ref, ms: Date.now() - started }, 'git fetch done');
         return;
       }
@@ -192,6 +192,18 @@ export class GitMirror {
       return false;
     }
   }
+}
+
+/**
+ * True when the mirror's loose ref file names `sha`: git moves a ref only once the objects it reaches are stored, so
+ * the commit is there, and no git process is needed to ask. False when the ref moved on (the commit may still be
+ * an ancestor) or is packed: then git is asked.
+ */
+async function refPointsAt(repo: MirrorRepository, ref: string, sha: string): Promise<boolean> {
+  const content = await readFile(join(repo.gitDir, ...ref.split('/')), 'utf8').catch(() => undefined);
+  if (content?.trim() !== sha) return false;
+  repo.rememberCommit(sha);
+  return true;
 }
 
 function isRetryableFetch(error: unknown): boolean {

@@ -47,6 +47,12 @@ export class MirrorRepository {
     return present;
   }
 
+  /** Records that commit `sha` is in the mirror, known without asking git (a ref was seen pointing at it). */
+  rememberCommit(sha: string): void {
+    assertFullSha(sha);
+    this.memo.addCommit(this.gitDir, sha);
+  }
+
   /**
    * The whole tree of commit `sha` in memory, as the kustomize file-system port. One `ls-tree` and one
    * `cat-file --batch` process, whatever the number of files.
