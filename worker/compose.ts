@@ -193,6 +193,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
     retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
 
+  // One for all plan jobs of this process: concurrent plans share a history lookup in flight.
+  const deployedCommits = deployedCommitFrom(deps.releaseStore);
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
     // Whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It runs as its
@@ -204,7 +206,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     try {
       decision = await planDelivery(
         delivery,
-        { git, deployed: deployedCommitFrom(deps.releaseStore) },
+        { git, deployed: deployedCommits },
         { signal: ctx.signal, log: ctx.log },
       );
     } catch (error) {

@@ -3,6 +3,7 @@ import { KubeReleaseStore } from '../../../adapters/kube/release-store.js';
 import type { EnvConfig } from '../../../core/config/env-config.js';
 import type { ReleaseDraft } from '../../../core/ports/release-store.js';
 import { listOncePerRun } from '../../../worker/stages/deploy/release-list-memo.js';
+import { deployedCommitFrom } from '../../../worker/stages/unchanged-environments.js';
 import { configMap, FIELD_MANAGER, openTestCluster } from '../kube/kube-fixtures.js';
 
 // A deploy run reads an environment's history once until it writes to it (worker/stages/deploy/release-list-memo.ts).
@@ -56,5 +57,43 @@ describe('listOncePerRun: the release history of one deploy run', () => {
     await new KubeReleaseStore(cluster, { environment: 'memo-a', namespace, fieldManager: FIELD_MANAGER }).record(draft('a-2', 'cb'), []);
     expect(await storeOf(env('memo-a')).list()).toBe(before);
     expect(await storesOfOneRun()(env('memo-a')).list()).toHaveLength(2);
+  });
+});
+
+// Plans running at once ask for the commit each environment runs (worker/stages/unchanged-environments.ts).
+describe('deployedCommitFrom: concurrent plans share a lookup in flight', () => {
+  let cluster: KubeCluster;
+  let namespace: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ cluster, namespace, cleanup } = await openTestCluster('deployed-commit'));
+  });
+  afterAll(() => cleanup());
+
+  it('reads the history once for lookups that overlap, and again for a later one', async () => {
+    const real = new KubeReleaseStore(cluster, { environment: 'shared', namespace, fieldManager: FIELD_MANAGER });
+    const release = await real.record(
+      { deployId: 's-1', commit: 'c'.repeat(40), manifestDigest: 'sha256:x', inventory: [], outcome: 'deploying', startedAt: '2026-12-04T10:00:00.000Z' },
+      [],
+    );
+    await real.update(release.revision, { outcome: 'succeeded' });
+    let lists = 0;
+    const counting: typeof real = Object.assign(Object.create(real) as typeof real, {
+      list: (options?: { signal?: AbortSignal }) => {
+        lists++;
+        return real.list(options);
+      },
+    });
+    const deployed = deployedCommitFrom(() => counting);
+    const env = { name: 'shared', namespace, cluster: { name: 'local' } } as EnvConfig;
+    const signal = new AbortController().signal;
+
+    const answers = await Promise.all([deployed(env, signal), deployed(env, signal), deployed(env, signal)]);
+    expect(answers).toEqual(['c'.repeat(40), 'c'.repeat(40), 'c'.repeat(40)]);
+    expect(lists).toBe(1);
+
+    await deployed(env, signal);
+    expect(lists).toBe(2);
   });
 });
