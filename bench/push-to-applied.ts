@@ -239,6 +239,7 @@ const row = (mode: Measured['mode']) => {
   const ms = mine.map((r) => r.ms);
   const waits: number[] = [];
   const deploys: number[] = [];
+  const steps = new Map<string, number[]>();
   let superseded = 0;
   for (const r of mine) {
     const release = releases.get(`${r.env}/${r.sha}`);
@@ -246,6 +247,7 @@ const row = (mode: Measured['mode']) => {
       superseded++;
       continue;
     }
+    for (const [step, stepMs] of Object.entries(release.timings ?? {})) steps.set(step, [...(steps.get(step) ?? []), stepMs]);
     waits.push(Date.parse(release.startedAt) - acceptedWall.get(r.sha)!);
     deploys.push(Date.parse(release.finishedAt) - Date.parse(release.startedAt));
   }
@@ -256,6 +258,7 @@ const row = (mode: Measured['mode']) => {
     p99,
     line: `| ${mode} | ${mine.length} | ${p50.toFixed(0)} ms | ${p99.toFixed(0)} ms | ${Math.min(...ms).toFixed(0)} / ${Math.max(...ms).toFixed(0)} ms | ${p50 <= GOALS[mode].p50 && p99 <= GOALS[mode].p99 ? 'met' : 'missed'} (${goalText(mode)}) | ${quantile(waits, 0.5).toFixed(0)} ms | ${quantile(deploys, 0.5).toFixed(0)} ms | ${mine.length - superseded} / ${superseded} |`,
     perRun: mine.map((r) => `${r.env}:${r.ms.toFixed(0)}`).join(', '),
+    steps: [...steps].map(([step, all]) => `${step} ${quantile(all, 0.5).toFixed(0)}`).join(', '),
   };
 };
 function goalText(mode: Measured['mode']): string {
@@ -277,6 +280,8 @@ const report = [
   `Per push (environment: ms), sequential: ${sequential.perRun}.`,
   '',
   `Per push, concurrent: ${concurrent.perRun}.`,
+  '',
+  `The deploy job's steps (median ms over the releases made; the push counts as applied at the end of \`apply\`), sequential: ${sequential.steps}; concurrent: ${concurrent.steps}.`,
 ].join('\n');
 process.stdout.write(`${report}\n`);
 if (write) replaceSection('Push to applied: config-only change through webhook + worker', report);
