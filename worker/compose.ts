@@ -1,5 +1,5 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → a validate job for the delivery (first, and whatever the plan decides) → planDelivery → (with a
+//   plan job    → a validate job for the delivery (whatever the plan decides) + planDelivery → (with a
 //                 builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
@@ -8,7 +8,7 @@
 //   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
 //                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
 //   validate job → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
-//                 (always completed), beside the plan and the deploys, never in their way
+//                 (always completed), below the plans and the deploys: it waits for a moment with neither running
 //   report job  → the commit status and check run on GitHub
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
