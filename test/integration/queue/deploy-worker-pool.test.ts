@@ -131,6 +131,28 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     }
   });
 
+  it('runs the newest job of a burst next, ahead of the older ones waiting behind the running deploy', async () => {
+    await startPool('only', 300);
+    await enqueue(pushRequest('burst-next', 1));
+    await waitFor('the first deploy to start', async () => (await activeCount('burst-next')) === 1);
+    for (let n = 2; n <= 10; n++) await enqueue(pushRequest('burst-next', n));
+
+    const results = await finished('burst-next', 10);
+    expect(runsOf('burst-next').map((run) => run.sha)).toEqual([sha(1), sha(10)]);
+    for (let n = 2; n <= 9; n++) expect(results.get(sha(n))).toMatchObject({ outcome: 'superseded', supersededBy: { sha: sha(10) } });
+    const finishedAt = async (n: number) => {
+      const queue = new Queue(deployQueueName('burst-next'), { connection: kit.producer, prefix: kit.prefix });
+      try {
+        const job = (await queue.getJobs(['completed'])).find((j) => (j.data as DeployJob).request.sha === sha(n));
+        return job?.finishedOn ?? Infinity;
+      } finally {
+        await queue.close();
+      }
+    };
+    // The newest was not held back until the eight older ones had been found superseded.
+    expect(await finishedAt(10)).toBeLessThan(await finishedAt(2));
+  });
+
   it('deploys only the newest commit when pushes arrived while no worker was running', async () => {
     for (let n = 1; n <= 10; n++) await enqueue(pushRequest('offline', n));
     await startPool('late', 50);
