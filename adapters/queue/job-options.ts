@@ -17,17 +17,11 @@ export const PLAN_JOB_OPTIONS: JobsOptions = {
 
 /**
  * Deploy jobs: a retry re-runs the job from its recorded progress (every step is idempotent). Kept a week (and at
- * most 1,000 per environment) so `superseded by` lookups and operators can still see them.
- *
- * Newest first (`lifo`): of the jobs waiting behind an environment's running deploy, the one added last runs next.
- * In a burst that is the newest commit, which then no longer waits for every older job of the burst to be picked
- * up one at a time and found superseded (about 150 ms each on a busy machine: 17 of them took 2.5 s in
- * bench:push). Order within a lane never depended on queue order: each run claims its lane by sequence
- * (claim-lane.ts), so an older job that runs later completes as superseded.
+ * most 1,000 per environment) so `superseded by` lookups and operators can still see them. (A push's deploy job is
+ * added at the front of its queue: pipeline-queues.ts.)
  */
 export const DEPLOY_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
-  lifo: true,
   backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
   removeOnComplete: { age: 7 * 24 * HOUR_S, count: 1_000 },
   removeOnFail: { age: 7 * 24 * HOUR_S, count: 1_000 },
