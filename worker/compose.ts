@@ -1,5 +1,5 @@
 // The worker's composition root: builds the adapters from one configuration and wires the queues to the stages.
-//   plan job    → a validate job for the delivery (first, and whatever the plan decides) → planDelivery → (with a
+//   plan job    → a validate job for the delivery (whatever the plan decides) + planDelivery → (with a
 //                 builder) enqueueBuilds: a build job per image whose content tag the
 //                 registry lacks → a deploy job per environment, naming the images it needs (+ a `pending` report
 //                 each); a plan that fails for good (invalid env.yaml) is reported on GitHub as `deploy/plan`
@@ -8,7 +8,7 @@
 //   deploy job  → awaitBuilds (sleeps in `delayed` until its builds are done; a failed one fails it) →
 //                 deployEnvironment with the images pinned → a report job (a superseded job is reported by the queue)
 //   validate job → validateDelivery: the `gantry/validate` check run on the pushed or pull request head commit
-//                 (always completed), beside the plan and the deploys, never in their way
+//                 (always completed), below the plans and the deploys: it waits for a moment with neither running
 //   report job  → the commit status and check run on GitHub
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
@@ -63,6 +63,7 @@ import { stageContextFor } from './stages/stage-context.js';
 import { retirePreview, type PreviewRetirement } from './stages/teardown-preview.js';
 import type { Cluster } from '../core/ports/cluster.js';
 import { collectPreviews } from './stages/collect-previews.js';
+import { PipelineActivity } from './pipeline-activity.js';
 
 /** What tests (and nothing else) may change about a worker besides its configuration. */
 export interface WorkerOverrides {
@@ -79,6 +80,8 @@ export interface WorkerOverrides {
 
 /** The server-side-apply field manager of every apply the worker makes. */
 const FIELD_MANAGER = 'gantry';
+/** Plan jobs one worker process runs at once (GANTRY_PLAN_CONCURRENCY). */
+export const DEFAULT_PLAN_CONCURRENCY = 4;
 /** Drifts of one environment this close together are corrected by one deploy. */
 const DRIFT_BURST_MS = 500;
 
@@ -204,33 +207,43 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const builder = config.build && (await createBuilder(config.build, log));
   const gate = new BuildGate(producer, prefix, log);
 
+  // Plans and deploys first: a validate job starts, and sends each environment's dry run, only when this process
+  // runs neither (or after waiting 30 s), so validation never takes the CPU or the apiserver from a push's deploy.
+  const activity = new PipelineActivity();
   // gantry/validate's schema check: the apiserver's dry run, as the deploy's step 4, on the environment's cluster.
-  const validateSchema: SchemaCheck = async (env, objects, signal) =>
-    (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal })).dryRun
-      .size;
+  const validateSchema: SchemaCheck = async (env, objects, signal) => {
+    await activity.quiet(signal);
+    return (await validateObjects(objects, clusterFor(env), { fieldManager: FIELD_MANAGER, mode: 'dry-run', signal }))
+      .dryRun.size;
+  };
   // The one teardown of a preview: a `closed` webhook's and the collector's (worker/stages/teardown-preview.ts).
   const retire = (target: PreviewRetirement, cluster: Cluster, ctx: Pick<JobContext, 'signal' | 'log'>) =>
     retirePreview(target, { cluster, reporter }, { signal: ctx.signal, log: ctx.log });
 
+  // One for all plan jobs of this process: concurrent plans share a history lookup in flight.
+  const deployedCommits = deployedCommitFrom(deps.releaseStore);
   const plan = async (job: PlanJob, ctx: JobContext): Promise<PlanJobResult> => {
     const delivery = planJobDelivery(job);
-    // First, and whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It
-    // runs as its own job (every environment's render and schema check would otherwise delay this push's deploys);
-    // the job id is the delivery's, so a retried plan job adds it once.
-    await queues.enqueueValidate(job);
+    // Whatever the plan decides: a required `gantry/validate` must be completed on every head commit. It runs as its
+    // own job (every environment's render and schema check would otherwise delay this push's deploys); the job id
+    // is the delivery's, so a retried plan job adds it once. Added while the plan fetches, and settled before the
+    // plan job ends either way: a plan job that could not add it fails and is retried.
+    const validating = queues.enqueueValidate(job);
     let decision: PlanResult;
     try {
       decision = await planDelivery(
         delivery,
-        { git, deployed: deployedCommitFrom(deps.releaseStore) },
+        { git, deployed: deployedCommits },
         { signal: ctx.signal, log: ctx.log },
       );
     } catch (error) {
+      await validating;
       // A terminal failure (an invalid env.yaml) ends the job for good; GitHub must hear of it, or only the log
       // would. Transient ones are only thrown: the retry may succeed, and a report now would be premature.
       if (error instanceof DeployError && error.terminal) await reportPlanFailure(delivery, error, reporter, ctx);
       throw error;
     }
+    await validating;
     if (decision.kind === 'teardown-preview') {
       const [owner = '', name = ''] = job.payload.repository.full_name.split('/');
       for (const preview of decision.previews) {
@@ -272,12 +285,25 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   ): Promise<Pick<DeployResult, 'outcome' | 'message' | 'revision'>> => {
     // 0. Every image this commit needs is built (the job sleeps until then); a failed build fails the deploy.
     const builds = await awaitBuilds(job.request, job.builds, gate, ctx);
-    // The deploy starts now: the Deployment's `in_progress` (the report queue keeps it from landing after the outcome).
-    if (builds.kind !== 'failed') await queues.enqueueReport(runningReport(job.request, job.sequence));
-    const result =
-      builds.kind === 'failed'
-        ? builds.result
-        : await deployEnvironment(
+    // The deploy starts now: the Deployment's `in_progress` (the report queue keeps it from landing after the outcome:
+    // it is added before the result's report is). Added while the deploy runs, so it costs the deploy no round trip.
+    const running =
+      builds.kind === 'failed' ? undefined : queues.enqueueReport(runningReport(job.request, job.sequence));
+    // Observed here so a failure while the deploy runs is not unhandled; it is thrown below, before the result.
+    running?.catch(() => undefined);
+    const result = await deployUnlessFailed();
+    await running;
+    await queues.enqueueReport(resultReport(job.request, job.sequence, result));
+    return {
+      outcome: result.outcome,
+      message: result.message,
+      ...(result.revision !== undefined && { revision: result.revision }),
+    };
+
+    function deployUnlessFailed(): Promise<DeployResult> {
+      return builds.kind === 'failed'
+        ? Promise.resolve(builds.result)
+        : deployEnvironment(
             job.request,
             {
               ...deps,
@@ -296,17 +322,20 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
             stageContextFor(ctx, isDeployStep, parseDeployProgress),
             builds.pins,
           );
-    await queues.enqueueReport(resultReport(job.request, job.sequence, result));
-    return {
-      outcome: result.outcome,
-      message: result.message,
-      ...(result.revision !== undefined && { revision: result.revision }),
-    };
+    }
   };
 
   const settings = overrides.settings;
   const workers: Worker[] = [
-    createPlanWorker({ connection: consumer, prefix, processor: plan, log, ...(settings && { settings }) }),
+    // Several plans at once: a plan mostly waits (git, the cluster's release histories), and each deploy job carries
+    // its delivery's acceptance order, so a plan finishing late never deploys an older commit over a newer one.
+    createPlanWorker({
+      connection: consumer,
+      prefix,
+      processor: (job, ctx) => activity.track(() => plan(job, ctx)),
+      log,
+      settings: { ...settings, concurrency: config.planConcurrency ?? DEFAULT_PLAN_CONCURRENCY },
+    }),
     createValidateWorker({
       connection: consumer,
       prefix,
@@ -315,6 +344,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       // A retried validate job does not write its check run again once written (GitHub appends annotations).
       processor: async (job, ctx) => {
         if (ctx.resumeFrom?.step === 'validated') return 'reported';
+        if ((await activity.quiet(ctx.signal)).gaveUp)
+          ctx.log.info('validating beside running plans or deploys: none of them finished within 30 s');
         const outcome = await validateDelivery(
           planJobDelivery(job),
           { git, reporter, schema: validateSchema },
@@ -348,7 +379,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const pool = new DeployWorkerPool({
     connection: consumer,
     prefix,
-    processor: deploy,
+    processor: (job, ctx) => activity.track(() => deploy(job, ctx)),
     log,
     reports: queues,
     ...(settings && { settings }),

@@ -29,6 +29,8 @@ export interface WorkerConfig {
   readonly build?: BuildConfig;
   /** `GANTRY_PREVIEW_COLLECT_SECONDS`: how often the preview collector runs (one pass across all workers). Default 300 s. */
   readonly previewCollectEveryMs?: number;
+  /** `GANTRY_PLAN_CONCURRENCY`: plan jobs this process runs at once. Default 4 (worker/compose.ts). */
+  readonly planConcurrency?: number;
 }
 
 /**
@@ -97,6 +99,9 @@ const schema = z.object({
   GANTRY_BUILD_TIMEOUT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
     error: 'must be a whole number of seconds, at least 1, for example 1800',
   }),
+  GANTRY_PLAN_CONCURRENCY: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,2}$/.test(value), {
+    error: 'must be a whole number from 1 to 999 (plan jobs at once in this process)',
+  }),
   GANTRY_PREVIEW_COLLECT_SECONDS: optionalText.refine((value) => value === undefined || /^[1-9]\d{0,5}$/.test(value), {
     error: 'must be a whole number of seconds, at least 1, for example 300',
   }),
@@ -146,6 +151,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     logLevel: vars.GANTRY_LOG_LEVEL,
     previewCollectEveryMs: Number(vars.GANTRY_PREVIEW_COLLECT_SECONDS ?? '300') * 1000,
+    ...(vars.GANTRY_PLAN_CONCURRENCY !== undefined && { planConcurrency: Number(vars.GANTRY_PLAN_CONCURRENCY) }),
     ...build,
   });
 }

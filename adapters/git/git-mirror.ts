@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBareMirror } from './ensure-bare-mirror.js';
 import { GitFetchError, UnknownCommitError } from './errors.js';
@@ -7,6 +7,8 @@ import { maskCredentials } from './mask-credentials.js';
 import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
+import { CommitMemo } from './commit-memo.js';
+import { untilAborted } from './until-aborted.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 
@@ -50,9 +52,16 @@ const SILENT: GitLogger = { info: () => {}, warn: () => {} };
  *
  * Concurrency: fetches into one mirror are serialized by a lock file next to it (`<mirror>.lock`, see
  * mirror-lock.ts), across processes sharing the cache directory; reads take no lock.
+ *
+ * Answers that cannot change (a commit is present, a commit's tree, the paths changed between two commits) are
+ * kept in memory and shared by every repository it opens (commit-memo.ts), so a commit the plan job fetched costs
+ * its deploy jobs no git process.
  */
 export class GitMirror {
   private readonly logger: GitLogger;
+  private readonly memo = new CommitMemo();
+  /** Per mirror, the end of the last fetch this process queued (see oneAtATime). */
+  private readonly fetching = new Map<string, Promise<void>>();
 
   constructor(private readonly options: GitMirrorOptions) {
     if (options.cacheDir.trim() === '') throw new TypeError('GitMirror: cacheDir must be a directory path');
@@ -66,7 +75,7 @@ export class GitMirror {
 
   /** Read access to the mirror of `cloneUrl` as it is now, without touching the network. */
   open(cloneUrl: string): MirrorRepository {
-    return new MirrorRepository(this.pathOf(cloneUrl), maskCredentials(cloneUrl));
+    return new MirrorRepository(this.pathOf(cloneUrl), maskCredentials(cloneUrl), this.memo);
   }
 
   /**
@@ -80,28 +89,61 @@ export class GitMirror {
     const { signal } = options;
     const repo = this.open(cloneUrl);
     if (await this.hasCommitIfExists(repo, sha, signal)) return repo;
-    await mkdir(this.options.cacheDir, { recursive: true });
-    const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
-    try {
-      await withMirrorLock(`${repo.gitDir}.lock`, () => this.fetchLocked(cloneUrl, repo, sha, signal, options.ref), lockOptions);
-    } catch (error) {
-      if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
-      throw error;
-    }
+    await this.oneAtATime(repo.gitDir, signal, async (queued) => {
+      // A fetch of this process that ran first (the same push's other job, a burst of pushes to one branch) often
+      // brought this commit along.
+      if (queued && (await repo.hasCommit(sha, { signal }))) return;
+      await mkdir(this.options.cacheDir, { recursive: true });
+      const lockOptions = { signal, timeoutMs: this.options.lockTimeoutMs, staleMs: this.options.lockStaleMs };
+      try {
+        await withMirrorLock(
+          `${repo.gitDir}.lock`,
+          ({ waited }) => this.fetchLocked(cloneUrl, repo, sha, { signal, ref: options.ref, waited }),
+          lockOptions,
+        );
+      } catch (error) {
+        // The next try checks the mirror from scratch (it may be what failed).
+        this.memo.forget(repo.gitDir);
+        if (error instanceof MirrorLockTimeout) throw new GitFetchError('lock-timeout', repo.url, error.message, { cause: error });
+        throw error;
+      }
+    });
     if (!(await repo.hasCommit(sha, { signal }))) throw new UnknownCommitError(repo.url, sha);
     return repo;
+  }
+
+  /**
+   * Runs `work` once every fetch into `gitDir` this process started earlier has ended, telling it whether it had to
+   * wait. In-process waiters queue here instead of polling the lock file (which backs off to 250 ms between looks).
+   */
+  private async oneAtATime(gitDir: string, signal: AbortSignal | undefined, work: (queued: boolean) => Promise<void>): Promise<void> {
+    const before = this.fetching.get(gitDir);
+    let done = () => {};
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = (before ?? Promise.resolve()).then(() => mine);
+    this.fetching.set(gitDir, tail);
+    try {
+      if (before !== undefined) await untilAborted(before, signal);
+      await work(before !== undefined);
+    } finally {
+      done();
+      if (this.fetching.get(gitDir) === tail) this.fetching.delete(gitDir);
+    }
   }
 
   private async fetchLocked(
     cloneUrl: string,
     repo: MirrorRepository,
     sha: string,
-    signal?: AbortSignal,
-    ref?: string,
+    { signal, ref, waited }: { signal?: AbortSignal; ref?: string; waited: boolean },
   ): Promise<void> {
-    await ensureBareMirror(repo.gitDir, signal);
-    // Another worker may have fetched this commit while we waited for the lock.
-    if (await repo.hasCommit(sha, { signal })) return;
+    // A mirror this process has read a commit from is complete (a mirror is created whole, by a rename), unless
+    // it was removed since: then it is checked, and created again, like any other.
+    const known = this.memo.knowsMirror(repo.gitDir) && (await stat(join(repo.gitDir, 'HEAD')).catch(() => undefined));
+    if (!known && (await ensureBareMirror(repo.gitDir, signal)) === 'created') this.memo.forget(repo.gitDir);
+    // Another worker may have fetched this commit while we waited for the lock (had we not waited, it was missing
+    // a moment ago, and asking git again would only cost a process).
+    if (waited && (await repo.hasCommit(sha, { signal }))) return;
     const started = Date.now();
     // The one ref first, once: any failure (the ref is gone, the remote is down) falls through to the full fetch,
     // whose retries and errors are the ones reported.
@@ -114,7 +156,7 @@ export class GitMirror {
           return false;
         },
       );
-      if (fetched && (await repo.hasCommit(sha, { signal }))) {
+      if (fetched && ((await refPointsAt(repo, ref, sha)) || (await repo.hasCommit(sha, { signal })))) {
         this.logger.info({ url: repo.url, sha, ref, ms: Date.now() - started }, 'git fetch done');
         return;
       }
@@ -150,6 +192,18 @@ export class GitMirror {
       return false;
     }
   }
+}
+
+/**
+ * True when the mirror's loose ref file names `sha`: git moves a ref only once the objects it reaches are stored, so
+ * the commit is there, and no git process is needed to ask. False when the ref moved on (the commit may still be
+ * an ancestor) or is packed: then git is asked.
+ */
+async function refPointsAt(repo: MirrorRepository, ref: string, sha: string): Promise<boolean> {
+  const content = await readFile(join(repo.gitDir, ...ref.split('/')), 'utf8').catch(() => undefined);
+  if (content?.trim() !== sha) return false;
+  repo.rememberCommit(sha);
+  return true;
 }
 
 function isRetryableFetch(error: unknown): boolean {

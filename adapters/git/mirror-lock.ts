@@ -31,28 +31,37 @@ interface Holder {
  * (`refs/heads/main.lock`, `packed-refs.lock`), so two `git fetch`es into one mirror fail or interleave; this lock
  * serializes them across processes. The holder refreshes the file's mtime while it works; a waiter breaks a lock
  * whose holder process is gone (same host) or that has not been refreshed for `staleMs` (a SIGKILLed worker).
+ * `work` is told whether it had to wait for another holder, who may have done the same work meanwhile.
  */
-export async function withMirrorLock<T>(lockPath: string, work: () => Promise<T>, options: MirrorLockOptions = {}): Promise<T> {
+export async function withMirrorLock<T>(
+  lockPath: string,
+  work: (lock: { readonly waited: boolean }) => Promise<T>,
+  options: MirrorLockOptions = {},
+): Promise<T> {
   const staleMs = options.staleMs ?? 120_000;
-  const holder = await acquire(lockPath, staleMs, options);
+  const { holder, waited } = await acquire(lockPath, staleMs, options);
   const heartbeat = setInterval(() => void utimes(lockPath, new Date(), new Date()).catch(() => {}), staleMs / 4);
   heartbeat.unref();
   try {
-    return await work();
+    return await work({ waited });
   } finally {
     clearInterval(heartbeat);
     await release(lockPath, holder);
   }
 }
 
-async function acquire(lockPath: string, staleMs: number, options: MirrorLockOptions): Promise<Holder> {
+async function acquire(
+  lockPath: string,
+  staleMs: number,
+  options: MirrorLockOptions,
+): Promise<{ readonly holder: Holder; readonly waited: boolean }> {
   const me: Holder = { token: randomUUID(), pid: process.pid, host: hostname() };
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
     options.signal?.throwIfAborted();
     try {
       await writeFile(lockPath, JSON.stringify(me), { flag: 'wx' });
-      return me;
+      return { holder: me, waited: wait > 10 };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

@@ -3,6 +3,8 @@ import { normalizeRelative } from '../../kustomize/fs/paths.js';
 import { GitReadError } from './errors.js';
 import { GitTreeFileSystem } from './git-tree-file-system.js';
 import { archiveContext } from './archive-context.js';
+import { CommitMemo } from './commit-memo.js';
+import { untilAborted } from './until-aborted.js';
 import { listTree, objectType, readObjects, runRead } from './read-objects.js';
 
 /** Options for the reads of a {@link MirrorRepository}. */
@@ -28,16 +30,27 @@ export class MirrorRepository {
   /**
    * @param gitDir the bare mirror's directory
    * @param url the remote it mirrors, credentials masked (for messages)
+   * @param memo answers that cannot change, shared by the repositories of one GitMirror (default: this one's own)
    */
   constructor(
     readonly gitDir: string,
     readonly url: string,
+    private readonly memo: CommitMemo = new CommitMemo(),
   ) {}
 
-  /** Whether commit `sha` is in the mirror. */
+  /** Whether commit `sha` is in the mirror (a commit once seen there is not asked of git again). */
   async hasCommit(sha: string, options: ReadOptions = {}): Promise<boolean> {
     assertFullSha(sha);
-    return (await objectType(this.gitDir, `${sha}^{commit}`, options.signal)) === 'commit';
+    if (this.memo.hasCommit(this.gitDir, sha)) return true;
+    const present = (await objectType(this.gitDir, `${sha}^{commit}`, options.signal)) === 'commit';
+    if (present) this.memo.addCommit(this.gitDir, sha);
+    return present;
+  }
+
+  /** Records that commit `sha` is in the mirror, known without asking git (a ref was seen pointing at it). */
+  rememberCommit(sha: string): void {
+    assertFullSha(sha);
+    this.memo.addCommit(this.gitDir, sha);
   }
 
   /**
@@ -47,10 +60,19 @@ export class MirrorRepository {
   async treeAt(sha: string, options: TreeOptions = {}): Promise<GitTreeFileSystem> {
     await this.requireCommit(sha, options.signal);
     const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const entries = await listTree(this.gitDir, sha, options.signal);
-    const wanted = entries.filter((e) => e.type === 'blob' && (e.mode === '120000' || (e.size ?? 0) <= maxFileBytes));
-    const blobs = await readObjects(this.gitDir, [...new Set(wanted.map((e) => e.oid))], options.signal);
-    return new GitTreeFileSystem(sha, entries, blobs, maxFileBytes);
+    // The load is shared by every caller of this tree while it is kept, so it runs without any one caller's signal
+    // (one job's cancellation must not fail another's read); a caller's abort still ends its own wait.
+    const tree = this.memo.tree(this.gitDir, sha, maxFileBytes, async () => {
+      const entries = await listTree(this.gitDir, sha);
+      const wanted = entries.filter((e) => e.type === 'blob' && (e.mode === '120000' || (e.size ?? 0) <= maxFileBytes));
+      const blobs = await readObjects(this.gitDir, [...new Set(wanted.map((e) => e.oid))]);
+      return new GitTreeFileSystem(sha, entries, blobs, maxFileBytes);
+    });
+    // A commit whose tree cannot be read is asked of git again next time (the mirror may have been removed).
+    return untilAborted(tree, options.signal).catch((error: unknown) => {
+      if (!options.signal?.aborted) this.memo.forget(this.gitDir);
+      throw error;
+    });
   }
 
   /**
@@ -67,7 +89,9 @@ export class MirrorRepository {
     }
     await this.requireCommit(fromSha, options.signal);
     const args = ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--no-commit-id', fromSha, toSha];
-    return splitZ(await runRead(this.gitDir, args, options.signal));
+    // Shared by concurrent askers, so it runs without any one asker's signal (as treeAt's load does).
+    const paths = this.memo.changedPaths(this.gitDir, fromSha, toSha, async () => splitZ(await runRead(this.gitDir, args)));
+    return untilAborted(paths, options.signal);
   }
 
   /**

@@ -17,7 +17,8 @@ export const PLAN_JOB_OPTIONS: JobsOptions = {
 
 /**
  * Deploy jobs: a retry re-runs the job from its recorded progress (every step is idempotent). Kept a week (and at
- * most 1,000 per environment) so `superseded by` lookups and operators can still see them.
+ * most 1,000 per environment) so `superseded by` lookups and operators can still see them. (A push's deploy job is
+ * added at the front of its queue: pipeline-queues.ts.)
  */
 export const DEPLOY_JOB_OPTIONS: JobsOptions = {
   attempts: 5,

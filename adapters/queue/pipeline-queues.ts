@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DeployRequest } from '../../core/deploy/deploy-request.js';
 import type { GitHubDelivery } from '../../core/deploy/map-github-event.js';
 import { buildJobId, type BuildJob, type BuildRef } from './build-job.js';
-import { deployJobId, laneOf, previewLane, type DeployJob } from './deploy-job.js';
+import { APPLY_LANE, deployJobId, laneOf, previewLane, type DeployJob } from './deploy-job.js';
 import { QueueUnavailableError, withDeadline } from './errors.js';
 import { BUILD_JOB_OPTIONS, DEPLOY_JOB_OPTIONS, PLAN_JOB_OPTIONS, REPORT_JOB_OPTIONS, VALIDATE_JOB_OPTIONS } from './job-options.js';
 import { toPlanJob, type PlanJob } from './plan-job.js';
@@ -179,7 +179,13 @@ export class PipelineQueues {
     const lane = laneOf(request);
     const jobId = deployJobId(lane, sequence);
     const data: DeployJob = { request, sequence, ...(builds && builds.length > 0 && { builds: [...builds] }) };
-    await queue.add(lane, data, { ...DEPLOY_JOB_OPTIONS, ...this.options.jobOptions?.deploy, jobId });
+    // A push's deploy goes to the front (`lifo`): of the jobs waiting behind the environment's running deploy, the
+    // newest push runs next, instead of after every older push of a burst was picked up and found superseded one at
+    // a time (17 of them took 2.5 s in bench:push). Order within the lane comes from the sequence claim, never from
+    // the queue. Pull requests' diffs and previews keep first come, first served: preview.maxConcurrent's slots go
+    // to the pull requests that asked first.
+    const lifo = lane === APPLY_LANE;
+    await queue.add(lane, data, { ...DEPLOY_JOB_OPTIONS, ...this.options.jobOptions?.deploy, jobId, lifo });
     // After the add, not before: a crash in between leaves the newer job un-announced (an older waiting job may
     // still deploy first, in order), never an announced job that does not exist (which would skip a deploy).
     await this.client.zadd(this.keys.latest(environment), 'GT', sequence, lane);

@@ -1,5 +1,6 @@
 // The deploy stage: one environment brought to one commit, as a numbered script of calls. Each step records its
 // progress; a resumed run (after a crash, an abort or a retry) skips what is safe to skip. See worker/README.md.
+import { listOncePerRun } from './deploy/release-list-memo.js';
 import type { EnvConfig } from '../../core/config/env-config.js';
 import type { FileSystem } from '../../kustomize/fs/file-system.js';
 import {
@@ -89,7 +90,7 @@ export async function deployEnvironment(
   ctx: DeployContext,
   pins: readonly ImagePin[] = [],
 ): Promise<DeployResult> {
-  const run = new DeployRun(request, deps, ctx);
+  const run = new DeployRun(request, { ...deps, releaseStore: listOncePerRun(deps.releaseStore) }, ctx);
   if (run.data.result) return run.data.result;
   let prepared: Prepared;
   try {

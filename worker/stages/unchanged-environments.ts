@@ -17,18 +17,43 @@ const HISTORY_LOOKUP_MS = 5_000;
  * {@link DeployedCommit} from each environment's release history (newest first). A history that cannot be read
  * within {@link HISTORY_LOOKUP_MS} (a cluster that does not answer, a context the kubeconfig lacks) answers
  * undefined: the environment is deployed, and its deploy reports the trouble.
+ *
+ * Plans running at once (a burst of pushes) share a lookup of one environment already in flight rather than each
+ * reading every release Secret again. An answer a moment old is safe: a later commit of the branch changes a
+ * superset of the paths an earlier one did, so comparing with an older running commit only deploys more.
  */
 export function deployedCommitFrom(releaseStore: (env: EnvConfig) => ReleaseStore): DeployedCommit {
-  return async (env, signal) => {
+  const inFlight = new Map<string, Promise<string | undefined>>();
+  const lookUp = async (env: EnvConfig): Promise<string | undefined> => {
     try {
-      const bounded = AbortSignal.any([signal, AbortSignal.timeout(HISTORY_LOOKUP_MS)]);
-      const [newest] = await releaseStore(env).list({ signal: bounded });
+      const [newest] = await releaseStore(env).list({ signal: AbortSignal.timeout(HISTORY_LOOKUP_MS) });
       return newest?.outcome === 'succeeded' ? newest.commit : undefined;
     } catch {
-      signal.throwIfAborted();
       return undefined;
     }
   };
+  return async (env, signal) => {
+    signal.throwIfAborted();
+    // Partial: a configuration this code did not parse may lack its cluster; its lookup then fails (undefined).
+    const cluster = (env as Partial<EnvConfig>).cluster;
+    const key = `${cluster?.name ?? ''}\0${cluster?.context ?? ''}\0${env.namespace}\0${env.name}`;
+    let lookup = inFlight.get(key);
+    if (lookup === undefined) {
+      const started = lookUp(env).finally(() => inFlight.delete(key));
+      inFlight.set(key, started);
+      lookup = started;
+    }
+    return abortable(lookup, signal);
+  };
+}
+
+/** `work`, or the abort reason once `signal` aborts (the shared lookup goes on for the other plans). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A commit's reads the shortcut needs besides its tree. */
@@ -57,21 +82,19 @@ export async function unchangedEnvironments(
   source: { readonly tree: FileSystem; readonly diff: CommitDiff; readonly deployed: DeployedCommit },
   signal: AbortSignal,
 ): Promise<Unchanged[]> {
-  const unchanged: Unchanged[] = [];
-  for (const env of environments) {
-    const runs = await source.deployed(env, signal);
-    if (runs === undefined) continue;
-    if (runs === sha) {
-      unchanged.push({ environment: env.name, runs });
-      continue;
-    }
-    const changed = await source.diff.changedPaths(runs, sha, { signal }).catch(() => undefined);
-    if (changed === undefined || changed.some((path) => !path.startsWith(`${ENVIRONMENTS_DIR}/`))) continue;
-    const inputs = renderInputs(source.tree, env);
-    if (inputs !== undefined && changedInput(changed, inputs) === undefined)
-      unchanged.push({ environment: env.name, runs });
-  }
-  return unchanged;
+  // The environments are looked at side by side: each asks its cluster for its history, and git for a diff.
+  const found = await Promise.all(
+    environments.map(async (env): Promise<Unchanged | undefined> => {
+      const runs = await source.deployed(env, signal);
+      if (runs === undefined) return undefined;
+      if (runs === sha) return { environment: env.name, runs };
+      const changed = await source.diff.changedPaths(runs, sha, { signal }).catch(() => undefined);
+      if (changed === undefined || changed.some((path) => !path.startsWith(`${ENVIRONMENTS_DIR}/`))) return undefined;
+      const inputs = renderInputs(source.tree, env);
+      return inputs !== undefined && changedInput(changed, inputs) === undefined ? { environment: env.name, runs } : undefined;
+    }),
+  );
+  return found.filter((u): u is Unchanged => u !== undefined);
 }
 
 /** What rendering `environments/<name>` reads, or undefined when it does not render (the deploy reports why). */

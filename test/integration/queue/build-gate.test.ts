@@ -110,14 +110,16 @@ describe('BuildGate: deploys wait for the builds they need', () => {
     const dev = await queues.enqueueDeploy(pushRequest('dev', 10), await queues.nextSequence(), [first]);
     const staging = await queues.enqueueDeploy(pushRequest('staging', 10), await queues.nextSequence(), [first]);
     await waitFor('the build to start', () => buildRuns.get(tag) === 1);
+    const devQueue = new Queue(deployQueueName('dev'), { connection: kit.producer, prefix: kit.prefix });
+    closers.push(() => devQueue.close());
+    const devState = async () => (await devQueue.getJob(dev.jobId))?.getState();
+    await waitFor("dev's deploy to sleep until the build is done", async () => (await devState()) === 'delayed');
     // While dev's deploy waits for the build, dev's queue is free: a pull request's dry run there runs to its end.
     const diff = await queues.enqueueDeploy(diffRequest('dev', 7), await queues.nextSequence());
     await waitFor('the dry run to finish while the deploy waits', () => deployed.has(`dev/${diff.jobId}`));
     expect(deployed.has(`dev/${dev.jobId}`)).toBe(false);
     expect(deployed.has(`staging/${staging.jobId}`)).toBe(false);
-    const devQueue = new Queue(deployQueueName('dev'), { connection: kit.producer, prefix: kit.prefix });
-    closers.push(() => devQueue.close());
-    expect(await (await devQueue.getJob(dev.jobId))?.getState()).toBe('delayed');
+    expect(await devState()).toBe('delayed');
 
     released.add(tag);
     // Promoted by the finished build, well before the 10 s fallback.

@@ -56,6 +56,15 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     }
   }
 
+  async function activeCount(environment: string): Promise<number> {
+    const queue = new Queue(deployQueueName(environment), { connection: kit.producer, prefix: kit.prefix });
+    try {
+      return await queue.getActiveCount();
+    } finally {
+      await queue.close();
+    }
+  }
+
   const runsOf = (environment: string) => runs.filter((run) => run.environment === environment).sort((a, b) => a.start - b.start);
 
   beforeAll(async () => {
@@ -122,6 +131,28 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     }
   });
 
+  it('runs the newest job of a burst next, ahead of the older ones waiting behind the running deploy', async () => {
+    await startPool('only', 300);
+    await enqueue(pushRequest('burst-next', 1));
+    await waitFor('the first deploy to start', async () => (await activeCount('burst-next')) === 1);
+    for (let n = 2; n <= 10; n++) await enqueue(pushRequest('burst-next', n));
+
+    const results = await finished('burst-next', 10);
+    expect(runsOf('burst-next').map((run) => run.sha)).toEqual([sha(1), sha(10)]);
+    for (let n = 2; n <= 9; n++) expect(results.get(sha(n))).toMatchObject({ outcome: 'superseded', supersededBy: { sha: sha(10) } });
+    const finishedAt = async (n: number) => {
+      const queue = new Queue(deployQueueName('burst-next'), { connection: kit.producer, prefix: kit.prefix });
+      try {
+        const job = (await queue.getJobs(['completed'])).find((j) => (j.data as DeployJob).request.sha === sha(n));
+        return job?.finishedOn ?? Infinity;
+      } finally {
+        await queue.close();
+      }
+    };
+    // The newest was not held back until the eight older ones had been found superseded.
+    expect(await finishedAt(10)).toBeLessThan(await finishedAt(2));
+  });
+
   it('deploys only the newest commit when pushes arrived while no worker was running', async () => {
     for (let n = 1; n <= 10; n++) await enqueue(pushRequest('offline', n));
     await startPool('late', 50);
@@ -129,6 +160,36 @@ describe('DeployWorkerPool: one deployment per environment at a time, latest win
     const results = await finished('offline', 10);
     expect(runsOf('offline').map((run) => run.sha)).toEqual([sha(10)]);
     expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded', supersededBy: { sha: sha(10) } });
+  });
+
+  // Plan jobs run several at once (GANTRY_PLAN_CONCURRENCY), so the plan of an older push can add its deploy job
+  // after the plan of a newer one did: each deploy job carries its delivery's acceptance order, not the add order.
+  it('never deploys an older commit whose plan finished after a newer one was deployed', async () => {
+    await startPool('only', 50);
+    const [older, newer] = [await queues.nextSequence(), await queues.nextSequence()];
+    await queues.enqueueDeploy(pushRequest('late-plan', 2), newer);
+    await finished('late-plan', 1);
+    await queues.enqueueDeploy(pushRequest('late-plan', 1), older);
+
+    const results = await finished('late-plan', 2);
+    expect(runsOf('late-plan').map((run) => run.sha)).toEqual([sha(2)]);
+    expect(results.get(sha(1))).toMatchObject({ outcome: 'superseded', supersededBy: { sequence: newer, sha: sha(2) } });
+  });
+
+  it('never deploys an older commit whose plan finished while the newer one was still waiting or deploying', async () => {
+    await startPool('only', 300);
+    const [first, older, newer] = [await queues.nextSequence(), await queues.nextSequence(), await queues.nextSequence()];
+    // The environment is busy with an earlier deploy, so both the newer and the late older job wait behind it.
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 1), first);
+    await waitFor('the first deploy to start', async () => (await activeCount('late-plan-busy')) === 1);
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 3), newer);
+    await queues.enqueueDeploy(pushRequest('late-plan-busy', 2), older);
+
+    const results = await finished('late-plan-busy', 3);
+    const deployed = runsOf('late-plan-busy').map((run) => run.sha);
+    expect(deployed.at(-1)).toBe(sha(3));
+    expect(deployed).not.toContain(sha(2));
+    expect(results.get(sha(2))).toMatchObject({ outcome: 'superseded', supersededBy: { sequence: newer } });
   });
 
   it('finishes a deploy interrupted in flight before a newer commit of its lane, which waits behind it', async () => {

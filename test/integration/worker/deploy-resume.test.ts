@@ -121,4 +121,29 @@ describe('deployEnvironment: a run cut short resumes from its recorded progress'
     expect(again.changeSet?.entries.every((entry) => entry.action === 'unchanged')).toBe(true);
     expect((await kit.releases(repo.namespace).list()).map((release) => release.revision)).toEqual([3, 2, 1]);
   });
+
+  it('does not wait for the progress writes of steps 1–4, which a resumed run does not read; later records still hold their timings', async () => {
+    const sha = await repo.commit('dev says hello quickly', { featureFlags: true, environment: 'dev-hello-quick' });
+    const request = pushRequest(repo, sha);
+    // Fault injection: a store whose writes of those steps never complete, as a stalled Redis would.
+    const stored = memoryProgress<DeployStep, DeployProgress>();
+    const stalled: DeployStep[] = [];
+    const progress: typeof stored = {
+      history: stored.history,
+      get: () => stored.get(),
+      record: (step, data) => {
+        if (['config', 'render', 'namespace', 'validate'].includes(step)) {
+          stalled.push(step);
+          return new Promise<void>(() => undefined);
+        }
+        return stored.record(step, data);
+      },
+    };
+
+    const result = await deployEnvironment(request, kit.deps, testContext(progress));
+
+    expect(result.outcome).toBe('succeeded');
+    expect(stalled).toEqual(['config', 'render', 'namespace', 'validate']);
+    expect(Object.keys(stored.get()?.data.timings ?? {})).toEqual(expect.arrayContaining(['config', 'render', 'namespace', 'validate', 'diff', 'apply']));
+  });
 });

@@ -102,6 +102,13 @@ describe('readWorkerConfig: the worker configuration from the environment', () =
 
   const base = { GANTRY_GITHUB_TOKEN: 't', KUBECONFIG: '/k/config' };
 
+  it('reads how many plan jobs run at once, and refuses a count that is not a whole number from 1', () => {
+    expect(readWorkerConfig(base).planConcurrency).toBeUndefined();
+    expect(readWorkerConfig({ ...base, GANTRY_PLAN_CONCURRENCY: '8' }).planConcurrency).toBe(8);
+    expect(problems({ ...base, GANTRY_PLAN_CONCURRENCY: '0' })).toEqual([expect.stringMatching(/^GANTRY_PLAN_CONCURRENCY must be a whole number/)]);
+    expect(problems({ ...base, GANTRY_PLAN_CONCURRENCY: 'four' })).toEqual([expect.stringMatching(/^GANTRY_PLAN_CONCURRENCY /)]);
+  });
+
   it('runs without a build stage unless GANTRY_BUILDER names a builder', () => {
     expect(readWorkerConfig(base).build).toBeUndefined();
     expect(readWorkerConfig({ ...base, GANTRY_BUILDER: 'none' }).build).toBeUndefined();
