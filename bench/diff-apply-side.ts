@@ -3,7 +3,7 @@
 //   server-side dry-run of every object (validateObjects → KubeCluster.dryRunApply)
 //   → ChangeSet: live objects (one list per kind) against the dry-run answers, previous inventory from the release
 //     store (computeDiff → core/diff)
-//   → server-side apply of the created and configured objects only, stage by stage, 12 in flight (KubeCluster.apply).
+//   → server-side apply of the created and configured objects only, stage by stage, KubeCluster's default requests in flight (KubeCluster.apply).
 // It reads the same YAML files kubectl reads. The parent bundles it to plain JavaScript first (no TypeScript loader in
 // the process) and runs it under GNU time for its peak memory.
 //   node diff-apply-side.mjs <kubeconfig> <manifest dir> <namespace>

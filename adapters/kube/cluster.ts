@@ -27,7 +27,11 @@ import { readRollout } from './rollout.js';
 import { KubeTransport } from './transport.js';
 
 export interface KubeClusterOptions {
-  /** Requests in flight per batch call (dry run, apply, getMany). Default 12. */
+  /**
+   * Requests in flight per batch call (dry run, apply, getMany). Default 32: pushing 1,000 Deployments on the local
+   * platform with its production-tuned controllers, the apply step took 13.2-13.4 s at 12 and 8.6-9.9 s at 32 (the
+   * apiserver shares its CPU among the requests in flight, the controllers' included); 429s still wait Retry-After.
+   */
   readonly concurrency?: number;
   /** Backoff for retryable errors (429s wait their Retry-After). Default: 4 attempts from 250 ms, doubling, capped at 5 s. */
   readonly retry?: Partial<BackoffPolicy>;
@@ -45,7 +49,7 @@ export class KubeCluster implements Cluster {
 
   constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
     this.kc = kc;
-    const concurrency = options.concurrency ?? 12;
+    const concurrency = options.concurrency ?? 32;
     const transport = new KubeTransport(kc, { requestTimeoutMs: options.requestTimeoutMs, maxSockets: concurrency * 2 });
     const retry = { ...DEFAULT_BACKOFF, ...options.retry };
     this.kube = { transport, discovery: new Discovery(transport, retry), retry, concurrency };
