@@ -218,7 +218,12 @@ describe('pull request previews, through the whole pipeline', () => {
       (seen) => seen[0]?.states.at(-1) === 'success',
       30_000,
     );
-    const [previous] = await deploymentsOf(pipeline.github, name, previousHead);
+    // The same report job marks the previous head's Deployment inactive right after writing the new one's success.
+    const [previous] = await eventually(
+      () => deploymentsOf(pipeline.github, name, previousHead),
+      (seen) => seen[0]?.states.at(-1) === 'inactive',
+      30_000,
+    );
     expect(previous?.states).toEqual(['queued', 'in_progress', 'success', 'inactive']);
     // The same comment, edited: about the new head now.
     const comment = await commentSaying(12, `**healthy** at \`${heads.get(12)?.slice(0, 7)}\``);
