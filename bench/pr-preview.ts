@@ -12,7 +12,7 @@ import { KubeCluster } from '../adapters/kube/index.js';
 import { deliverPush, OWNER, startPipeline } from '../test/e2e/pipeline-kit.js';
 import { buildPullRequestPayload, deliverWebhook, ZERO_SHA } from '../test/platform/github-emulator/index.js';
 import { createGitFixture } from '../test/platform/git-fixtures.js';
-import { startPlatform, stateFileOf, stopPlatform } from '../test/platform/platform.js';
+import { benchPlatform } from './bench-platform.js';
 import { kubeConfig } from '../test/platform/connect.js';
 import { catalogBase, overlayFiles } from '../test/integration/worker/worker-test-kit.js';
 import { SECRET } from '../test/integration/webhook/webhook-test-kit.js';
@@ -29,15 +29,7 @@ const POLL_MS = 50;
 const TIMEOUT_MS = 120_000;
 
 const load = loadavg()[0]!.toFixed(1);
-const shared = process.env.GANTRY_PLATFORM_FILE;
-const platform = shared
-  ? undefined
-  : await startPlatform({
-      parts: ['redis', 'kubernetes', 'github'],
-      ownerPid: process.pid,
-      log: (line) => process.stderr.write(`[platform] ${line}\n`),
-    });
-process.env.GANTRY_PLATFORM_STATE = shared ?? stateFileOf(platform!.stateDir);
+const { shared, stop: stopBenchPlatform } = await benchPlatform();
 const cluster = new KubeCluster(kubeConfig());
 const pipeline = await startPipeline({ previewCollectEveryMs: 3_600_000 });
 const git = await createGitFixture();
@@ -114,7 +106,7 @@ try {
   await cluster.delete({ group: '', version: 'v1', kind: 'Namespace', name: namespace }).catch(() => undefined);
   cluster.close();
   await git.cleanup();
-  if (platform) await stopPlatform(platform);
+  await stopBenchPlatform();
 }
 
 const options = [...(prs === 10 ? [] : ['--prs', String(prs)]), ...(write ? ['--write'] : [])];

@@ -19,7 +19,7 @@ import { deliverPush, startPipeline } from '../test/e2e/pipeline-kit.js';
 import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
 import { createGitFixture } from '../test/platform/git-fixtures.js';
 import { kubeConfig } from '../test/platform/connect.js';
-import { startPlatform, stateFileOf, stopPlatform } from '../test/platform/platform.js';
+import { benchPlatform } from './bench-platform.js';
 import { catalogBase } from '../test/integration/worker/worker-test-kit.js';
 import { replaceSection } from './benchmarks-file.js';
 import { quantile } from './measure.js';
@@ -83,17 +83,7 @@ interface Measured {
 }
 
 const load = loadavg()[0]!.toFixed(1);
-// With GANTRY_PLATFORM_FILE set, the running platform it names is used (and left running); otherwise one is started
-// for the run and stopped after it.
-const shared = process.env.GANTRY_PLATFORM_FILE;
-const platform = shared
-  ? undefined
-  : await startPlatform({
-      parts: ['redis', 'kubernetes', 'github'],
-      ownerPid: process.pid,
-      log: (line) => process.stderr.write(`[platform] ${line}\n`),
-    });
-process.env.GANTRY_PLATFORM_STATE = shared ?? stateFileOf(platform!.stateDir);
+const { shared, stop: stopBenchPlatform } = await benchPlatform();
 const kc = kubeConfig();
 const cluster = new KubeCluster(kc);
 const pipeline = await startPipeline();
@@ -232,7 +222,7 @@ const releases = new Map<string, Release>();
 for (const env of ENVIRONMENTS)
   for (const release of await releasesOf(env)) releases.set(`${env}/${release.commit}`, release);
 cluster.close();
-if (platform) await stopPlatform(platform);
+await stopBenchPlatform();
 
 const row = (mode: Measured['mode']) => {
   const mine = results.filter((r) => r.mode === mode);

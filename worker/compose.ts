@@ -48,7 +48,7 @@ import { enqueueBuilds } from './stages/build/enqueue-builds.js';
 import { canaryProgressReport, publishReportJob, pendingReport, repoOf, resultReport, runningReport } from './report-jobs.js';
 import { deployEnvironment, type DeployDeps, type DeployResult } from './stages/deploy-environment.js';
 import { liveStates } from './stages/deploy/live-state.js';
-import { DriftWatch, describeDrift, type Deployed } from './drift-watch.js';
+import { DriftWatch, describeDrift } from './drift-watch.js';
 import { DriftStatuses } from './drift-status.js';
 import { DRIFT_CORRECTION_BACKOFF } from '../core/drift/correction-backoff.js';
 import { DriftCorrections, describeContested } from './drift-corrections.js';
@@ -148,7 +148,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     settleMs: driftSettleMs,
     log: log.child({ stage: 'drift' }),
     clear: async (envName, sha) => {
-      const settled = latestDeployed.get(envName);
+      const settled = drifts.deployedIn(envName);
       if (settled === undefined || settled.request.sha !== sha) return;
       await reporter.setCommitStatus(repoOf(settled.request), {
         sha,
@@ -160,8 +160,6 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       log.info({ environment: envName, sha }, 'drift status cleared: the environment is in sync again');
     },
   });
-  /** Per environment, the newest deploy this worker ran to success (what drift is measured from). */
-  const latestDeployed = new Map<string, Deployed>();
   const drifts = new DriftWatch(FIELD_MANAGER, log.child({ stage: 'drift' }), async (drift) => {
     const { env, deployed } = drift;
     driftStatuses.drifted(env.name);
@@ -311,7 +309,6 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
               deployed: (env) => {
                 if (job.request.target.kind !== 'environment') return;
                 drifts.track(env, job, liveState(env));
-                latestDeployed.set(env.name, job);
                 driftStatuses.deployed(env.name, job.request.sha);
               },
               // The check run shows each canary step as it is recorded, not only the outcome.

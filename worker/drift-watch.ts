@@ -58,6 +58,11 @@ export class DriftWatch {
       this.subscriptions.set(state.cache, state.cache.subscribe((event) => this.seen(event)));
   }
 
+  /** The deploy drift is measured from in `env`, if this worker deployed it. */
+  deployedIn(env: string): Deployed | undefined {
+    return this.tracked.get(env)?.deployed;
+  }
+
   /** Drifts seen per environment since start. */
   counts(): Record<string, number> {
     return Object.fromEntries([...this.tracked].map(([name, { count }]) => [name, count]));
