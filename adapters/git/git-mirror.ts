@@ -8,7 +8,7 @@ import { MirrorLockTimeout, withMirrorLock } from './mirror-lock.js';
 import { mirrorName } from './mirror-name.js';
 import { assertFullSha, MirrorRepository } from './mirror-repository.js';
 import { CommitMemo } from './commit-memo.js';
-import { untilAborted } from './until-aborted.js';
+import { untilAborted } from '../common/until-aborted.js';
 import { removeStaleGitLocks } from './remove-stale-git-locks.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy } from '../common/with-backoff.js';
 

@@ -4,7 +4,7 @@ import { GitReadError } from './errors.js';
 import { GitTreeFileSystem } from './git-tree-file-system.js';
 import { archiveContext } from './archive-context.js';
 import { CommitMemo } from './commit-memo.js';
-import { untilAborted } from './until-aborted.js';
+import { untilAborted } from '../common/until-aborted.js';
 import { listTree, objectType, readObjects, runRead } from './read-objects.js';
 
 /** Options for the reads of a {@link MirrorRepository}. */

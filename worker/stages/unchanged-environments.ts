@@ -6,6 +6,7 @@ import type { ReleaseStore } from '../../core/ports/release-store.js';
 import type { EntryKind, FileSystem } from '../../kustomize/fs/file-system.js';
 import { renderKustomization } from '../../kustomize/render.js';
 import { ENVIRONMENTS_DIR } from './read-environments.js';
+import { untilAborted } from '../../adapters/common/until-aborted.js';
 
 /** The commit an environment runs: its newest release's, when that release succeeded; otherwise undefined. */
 export type DeployedCommit = (env: EnvConfig, signal: AbortSignal) => Promise<string | undefined>;
@@ -43,17 +44,9 @@ export function deployedCommitFrom(releaseStore: (env: EnvConfig) => ReleaseStor
       inFlight.set(key, started);
       lookup = started;
     }
-    return abortable(lookup, signal);
+    // The shared lookup goes on for the other plans when this one's signal aborts.
+    return untilAborted(lookup, signal);
   };
-}
-
-/** `work`, or the abort reason once `signal` aborts (the shared lookup goes on for the other plans). */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** A commit's reads the shortcut needs besides its tree. */
