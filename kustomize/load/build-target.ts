@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { KustomizeError, KustomizeFailure } from '../errors.js';
 import { baseOf } from '../fs/paths.js';
-import { ResMap } from '../resource/res-map.js';
+import { ResMap, type ResMapAppender } from '../resource/res-map.js';
 import { absorbGenerated } from '../transform/generators/absorb-generated.js';
 import { generate, mergeGeneratorOptions, type GeneratedKind } from '../transform/generators/generate.js';
 import { transformImages } from '../transform/images.js';
@@ -214,9 +214,11 @@ export class BuildTarget {
     let acc = inherited;
     // Legacy `bases` are folded into the resource list; an error still names the field the user wrote.
     const own = (spec.resources ?? []).length;
+    // Nothing changes the ids of what `map` holds until every resource is read, so one index of ids serves them all.
+    const appender = map.appender();
     this.kustomization.resources.forEach((path, i) =>
       this.at(i < own ? `resources[${i}]` : `bases[${i - own}]`, () => {
-        acc = this.accumulateResource(map, path, acc);
+        acc = this.accumulateResource(appender, path, acc);
       }),
     );
     acc = {
@@ -297,7 +299,7 @@ export class BuildTarget {
     }
   }
 
-  private accumulateResource(map: ResMap, path: string, acc: Accumulated): Accumulated {
+  private accumulateResource(map: ResMapAppender, path: string, acc: Accumulated): Accumulated {
     const kind = this.loader.kindOf(path);
     if (kind === 'missing')
       throw new KustomizeFailure('missing-file', `accumulating resources: '${path}' does not exist`);

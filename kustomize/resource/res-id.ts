@@ -63,6 +63,14 @@ export function resIdEquals(a: ResId, b: ResId): boolean {
   return a.name === b.name && gvkEquals(a.gvk, b.gvk) && effectiveNamespace(a) === effectiveNamespace(b);
 }
 
+/**
+ * A text equal for two ids exactly when `resIdEquals` holds for them: the key of an index that replaces a search
+ * of every resource.
+ */
+export function resIdKey(id: ResId): string {
+  return JSON.stringify([id.name, id.gvk.group, id.gvk.version, id.gvk.kind, effectiveNamespace(id)]);
+}
+
 /** kustomize's text form of a Gvk: `Kind.version.group` with `[noGrp]`-style markers for empty parts. */
 export function gvkString(gvk: Gvk): string {
   return [gvk.kind || '[noKind]', gvk.version || '[noVer]', gvk.group || '[noGrp]'].join('.');

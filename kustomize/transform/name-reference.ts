@@ -19,20 +19,43 @@ interface PendingUpdate {
  */
 export function transformNameReferences(map: ResMap, table: readonly NameBackReference[] = NAME_REFERENCES): void {
   const resources = map.resources;
-  const orgGvks = resources.map((r) => r.orgId().gvk);
+  // The resources of each kind (as first declared), in the map's order: most referrer specs name a kind.
+  const ofKind = new Map<string, { resource: Resource; gvk: Gvk }[]>();
+  const everything = resources.map((resource) => {
+    const entry = { resource, gvk: resource.orgId().gvk };
+    const same = ofKind.get(entry.gvk.kind);
+    if (same === undefined) ofKind.set(entry.gvk.kind, [entry]);
+    else same.push(entry);
+    return entry;
+  });
   const updates = new Map<Resource, PendingUpdate[]>();
   for (const backRef of table) {
     for (const spec of backRef.referrers) {
-      resources.forEach((resource, i) => {
-        if (!gvkSelected(orgGvks[i] as Gvk, spec)) return;
+      for (const { resource, gvk } of spec.kind ? (ofKind.get(spec.kind) ?? []) : everything) {
+        if (!gvkSelected(gvk, spec)) continue;
         const list = updates.get(resource) ?? [];
         list.push({ spec, target: backRef.target });
         updates.set(resource, list);
-      });
+      }
+    }
+  }
+  // Candidates are found by the names they had (prevIds) first: filtering every resource for every reference made
+  // rendering thousands of objects quadratic. Nothing below renames a resource or changes its previous ids.
+  const byPreviousName = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    for (const name of new Set(resource.prevIds().map((id) => id.name))) {
+      const named = byPreviousName.get(name);
+      if (named === undefined) byPreviousName.set(name, [resource]);
+      else named.push(resource);
     }
   }
   for (const [referrer, list] of updates) {
-    const candidates = map.subsetReferencedBy(referrer);
+    const referable = map.referableBy(referrer);
+    let all: readonly Resource[] | undefined;
+    const candidates: Candidates = {
+      named: (name) => (byPreviousName.get(name) ?? []).filter(referable),
+      all: () => (all ??= resources.filter(referable)),
+    };
     for (const update of list) {
       const referrerGvk = referrer.gvk();
       const spec: FieldSpec = {
@@ -46,10 +69,16 @@ export function transformNameReferences(map: ResMap, table: readonly NameBackRef
   }
 }
 
+/** The resources a referrer may point at, in the map's order: those that had a name, and (rarely needed) all. */
+interface Candidates {
+  readonly named: (name: string) => readonly Resource[];
+  readonly all: () => readonly Resource[];
+}
+
 interface ReferenceContext {
   readonly referrer: Resource;
   readonly update: PendingUpdate;
-  readonly candidates: readonly Resource[];
+  readonly candidates: Candidates;
   readonly map: ResMap;
 }
 
@@ -92,24 +121,28 @@ function setMappingReference(node: JsonObject, ctx: ReferenceContext): void {
 }
 
 /** For `{name, namespace}` references: candidates from that namespace (as first declared, else as now). */
-function candidatesByNamespace(node: JsonObject, ctx: ReferenceContext): readonly Resource[] {
+function candidatesByNamespace(node: JsonObject, ctx: ReferenceContext): Candidates {
   if (!Object.hasOwn(node, 'namespace')) return ctx.candidates;
   const namespace = scalarText(node['namespace']);
-  const inOriginal = ctx.candidates.filter(
-    (c) => !isClusterScoped(c.orgId().gvk) && effectiveNamespace(c.orgId()) === namespace,
-  );
-  if (inOriginal.length > 0) return inOriginal;
-  return ctx.candidates.filter((c) => !isClusterScoped(c.gvk()) && effectiveNamespace(c.curId()) === namespace);
+  const all = ctx.candidates.all();
+  let inNamespace = all.filter((c) => !isClusterScoped(c.orgId().gvk) && effectiveNamespace(c.orgId()) === namespace);
+  if (inNamespace.length === 0)
+    inNamespace = all.filter((c) => !isClusterScoped(c.gvk()) && effectiveNamespace(c.curId()) === namespace);
+  const members = new Set(inNamespace);
+  return {
+    named: (name) => ctx.candidates.named(name).filter((resource) => members.has(resource)),
+    all: () => inNamespace,
+  };
 }
 
 function selectReferral(
   oldName: string,
-  all: readonly Resource[],
+  scope: Candidates,
   ctx: ReferenceContext,
   identical: (rs: readonly Resource[]) => boolean,
 ): Resource | undefined {
   const target = ctx.update.target;
-  let candidates = all.filter((r) => r.prevIds().some((id) => id.name === oldName));
+  let candidates = scope.named(oldName);
   candidates = candidates.filter((r) => r.prevIds().some((id) => gvkSelected(id.gvk, target)));
   const roleRef = roleRefGvk(ctx);
   if (roleRef !== undefined)

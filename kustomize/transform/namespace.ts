@@ -1,5 +1,5 @@
 import { KustomizeFailure } from '../errors.js';
-import { effectiveNamespace, isClusterScoped, resIdEquals, resIdString } from '../resource/res-id.js';
+import { effectiveNamespace, isClusterScoped, resIdKey, resIdString } from '../resource/res-id.js';
 import type { ResMap } from '../resource/res-map.js';
 import type { Resource } from '../resource/resource.js';
 import { isJsonObject, type JsonObject } from '../yaml/json-value.js';
@@ -17,13 +17,23 @@ export function transformNamespace(
   specs: readonly FieldSpec[] = NAMESPACE_SPECS,
 ): void {
   if (namespace === '') return;
+  // How many resources have each id, kept current as each one moves (only the one moved changes), so that the
+  // conflict check after each move is one lookup instead of a search of every resource.
+  const idCounts = new Map<string, number>();
+  const count = (key: string, by: number): number => {
+    const n = (idCounts.get(key) ?? 0) + by;
+    idCounts.set(key, n);
+    return n;
+  };
+  for (const resource of map.resources) count(resIdKey(resource.curId()), 1);
   for (const resource of map.resources) {
     if (resource.getAnnotations()['kustomize.config.k8s.io/helm-generated'] === 'true') continue;
-    resource.storePreviousId(effectiveNamespace(resource.curId()));
+    const before = resource.curId();
+    resource.storePreviousId(effectiveNamespace(before));
     setResourceNamespace(resource, namespace, specs);
     const id = resource.curId();
-    const matches = map.byCurrentId((other) => resIdEquals(other, id));
-    if (matches.length !== 1) {
+    count(resIdKey(before), -1);
+    if (count(resIdKey(id), 1) !== 1) {
       throw new KustomizeFailure('duplicate-id', `namespace transformation produces ID conflict: ${resIdString(id)}`);
     }
   }
