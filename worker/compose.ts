@@ -274,6 +274,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         unbuilt.length === 0 ? pending : { ...pending, description: `waiting for ${waitingFor(unbuilt)}` },
       );
     }
+    // A validate job must not slip into the gap before these are picked up (worker/pipeline-activity.ts).
+    activity.expectDeploys(deployJobs.length);
     return { decision: decision.kind, deployJobs };
   };
 
@@ -376,7 +378,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const pool = new DeployWorkerPool({
     connection: consumer,
     prefix,
-    processor: (job, ctx) => activity.track(() => deploy(job, ctx)),
+    processor: (job, ctx) => activity.track(() => deploy(job, ctx), { startsDeploy: true }),
     log,
     reports: queues,
     ...(settings && { settings }),

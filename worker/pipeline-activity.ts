@@ -8,6 +8,12 @@ const DEFAULT_MAX_WAIT_MS = 30_000;
  * this long with nothing running, so a background job does not slip into that gap.
  */
 const DEFAULT_SETTLE_MS = 100;
+/**
+ * How long a deploy job a plan of this process added keeps the process from counting as quiet before a deploy job
+ * starts here: picking it up can take longer than the settle time on a busy machine (a validate job then rendered
+ * 3,000 objects in that gap, delaying the deploy by 2 s), and another worker process may take it instead.
+ */
+const DEFAULT_HAND_OFF_MS = 5_000;
 
 /** Options of {@link PipelineActivity}. */
 export interface PipelineActivityOptions {
@@ -15,12 +21,17 @@ export interface PipelineActivityOptions {
   readonly maxWaitMs?: number;
   /** Default 100 ms. */
   readonly settleMs?: number;
+  /** Default 5,000 ms. */
+  readonly handOffMs?: number;
 }
 
 /** Counts this process's running plan and deploy jobs, and lets background work wait until there are none. */
 export class PipelineActivity {
   private running = 0;
   private quietSince = Date.now();
+  /** Deploy jobs added by this process's plans that no deploy job started since, until `expectedUntil`. */
+  private expected = 0;
+  private expectedUntil = 0;
   private readonly waiters = new Set<() => void>();
   private readonly maxWaitMs: number;
   private readonly settleMs: number;
@@ -28,10 +39,25 @@ export class PipelineActivity {
   constructor(options: PipelineActivityOptions = {}) {
     this.maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.handOffMs = options.handOffMs ?? DEFAULT_HAND_OFF_MS;
   }
 
-  /** Runs one job of the pipeline, counted as running until it settles. */
-  async track<T>(work: () => Promise<T>): Promise<T> {
+  private readonly handOffMs: number;
+
+  /**
+   * A plan added `count` deploy jobs: until that many deploy jobs have started in this process (`track` with
+   * `startsDeploy`), or `handOffMs` passed, the process is not quiet.
+   */
+  expectDeploys(count: number): void {
+    if (count <= 0) return;
+    if (Date.now() >= this.expectedUntil) this.expected = 0;
+    this.expected += count;
+    this.expectedUntil = Date.now() + this.handOffMs;
+  }
+
+  /** Runs one job of the pipeline, counted as running until it settles; a deploy job meets one expected. */
+  async track<T>(work: () => Promise<T>, { startsDeploy = false }: { startsDeploy?: boolean } = {}): Promise<T> {
+    if (startsDeploy && this.expected > 0) this.expected--;
     this.running++;
     try {
       return await work();
@@ -53,9 +79,11 @@ export class PipelineActivity {
     const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
       const now = Date.now();
-      if (this.running === 0 && now - this.quietSince >= this.settleMs) return { gaveUp: false };
+      const expecting = this.expected > 0 && now < this.expectedUntil;
+      if (this.running === 0 && !expecting && now - this.quietSince >= this.settleMs) return { gaveUp: false };
       if (now >= deadline) return { gaveUp: true };
-      const until = this.running === 0 ? Math.min(deadline, this.quietSince + this.settleMs) : deadline;
+      const settled = Math.max(this.quietSince + this.settleMs, expecting ? this.expectedUntil : 0);
+      const until = this.running === 0 ? Math.min(deadline, settled) : deadline;
       await this.sleep(until - now, signal);
     }
   }

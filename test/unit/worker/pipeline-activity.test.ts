@@ -69,4 +69,26 @@ describe('PipelineActivity: background work waits for the pipeline', () => {
     job.finish();
     await tracked;
   });
+
+  it('is not quiet between a plan that added deploy jobs and the start of those deploys', async () => {
+    const activity = new PipelineActivity({ settleMs: 0, maxWaitMs: 60_000, handOffMs: 60_000 });
+    await activity.track(async () => activity.expectDeploys(2));
+    const waiting = activity.quiet();
+    expect(await settled(waiting)).toBe(false);
+
+    await activity.track(() => Promise.resolve(), { startsDeploy: true });
+    expect(await settled(waiting)).toBe(false);
+
+    await activity.track(() => Promise.resolve(), { startsDeploy: true });
+    await expect(waiting).resolves.toEqual({ gaveUp: false });
+  });
+
+  it('stops expecting deploys another process may have taken after the hand-off time', async () => {
+    const activity = new PipelineActivity({ settleMs: 0, maxWaitMs: 60_000, handOffMs: 20 });
+    await activity.track(async () => activity.expectDeploys(1));
+    const started = Date.now();
+
+    await expect(activity.quiet()).resolves.toEqual({ gaveUp: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  });
 });
