@@ -6,6 +6,7 @@ import { BuildTarget, ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION } from './lo
 import { FileLoader, type LoadRestrictor } from './load/file-loader.js';
 import { locate } from './load/read-kustomization.js';
 import { ResMap } from './resource/res-map.js';
+import { withSchemaScopes } from './resource/res-id.js';
 import type { Resource } from './resource/resource.js';
 import { applyFieldSpec, setEntry } from './transform/field-spec.js';
 import { addContentHashes } from './transform/generators/content-hash.js';
@@ -44,6 +45,11 @@ export interface RenderResult {
  * @throws KustomizeError naming the kustomization file and field at fault; nothing is returned on error.
  */
 export function renderKustomization(fs: FileSystem, dir: string, options: RenderOptions = {}): RenderResult {
+  // Scope questions read the build's custom OpenAPI schema once a kustomization names one; none is in force outside.
+  return withSchemaScopes(() => render(fs, dir, options));
+}
+
+function render(fs: FileSystem, dir: string, options: RenderOptions): RenderResult {
   const root = normalizeRelative(dir);
   if (root === undefined) {
     throw new KustomizeError('outside-root', { file: dir }, `security; '${dir}' leaves the repository root`);

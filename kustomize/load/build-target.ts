@@ -29,9 +29,9 @@ import {
 import { crdTransformerConfig, parseCrdDefinitions } from '../transform/crd-config.js';
 import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
 import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
-import { OpenApiDocumentError, buildMergeKeyTable } from '../patch/build-merge-key-table.js';
+import { OpenApiDocumentError, buildMergeKeyTable, scopesOfDocument } from '../patch/build-merge-key-table.js';
 import type { MergeKeyTable } from '../patch/merge-key-table.js';
-import { isClusterScoped, parseGroupVersion } from '../resource/res-id.js';
+import { setSchemaScopes, type Scope } from '../resource/res-id.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
@@ -45,32 +45,22 @@ export interface Accumulated {
 /** The Kubernetes OpenAPI schema built into kustomize (kyaml's DefaultOpenAPI), the only `openapi.version` it accepts. */
 export const DEFAULT_OPENAPI_VERSION = 'v1.21.2';
 
-/**
- * A custom OpenAPI schema (`openapi.path`) as a merge-key table. A kind it declares cluster-scoped that kustomize-ts
- * does not already know as such is refused: kustomize would then leave it out of `namespace:`, which kustomize-ts
- * takes from its own table of scopes.
- */
-function loadCustomSchema(loader: FileLoader, path: string): MergeKeyTable {
+/** A custom OpenAPI schema (`openapi.path`): its merge keys, and the scopes its paths give kinds. */
+interface CustomSchema {
+  readonly table: MergeKeyTable;
+  readonly scopes: ReadonlyMap<string, Scope>;
+}
+
+function loadCustomSchema(loader: FileLoader, path: string): CustomSchema {
   const text = loader.loadText(path);
-  let table: MergeKeyTable;
   try {
-    table = buildMergeKeyTable(parseYamlDocument(text, { dialect: 'go-yaml-v2' }), '', path);
+    const document = parseYamlDocument(text, { dialect: 'go-yaml-v2' });
+    const table = buildMergeKeyTable(document, '', path);
+    return { table, scopes: scopesOfDocument(document as Record<string, unknown>) };
   } catch (error) {
     if (!(error instanceof YamlError) && !(error instanceof OpenApiDocumentError)) throw error;
     throw new KustomizeFailure('invalid-kustomization', `invalid schema file: ${error.message}`, { cause: error });
   }
-  for (const [apiVersion, kinds] of Object.entries(table.kinds)) {
-    for (const [kind, info] of Object.entries(kinds)) {
-      if (info.scope === 'Cluster' && !isClusterScoped({ ...parseGroupVersion(apiVersion), kind })) {
-        throw new KustomizeFailure(
-          'not-supported',
-          `${path} declares ${apiVersion} ${kind} cluster-scoped: cluster scopes from a custom OpenAPI schema are ` +
-            'not supported by kustomize-ts; leave the namespace out of that kind by a patch instead',
-        );
-      }
-    }
-  }
-  return table;
 }
 
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
@@ -141,12 +131,15 @@ export class BuildTarget {
           'builtin version and custom schema provided, cannot use both',
         );
       }
+      const custom = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
       this.schema.chosen = true;
-      this.schema.table = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
+      this.schema.table = custom.table;
+      setSchemaScopes(custom.scopes);
       return;
     }
     this.schema.chosen = (version ?? '') !== '';
     this.schema.table = undefined;
+    setSchemaScopes(undefined);
     if (version !== undefined && version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
       throw new KustomizeError(
         'invalid-kustomization',
