@@ -450,7 +450,7 @@ export class BuildTarget {
       this.at('labels', () => transformLabels(map, [entry], {}, config));
       if (labelTransformers) ran('LabelTransformer');
     }
-    this.at('labels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
+    this.at('commonLabels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
     if (labelTransformers) ran('LabelTransformer');
     if (spec.commonAnnotations) {
       this.at('commonAnnotations', () =>
