@@ -91,7 +91,8 @@ function render(fs: FileSystem, dir: string, options: RenderOptions): RenderResu
   }
   const buildMetadata = target.kustomization.spec.buildMetadata ?? [];
   for (const r of sorted) {
-    if (target.origin !== undefined) dropUnaskedBuildMetadata(r, buildMetadata);
+    // kustomize drops them whether or not it tracked them: an origin a file wrote itself goes too.
+    dropUnaskedBuildMetadata(r, buildMetadata);
     finishResource(r);
   }
   const objects = sorted.map((r) => r.obj);

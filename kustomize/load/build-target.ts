@@ -63,6 +63,11 @@ function loadCustomSchema(loader: FileLoader, path: string): CustomSchema {
   }
 }
 
+/** Sets the origin of objects read from a file, replacing any they carry (kustomize's AnnotateAll). */
+function setOrigin(resources: readonly Resource[], origin: string): void {
+  for (const r of resources) r.setAnnotations({ ...r.getAnnotations(), [ORIGIN_ANNOTATION]: origin });
+}
+
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 /** kustomize's annotation listing the transformers that changed a resource (`buildMetadata: [transformerAnnotations]`). */
@@ -307,7 +312,8 @@ export class BuildTarget {
         }
         throw error;
       }
-      if (this.origin !== undefined) this.annotateOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
+      // kustomize's accumulateFile annotates every object of the file, replacing an origin the file wrote itself.
+      if (this.origin !== undefined) setOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
       map.appendAll(resources);
       return acc;
     }
@@ -363,7 +369,10 @@ export class BuildTarget {
     }
   }
 
-  /** The origin of what a plugin config made: the file holding the config (this kustomization, when inline). */
+  /**
+   * The origin of what a plugin config made: the file holding the config, which {@link pluginConfigs} has written
+   * into the config's own origin (this kustomization file, when inline).
+   */
   private pluginOrigin(config: Resource): string {
     const own = /^path: (.*)$/m.exec(config.getAnnotations()[ORIGIN_ANNOTATION] ?? '')?.[1];
     const configuredIn = own ?? posix.join(this.origin ?? '', baseOf(this.file));
@@ -391,8 +400,13 @@ export class BuildTarget {
       } catch {
         configs = undefined;
       }
-      if (configs === undefined || configs.length === 0) paths.push({ path: entry, field });
-      else inline.push(...configs.map((config) => ({ config, field })));
+      if (configs === undefined || configs.length === 0) {
+        paths.push({ path: entry, field });
+        return;
+      }
+      // An inline config is configured in this kustomization file, whatever origin it says it has (kustomize sets it).
+      if (this.origin !== undefined) setOrigin(configs, `path: ${posix.join(this.origin, baseOf(this.file))}\n`);
+      inline.push(...configs.map((config) => ({ config, field })));
     });
     const fromPaths = paths.flatMap(({ path, field }) =>
       this.at(field, () => {
