@@ -11,6 +11,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { readCommonYaml, type CommonNode } from './common-yaml.js';
+import { foldedRoundTrip } from './folded-round-trip.js';
 import { LenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
@@ -276,7 +277,7 @@ class Converter {
     if (tag === STR_TAG || tag === 'tag:yaml.org,2002:binary') return text;
     const wanted = tag === undefined ? undefined : CORE_TAGS[tag];
     if (tag !== undefined && wanted === undefined) return text; // an application tag: go-yaml keeps the text
-    if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return text;
+    if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return this.blockText(text, type);
     const resolved = resolvePlainScalar(text, this.dialect);
     if (wanted !== undefined && resolved.tag !== wanted && !(wanted === 'float' && resolved.tag === 'int')) {
       throw new YamlError(
@@ -324,8 +325,14 @@ class Converter {
   /** go-yaml's `Node.Value`: a scalar's text, `''` for a collection or an empty value. */
   private rawText(node: unknown): string {
     if (isAlias(node)) return this.rawText(node.resolve(this.doc));
-    if (isScalar(node)) return node.value === null || node.value === undefined ? '' : String(node.value);
+    if (isScalar(node))
+      return this.blockText(node.value === null || node.value === undefined ? '' : String(node.value), node.type);
     return '';
+  }
+
+  /** A scalar's text as kustomize ends up with it: a folded block in a resource goes through kyaml's round trip. */
+  private blockText(text: string, type: string | undefined): string {
+    return type === 'BLOCK_FOLDED' && this.dialect === 'go-yaml-v3' ? foldedRoundTrip(text) : text;
   }
 
   private keyOf(key: unknown): string {

@@ -1,4 +1,5 @@
 import { formatGoFloat, formatNumberLikeKustomize, parseGoInteger } from '../../../kustomize/yaml/go-number.js';
+import { foldedRoundTrip } from '../../../kustomize/yaml/folded-round-trip.js';
 import { YamlError, parseYamlDocuments } from '../../../kustomize/yaml/parse-yaml.js';
 import { resolvePlainScalar } from '../../../kustomize/yaml/resolve-scalar.js';
 import { parseYamlTimestamp } from '../../../kustomize/yaml/timestamp.js';
@@ -224,5 +225,33 @@ describe('mapping keys read as sigs.k8s.io/yaml reads them (keysAsJson)', () => 
 
   it('leaves keys as written without the option (resources and kustomization files keep them)', () => {
     expect(parseYamlDocuments('on: x\n0x1F: z\n', { dialect: 'go-yaml-v2' })[0]).toEqual({ on: 'x', '0x1F': 'z' });
+  });
+});
+
+// Expected values are what kustomize v5.8.2 printed for the same folded blocks (test/kustomize/cases/
+// yaml-folded-blocks-more-indented-lines and its neighbours).
+describe('folded blocks after kyaml re-encodes them (foldedRoundTrip)', () => {
+  it.each<[string, string]>([
+    ['p\n q\n', 'p\n\n q\n'],
+    ['p\n\n q\n', 'p\n\n\n q\n'],
+    ['x\n\n\ty\n', 'x\n\n\n\ty\n'],
+    ['x\n\ty\nz\n', 'x\n\n\ty\nz\n'],
+    ['p\n q\nr\n\n\n', 'p\n\n q\nr\n\n\n\n'],
+    ['p\n q\n\n', 'p\n\n q\n\n'],
+    ['p\n\n', 'p\n\n\n'],
+    ['p\n', 'p\n'],
+    ['\np\n q\n', '\np\n\n q\n'],
+    ['p\nq\n\nr\n', 'p\nq\n\nr\n'],
+    ['  x\np q\nr\n s\n', '  x\np q r\n s\n'],
+    [' a\nb\n\nc\n', ' a\nb\nc\n'],
+    ['', ''],
+  ])('%j → %j', (value, expected) => {
+    expect(foldedRoundTrip(value)).toBe(expected);
+  });
+
+  it('applies to folded blocks in resources only', () => {
+    const text = 'a: >\n  p\n   q\nb: |\n  p\n   q\n';
+    expect(parseYamlDocuments(text)[0]).toEqual({ a: 'p\n\n q\n', b: 'p\n q\n' });
+    expect(parseYamlDocuments(text, { dialect: 'go-yaml-v2' })[0]).toEqual({ a: 'p\n q\n', b: 'p\n q\n' });
   });
 });
