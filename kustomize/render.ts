@@ -13,7 +13,7 @@ import { addContentHashes } from './transform/generators/content-hash.js';
 import { transformNameReferences } from './transform/name-reference.js';
 import { sortResources } from './transform/sort-resources.js';
 import { resolveVars } from './transform/vars.js';
-import type { JsonObject } from './yaml/json-value.js';
+import { isJsonObject, type JsonObject } from './yaml/json-value.js';
 
 /** The kustomize release whose output kustomize-ts reproduces (and names in `managedByLabel`). */
 export const KUSTOMIZE_VERSION = 'v5.8.2';
@@ -102,6 +102,14 @@ function render(fs: FileSystem, dir: string, options: RenderOptions): RenderResu
 
 /** Removes the origin and transformer annotations the top kustomization's `buildMetadata` does not ask for. */
 function dropUnaskedBuildMetadata(r: Resource, buildMetadata: readonly string[]): void {
+  // Every render asks this of every object, and almost none carries either annotation: look before copying.
+  const raw = r.metadata()?.['annotations'];
+  if (
+    !isJsonObject(raw) ||
+    !(Object.hasOwn(raw, ORIGIN_ANNOTATION) || Object.hasOwn(raw, TRANSFORMATIONS_ANNOTATION))
+  ) {
+    return;
+  }
   const annotations = r.getAnnotations();
   const drop = [
     ...(buildMetadata.includes('originAnnotations') ? [] : [ORIGIN_ANNOTATION]),
