@@ -6,13 +6,14 @@ import { BuildTarget, ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION } from './lo
 import { FileLoader, type LoadRestrictor } from './load/file-loader.js';
 import { locate } from './load/read-kustomization.js';
 import { ResMap } from './resource/res-map.js';
+import { withSchemaScopes } from './resource/res-id.js';
 import type { Resource } from './resource/resource.js';
 import { applyFieldSpec, setEntry } from './transform/field-spec.js';
 import { addContentHashes } from './transform/generators/content-hash.js';
 import { transformNameReferences } from './transform/name-reference.js';
 import { sortResources } from './transform/sort-resources.js';
 import { resolveVars } from './transform/vars.js';
-import type { JsonObject } from './yaml/json-value.js';
+import { isJsonObject, type JsonObject } from './yaml/json-value.js';
 
 /** The kustomize release whose output kustomize-ts reproduces (and names in `managedByLabel`). */
 export const KUSTOMIZE_VERSION = 'v5.8.2';
@@ -44,6 +45,11 @@ export interface RenderResult {
  * @throws KustomizeError naming the kustomization file and field at fault; nothing is returned on error.
  */
 export function renderKustomization(fs: FileSystem, dir: string, options: RenderOptions = {}): RenderResult {
+  // Scope questions read the build's custom OpenAPI schema once a kustomization names one; none is in force outside.
+  return withSchemaScopes(() => render(fs, dir, options));
+}
+
+function render(fs: FileSystem, dir: string, options: RenderOptions): RenderResult {
   const root = normalizeRelative(dir);
   if (root === undefined) {
     throw new KustomizeError('outside-root', { file: dir }, `security; '${dir}' leaves the repository root`);
@@ -85,7 +91,8 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
   }
   const buildMetadata = target.kustomization.spec.buildMetadata ?? [];
   for (const r of sorted) {
-    if (target.origin !== undefined) dropUnaskedBuildMetadata(r, buildMetadata);
+    // kustomize drops them whether or not it tracked them: an origin a file wrote itself goes too.
+    dropUnaskedBuildMetadata(r, buildMetadata);
     finishResource(r);
   }
   const objects = sorted.map((r) => r.obj);
@@ -95,6 +102,14 @@ export function renderKustomization(fs: FileSystem, dir: string, options: Render
 
 /** Removes the origin and transformer annotations the top kustomization's `buildMetadata` does not ask for. */
 function dropUnaskedBuildMetadata(r: Resource, buildMetadata: readonly string[]): void {
+  // Every render asks this of every object, and almost none carries either annotation: look before copying.
+  const raw = r.metadata()?.['annotations'];
+  if (
+    !isJsonObject(raw) ||
+    !(Object.hasOwn(raw, ORIGIN_ANNOTATION) || Object.hasOwn(raw, TRANSFORMATIONS_ANNOTATION))
+  ) {
+    return;
+  }
   const annotations = r.getAnnotations();
   const drop = [
     ...(buildMetadata.includes('originAnnotations') ? [] : [ORIGIN_ANNOTATION]),

@@ -29,9 +29,9 @@ import {
 import { crdTransformerConfig, parseCrdDefinitions } from '../transform/crd-config.js';
 import { mergeVarLists, mergeVars, type Var } from '../transform/vars.js';
 import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
-import { OpenApiDocumentError, buildMergeKeyTable } from '../patch/build-merge-key-table.js';
+import { OpenApiDocumentError, buildMergeKeyTable, scopesOfDocument } from '../patch/build-merge-key-table.js';
 import type { MergeKeyTable } from '../patch/merge-key-table.js';
-import { isClusterScoped, parseGroupVersion } from '../resource/res-id.js';
+import { setSchemaScopes, type Scope } from '../resource/res-id.js';
 import type { FileLoader } from './file-loader.js';
 import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
@@ -45,32 +45,27 @@ export interface Accumulated {
 /** The Kubernetes OpenAPI schema built into kustomize (kyaml's DefaultOpenAPI), the only `openapi.version` it accepts. */
 export const DEFAULT_OPENAPI_VERSION = 'v1.21.2';
 
-/**
- * A custom OpenAPI schema (`openapi.path`) as a merge-key table. A kind it declares cluster-scoped that kustomize-ts
- * does not already know as such is refused: kustomize would then leave it out of `namespace:`, which kustomize-ts
- * takes from its own table of scopes.
- */
-function loadCustomSchema(loader: FileLoader, path: string): MergeKeyTable {
+/** A custom OpenAPI schema (`openapi.path`): its merge keys, and the scopes its paths give kinds. */
+interface CustomSchema {
+  readonly table: MergeKeyTable;
+  readonly scopes: ReadonlyMap<string, Scope>;
+}
+
+function loadCustomSchema(loader: FileLoader, path: string): CustomSchema {
   const text = loader.loadText(path);
-  let table: MergeKeyTable;
   try {
-    table = buildMergeKeyTable(parseYamlDocument(text, { dialect: 'go-yaml-v2' }), '', path);
+    const document = parseYamlDocument(text, { dialect: 'go-yaml-v2' });
+    const table = buildMergeKeyTable(document, '', path);
+    return { table, scopes: scopesOfDocument(document as Record<string, unknown>) };
   } catch (error) {
     if (!(error instanceof YamlError) && !(error instanceof OpenApiDocumentError)) throw error;
     throw new KustomizeFailure('invalid-kustomization', `invalid schema file: ${error.message}`, { cause: error });
   }
-  for (const [apiVersion, kinds] of Object.entries(table.kinds)) {
-    for (const [kind, info] of Object.entries(kinds)) {
-      if (info.scope === 'Cluster' && !isClusterScoped({ ...parseGroupVersion(apiVersion), kind })) {
-        throw new KustomizeFailure(
-          'not-supported',
-          `${path} declares ${apiVersion} ${kind} cluster-scoped: cluster scopes from a custom OpenAPI schema are ` +
-            'not supported by kustomize-ts; leave the namespace out of that kind by a patch instead',
-        );
-      }
-    }
-  }
-  return table;
+}
+
+/** Sets the origin of objects read from a file, replacing any they carry (kustomize's AnnotateAll). */
+function setOrigin(resources: readonly Resource[], origin: string): void {
+  for (const r of resources) r.setAnnotations({ ...r.getAnnotations(), [ORIGIN_ANNOTATION]: origin });
 }
 
 /** kustomize's annotation for a resource's origin (`buildMetadata: [originAnnotations]`). */
@@ -141,12 +136,15 @@ export class BuildTarget {
           'builtin version and custom schema provided, cannot use both',
         );
       }
+      const custom = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
       this.schema.chosen = true;
-      this.schema.table = this.at('openapi.path', () => loadCustomSchema(this.loader, path));
+      this.schema.table = custom.table;
+      setSchemaScopes(custom.scopes);
       return;
     }
     this.schema.chosen = (version ?? '') !== '';
     this.schema.table = undefined;
+    setSchemaScopes(undefined);
     if (version !== undefined && version !== '' && version !== DEFAULT_OPENAPI_VERSION) {
       throw new KustomizeError(
         'invalid-kustomization',
@@ -316,7 +314,8 @@ export class BuildTarget {
         }
         throw error;
       }
-      if (this.origin !== undefined) this.annotateOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
+      // kustomize's accumulateFile annotates every object of the file, replacing an origin the file wrote itself.
+      if (this.origin !== undefined) setOrigin(resources, `path: ${posix.join(this.origin, path)}\n`);
       map.appendAll(resources);
       return acc;
     }
@@ -372,7 +371,10 @@ export class BuildTarget {
     }
   }
 
-  /** The origin of what a plugin config made: the file holding the config (this kustomization, when inline). */
+  /**
+   * The origin of what a plugin config made: the file holding the config, which {@link pluginConfigs} has written
+   * into the config's own origin (this kustomization file, when inline).
+   */
   private pluginOrigin(config: Resource): string {
     const own = /^path: (.*)$/m.exec(config.getAnnotations()[ORIGIN_ANNOTATION] ?? '')?.[1];
     const configuredIn = own ?? posix.join(this.origin ?? '', baseOf(this.file));
@@ -400,8 +402,13 @@ export class BuildTarget {
       } catch {
         configs = undefined;
       }
-      if (configs === undefined || configs.length === 0) paths.push({ path: entry, field });
-      else inline.push(...configs.map((config) => ({ config, field })));
+      if (configs === undefined || configs.length === 0) {
+        paths.push({ path: entry, field });
+        return;
+      }
+      // An inline config is configured in this kustomization file, whatever origin it says it has (kustomize sets it).
+      if (this.origin !== undefined) setOrigin(configs, `path: ${posix.join(this.origin, baseOf(this.file))}\n`);
+      inline.push(...configs.map((config) => ({ config, field })));
     });
     const fromPaths = paths.flatMap(({ path, field }) =>
       this.at(field, () => {
@@ -459,7 +466,7 @@ export class BuildTarget {
       this.at('labels', () => transformLabels(map, [entry], {}, config));
       if (labelTransformers) ran('LabelTransformer');
     }
-    this.at('labels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
+    this.at('commonLabels', () => transformLabels(map, [], spec.commonLabels ?? {}, config));
     if (labelTransformers) ran('LabelTransformer');
     if (spec.commonAnnotations) {
       this.at('commonAnnotations', () =>

@@ -201,6 +201,16 @@ function scopesFromBundle(resources: unknown[]): Map<string, 'Namespaced' | 'Clu
   return scopes;
 }
 
+/**
+ * Every kind's scope by `apiVersion kind`, as kyaml reads them from an OpenAPI document's paths (or a bundle's
+ * resource index), including kinds that have no definition.
+ */
+export function scopesOfDocument(document: Record<string, unknown>): Map<string, 'Namespaced' | 'Cluster'> {
+  if (isRecord(document['paths'])) return scopesFromPaths(document['paths']);
+  if (Array.isArray(document['resources'])) return scopesFromBundle(document['resources']);
+  return new Map();
+}
+
 function describeSource(document: Schema): { title: string; kubernetesVersion: string } {
   const info = document['info'];
   if (isRecord(info)) {
@@ -223,11 +233,7 @@ export function buildMergeKeyTable(document: unknown, sha256: string, descriptio
     throw new OpenApiDocumentError('not an OpenAPI v2 document: there is no "definitions" object');
   }
   const definitions = document['definitions'] as Record<string, Schema>;
-  const scopes = isRecord(document['paths'])
-    ? scopesFromPaths(document['paths'])
-    : Array.isArray(document['resources'])
-      ? scopesFromBundle(document['resources'])
-      : new Map<string, 'Namespaced' | 'Cluster'>();
+  const scopes = scopesOfDocument(document);
 
   const walker = new DefinitionWalker(definitions);
   const kinds: Record<string, Record<string, KindInfo>> = {};

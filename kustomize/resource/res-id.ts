@@ -1,4 +1,4 @@
-import { CLUSTER_SCOPED_KINDS } from './cluster-scoped-kinds.js';
+import { CLUSTER_SCOPED_KINDS, PRECOMPUTED_NAMESPACED_KINDS } from './cluster-scoped-kinds.js';
 
 /** A group/version/kind; `group` is empty for the core API group. */
 export interface Gvk {
@@ -25,17 +25,63 @@ export function apiVersionOf(gvk: Gvk): string {
   return gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
 }
 
-/** Answers by Gvk object: a resource's ids are reused (Resource.curId), and loops over a ResMap ask again and again. */
-const clusterScoped = new WeakMap<Gvk, boolean>();
+/** A scope as an OpenAPI document gives it. */
+export type Scope = 'Namespaced' | 'Cluster';
 
-/** Whether kustomize knows the kind to be cluster-scoped (unknown kinds, CRDs included, count as namespaced). */
-export function isClusterScoped(gvk: Gvk): boolean {
-  let scoped = clusterScoped.get(gvk);
-  if (scoped === undefined) {
-    scoped = CLUSTER_SCOPED_KINDS.has(`${apiVersionOf(gvk)} ${gvk.kind}`);
-    clusterScoped.set(gvk, scoped);
+/** What kustomize's own table says of a kind: its scope, or nothing (the kind is not in it). */
+type BuiltinScope = Scope | undefined;
+
+/**
+ * The builtin answer by Gvk object: a resource's ids are reused (Resource.curId), and loops over a ResMap ask again
+ * and again. `null` stands for "not in the table" so that a cached miss is told apart from no entry.
+ */
+const builtinScopes = new WeakMap<Gvk, BuiltinScope | null>();
+
+function builtinScope(gvk: Gvk): BuiltinScope {
+  let scope = builtinScopes.get(gvk);
+  if (scope === undefined) {
+    const key = `${apiVersionOf(gvk)} ${gvk.kind}`;
+    scope = CLUSTER_SCOPED_KINDS.has(key) ? 'Cluster' : PRECOMPUTED_NAMESPACED_KINDS.has(key) ? 'Namespaced' : null;
+    builtinScopes.set(gvk, scope);
   }
-  return scoped;
+  return scope ?? undefined;
+}
+
+/**
+ * The scopes of the custom OpenAPI schema (`openapi.path`) the running build has chosen, by `apiVersion kind`.
+ * kustomize holds its schema process-wide (kyaml's openapi package) and every scope question reads it, whichever
+ * step asks; a render is synchronous, so one module-level value set by {@link withSchemaScopes} is the same thing.
+ */
+let schemaScopes: ReadonlyMap<string, Scope> | undefined;
+
+/**
+ * Runs `fn` with no custom schema scopes, and restores the previous ones afterwards: a render starts from kustomize's
+ * builtin scopes and a custom schema is switched on (by {@link setSchemaScopes}) when a kustomization names one.
+ */
+export function withSchemaScopes<T>(fn: () => T): T {
+  const saved = schemaScopes;
+  schemaScopes = undefined;
+  try {
+    return fn();
+  } finally {
+    schemaScopes = saved;
+  }
+}
+
+/** Makes `scopes` (a custom schema's, or none for a builtin one) decide the scope of kinds kustomize's table lacks. */
+export function setSchemaScopes(scopes: ReadonlyMap<string, Scope> | undefined): void {
+  schemaScopes = scopes;
+}
+
+/**
+ * Whether kustomize takes the kind to be cluster-scoped (kyaml's IsCertainlyClusterScoped): its precomputed table
+ * decides the kinds it holds, even under a custom schema; any other kind is cluster-scoped only when the build's
+ * custom schema says so (its paths have no `namespaces/{namespace}`); unknown kinds, CRDs included, are namespaced.
+ */
+export function isClusterScoped(gvk: Gvk): boolean {
+  const builtin = builtinScope(gvk);
+  if (builtin !== undefined || schemaScopes === undefined) return builtin === 'Cluster';
+  return schemaScopes.get(`${apiVersionOf(gvk)} ${gvk.kind}`) === 'Cluster';
 }
 
 /** The namespace kustomize compares ids by: `default` for an empty one, a marker for cluster-scoped kinds. */

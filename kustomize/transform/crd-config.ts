@@ -224,7 +224,7 @@ export function parseCrdDefinitions(bytes: Uint8Array, path: string): Definition
   } else {
     try {
       // sigs.k8s.io/yaml reads the first document only, the last of two equal keys winning (go-yaml v2).
-      doc = parseYamlDocuments(text, { dialect: 'go-yaml-v2', lastDuplicateKeyWins: true })[0];
+      doc = parseYamlDocuments(text, { dialect: 'go-yaml-v2', lastDuplicateKeyWins: true, keysAsJson: true })[0];
     } catch (cause) {
       if (!(cause instanceof YamlError)) throw cause;
       return fail(`error converting YAML to JSON: ${cause.message}`, cause);

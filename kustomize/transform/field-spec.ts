@@ -120,6 +120,7 @@ function walkMap(
   const isSeq = head.endsWith('[]');
   const field = isSeq ? head.slice(0, -2) : head;
   if (field === '') throw new KustomizeFailure('transform-failed', 'cannot set or create an empty field name');
+  refuseElementSegment(field);
   let kind: 'scalar' | 'map' | 'seq' | undefined;
   if (!create || createKind === undefined || isSeq) {
     if (isSeq) kind = 'seq';
@@ -132,6 +133,35 @@ function walkMap(
     node[field] = kind === 'map' ? {} : kind === 'seq' ? [] : '';
   }
   walk(mapSlot(node, field), rest, create, createKind, setValue);
+}
+
+/** Go's strconv.Atoi: an optional sign and decimal digits, within int64. */
+const GO_ATOI = /^[+-]?[0-9]+$/;
+const INT64_LIMIT = 2n ** 63n;
+
+/**
+ * kyaml's Lookup reads a path segment that is not a plain field name as a step into a list: a decimal number (an
+ * index), `-` (the last element), `[name=value]` (a match), or `*` (refused). A field spec only walks mappings there,
+ * so kustomize fails on any of them; a `crds:` property whose name YAML reads as a number (`0x1F` → `31`) leads here.
+ */
+function refuseElementSegment(field: string): void {
+  const fail = (message: string): never => {
+    throw new KustomizeFailure('transform-failed', `fieldName: ${field}: ${message}`);
+  };
+  if (GO_ATOI.test(field)) {
+    const index = BigInt(field);
+    if (index >= -INT64_LIMIT && index < INT64_LIMIT) {
+      if (index < 0n) fail(`array index ${index} cannot be negative`);
+      fail('wrong node kind: expected SequenceNode but got MappingNode');
+    }
+  }
+  if (field.startsWith('[') && field.endsWith(']') && !field.includes('=')) {
+    fail('list path element must contain fieldName=fieldValue for element to match');
+  }
+  if (field === '-' || (field.startsWith('[') && field.endsWith(']'))) {
+    fail('wrong node kind: expected SequenceNode but got MappingNode');
+  }
+  if (field === '*') fail('wildcard is not supported in PathGetter');
 }
 
 /** The slot of `obj[key]`. */

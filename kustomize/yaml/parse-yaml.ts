@@ -11,9 +11,11 @@ import {
   type YAMLError,
 } from 'yaml';
 import { readCommonYaml, type CommonNode } from './common-yaml.js';
+import { foldedRoundTrip } from './folded-round-trip.js';
 import { LenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
+import { INT64_MAX, formatGoFloat, parseGoInteger } from './go-number.js';
 
 /** Why YAML text could not be read. */
 export type YamlErrorReason = 'syntax' | 'excessive-aliasing' | 'bad-tag';
@@ -49,6 +51,13 @@ export interface ParseYamlOptions {
    * kustomize reads resources.
    */
   readonly lastDuplicateKeyWins?: boolean;
+  /**
+   * Turn a plain mapping key that means something else than its text into the text sigs.k8s.io/yaml gives it when it
+   * converts YAML to JSON (with the dialect's rules: `on` → `true`, `0x1F` → `31`, `1.50` → `1.5`); a null key is an
+   * error there. Only texts read that way (a `crds:` file) ask for it; the lean reader does not keep whether a key
+   * was quoted, so such texts are read by the `yaml` package.
+   */
+  readonly keysAsJson?: boolean;
 }
 
 const DEFAULT_MAX_ALIAS_NODES = 100_000;
@@ -80,13 +89,16 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions = {})
 export type YamlAst = { readonly docs: readonly Document.Parsed[] } | { readonly common: readonly CommonNode[] };
 
 /** Parses YAML text into documents, refusing what go-yaml's reader refuses. */
-export function parseYamlAst(text: string, options: Pick<ParseYamlOptions, 'lastDuplicateKeyWins'> = {}): YamlAst {
+export function parseYamlAst(
+  text: string,
+  options: Pick<ParseYamlOptions, 'lastDuplicateKeyWins' | 'keysAsJson'> = {},
+): YamlAst {
   const bad = DISALLOWED.exec(text);
   if (bad !== null) {
     const code = (bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0');
     throw new YamlError('syntax', `yaml: control characters are not allowed (U+${code} at offset ${bad.index})`);
   }
-  const common = readCommonYaml(text);
+  const common = options.keysAsJson === true ? undefined : readCommonYaml(text);
   return common === undefined ? parseWithYamlPackage(text, options) : { common };
 }
 
@@ -198,6 +210,7 @@ export function convertYamlAst(ast: YamlAst, options: ParseYamlOptions = {}): Js
       options.dialect ?? 'go-yaml-v3',
       options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES,
       options.annotationsAsText === true,
+      options.keysAsJson === true,
     );
     const value = converter.convert(doc.contents);
     if (value === null) continue;
@@ -224,6 +237,7 @@ class Converter {
     private readonly dialect: YamlDialect,
     private readonly maxAliasNodes: number,
     private readonly annotationsAsText: boolean,
+    private readonly keysAsJson = false,
   ) {}
 
   convert(node: unknown): JsonValue {
@@ -263,7 +277,7 @@ class Converter {
     if (tag === STR_TAG || tag === 'tag:yaml.org,2002:binary') return text;
     const wanted = tag === undefined ? undefined : CORE_TAGS[tag];
     if (tag !== undefined && wanted === undefined) return text; // an application tag: go-yaml keeps the text
-    if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return text;
+    if (wanted === undefined && type !== 'PLAIN' && type !== undefined) return this.blockText(text, type);
     const resolved = resolvePlainScalar(text, this.dialect);
     if (wanted !== undefined && resolved.tag !== wanted && !(wanted === 'float' && resolved.tag === 'int')) {
       throw new YamlError(
@@ -311,12 +325,21 @@ class Converter {
   /** go-yaml's `Node.Value`: a scalar's text, `''` for a collection or an empty value. */
   private rawText(node: unknown): string {
     if (isAlias(node)) return this.rawText(node.resolve(this.doc));
-    if (isScalar(node)) return node.value === null || node.value === undefined ? '' : String(node.value);
+    if (isScalar(node))
+      return this.blockText(node.value === null || node.value === undefined ? '' : String(node.value), node.type);
     return '';
   }
 
+  /** A scalar's text as kustomize ends up with it: a folded block in a resource goes through kyaml's round trip. */
+  private blockText(text: string, type: string | undefined): string {
+    return type === 'BLOCK_FOLDED' && this.dialect === 'go-yaml-v3' ? foldedRoundTrip(text) : text;
+  }
+
   private keyOf(key: unknown): string {
-    if (isScalar(key)) return key.value === null || key.value === undefined ? '' : String(key.value);
+    if (isScalar(key)) {
+      const text = key.value === null || key.value === undefined ? '' : String(key.value);
+      return this.keysAsJson && key.type === 'PLAIN' && key.tag === undefined ? jsonKeyOf(text, this.dialect) : text;
+    }
     if (isAlias(key)) {
       const value = this.convertAlias(key);
       return typeof value === 'string' ? value : JSON.stringify(value);
@@ -359,6 +382,31 @@ class CommonConverter {
         return out;
       }
     }
+  }
+}
+
+/**
+ * The JSON key sigs.k8s.io/yaml makes of a plain YAML key: go-yaml resolves it, and a boolean, integer or float is
+ * printed back (a float as the float32 Go's FormatFloat gives, `1.50` → `1.5`); a timestamp stays its text.
+ */
+function jsonKeyOf(text: string, dialect: YamlDialect): string {
+  const resolved = resolvePlainScalar(text, dialect);
+  switch (resolved.tag) {
+    case 'bool':
+      return String(resolved.value);
+    case 'int': {
+      const int = parseGoInteger(text.replace(/_/g, '')) ?? BigInt(Number(resolved.value));
+      // go-yaml gives an integer beyond int64 as a uint64, a key type sigs.k8s.io/yaml does not convert.
+      if (int > INT64_MAX)
+        throw new YamlError('syntax', `unsupported map key of type: uint64, key: 0x${int.toString(16)}`);
+      return int.toString();
+    }
+    case 'float':
+      return formatGoFloat(Number(resolved.value), 32);
+    case 'null':
+      throw new YamlError('syntax', 'unsupported map key of type: %!s(<nil>), key: <nil>');
+    default:
+      return text;
   }
 }
 

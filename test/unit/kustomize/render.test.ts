@@ -191,29 +191,6 @@ describe('renderKustomization', () => {
       'generators[0]',
     ),
     refused('plugin validators', 'validators:\n- v.yaml\n', 'validators'),
-    {
-      what: 'a custom OpenAPI schema declaring a kind cluster-scoped',
-      files: {
-        [overlay]: 'openapi:\n  path: schema.json\n',
-        'overlay/schema.json': JSON.stringify({
-          swagger: '2.0',
-          paths: {
-            '/apis/example.com/v1/widgets/{name}': {
-              get: { 'x-kubernetes-group-version-kind': { group: 'example.com', version: 'v1', kind: 'Widget' } },
-            },
-          },
-          definitions: {
-            'com.example.v1.Widget': {
-              'x-kubernetes-group-version-kind': [{ group: 'example.com', version: 'v1', kind: 'Widget' }],
-              properties: { spec: { type: 'object' } },
-            },
-          },
-        }),
-      },
-      reason: 'not-supported',
-      file: overlay,
-      field: 'openapi.path',
-    },
     refused('a remote component', 'components:\n- https://github.com/org/repo//components/x?ref=v1\n', 'components[0]'),
   ])('refuses $what with a clear "not supported" error at $file $field', ({ files, reason, file, field }) => {
     const error = thrownBy(() => render(files));
@@ -314,5 +291,37 @@ describe('renderKustomization on hostile input', () => {
     expect((error as KustomizeError).message).toMatch(
       /^overlay\/kustomization\.yaml: resources\[1\]: accumulating resources from 'bomb\.yaml': .*excessive aliasing/,
     );
+  });
+});
+
+// kustomize holds its OpenAPI schema per process; kustomize-ts must hold it per render, so one repository's custom
+// schema never decides scopes in the next render, even when the render that chose it failed.
+describe('a custom schema\'s scopes last one render', () => {
+  const overlay = 'overlay/kustomization.yaml';
+  const schema = JSON.stringify({
+    swagger: '2.0',
+    paths: {
+      '/apis/example.com/v1/tenants/{name}': {
+        get: { 'x-kubernetes-group-version-kind': { group: 'example.com', version: 'v1', kind: 'Tenant' } },
+      },
+    },
+    definitions: {},
+  });
+  const tenant = 'apiVersion: example.com/v1\nkind: Tenant\nmetadata:\n  name: t\n';
+  const withSchema = (extra: string) => ({
+    [overlay]: `namespace: shop\nresources:\n- t.yaml\nopenapi:\n  path: schema.json\n${extra}`,
+    'overlay/t.yaml': tenant,
+    'overlay/schema.json': schema,
+  });
+  const withoutSchema = { [overlay]: 'namespace: shop\nresources:\n- t.yaml\n', 'overlay/t.yaml': tenant };
+
+  it('leaves a kind the schema makes cluster-scoped out of namespace:, and the next render without it does not', () => {
+    expect(render(withSchema('')).yaml).not.toContain('namespace:');
+    expect(render(withoutSchema).yaml).toContain('namespace: shop');
+  });
+
+  it('also ends with a render that fails after choosing it', () => {
+    expect(thrownBy(() => render(withSchema('patches:\n- path: missing.yaml\n')))).toBeInstanceOf(KustomizeError);
+    expect(render(withoutSchema).yaml).toContain('namespace: shop');
   });
 });

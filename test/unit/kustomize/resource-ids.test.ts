@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isClusterScoped } from '../../../kustomize/resource/res-id.js';
+import { isClusterScoped, setSchemaScopes, withSchemaScopes } from '../../../kustomize/resource/res-id.js';
 import { Resource } from '../../../kustomize/resource/resource.js';
 
 // Resource keeps its last id and previous ids while the fields they come from are unchanged; transformers edit the
@@ -53,5 +53,40 @@ describe('Resource ids follow edits made in place', () => {
     expect(isClusterScoped(namespace.gvk())).toBe(true);
     expect(isClusterScoped(namespace.gvk())).toBe(true);
     expect(isClusterScoped(deployment().gvk())).toBe(false);
+  });
+});
+
+// kyaml's IsNamespaceScoped: its precomputed table first, then the custom schema's paths; a kind neither knows is
+// namespaced. The answers for one reused Gvk must follow the schema as it changes during a build.
+describe('cluster scope under a custom OpenAPI schema', () => {
+  const gvk = (apiVersion: string, kind: string) => new Resource({ apiVersion, kind, metadata: { name: 'x' } }).gvk();
+  const tenant = gvk('example.com/v1', 'Tenant');
+  const configMap = gvk('v1', 'ConfigMap');
+  const clusterRole = gvk('rbac.authorization.k8s.io/v1', 'ClusterRole');
+  const schema = new Map([
+    ['example.com/v1 Tenant', 'Cluster'],
+    ['v1 ConfigMap', 'Cluster'],
+    ['rbac.authorization.k8s.io/v1 ClusterRole', 'Namespaced'],
+  ] as const);
+
+  it('takes the schema scope of a kind kustomize does not know, and only while the schema is in force', () => {
+    withSchemaScopes(() => {
+      expect(isClusterScoped(tenant)).toBe(false);
+      setSchemaScopes(schema);
+      expect(isClusterScoped(tenant)).toBe(true);
+      expect(isClusterScoped(gvk('example.com/v1', 'Gadget'))).toBe(false);
+      setSchemaScopes(undefined);
+      expect(isClusterScoped(tenant)).toBe(false);
+      setSchemaScopes(schema);
+    });
+    expect(isClusterScoped(tenant)).toBe(false);
+  });
+
+  it('keeps the scope of kinds in kustomize\'s precomputed table whatever the schema says', () => {
+    withSchemaScopes(() => {
+      setSchemaScopes(schema);
+      expect(isClusterScoped(configMap)).toBe(false);
+      expect(isClusterScoped(clusterRole)).toBe(true);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { transformNamespace } from '../../../kustomize/transform/namespace.js';
 import { transformReplicas } from '../../../kustomize/transform/replicas.js';
 import { sortResources } from '../../../kustomize/transform/sort-resources.js';
 import { KustomizeFailure } from '../../../kustomize/errors.js';
+import { DEFAULT_TRANSFORMER_CONFIG } from '../../../kustomize/transform/transformer-config.js';
 import { at, resMap, resources } from './helpers.js';
 
 const deployment = `apiVersion: apps/v1
@@ -260,5 +261,33 @@ metadata: {name: x}
       'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n',
     );
     expect(sortResources(list, { order: 'fifo' }).map((r) => r.kind)).toEqual(['Service', 'Namespace']);
+  });
+});
+
+// kyaml's Lookup reads these path segments as steps into a list, so a field spec walking a mapping fails on them
+// (messages and causes checked against kustomize v5.8.2 with a `configurations:` commonLabels path `data/<segment>`).
+describe('field spec segments kyaml reads as list steps', () => {
+  const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b, "31": c}\n';
+
+  it.each<[string, string]>([
+    ['31', 'wrong node kind: expected SequenceNode but got MappingNode'],
+    ['+2', 'wrong node kind: expected SequenceNode but got MappingNode'],
+    ['007', 'wrong node kind: expected SequenceNode but got MappingNode'],
+    ['-1', 'array index -1 cannot be negative'],
+    ['-', 'wrong node kind: expected SequenceNode but got MappingNode'],
+    ['[a=b]', 'wrong node kind: expected SequenceNode but got MappingNode'],
+    ['[ab]', 'list path element must contain fieldName=fieldValue for element to match'],
+    ['*', 'wildcard is not supported in PathGetter'],
+  ])('data/%s fails: %s', (segment, message) => {
+    const map = resMap(configMap);
+    const config = { ...DEFAULT_TRANSFORMER_CONFIG, commonLabels: [{ kind: 'ConfigMap', path: `data/${segment}` }] };
+    expect(() => transformLabels(map, [], { x: 'z' }, config)).toThrow(`fieldName: ${segment}: ${message}`);
+  });
+
+  it('takes a number beyond int64 as a field name, as strconv.Atoi cannot read it', () => {
+    const map = resMap(configMap);
+    const path = 'data/99999999999999999999';
+    const config = { ...DEFAULT_TRANSFORMER_CONFIG, commonLabels: [{ kind: 'ConfigMap', path }] };
+    expect(() => transformLabels(map, [], { x: 'z' }, config)).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { formatGoFloat, formatNumberLikeKustomize, parseGoInteger } from '../../../kustomize/yaml/go-number.js';
+import { foldedRoundTrip } from '../../../kustomize/yaml/folded-round-trip.js';
 import { YamlError, parseYamlDocuments } from '../../../kustomize/yaml/parse-yaml.js';
 import { resolvePlainScalar } from '../../../kustomize/yaml/resolve-scalar.js';
 import { parseYamlTimestamp } from '../../../kustomize/yaml/timestamp.js';
@@ -157,5 +158,100 @@ describe('parseYamlTimestamp', () => {
     ['20011214', undefined],
   ])('%j → %j', (text, expected) => {
     expect(parseYamlTimestamp(text)).toBe(expected);
+  });
+});
+
+// Values from Go's strconv.FormatFloat(f, 'g', -1, 32), which sigs.k8s.io/yaml applies to a float map key.
+describe('formatGoFloat as a float32', () => {
+  it.each<[number, string]>([
+    [1.5, '1.5'],
+    [0.1, '0.1'],
+    [12345678.9, '1.2345679e+07'],
+    [1e-7, '1e-07'],
+    [3.4e38, '3.4e+38'],
+    [1e39, '.inf'],
+    [100000, '100000'],
+    [1000000, '1e+06'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [16777217, '1.6777216e+07'],
+    [-2.5, '-2.5'],
+    [123456.7, '123456.7'],
+    [1.17549435e-38, '1.1754944e-38'],
+    [1e-45, '1e-45'],
+    [7.038531e-26, '7.0385313e-26'],
+    [9.999999e-5, '9.999999e-05'],
+  ])('%p → %s', (value, text) => {
+    expect(formatGoFloat(value, 32)).toBe(text);
+  });
+});
+
+// sigs.k8s.io/yaml (a `crds:` file) resolves plain keys with go-yaml v2 and prints them back as JSON keys.
+describe('mapping keys read as sigs.k8s.io/yaml reads them (keysAsJson)', () => {
+  const key = (text: string) =>
+    Object.keys(parseYamlDocuments(`${text}: x\n`, { dialect: 'go-yaml-v2', keysAsJson: true })[0] as object)[0];
+
+  it.each<[string, string]>([
+    ['on', 'true'],
+    ['Off', 'false'],
+    ['y', 'true'],
+    ['n', 'false'],
+    ['0x1F', '31'],
+    ['017', '15'],
+    ['0b101', '5'],
+    ['1_000', '1000'],
+    ['+12', '12'],
+    ['-0', '0'],
+    ['9223372036854775807', '9223372036854775807'],
+    ['1.50', '1.5'],
+    ['1e3', '1000'],
+    ['.Inf', '.inf'],
+    ['-.inf', '-.inf'],
+    ['.NaN', '.nan'],
+    ['2001-12-14', '2001-12-14'],
+    ['"on"', 'on'],
+    ["'0x1F'", '0x1F'],
+    ['!!str yes', 'yes'],
+    ['name', 'name'],
+  ])('%s → %s', (text, expected) => {
+    expect(key(text)).toBe(expected);
+  });
+
+  it('refuses a null key and an integer beyond int64, which sigs.k8s.io/yaml cannot convert', () => {
+    expect(() => key('~')).toThrow(YamlError);
+    expect(() => key('null')).toThrow('unsupported map key');
+    expect(() => key('9223372036854775808')).toThrow('uint64');
+  });
+
+  it('leaves keys as written without the option (resources and kustomization files keep them)', () => {
+    expect(parseYamlDocuments('on: x\n0x1F: z\n', { dialect: 'go-yaml-v2' })[0]).toEqual({ on: 'x', '0x1F': 'z' });
+  });
+});
+
+// Expected values are what kustomize v5.8.2 printed for the same folded blocks (test/kustomize/cases/
+// yaml-folded-blocks-more-indented-lines and its neighbours).
+describe('folded blocks after kyaml re-encodes them (foldedRoundTrip)', () => {
+  it.each<[string, string]>([
+    ['p\n q\n', 'p\n\n q\n'],
+    ['p\n\n q\n', 'p\n\n\n q\n'],
+    ['x\n\n\ty\n', 'x\n\n\n\ty\n'],
+    ['x\n\ty\nz\n', 'x\n\n\ty\nz\n'],
+    ['p\n q\nr\n\n\n', 'p\n\n q\nr\n\n\n\n'],
+    ['p\n q\n\n', 'p\n\n q\n\n'],
+    ['p\n\n', 'p\n\n\n'],
+    ['p\n', 'p\n'],
+    ['\np\n q\n', '\np\n\n q\n'],
+    ['p\nq\n\nr\n', 'p\nq\n\nr\n'],
+    ['  x\np q\nr\n s\n', '  x\np q r\n s\n'],
+    [' a\nb\n\nc\n', ' a\nb\nc\n'],
+    ['', ''],
+  ])('%j → %j', (value, expected) => {
+    expect(foldedRoundTrip(value)).toBe(expected);
+  });
+
+  it('applies to folded blocks in resources only', () => {
+    const text = 'a: >\n  p\n   q\nb: |\n  p\n   q\n';
+    expect(parseYamlDocuments(text)[0]).toEqual({ a: 'p\n\n q\n', b: 'p\n q\n' });
+    expect(parseYamlDocuments(text, { dialect: 'go-yaml-v2' })[0]).toEqual({ a: 'p\n q\n', b: 'p\n q\n' });
   });
 });
