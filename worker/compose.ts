@@ -274,8 +274,11 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         unbuilt.length === 0 ? pending : { ...pending, description: `waiting for ${waitingFor(unbuilt)}` },
       );
     }
-    // A validate job must not slip into the gap before these are picked up (worker/pipeline-activity.ts).
+    // A validate job must not slip into the gap before these are picked up (worker/pipeline-activity.ts), and an
+    // environment's first deploy starts now rather than at the pool's next look for new environments (every 2 s).
     activity.expectDeploys(deployJobs.length);
+    if (deployJobs.length > 0)
+      void pool.discover().catch((error: unknown) => ctx.log.warn({ err: error }, 'environment discovery failed; will try again'));
     return { decision: decision.kind, deployJobs };
   };
 
