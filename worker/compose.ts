@@ -191,7 +191,14 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     ...(overrides.healthPolling && { healthPolling: overrides.healthPolling }),
   };
 
-  const producer = createRedisClient({ url: config.redisUrl, role: 'producer', name: 'gantry-worker-producer' });
+  // The webhook's 1 s command timeout answers a sender quickly; here it only failed jobs spuriously: a deploy of 1,000
+  // objects that kept the event loop busy past it had its finished job retried. A job has time to wait for Redis.
+  const producer = createRedisClient({
+    url: config.redisUrl,
+    role: 'producer',
+    name: 'gantry-worker-producer',
+    commandTimeoutMs: 10_000,
+  });
   const consumer = createRedisClient({ url: config.redisUrl, role: 'worker', name: 'gantry-worker' });
   logRedisErrors(producer, log, 'producer');
   logRedisErrors(consumer, log, 'worker');

@@ -3,8 +3,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 /**
  * What a connection is for.
  * - `producer`: the webhook and the stage code adding jobs. Fails fast: no offline queue (a command while
- *   disconnected rejects at once instead of waiting for a reconnect) and a short command timeout, so a Redis
- *   outage turns into an HTTP 503 within the sender's patience, never into a job stored "later".
+ *   disconnected rejects at once instead of waiting for a reconnect) and a command timeout (the webhook's short,
+ *   so a Redis outage turns into an HTTP 503 within the sender's patience, never into a job stored "later"; the
+ *   worker's longer, as a job can wait).
  * - `worker`: BullMQ workers. Blocking commands (`BZPOPMIN`) need `maxRetriesPerRequest: null` (BullMQ refuses
  *   a worker connection without it) and the offline queue, so workers ride out a Redis restart.
  */
