@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
 import {
@@ -38,15 +38,15 @@ import { transformValueAdd } from './value-add.js';
  */
 
 const valueAddTarget = z.object({
-  selector: SelectorSchema.nullish(),
-  fieldPath: z.string().nullish(),
-  filePathPosition: z.number().int().nullish(),
+  selector: z.nullish(SelectorSchema),
+  fieldPath: z.nullish(z.string()),
+  filePathPosition: z.nullish(z.number().check(z.int())),
 });
 
 // Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
-const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
-const strMap = z.record(z.string(), z.string()).nullish();
-const str = z.string().nullish();
+const fieldSpecs = z.nullish(z.array(z.object(FieldSpecSchema.shape)));
+const strMap = z.nullish(z.record(z.string(), z.string()));
+const str = z.nullish(z.string());
 
 // Unknown fields are ignored, as kustomize's plugin configs are decoded leniently.
 const TRANSFORMERS = {
@@ -55,40 +55,40 @@ const TRANSFORMERS = {
   PrefixSuffixTransformer: z.object({ prefix: str, suffix: str, fieldSpecs }),
   PrefixTransformer: z.object({ prefix: str, fieldSpecs }),
   SuffixTransformer: z.object({ suffix: str, fieldSpecs }),
-  ImageTagTransformer: z.object({ imageTag: ImageSchema.nullish(), fieldSpecs }),
-  NamespaceTransformer: z.object({ metadata: z.object({ namespace: str }).nullish(), fieldSpecs }),
+  ImageTagTransformer: z.object({ imageTag: z.nullish(ImageSchema), fieldSpecs }),
+  NamespaceTransformer: z.object({ metadata: z.nullish(z.object({ namespace: str })), fieldSpecs }),
   ReplicaCountTransformer: z.object({
-    replica: z.object({ name: str, count: z.number().int() }),
+    replica: z.object({ name: str, count: z.number().check(z.int()) }),
     fieldSpecs,
   }),
   PatchTransformer: z.object({
     path: str,
     patch: str,
-    target: SelectorSchema.nullish(),
-    options: z.object({ allowNameChange: z.boolean().nullish(), allowKindChange: z.boolean().nullish() }).nullish(),
+    target: z.nullish(SelectorSchema),
+    options: z.nullish(z.object({ allowNameChange: z.nullish(z.boolean()), allowKindChange: z.nullish(z.boolean()) })),
   }),
-  PatchStrategicMergeTransformer: z.object({ paths: z.array(z.string()).nullish(), patches: str }),
-  PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
-  ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
+  PatchStrategicMergeTransformer: z.object({ paths: z.nullish(z.array(z.string())), patches: str }),
+  PatchJson6902Transformer: z.object({ target: z.nullish(SelectorSchema), path: str, jsonOp: str }),
+  ReplacementTransformer: z.object({ replacements: z.nullish(z.array(ReplacementSchema)) }),
   HashTransformer: z.object({}),
   ValueAddTransformer: z.object({
     value: str,
-    targets: z.array(valueAddTarget).nullish(),
+    targets: z.nullish(z.array(valueAddTarget)),
     targetFilePath: str,
   }),
 } as const;
 
 const GENERATORS = {
-  ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.object({ name: str, namespace: str }).nullish() }),
+  ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.nullish(z.object({ name: str, namespace: str })) }),
   SecretGenerator: z.object({
     ...generatorFields,
     type: str,
-    metadata: z.object({ name: str, namespace: str }).nullish(),
+    metadata: z.nullish(z.object({ name: str, namespace: str })),
   }),
   IAMPolicyGenerator: z.object({
     cloud: str,
-    kubernetesService: z.object({ name: str, namespace: str }).nullish(),
-    serviceAccount: z.object({ name: str, projectId: str }).nullish(),
+    kubernetesService: z.nullish(z.object({ name: str, namespace: str })),
+    serviceAccount: z.nullish(z.object({ name: str, projectId: str })),
   }),
 } as const;
 
@@ -98,9 +98,9 @@ const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
 };
 
 /** What decoding gives for a config kind's schema. */
-type ConfigOf<T extends z.ZodType> = z.infer<T>;
+type ConfigOf<T extends z.ZodMiniType> = z.infer<T>;
 
-function decode<T extends z.ZodType>(schema: T, config: Resource): ConfigOf<T> {
+function decode<T extends z.ZodMiniType>(schema: T, config: Resource): ConfigOf<T> {
   const parsed = schema.safeParse(config.obj);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -184,10 +184,7 @@ function runValueAdd(map: ResMap, loader: FileLoader, config: Resource): void {
       if (!(error instanceof YamlError)) throw error;
       throw invalid(`${c.targetFilePath}: ${error.message}`);
     }
-    const parsed = z
-      .object({ targets: z.array(valueAddTarget).nullish() })
-      .nullish()
-      .safeParse(doc);
+    const parsed = z.nullish(z.object({ targets: z.nullish(z.array(valueAddTarget)) })).safeParse(doc);
     if (!parsed.success) throw invalid(`${c.targetFilePath}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     targets.push(...(parsed.data?.targets ?? []));
   }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
 import { FieldSpecSchema } from '../load/kustomization-schema.js';
 import { gvkSelected } from '../resource/res-id.js';
@@ -124,7 +124,7 @@ export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = sortedConfig({
   varReference: VAR_REFERENCE_SPECS,
 });
 
-const fsList = z.array(FieldSpecSchema).nullish();
+const fsList = z.nullish(z.array(FieldSpecSchema));
 
 /** A `configurations:` file, decoded strictly as kustomize decodes it (an unknown field is an error). */
 const TransformerConfigSchema = z.strictObject({
@@ -138,16 +138,16 @@ const TransformerConfigSchema = z.strictObject({
   images: fsList,
   replicas: fsList,
   varReference: fsList,
-  nameReference: z
-    .array(
+  nameReference: z.nullish(
+    z.array(
       z.strictObject({
-        group: z.string().nullish(),
-        version: z.string().nullish(),
-        kind: z.string().nullish(),
+        group: z.nullish(z.string()),
+        version: z.nullish(z.string()),
+        kind: z.nullish(z.string()),
         fieldSpecs: fsList,
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 
 function toFieldSpecs(list: z.infer<typeof fsList>): FieldSpec[] {
