@@ -1,14 +1,21 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini, zod's functional API over the same core, because a `gantry render` process builds and runs these schemas
+// cold: it constructs and compiles less than zod's method-chaining API. Unlike that API it sets no message locale
+// by itself; English is what the messages kustomize-ts reports (and its tests expect) are in. It is the locale zod
+// would set anyway, so configuring it here changes nothing for other zod users in the process.
+z.config(en());
 
 /**
  * The kustomization file, as kustomize v5 decodes it: unknown fields are an error, every field has its Go type
  * (a `1` where a string is expected is an error, as in kustomize), and `null` means "not set".
  */
 
-const str = z.string().nullish();
-const bool = z.boolean().nullish();
-const strList = z.array(z.string()).nullish();
-const strMap = z.record(z.string(), z.string()).nullish();
+const str = z.nullish(z.string());
+const bool = z.nullish(z.boolean());
+const strList = z.nullish(z.array(z.string()));
+const strMap = z.nullish(z.record(z.string(), z.string()));
 
 const gvkFields = { group: str, version: str, kind: str };
 
@@ -27,8 +34,8 @@ export const SelectorSchema = z.strictObject({
 export const PatchSchema = z.strictObject({
   path: str,
   patch: str,
-  target: SelectorSchema.nullish(),
-  options: z.strictObject({ allowNameChange: bool, allowKindChange: bool }).nullish(),
+  target: z.nullish(SelectorSchema),
+  options: z.nullish(z.strictObject({ allowNameChange: bool, allowKindChange: bool })),
 });
 
 const GeneratorOptionsSchema = z.strictObject({
@@ -46,38 +53,38 @@ export const generatorFields = {
   files: strList,
   envs: strList,
   env: str,
-  options: GeneratorOptionsSchema.nullish(),
+  options: z.nullish(GeneratorOptionsSchema),
 };
 
 const FieldOptionsSchema = z.strictObject({
   delimiter: str,
-  index: z.number().int().nullish(),
+  index: z.nullish(z.number().check(z.int())),
   encoding: str,
   create: bool,
 });
 
 export const ReplacementSchema = z.strictObject({
   path: str,
-  source: z
-    .strictObject({
+  source: z.nullish(
+    z.strictObject({
       ...gvkFields,
       name: str,
       namespace: str,
       fieldPath: str,
-      options: FieldOptionsSchema.nullish(),
-    })
-    .nullish(),
+      options: z.nullish(FieldOptionsSchema),
+    }),
+  ),
   sourceValue: str,
-  targets: z
-    .array(
+  targets: z.nullish(
+    z.array(
       z.strictObject({
-        select: SelectorSchema.nullish(),
-        reject: z.array(SelectorSchema).nullish(),
+        select: z.nullish(SelectorSchema),
+        reject: z.nullish(z.array(SelectorSchema)),
         fieldPaths: strList,
-        options: FieldOptionsSchema.nullish(),
+        options: z.nullish(FieldOptionsSchema),
       }),
-    )
-    .nullish(),
+    ),
+  ),
 });
 
 export const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
@@ -87,55 +94,55 @@ const VarSchema = z.strictObject({
   objref: z.strictObject({ ...gvkFields, apiVersion: str, name: z.string(), namespace: str }),
   // kustomize decodes with Go's encoding/json, which matches field names case-insensitively; kubebuilder's scaffolds
   // write `fieldpath`.
-  fieldref: z.strictObject({ fieldPath: str, fieldpath: str }).nullish(),
+  fieldref: z.nullish(z.strictObject({ fieldPath: str, fieldpath: str })),
 });
 
 /** The kustomization.yaml / Component document. */
 export const KustomizationSchema = z.strictObject({
   apiVersion: str,
   kind: str,
-  metadata: z.strictObject({ name: str, namespace: str, labels: strMap, annotations: strMap }).nullish(),
+  metadata: z.nullish(z.strictObject({ name: str, namespace: str, labels: strMap, annotations: strMap })),
   openapi: strMap,
   namePrefix: str,
   nameSuffix: str,
   namespace: str,
   commonLabels: strMap,
-  labels: z
-    .array(
+  labels: z.nullish(
+    z.array(
       z.strictObject({
         pairs: strMap,
         includeSelectors: bool,
         includeTemplates: bool,
         includeVolumeClaimTemplates: bool,
-        fields: z.array(FieldSpecSchema).nullish(),
+        fields: z.nullish(z.array(FieldSpecSchema)),
       }),
-    )
-    .nullish(),
+    ),
+  ),
   commonAnnotations: strMap,
   patchesStrategicMerge: strList,
-  patchesJson6902: z.array(PatchSchema).nullish(),
-  patches: z.array(PatchSchema).nullish(),
-  images: z.array(ImageSchema).nullish(),
-  imageTags: z.array(ImageSchema).nullish(),
-  replacements: z.array(ReplacementSchema).nullish(),
-  replicas: z.array(z.strictObject({ name: str, count: z.number().int() })).nullish(),
-  vars: z.array(VarSchema).nullish(),
-  sortOptions: z
-    .strictObject({
+  patchesJson6902: z.nullish(z.array(PatchSchema)),
+  patches: z.nullish(z.array(PatchSchema)),
+  images: z.nullish(z.array(ImageSchema)),
+  imageTags: z.nullish(z.array(ImageSchema)),
+  replacements: z.nullish(z.array(ReplacementSchema)),
+  replicas: z.nullish(z.array(z.strictObject({ name: str, count: z.number().check(z.int()) }))),
+  vars: z.nullish(z.array(VarSchema)),
+  sortOptions: z.nullish(
+    z.strictObject({
       order: str,
-      legacySortOptions: z.strictObject({ orderFirst: strList, orderLast: strList }).nullish(),
-    })
-    .nullish(),
+      legacySortOptions: z.nullish(z.strictObject({ orderFirst: strList, orderLast: strList })),
+    }),
+  ),
   resources: strList,
   components: strList,
   crds: strList,
   bases: strList,
-  configMapGenerator: z.array(z.strictObject(generatorFields)).nullish(),
-  secretGenerator: z.array(z.strictObject({ ...generatorFields, type: str })).nullish(),
-  helmGlobals: z.unknown().optional(),
-  helmCharts: z.unknown().optional(),
-  helmChartInflationGenerator: z.unknown().optional(),
-  generatorOptions: GeneratorOptionsSchema.nullish(),
+  configMapGenerator: z.nullish(z.array(z.strictObject(generatorFields))),
+  secretGenerator: z.nullish(z.array(z.strictObject({ ...generatorFields, type: str }))),
+  helmGlobals: z.optional(z.unknown()),
+  helmCharts: z.optional(z.unknown()),
+  helmChartInflationGenerator: z.optional(z.unknown()),
+  generatorOptions: z.nullish(GeneratorOptionsSchema),
   configurations: strList,
   generators: strList,
   transformers: strList,

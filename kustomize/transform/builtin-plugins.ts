@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
 import {
@@ -37,60 +37,73 @@ import { transformValueAdd } from './value-add.js';
  * no defaults, as in kustomize. Plugins that run code are refused by {@link refuseExternal}.
  */
 
-const valueAddTarget = z.object({
-  selector: SelectorSchema.nullish(),
-  fieldPath: z.string().nullish(),
-  filePathPosition: z.number().int().nullish(),
-});
+// The config schemas are built at the first `transformers:` or `generators:` entry a build meets, not with the module:
+// most builds have none, and building them cost every cold `gantry render` process.
+function buildSchemas() {
+  const valueAddTarget = z.object({
+    selector: z.nullish(SelectorSchema),
+    fieldPath: z.nullish(z.string()),
+    filePathPosition: z.nullish(z.number().check(z.int())),
+  });
 
-// Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
-const fieldSpecs = z.array(z.object(FieldSpecSchema.shape)).nullish();
-const strMap = z.record(z.string(), z.string()).nullish();
-const str = z.string().nullish();
+  // Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
+  const fieldSpecs = z.nullish(z.array(z.object(FieldSpecSchema.shape)));
+  const strMap = z.nullish(z.record(z.string(), z.string()));
+  const str = z.nullish(z.string());
 
-// Unknown fields are ignored, as kustomize's plugin configs are decoded leniently.
-const TRANSFORMERS = {
-  LabelTransformer: z.object({ labels: strMap, fieldSpecs }),
-  AnnotationsTransformer: z.object({ annotations: strMap, fieldSpecs }),
-  PrefixSuffixTransformer: z.object({ prefix: str, suffix: str, fieldSpecs }),
-  PrefixTransformer: z.object({ prefix: str, fieldSpecs }),
-  SuffixTransformer: z.object({ suffix: str, fieldSpecs }),
-  ImageTagTransformer: z.object({ imageTag: ImageSchema.nullish(), fieldSpecs }),
-  NamespaceTransformer: z.object({ metadata: z.object({ namespace: str }).nullish(), fieldSpecs }),
-  ReplicaCountTransformer: z.object({
-    replica: z.object({ name: str, count: z.number().int() }),
-    fieldSpecs,
-  }),
-  PatchTransformer: z.object({
-    path: str,
-    patch: str,
-    target: SelectorSchema.nullish(),
-    options: z.object({ allowNameChange: z.boolean().nullish(), allowKindChange: z.boolean().nullish() }).nullish(),
-  }),
-  PatchStrategicMergeTransformer: z.object({ paths: z.array(z.string()).nullish(), patches: str }),
-  PatchJson6902Transformer: z.object({ target: SelectorSchema.nullish(), path: str, jsonOp: str }),
-  ReplacementTransformer: z.object({ replacements: z.array(ReplacementSchema).nullish() }),
-  HashTransformer: z.object({}),
-  ValueAddTransformer: z.object({
-    value: str,
-    targets: z.array(valueAddTarget).nullish(),
-    targetFilePath: str,
-  }),
-} as const;
+  // Unknown fields are ignored, as kustomize's plugin configs are decoded leniently.
+  const TRANSFORMERS = {
+    LabelTransformer: z.object({ labels: strMap, fieldSpecs }),
+    AnnotationsTransformer: z.object({ annotations: strMap, fieldSpecs }),
+    PrefixSuffixTransformer: z.object({ prefix: str, suffix: str, fieldSpecs }),
+    PrefixTransformer: z.object({ prefix: str, fieldSpecs }),
+    SuffixTransformer: z.object({ suffix: str, fieldSpecs }),
+    ImageTagTransformer: z.object({ imageTag: z.nullish(ImageSchema), fieldSpecs }),
+    NamespaceTransformer: z.object({ metadata: z.nullish(z.object({ namespace: str })), fieldSpecs }),
+    ReplicaCountTransformer: z.object({
+      replica: z.object({ name: str, count: z.number().check(z.int()) }),
+      fieldSpecs,
+    }),
+    PatchTransformer: z.object({
+      path: str,
+      patch: str,
+      target: z.nullish(SelectorSchema),
+      options: z.nullish(
+        z.object({ allowNameChange: z.nullish(z.boolean()), allowKindChange: z.nullish(z.boolean()) }),
+      ),
+    }),
+    PatchStrategicMergeTransformer: z.object({ paths: z.nullish(z.array(z.string())), patches: str }),
+    PatchJson6902Transformer: z.object({ target: z.nullish(SelectorSchema), path: str, jsonOp: str }),
+    ReplacementTransformer: z.object({ replacements: z.nullish(z.array(ReplacementSchema)) }),
+    HashTransformer: z.object({}),
+    ValueAddTransformer: z.object({
+      value: str,
+      targets: z.nullish(z.array(valueAddTarget)),
+      targetFilePath: str,
+    }),
+  } as const;
 
-const GENERATORS = {
-  ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.object({ name: str, namespace: str }).nullish() }),
-  SecretGenerator: z.object({
-    ...generatorFields,
-    type: str,
-    metadata: z.object({ name: str, namespace: str }).nullish(),
-  }),
-  IAMPolicyGenerator: z.object({
-    cloud: str,
-    kubernetesService: z.object({ name: str, namespace: str }).nullish(),
-    serviceAccount: z.object({ name: str, projectId: str }).nullish(),
-  }),
-} as const;
+  const GENERATORS = {
+    ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.nullish(z.object({ name: str, namespace: str })) }),
+    SecretGenerator: z.object({
+      ...generatorFields,
+      type: str,
+      metadata: z.nullish(z.object({ name: str, namespace: str })),
+    }),
+    IAMPolicyGenerator: z.object({
+      cloud: str,
+      kubernetesService: z.nullish(z.object({ name: str, namespace: str })),
+      serviceAccount: z.nullish(z.object({ name: str, projectId: str })),
+    }),
+  } as const;
+  const valueAddFile = z.nullish(z.object({ targets: z.nullish(z.array(valueAddTarget)) }));
+  return { TRANSFORMERS, GENERATORS, valueAddFile, fieldSpecs };
+}
+
+let builtSchemas: ReturnType<typeof buildSchemas> | undefined;
+function schemas(): ReturnType<typeof buildSchemas> {
+  return (builtSchemas ??= buildSchemas());
+}
 
 /** Builtin kinds kustomize has that kustomize-ts does not run (each needs what a pure renderer has not). */
 const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
@@ -98,9 +111,9 @@ const REFUSED_BUILTINS: Readonly<Record<string, string>> = {
 };
 
 /** What decoding gives for a config kind's schema. */
-type ConfigOf<T extends z.ZodType> = z.infer<T>;
+type ConfigOf<T extends z.ZodMiniType> = z.infer<T>;
 
-function decode<T extends z.ZodType>(schema: T, config: Resource): ConfigOf<T> {
+function decode<T extends z.ZodMiniType>(schema: T, config: Resource): ConfigOf<T> {
   const parsed = schema.safeParse(config.obj);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -114,7 +127,7 @@ function describe(config: Resource): string {
   return `${config.kind}.${config.apiVersion}/${config.name}`;
 }
 
-function specsOf(list: ConfigOf<typeof fieldSpecs>): FieldSpec[] {
+function specsOf(list: ConfigOf<ReturnType<typeof schemas>['fieldSpecs']>): FieldSpec[] {
   return (list ?? []).map((s) => ({
     path: s.path ?? '',
     create: s.create ?? false,
@@ -131,6 +144,7 @@ function specsOf(list: ConfigOf<typeof fieldSpecs>): FieldSpec[] {
  */
 function refuseExternal(config: Resource, role: 'transformer' | 'generator'): void {
   if (config.apiVersion === 'builtin') {
+    const { TRANSFORMERS, GENERATORS } = schemas();
     const [kinds, others] = role === 'transformer' ? [TRANSFORMERS, GENERATORS] : ([GENERATORS, TRANSFORMERS] as const);
     if (Object.hasOwn(kinds, config.kind)) return;
     const why = REFUSED_BUILTINS[config.kind];
@@ -157,7 +171,7 @@ function refuseExternal(config: Resource, role: 'transformer' | 'generator'): vo
 
 /** Decodes a ValueAddTransformer config (its targets inline and from `targetFilePath`) and runs it. */
 function runValueAdd(map: ResMap, loader: FileLoader, config: Resource): void {
-  const c = decode(TRANSFORMERS.ValueAddTransformer, config);
+  const c = decode(schemas().TRANSFORMERS.ValueAddTransformer, config);
   const invalid = (why: string): KustomizeFailure =>
     new KustomizeFailure(
       'invalid-kustomization',
@@ -184,10 +198,7 @@ function runValueAdd(map: ResMap, loader: FileLoader, config: Resource): void {
       if (!(error instanceof YamlError)) throw error;
       throw invalid(`${c.targetFilePath}: ${error.message}`);
     }
-    const parsed = z
-      .object({ targets: z.array(valueAddTarget).nullish() })
-      .nullish()
-      .safeParse(doc);
+    const parsed = schemas().valueAddFile.safeParse(doc);
     if (!parsed.success) throw invalid(`${c.targetFilePath}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     targets.push(...(parsed.data?.targets ?? []));
   }
@@ -214,56 +225,56 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
   const ctx: PatchContext = { map, loader, ...(schema === undefined ? {} : { schema }) };
   switch (config.kind) {
     case 'LabelTransformer': {
-      const c = decode(TRANSFORMERS.LabelTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.LabelTransformer, config);
       setMapEntries(map, c.labels ?? {}, specsOf(c.fieldSpecs));
       return;
     }
     case 'AnnotationsTransformer': {
-      const c = decode(TRANSFORMERS.AnnotationsTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.AnnotationsTransformer, config);
       setMapEntries(map, c.annotations ?? {}, specsOf(c.fieldSpecs));
       return;
     }
     case 'PrefixSuffixTransformer':
     case 'PrefixTransformer':
     case 'SuffixTransformer': {
-      const c = decode(TRANSFORMERS.PrefixSuffixTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.PrefixSuffixTransformer, config);
       const specs = specsOf(c.fieldSpecs);
       if (config.kind !== 'SuffixTransformer') transformNameAffix(map, 'prefix', c.prefix ?? '', specs);
       if (config.kind !== 'PrefixTransformer') transformNameAffix(map, 'suffix', c.suffix ?? '', specs);
       return;
     }
     case 'ImageTagTransformer': {
-      const c = decode(TRANSFORMERS.ImageTagTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.ImageTagTransformer, config);
       transformImages(map, c.imageTag ? [c.imageTag] : [], specsOf(c.fieldSpecs));
       return;
     }
     case 'NamespaceTransformer': {
-      const c = decode(TRANSFORMERS.NamespaceTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.NamespaceTransformer, config);
       transformNamespace(map, c.metadata?.namespace ?? '', specsOf(c.fieldSpecs));
       return;
     }
     case 'ReplicaCountTransformer': {
-      const c = decode(TRANSFORMERS.ReplicaCountTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.ReplicaCountTransformer, config);
       transformReplicas(map, c.replica, specsOf(c.fieldSpecs));
       return;
     }
     case 'PatchTransformer': {
-      const c = decode(TRANSFORMERS.PatchTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.PatchTransformer, config);
       applyPatchesField(ctx, { path: c.path, patch: c.patch, target: c.target, options: c.options });
       return;
     }
     case 'PatchStrategicMergeTransformer': {
-      const c = decode(TRANSFORMERS.PatchStrategicMergeTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.PatchStrategicMergeTransformer, config);
       applyPatchesStrategicMerge(ctx, [...(c.paths ?? []), ...(c.patches ? [c.patches] : [])]);
       return;
     }
     case 'PatchJson6902Transformer': {
-      const c = decode(TRANSFORMERS.PatchJson6902Transformer, config);
+      const c = decode(schemas().TRANSFORMERS.PatchJson6902Transformer, config);
       applyPatchesJson6902(ctx, { target: c.target, path: c.path, patch: c.jsonOp });
       return;
     }
     case 'ReplacementTransformer': {
-      const c = decode(TRANSFORMERS.ReplacementTransformer, config);
+      const c = decode(schemas().TRANSFORMERS.ReplacementTransformer, config);
       applyReplacementsField(ctx, c.replacements ?? []);
       return;
     }
@@ -283,7 +294,7 @@ export function runBuiltinTransformer(map: ResMap, loader: FileLoader, config: R
  * writes the values into a YAML text and parses it, so a value that breaks that YAML fails as it does there.
  */
 function generateIamPolicy(config: Resource): Resource {
-  const c = decode(GENERATORS.IAMPolicyGenerator, config);
+  const c = decode(schemas().GENERATORS.IAMPolicyGenerator, config);
   const cloud = c.cloud ?? '';
   if (cloud !== 'gke') throw new KustomizeFailure('generator-failed', `cloud provider ${cloud} not supported yet`);
   const service = c.kubernetesService ?? {};
@@ -318,7 +329,10 @@ export function runBuiltinGenerator(loader: FileLoader, config: Resource): Resou
   refuseExternal(config, 'generator');
   if (config.kind === 'IAMPolicyGenerator') return generateIamPolicy(config);
   const kind: GeneratedKind = config.kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap';
-  const c = decode(kind === 'Secret' ? GENERATORS.SecretGenerator : GENERATORS.ConfigMapGenerator, config);
+  const c = decode(
+    kind === 'Secret' ? schemas().GENERATORS.SecretGenerator : schemas().GENERATORS.ConfigMapGenerator,
+    config,
+  );
   // The generator's own `name`/`namespace` (its arguments, inline) win; the config's metadata fills in what they
   // leave empty, as kustomize's ConfigMapGenerator and SecretGenerator plugins do.
   return generate(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
 import { FieldSpecSchema } from '../load/kustomization-schema.js';
 import { gvkSelected } from '../resource/res-id.js';
@@ -124,33 +124,40 @@ export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = sortedConfig({
   varReference: VAR_REFERENCE_SPECS,
 });
 
-const fsList = z.array(FieldSpecSchema).nullish();
+/**
+ * A `configurations:` file's schema, decoded strictly as kustomize decodes it (an unknown field is an error). Built at
+ * the first such file, not with the module: most builds have none, and building it cost every cold `gantry render`.
+ */
+function buildConfigSchema() {
+  const fsList = z.nullish(z.array(FieldSpecSchema));
 
-/** A `configurations:` file, decoded strictly as kustomize decodes it (an unknown field is an error). */
-const TransformerConfigSchema = z.strictObject({
-  namePrefix: fsList,
-  nameSuffix: fsList,
-  namespace: fsList,
-  commonLabels: fsList,
-  templateLabels: fsList,
-  labels: fsList,
-  commonAnnotations: fsList,
-  images: fsList,
-  replicas: fsList,
-  varReference: fsList,
-  nameReference: z
-    .array(
-      z.strictObject({
-        group: z.string().nullish(),
-        version: z.string().nullish(),
-        kind: z.string().nullish(),
-        fieldSpecs: fsList,
-      }),
-    )
-    .nullish(),
-});
+  return z.strictObject({
+    namePrefix: fsList,
+    nameSuffix: fsList,
+    namespace: fsList,
+    commonLabels: fsList,
+    templateLabels: fsList,
+    labels: fsList,
+    commonAnnotations: fsList,
+    images: fsList,
+    replicas: fsList,
+    varReference: fsList,
+    nameReference: z.nullish(
+      z.array(
+        z.strictObject({
+          group: z.nullish(z.string()),
+          version: z.nullish(z.string()),
+          kind: z.nullish(z.string()),
+          fieldSpecs: fsList,
+        }),
+      ),
+    ),
+  });
+}
 
-function toFieldSpecs(list: z.infer<typeof fsList>): FieldSpec[] {
+let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
+
+function toFieldSpecs(list: z.infer<ReturnType<typeof buildConfigSchema>>['namePrefix']): FieldSpec[] {
   return (list ?? []).map((s) => ({
     path: s.path ?? '',
     create: s.create ?? false,
@@ -174,7 +181,7 @@ export function parseTransformerConfig(text: string, path: string): TransformerC
       cause: error,
     });
   }
-  const parsed = TransformerConfigSchema.safeParse(doc);
+  const parsed = (configSchema ??= buildConfigSchema()).safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const what =
