@@ -1,4 +1,4 @@
-import type { ApplyStage, Stage } from '../../../core/apply/apply-order.js';
+import type { Stage } from '../../../core/apply/apply-order.js';
 import { DeployError } from '../../../core/deploy-error.js';
 import type { KubeObject } from '../../../core/kube/object.js';
 import type { ClusterError } from '../../../core/ports/cluster-error.js';
@@ -12,20 +12,9 @@ export interface ApplyCallOptions {
 }
 
 /**
- * Stages nothing in a Service refers to, after the namespace's guard rails (a ResourceQuota counts Services): the
- * Services are applied beside them rather than after them. Each Service's ClusterIP is allocated one at a time by
- * the apiserver (its allocator holds a lock around creating the IPAddress object), so 1,000 new Services take seconds
- * whatever the parallelism; the ServiceAccounts, ConfigMaps, Secrets and volumes need not wait for that, nor it for
- * them. Workloads still come after both: a pod sees the Services that existed when it was created.
- */
-const BESIDE_SERVICES: ReadonlySet<ApplyStage> = new Set(['identity', 'config', 'storage']);
-
-/**
  * Step 7: server-side applies the stages in order, each as one batch (the adapter bounds the parallelism within
- * it), the Services beside the stages in BESIDE_SERVICES, starting at stage `from` (a resumed run skips the stages
- * an earlier run finished; re-applying the stage it was in is harmless, SSA being idempotent). `onStageDone(n)`
- * runs once stages 0..n-1 are all done, before stage n starts; it never returns before every request it sent is
- * answered.
+ * it), starting at stage `from` (a resumed run skips the stages an earlier run finished; re-applying the stage it
+ * was in is harmless, SSA being idempotent). `onStageDone(n)` runs after stage n-1 is done, before stage n starts.
  */
 export async function applyStages(
   stages: readonly Stage<KubeObject>[],
@@ -34,25 +23,11 @@ export async function applyStages(
   options: ApplyCallOptions,
   onStageDone: (done: number) => Promise<void>,
 ): Promise<void> {
-  const servicesAt = stages.findIndex((stage) => stage.stage === 'services');
-  let services: Promise<void> | undefined;
-  try {
-    for (let index = from; index < stages.length; index += 1) {
-      const stage = stages[index];
-      if (stage === undefined) continue;
-      if (index === servicesAt && services !== undefined) await services;
-      else {
-        if (services === undefined && index < servicesAt && BESIDE_SERVICES.has(stage.stage)) {
-          services = applyObjects(stages[servicesAt]?.items ?? [], cluster, options);
-          // Awaited when its turn comes (or in `finally`); until then a failure must not count as unhandled.
-          services.catch(() => undefined);
-        }
-        await applyObjects(stage.items, cluster, options);
-      }
-      await onStageDone(index + 1);
-    }
-  } finally {
-    await services?.catch(() => undefined);
+  for (let index = from; index < stages.length; index += 1) {
+    const stage = stages[index];
+    if (stage === undefined) continue;
+    await applyObjects(stage.items, cluster, options);
+    await onStageDone(index + 1);
   }
 }
 
