@@ -9,7 +9,9 @@
 // with the earlier sizes' still running. Requests are tiny (1m CPU, 8 Mi) so that pod count, not CPU, is the limit.
 // "All applied" is the watch event that completes all N Deployments, Services and ConfigMaps; "all Ready" the one
 // after which every Deployment's current generation is observed with 1 updated, ready, available replica.
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, Watch, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -19,6 +21,7 @@ import { ZERO_SHA } from '../test/platform/github-emulator/index.js';
 import { createGitFixture, type GitFixture } from '../test/platform/git-fixtures.js';
 import { CONTROL_PLANE_PROFILES, controlPlaneProfile, type ControlPlaneProfile } from '../test/platform/components/control-plane-profile.js';
 import { fakeNode, ZONES } from '../test/platform/components/fake-nodes.js';
+import { AUDIT_LOG } from '../test/platform/components/kube-apiserver.js';
 import { startPlatform, stateFileOf, stopPlatform } from '../test/platform/platform.js';
 import { replaceSection } from './benchmarks-file.js';
 
@@ -116,6 +119,8 @@ interface Run {
   /** The deploy job's steps as its finish log line reports them (ms). */
   readonly steps: Readonly<Record<string, number>>;
   readonly readySteps: ReadySteps | undefined;
+  /** The pipeline's write requests at the apiserver, per resource: first received → last answered, after the 202. */
+  readonly atApiserver: readonly AuditWindow[];
   readonly load: string;
   readonly loadAfter: string;
 }
@@ -133,11 +138,51 @@ class StepTimings {
     },
   );
 
-  take(): Record<string, number> {
+  /** The timings once the deploy job has logged them (its release record can be finished a moment before). */
+  async take(): Promise<Record<string, number>> {
+    for (let k = 0; k < 100 && this.last === undefined; k++) await new Promise((resolve) => setTimeout(resolve, 100));
     const taken = this.last ?? {};
     this.last = undefined;
     return taken;
   }
+}
+
+interface AuditWindow {
+  /** `services`, or `services (dry run)`. */
+  readonly what: string;
+  readonly count: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * The pipeline's own writes to the run's namespace, as the apiserver's audit log (writes only, Metadata level: the
+ * platform's policy) records them: per resource and dry run or not, when the first was received and the last
+ * answered, after the 202, of those received by `untilMs`. Requests with a user agent are the controllers' (the pipeline's adapter sends none).
+ */
+function auditWindows(auditLog: string, namespace: string, acceptedWall: number, untilMs: number): AuditWindow[] {
+  const windows = new Map<string, { count: number; from: number; to: number }>();
+  for (const line of readFileSync(auditLog, 'utf8').split('\n')) {
+    if (!line.includes(`/namespaces/${namespace}/`)) continue;
+    const event = JSON.parse(line) as {
+      requestURI: string;
+      userAgent?: string;
+      objectRef?: { resource?: string };
+      requestReceivedTimestamp: string;
+      stageTimestamp: string;
+    };
+    if (event.userAgent) continue;
+    const what = `${event.objectRef?.resource ?? '?'}${event.requestURI.includes('dryRun=') ? ' (dry run)' : ''}`;
+    const from = Date.parse(event.requestReceivedTimestamp) - acceptedWall;
+    const to = Date.parse(event.stageTimestamp) - acceptedWall;
+    if (from > untilMs) continue;
+    const window = windows.get(what);
+    if (window === undefined) windows.set(what, { count: 1, from, to });
+    else windows.set(what, { count: window.count + 1, from: Math.min(window.from, from), to: Math.max(window.to, to) });
+  }
+  return [...windows]
+    .map(([what, w]) => ({ what, count: w.count, fromMs: w.from, toMs: w.to }))
+    .sort((a, b) => a.fromMs - b.fromMs);
 }
 
 const lastOf = (times: readonly (string | Date | undefined)[]): number =>
@@ -318,8 +363,9 @@ async function measure(profile: ControlPlaneProfile): Promise<void> {
         readyMs,
         queueWaitMs: started - acceptedWall,
         deployJobMs: finished - started,
-        steps: timings.take(),
+        steps: await timings.take(),
         readySteps: await readySteps(apps, core, namespace, acceptedWall),
+        atApiserver: auditWindows(join(platform.stateDir, AUDIT_LOG), namespace, acceptedWall, appliedMs),
         load,
         loadAfter,
       };
@@ -345,6 +391,10 @@ const readyLine = (r: Run) =>
   r.readySteps
     ? `ReplicaSets created ${s(r.readySteps.replicaSetsCreated)}, pods created ${s(r.readySteps.podsCreated)}, scheduled ${s(r.readySteps.podsScheduled)}, Ready ${s(r.readySteps.podsReady)}, Deployments Available ${s(r.readySteps.deploymentsAvailable)}`
     : 'n/a';
+const apiserverLine = (r: Run) =>
+  r.atApiserver
+    .map((w) => `${w.what} ×${w.count} ${s(w.fromMs)} → ${s(w.toMs)}`)
+    .join(', ');
 const command = [
   `npm run bench:mttp`,
   ...(sizes.join(',') === '100,500,1000' ? [] : [`--sizes ${sizes.join(',')}`]),
@@ -368,6 +418,10 @@ const report = [
   'Where the time goes, per run: the deploy job\'s steps until the rollout wait (its own timings), then the last of each controller step after the 202, read back from the objects\' timestamps (whole seconds).',
   '',
   ...runs.map((r) => `- ${r.profile}, ${r.apps}: ${stepLine(r)}; ${readyLine(r)}.`),
+  '',
+  'The pipeline\'s requests at the apiserver, per run, from its audit log (writes only): each resource\'s first request received → last answered, after the 202, of the requests received until all were applied (the release record is a Secret).',
+  '',
+  ...runs.map((r) => `- ${r.profile}, ${r.apps}: ${apiserverLine(r)}.`),
   ...(sizes.includes(1000) ? [] : ['', 'The 1,000-Deployment size was not run in this measurement; no figure for it is given.']),
 ].join('\n');
 process.stdout.write(`${report}\n`);
