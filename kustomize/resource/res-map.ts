@@ -1,5 +1,5 @@
 import { KustomizeFailure } from '../errors.js';
-import { effectiveNamespace, isClusterScoped, resIdEquals, resIdKey, resIdString, type ResId } from './res-id.js';
+import { effectiveNamespace, isClusterScoped, resIdKey, resIdString, type ResId } from './res-id.js';
 import type { Resource } from './resource.js';
 
 /** Appends resources to a ResMap, refusing a duplicate id (ResMap.appender). */
@@ -25,14 +25,7 @@ export class ResMap {
 
   /** Adds a resource; a second resource with the same id is an error, as in kustomize. */
   append(resource: Resource): void {
-    const id = resource.curId();
-    if (this.list.some((r) => resIdEquals(r.curId(), id))) {
-      throw new KustomizeFailure(
-        'duplicate-id',
-        `may not add resource with an already registered id: ${resIdString(id)}`,
-      );
-    }
-    this.list.push(resource);
+    this.appender().appendAll([resource]);
   }
 
   appendAll(resources: readonly Resource[]): void {
@@ -78,11 +71,6 @@ export class ResMap {
 
   remove(resource: Resource): void {
     this.list = this.list.filter((r) => r !== resource);
-  }
-
-  /** Resources whose current id matches. */
-  byCurrentId(matches: (id: ResId) => boolean): Resource[] {
-    return this.list.filter((r) => matches(r.curId()));
   }
 
   /** Resources whose current id or any previous id matches. */
