@@ -1,4 +1,4 @@
-import type * as Crypto from 'node:crypto';
+import { sha256Hex } from '../../../core/hash/sha256.js';
 import { effectiveNamespace } from '../../resource/res-id.js';
 import type { ResMap } from '../../resource/res-map.js';
 import { BuildAnnotation, type Resource } from '../../resource/resource.js';
@@ -46,16 +46,6 @@ function lookupForHash(value: JsonValue | undefined): JsonValue {
     : typeof value === 'number'
       ? formatNumberLikeKustomize(value)
       : String(value);
-}
-
-// node:crypto is loaded at the first hash, not with the module: compiling it costs a `gantry render` process about
-// 15 M instructions (3 % of the whole process), and most builds generate nothing to hash. getBuiltinModule works the
-// same in the ES modules tsc writes and in the CommonJS render bundle.
-let crypto: typeof Crypto | undefined;
-
-function sha256Hex(text: string): string {
-  crypto ??= process.getBuiltinModule('node:crypto');
-  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 const HASH_LETTERS: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
