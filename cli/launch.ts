@@ -6,20 +6,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileCacheDir, loadBundle } from './bundled-command.js';
+import { writeAllSync } from './write-all-sync.js';
 
 const [name, ...args] = process.argv.slice(2);
 const bundle = join(__dirname, 'render.cjs');
 if (name === 'render' && existsSync(bundle)) {
   const { command } = loadBundle(bundle, 'runRender', compileCacheDir());
+  // Written to the file descriptors directly, as `kustomize build` does: creating process.stdout for a pipe loads
+  // Node's net and stream modules (about 3 ms of a render process), and with everything written synchronously the
+  // process can exit as soon as the render is done instead of tearing its heap down (about 1.5 ms more).
   void Promise.resolve(
-    command(args, {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-      cwd: process.cwd(),
-    }),
-  ).then((code) => {
-    process.exitCode = code;
-  });
+    command(args, { stdout: (text) => writeAllSync(1, text), stderr: (text) => writeAllSync(2, text), cwd: process.cwd() }),
+  ).then((code) => process.exit(code));
 } else {
   void import('./main.js');
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandIo } from '../../../cli/command-io.js';
@@ -54,6 +54,41 @@ describe('the gantry launcher', () => {
       expect({ code: r.status, out: r.stdout, err: r.stderr }).toEqual(expected);
     }
     expect(run(['render', 'app']).stdout).toContain('name: dev-settings');
+  });
+
+  it('writes all of a large render through a pipe before it exits, and stops quietly when the reader goes away', () => {
+    // Some 2,000 ConfigMaps: far more than a pipe's 64 KiB buffer, which a process exiting before its writes are
+    // flushed would cut short.
+    mkdirSync(join(work, 'big'));
+    const names = Array.from({ length: 2000 }, (_, i) => `settings-${i}`);
+    writeFileSync(join(work, 'big', 'kustomization.yaml'), 'resources:\n- cms.yaml\n');
+    writeFileSync(
+      join(work, 'big', 'cms.yaml'),
+      names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  LOG_LEVEL: info\n`).join('---\n'),
+    );
+    const expected = fromSources(['big']);
+    expect(expected.out.length).toBeGreaterThan(100_000);
+    const r = run(['render', 'big']);
+    expect({ code: r.status, out: r.stdout, err: r.stderr }).toEqual(expected);
+    // A reader that starts late: the pipe is full long before it reads, so output still buffered in the process
+    // when it exits would be lost (a process.stdout of a pipe writes asynchronously on POSIX). The delay only makes
+    // that loss likely; it cannot make a complete output fail.
+    const late = spawnSync('sh', ['-c', `"${launcher}" render big | { sleep 0.5; cat; } > late.yaml`], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, GANTRY_CACHE: join(work, 'cache') },
+    });
+    expect(late.status).toBe(0);
+    expect(readFileSync(join(work, 'late.yaml'), 'utf8')).toBe(expected.out);
+
+    // `| head -c 100`: the reader closes the pipe after 100 bytes; the render ends quietly, with its own status.
+    const cut = spawnSync('sh', ['-c', `{ "${launcher}" render big; echo "$?" > status; } | head -c 100 > /dev/null`], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, GANTRY_CACHE: join(work, 'cache') },
+    });
+    expect(cut.stderr).toBe('');
+    expect(readFileSync(join(work, 'status'), 'utf8').trim()).toBe('0');
   });
 
   it('hands every other command to main.js beside it', () => {
