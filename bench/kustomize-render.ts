@@ -65,10 +65,45 @@ function buildRenderSnapshot(): string {
 process.stderr.write('building a start-up snapshot of the bundled render path (an experiment)\n');
 const snapshotBlob = buildRenderSnapshot();
 
+/**
+ * The environments the Node processes run in. Node 20 reads every certificate of NODE_EXTRA_CA_CERTS before it runs
+ * any code (nodejs/node#40524; the kustomize CLI, a Go program, reads SSL_CERT_FILE only for a TLS connection), so
+ * when the bench's own environment sets it, each Node row is measured twice: as this environment runs it, and
+ * without the variable, as Node runs by default.
+ */
+interface NodeEnvironment {
+  /** Appended to a row's name. */
+  readonly label: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
+const nodeEnvironments: readonly NodeEnvironment[] = extraCaCerts
+  ? [
+      {
+        label: `, this machine's environment: NODE_EXTRA_CA_CERTS=${extraCaCerts}, ${certificatesIn(extraCaCerts)} certificates`,
+        env: process.env,
+      },
+      { label: ', NODE_EXTRA_CA_CERTS unset', env: withoutExtraCaCerts() },
+    ]
+  : [{ label: '', env: process.env }];
+
+function certificatesIn(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('-----BEGIN CERTIFICATE-----').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+function withoutExtraCaCerts(): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unset, ...rest } = process.env;
+  return rest;
+}
+
 /** Runs a command under GNU time; returns stdout, wall ms, and max RSS in KiB. */
-function timed(cmd: string, args: string[], cwd: string): { stdout: string; ms: number; maxRssKiB: number } {
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { stdout: string; ms: number; maxRssKiB: number } {
   const t0 = performance.now();
-  const r = spawnSync(gnuTime, ['-f', '%M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  const r = spawnSync(gnuTime, ['-f', '%M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${r.stderr}`);
   const lines = r.stderr.trim().split('\n');
@@ -113,14 +148,19 @@ function runSet(label: string, root: string, dirs: string[]): string {
   // Side by side: the four processes of one overlay run one after the other, so a change in the machine's load
   // during the run weighs on all of them alike rather than on whichever ran at that moment.
   const cli: ReturnType<typeof timed>[] = [];
-  const viaGantry: ReturnType<typeof timed>[] = [];
-  const viaSnapshot: ReturnType<typeof timed>[] = [];
-  const nodeAlone: ReturnType<typeof timed>[] = [];
+  const perEnvironment = nodeEnvironments.map((environment) => ({
+    environment,
+    viaGantry: [] as ReturnType<typeof timed>[],
+    viaSnapshot: [] as ReturnType<typeof timed>[],
+    nodeAlone: [] as ReturnType<typeof timed>[],
+  }));
   for (const d of dirs) {
     cli.push(timed(kustomize, ['build', d], root));
-    viaGantry.push(timed(process.execPath, [gantry, 'render', d], root));
-    viaSnapshot.push(timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root));
-    nodeAlone.push(timed(process.execPath, ['-e', '0'], root));
+    for (const { environment, viaGantry, viaSnapshot, nodeAlone } of perEnvironment) {
+      viaGantry.push(timed(process.execPath, [gantry, 'render', d], root, environment.env));
+      viaSnapshot.push(timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
+      nodeAlone.push(timed(process.execPath, ['-e', '0'], root, environment.env));
+    }
   }
   const out = mkdtempSync(join(tmpdir(), 'gantry-bench-out-'));
   const inProc = timed(
@@ -151,27 +191,29 @@ function runSet(label: string, root: string, dirs: string[]): string {
       peakMiB: Math.max(...cli.map((r) => r.maxRssKiB)) / 1024,
       identical: dirs.length,
     },
-    {
-      name: '`gantry render DIR` (process per overlay)',
-      goal: GOAL_PER_PROCESS,
-      perOverlayMs: viaGantry.map((r) => r.ms),
-      totalMs: sum(viaGantry.map((r) => r.ms)),
-      peakMiB: Math.max(...viaGantry.map((r) => r.maxRssKiB)) / 1024,
-      identical: viaGantry.filter((r, i) => r.stdout === cli[i]!.stdout).length,
-    },
-    {
-      name: 'experiment: the render path from a start-up snapshot (`node --snapshot-blob`, process per overlay; not adopted)',
-      perOverlayMs: viaSnapshot.map((r) => r.ms),
-      totalMs: sum(viaSnapshot.map((r) => r.ms)),
-      peakMiB: Math.max(...viaSnapshot.map((r) => r.maxRssKiB)) / 1024,
-      identical: viaSnapshot.filter((r, i) => r.stdout === cli[i]!.stdout).length,
-    },
-    {
-      name: '`node -e 0` (Node start-up alone, the floor of any Node process; renders nothing)',
-      perOverlayMs: nodeAlone.map((r) => r.ms),
-      totalMs: sum(nodeAlone.map((r) => r.ms)),
-      peakMiB: Math.max(...nodeAlone.map((r) => r.maxRssKiB)) / 1024,
-    },
+    ...perEnvironment.flatMap(({ environment, viaGantry, viaSnapshot, nodeAlone }): Row[] => [
+      {
+        name: `\`gantry render DIR\` (process per overlay${environment.label})`,
+        goal: GOAL_PER_PROCESS,
+        perOverlayMs: viaGantry.map((r) => r.ms),
+        totalMs: sum(viaGantry.map((r) => r.ms)),
+        peakMiB: Math.max(...viaGantry.map((r) => r.maxRssKiB)) / 1024,
+        identical: viaGantry.filter((r, i) => r.stdout === cli[i]!.stdout).length,
+      },
+      {
+        name: `experiment: the render path from a start-up snapshot (\`node --snapshot-blob\`, process per overlay; not adopted${environment.label})`,
+        perOverlayMs: viaSnapshot.map((r) => r.ms),
+        totalMs: sum(viaSnapshot.map((r) => r.ms)),
+        peakMiB: Math.max(...viaSnapshot.map((r) => r.maxRssKiB)) / 1024,
+        identical: viaSnapshot.filter((r, i) => r.stdout === cli[i]!.stdout).length,
+      },
+      {
+        name: `\`node -e 0\` (Node start-up alone, the floor of any Node process; renders nothing${environment.label})`,
+        perOverlayMs: nodeAlone.map((r) => r.ms),
+        totalMs: sum(nodeAlone.map((r) => r.ms)),
+        peakMiB: Math.max(...nodeAlone.map((r) => r.maxRssKiB)) / 1024,
+      },
+    ]),
     {
       name: 'kustomize-ts in process, first pass (cold JIT)',
       perOverlayMs: inProcTimes.cold,
@@ -288,7 +330,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the four processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). The start-up snapshot row is an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default; \`gantry render\` opens no connection either way. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',
