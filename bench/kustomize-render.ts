@@ -145,7 +145,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
   process.stderr.write(`${label}: ${dirs.length} overlays\n`);
   // One untimed run first, as a user's second render: it writes the compiled-code cache the timed runs reuse.
   timed(process.execPath, [gantry, 'render', dirs[0]!], root);
-  // Side by side: the four processes of one overlay run one after the other, so a change in the machine's load
+  // Side by side: the processes of one overlay run one after the other, so a change in the machine's load
   // during the run weighs on all of them alike rather than on whichever ran at that moment.
   const cli: ReturnType<typeof timed>[] = [];
   const perEnvironment = nodeEnvironments.map((environment) => ({
