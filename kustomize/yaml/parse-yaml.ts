@@ -199,8 +199,12 @@ function composeDocuments(text: string, uniqueKeys: boolean): Document.Parsed[] 
 export function convertYamlAst(ast: YamlAst, options: ParseYamlOptions = {}): JsonValue[] {
   const result: JsonValue[] = [];
   if ('common' in ast) {
-    const converter = new CommonConverter(options.dialect ?? 'go-yaml-v3', options.annotationsAsText === true);
-    for (const node of ast.common) result.push(converter.convert(node));
+    const converter = new CommonConverter(
+      options.dialect ?? 'go-yaml-v3',
+      options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES,
+      options.annotationsAsText === true,
+    );
+    for (const node of ast.common) result.push(converter.convertDocument(node));
     return result;
   }
   for (const doc of ast.docs) {
@@ -241,12 +245,7 @@ class Converter {
   ) {}
 
   convert(node: unknown): JsonValue {
-    if (this.inAlias > 0 && ++this.aliasNodes > this.maxAliasNodes) {
-      throw new YamlError(
-        'excessive-aliasing',
-        `yaml: document contains excessive aliasing (more than ${this.maxAliasNodes} nodes expanded from aliases)`,
-      );
-    }
+    if (this.inAlias > 0 && ++this.aliasNodes > this.maxAliasNodes) throw excessiveAliasing(this.maxAliasNodes);
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convertAlias(node);
     if (isScalar(node)) return this.convertScalar(node.value, node.type, node.tag, node.range?.[0]);
@@ -351,15 +350,33 @@ class Converter {
 /** {@link Converter} for the lean reader's nodes, which have no aliases, merge keys, tags or flow content. */
 class CommonConverter {
   private readonly keys: string[] = [];
+  private aliasNodes = 0;
+  private inAlias = 0;
 
   constructor(
     private readonly dialect: YamlDialect,
+    private readonly maxAliasNodes: number,
     private readonly annotationsAsText: boolean,
   ) {}
 
-  convert(node: CommonNode | null): JsonValue {
+  /** Each document's count of nodes expanded from aliases starts at 0 (the full reader has a converter per document). */
+  convertDocument(node: CommonNode): JsonValue {
+    this.aliasNodes = 0;
+    return this.convert(node);
+  }
+
+  /** As {@link Converter.convert}, aliases counted the same way. */
+  private convert(node: CommonNode | null): JsonValue {
+    if (this.inAlias > 0 && ++this.aliasNodes > this.maxAliasNodes) throw excessiveAliasing(this.maxAliasNodes);
     if (node === null) return null;
     switch (node.kind) {
+      case 'alias':
+        this.inAlias++;
+        try {
+          return this.convert(node.target);
+        } finally {
+          this.inAlias--;
+        }
       case 'scalar': {
         if (!node.plain) return node.text;
         const resolved = resolvePlainScalar(node.text, this.dialect);
@@ -376,13 +393,26 @@ class CommonConverter {
             this.keys.length === 3 &&
             this.keys[0] === 'metadata' &&
             this.keys[1] === 'annotations';
-          setKey(out, key, inAnnotations ? (value?.kind === 'scalar' ? value.text : '') : this.convert(value));
+          setKey(out, key, inAnnotations ? rawText(value) : this.convert(value));
           this.keys.pop();
         }
         return out;
       }
     }
   }
+}
+
+/** go-yaml's `Node.Value` of a common node: a scalar's text (an alias's target's), `''` for a collection or null. */
+function rawText(node: CommonNode | null): string {
+  if (node?.kind === 'alias') return rawText(node.target);
+  return node?.kind === 'scalar' ? node.text : '';
+}
+
+function excessiveAliasing(max: number): YamlError {
+  return new YamlError(
+    'excessive-aliasing',
+    `yaml: document contains excessive aliasing (more than ${max} nodes expanded from aliases)`,
+  );
 }
 
 /**

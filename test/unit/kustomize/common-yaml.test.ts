@@ -102,34 +102,44 @@ describe('the lean YAML reader against the full reader', () => {
     // and block lines, markers at every indentation), from a fixed seed so that every run checks the same texts.
     let seed = 7;
     const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
+      // A 32-bit linear congruential generator, read from its high bits (its low bits repeat with a short period).
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
     };
     const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)]!;
     const keys = ['a', 'b', '"c"', "'d'", '-e', 'f g', 'h.i/j', '"k l"', '1', 'true', 'x:y'];
     const values = [
       ...['', ' v', ' 1', ' yes', ' ~', " ''", ' ""', ' "x\\ny"', ' |', ' |-', ' [a, b]', ' []', ' {}', ' # c'],
       ...[' w # c', " 'p''q'", ' "r', " 's", ' t:', ' u: v', ' - w', ' 2001-12-14', ' .5', ' -1', ' a b  ', ' [x'],
-      ...[' ["m", n]', ' >', ' &a x', ' *a', ' !!str 1'],
+      ...[' ["m", n]', ' >', ' &a x', ' *a', ' !!str 1', ' &a', ' &b', ' *b', ' &a |', ' &b [x]', ' &a # c', ' *a # c'],
+      ...[' *a x', ' &a *b', ' &a&b', ' *c', ' &b "q', ' & x', ' &a-b_1 {}', ' *a-b_1'],
     ];
     const lines = [
       ...['   ', '      lit', 'lit  ', '#in', '---x', 'a: |', '"x\\n', 'x', 'y z', '- q', '# c', 'k: v', '"', "'"],
       ...['> 0', '', 'end"', "end'", '  deeper'],
     ];
     let accepted = 0;
+    let withAliases = 0;
     for (let n = 0; n < 20_000; n++) {
-      const text: string[] = [];
+      // Half the texts open with anchors, so that the aliases below have something to name.
+      const text: string[] =
+        next(2) === 0 ? [] : [pick(['p: &a x', 'p: &b\n  k: [v]', 'p: &a\n- 1\nq: &b y', '- &a\n  k: v\n- &b 2'])];
       for (let l = 1 + next(6); l > 0; l--) {
         const indent = ' '.repeat(pick([0, 0, 1, 2, 2, 3, 4, 6]));
         const kind = next(10);
         if (kind < 5) text.push(`${indent}${pick(keys)}:${pick(values)}`);
-        else if (kind < 7) text.push(`${indent}-${pick([...values, ' k: v', ' "q": 1'])}`);
+        else if (kind < 7) text.push(`${indent}-${pick([...values, ' k: v', ' "q": 1', ' &a k: v'])}`);
         else if (kind < 9) text.push(indent + pick(lines));
         else text.push(pick(['---', '', '# x', '...']));
       }
-      if (compare(text.join('\n') + (next(4) === 0 ? '' : '\n'))) accepted++;
+      const joined = text.join('\n') + (next(4) === 0 ? '' : '\n');
+      if (compare(joined)) {
+        accepted++;
+        if (/(?::|-) \*[ab]/.test(joined)) withAliases++;
+      }
     }
-    expect(accepted).toBeGreaterThan(3_000);
+    expect(accepted).toBeGreaterThan(1_500);
+    expect(withAliases).toBeGreaterThan(20);
   });
 
   it.each([
@@ -148,8 +158,36 @@ describe('the lean YAML reader against the full reader', () => {
     ],
     ['multi-line plain scalars', 'a: one\n  two\n\n\n   three  \nb:\n- x\n   y\n-  z: 1\n    2\nc: d\n e\n'],
     ['flow sequences', 'a: ["memory", \'cpu\']\nb: [get, list , 1, true, 2001-12-14]\nc: [ ]\nd:\n- [x]\n'],
+    ['an anchored scalar and its alias', 'a: &x 1\nb: *x # same\nc:\n- *x\n'],
+    [
+      'anchored collections and their aliases, as a Deployment shares its labels',
+      'spec:\n  selector:\n    matchLabels: &labels\n      app: a\n  template:\n    metadata:\n      labels: *labels\n' +
+        'l: &l\n- x\n- &i\n  y: 1\nm:\n- *i\n- *l\n',
+    ],
+    ['an alias of a collection holding an alias', 'a: &a\n  x: 1\nb: &b\n  y: *a\nc: *b\n'],
+    ['annotations from aliases', 'x: &v 1.0\nmetadata:\n  annotations:\n    a: *v\n    b: &m\n      c: d\n    e: *m\n'],
+    ['a name anchored again in a later document', 'a: &x 1\n---\na: &x 2\nb: *x\n'],
   ])('%s', (_name, text) => {
     expect(compare(text)).toBe(true);
+  });
+
+  it('refuses a billion laughs of block sequences as the full reader does', () => {
+    // 18 levels, each a sequence of two aliases of the one before: 2^18 nodes, over the limit of 100,000.
+    const levels = Array.from({ length: 18 }, (_, n) =>
+      n === 0 ? 'l0: &l0\n- lol\n- lol\n' : `l${n}: &l${n}\n- *l${n - 1}\n- *l${n - 1}\n`,
+    );
+    const text = levels.join('');
+    const common = readCommonYaml(text);
+    expect(common).toBeDefined();
+    for (const options of READINGS) {
+      const full = fullReading(text, options);
+      expect(full).toEqual({ error: expect.stringContaining('excessive aliasing') });
+      expect(() => convertYamlAst({ common: common! }, options)).toThrow(
+        (full as { error: string }).error.replace(/^YamlError: /, ''),
+      );
+    }
+    // Under the limit, both expand every alias.
+    expect(compare(levels.slice(0, 8).join(''))).toBe(true);
   });
 
   it.each([
@@ -158,7 +196,13 @@ describe('the lean YAML reader against the full reader', () => {
     ['a continuation line that starts like a sequence item', 'a: one\n  - two\n'],
     ['an escaped line break', 'a: "one\\\n  two"\n'],
     ["a single-quoted scalar continued at the key's column", "a:\n  b: 'one\n  two'\n"],
-    ['an anchor and alias', 'a: &x 1\nb: *x\n'],
+    ['an alias of an anchor of another document', 'a: &x 1\n---\nb: *x\n'],
+    ['an alias inside the value it names', 'a: &x\n  b: *x\n'],
+    ['a name anchored twice', 'a: &x 1\nb: &x 2\nc: *x\n'],
+    ['an anchored null', 'a: &x\nb: *x\n'],
+    ['an anchor on a key', '&x a: 1\n'],
+    ['an anchor name with other characters', 'a: &x.y 1\nb: *x.y\n'],
+    ['a merge key with an alias', 'a: &x\n  b: 1\nc:\n  <<: *x\n'],
     ['a merge key', 'a: {}\n<<: {}\n'],
     ['a tag', 'a: !!str 1\n'],
     ['a flow mapping with content', 'a: {b: 1}\n'],
