@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -87,14 +88,19 @@ describe('a platform component that cannot start', () => {
       readyTimeoutMs: 500,
     }).catch((e: unknown) => e);
     expect((err as Error).message).toContain('sleeper did not become ready within 1 s');
-    // The process group was stopped: no `sleep 300` of ours is left.
-    const { execFileSync } = await import('node:child_process');
-    const out = execFileSync('ps', ['-eo', 'pid,args']).toString();
-    const pid = out
-      .split('\n')
-      .filter((l) => l.includes('sleep 300'))
-      .map((l) => Number(l.trim().split(/\s+/)[0]))[0];
-    expect(pid === undefined || !isAlive(pid)).toBe(true);
+    // The process group was stopped: no process of ours is left. Ours are those running in this test's directory
+    // (startComponent runs a component beside its log); a `sleep 300` of anything else on the machine is not.
+    const ours = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`) === dir && isAlive(pid);
+        } catch {
+          return false; // gone, a zombie, or not ours to read
+        }
+      });
+    expect(ours).toEqual([]);
   });
 
   it('starts Redis on a free port of its own and stops it without leaving the port open', async () => {
