@@ -138,6 +138,27 @@ describe('a platform component that cannot start', () => {
     expect(lines).toContain('start failed; stopping the 1 component(s) already running');
   });
 
+  it('stops etcd when the PKI it starts beside fails', async () => {
+    // An openssl that refuses to work, first in PATH; etcd starts from the cache at the same time.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'openssl'), '#!/bin/sh\necho "fake openssl: no entropy today" >&2\nexit 1\n');
+    chmodSync(join(bin, 'openssl'), 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, GANTRY_STATE_ROOT: dir };
+    delete env.GANTRY_KUBECONFIG;
+
+    const lines: string[] = [];
+    const err = await startPlatform({ parts: ['kubernetes'], env, log: (line) => lines.push(line) }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toContain('fake openssl: no entropy today');
+    // etcd became ready after the PKI had failed, and was stopped with the failed start, not left running.
+    const etcdPid = Number(/etcd ready after .* \(pid (\d+)\)/.exec(lines.join('\n'))?.[1]);
+    expect(etcdPid).toBeGreaterThan(0);
+    expect(isAlive(etcdPid)).toBe(false);
+    expect(lines).toContain('start failed; stopping the 1 component(s) already running');
+  });
+
   it('stops the controllers that started beside kwok when kwok fails to start in the same wave', async () => {
     // A kwok that exits at once, taken from KUBEBUILDER_ASSETS; every other binary from the cache.
     const assets = join(dir, 'assets');

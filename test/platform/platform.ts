@@ -190,8 +190,15 @@ async function startKubernetes(
   const crds = readCrds(crdSources(versions, env));
   const pkiDir = join(stateDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
-  const [pki, etcd] = await Promise.all([createControlPlanePki(pkiDir), startEtcd(bins.etcd, stateDir)]);
-  started(etcd.record);
+  // Settled: when the PKI fails while etcd starts, etcd is recorded first, so that the failed start stops it.
+  const [pkiResult, etcdResult] = await Promise.allSettled([
+    createControlPlanePki(pkiDir, undefined, env),
+    startEtcd(bins.etcd, stateDir),
+  ]);
+  if (etcdResult.status === 'fulfilled') started(etcdResult.value.record);
+  if (pkiResult.status === 'rejected') throw pkiResult.reason;
+  if (etcdResult.status === 'rejected') throw etcdResult.reason;
+  const [pki, etcd] = [pkiResult.value, etcdResult.value];
   const apiserver = await startKubeApiserver(bins.kubeApiserver, stateDir, etcd.url, pki);
   started(apiserver.record);
   const kubeconfig = join(stateDir, 'kubeconfig');
