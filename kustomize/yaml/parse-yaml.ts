@@ -347,7 +347,7 @@ class Converter {
   }
 }
 
-/** {@link Converter} for the lean reader's nodes, which have no aliases, merge keys, tags or flow content. */
+/** {@link Converter} for the lean reader's nodes, which have no merge keys, tags or flow content; aliases as there. */
 class CommonConverter {
   private readonly keys: string[] = [];
   private aliasNodes = 0;

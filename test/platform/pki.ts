@@ -45,8 +45,7 @@ function randomSerial(): string {
  */
 export async function createControlPlanePki(
   dir: string,
-  serviceIp = '10.96.0.1',
-  env: NodeJS.ProcessEnv = process.env,
+  { serviceIp = '10.96.0.1', env = process.env }: { serviceIp?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ControlPlanePki> {
   const f = (name: string) => join(dir, name);
   const days = '3650';

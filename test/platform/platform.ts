@@ -192,7 +192,7 @@ async function startKubernetes(
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   // Settled: when the PKI fails while etcd starts, etcd is recorded first, so that the failed start stops it.
   const [pkiResult, etcdResult] = await Promise.allSettled([
-    createControlPlanePki(pkiDir, undefined, env),
+    createControlPlanePki(pkiDir, { env }),
     startEtcd(bins.etcd, stateDir),
   ]);
   if (etcdResult.status === 'fulfilled') started(etcdResult.value.record);
