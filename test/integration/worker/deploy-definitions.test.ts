@@ -1,3 +1,7 @@
+import type { KubeObject } from '../../../core/kube/object.js';
+import { refOf } from '../../../core/kube/object.js';
+import { ClusterError } from '../../../core/ports/cluster-error.js';
+import type { Cluster, DryRunOptions, DryRunResult } from '../../../core/ports/cluster.js';
 import { Reason } from '../../../core/reasons.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import { uniqueName } from '../../platform/connect.js';
@@ -52,6 +56,43 @@ async function definitionsRepo(size: string): Promise<TestRepo & { group: string
   return { git, namespace, group, commit: () => git.headSha() };
 }
 
+/**
+ * Fault injection: after its CRD is Established, the apiserver answers a new kind with 404 until its own CRD
+ * informer and discovery catch up (a few milliseconds, now and then). This cluster answers the first `lag` dry-runs
+ * of Widgets after the CRD exists the way the apiserver does in that moment; everything else goes to the real one.
+ */
+class LaggingCluster implements Cluster {
+  refusedWhileLagging = 0;
+
+  constructor(
+    private readonly inner: Cluster,
+    private lag: number,
+  ) {}
+
+  async dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
+    const results = await this.inner.dryRunApply(objects, options);
+    return results.map((result, index) => {
+      const object = objects[index];
+      if (object?.kind !== 'Widget' || result.outcome !== 'valid' || this.lag === 0) return result;
+      this.lag -= 1;
+      this.refusedWhileLagging += 1;
+      const notServed = { status: 404, detail: 'the server could not find the requested resource' };
+      return {
+        outcome: 'rejected',
+        ref: result.ref,
+        error: new ClusterError({ code: 'KindNotFound', operation: 'dry-run', ref: refOf(object), ...notServed }),
+      };
+    });
+  }
+  apply: Cluster['apply'] = (...args) => this.inner.apply(...args);
+  get: Cluster['get'] = (...args) => this.inner.get(...args);
+  getMany: Cluster['getMany'] = (...args) => this.inner.getMany(...args);
+  delete: Cluster['delete'] = (...args) => this.inner.delete(...args);
+  list: Cluster['list'] = (...args) => this.inner.list(...args);
+  ensureNamespace: Cluster['ensureNamespace'] = (...args) => this.inner.ensureNamespace(...args);
+  readRollout: Cluster['readRollout'] = (...args) => this.inner.readRollout(...args);
+}
+
 describe('deployEnvironment: Namespaces and CRDs first', () => {
   let kit: WorkerKit;
   const repos: (TestRepo & { group: string })[] = [];
@@ -88,6 +129,22 @@ describe('deployEnvironment: Namespaces and CRDs first', () => {
     ).toEqual(['CustomResourceDefinition', 'Widget']);
     const widgets = await liveByName(kit.cluster, repo.namespace, `${repo.group}/v1`, 'Widget');
     expect(widgets.get('first')?.['spec']).toEqual({ size: 3 });
+  });
+
+  it('dry-runs the objects of a new kind again while the apiserver does not serve it yet, though Established', async () => {
+    const repo = await newRepo('4');
+    const lagging = new LaggingCluster(kit.cluster, 2);
+
+    const result = await deployEnvironment(
+      pushRequest(repo, await repo.commit('')),
+      { ...kit.deps, clusterFor: () => lagging },
+      testContext(),
+    );
+
+    expect(result.outcome).toBe('succeeded');
+    expect(lagging.refusedWhileLagging).toBe(2);
+    const widgets = await liveByName(kit.cluster, repo.namespace, `${repo.group}/v1`, 'Widget');
+    expect(widgets.get('first')?.['spec']).toEqual({ size: 4 });
   });
 
   it('still refuses an invalid object of that kind, saying the definitions were applied first', async () => {

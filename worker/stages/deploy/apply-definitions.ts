@@ -7,7 +7,7 @@ import { applyObjects } from './apply-changes.js';
 import { waitForHealth } from './wait-for-health.js';
 
 /** How long a freshly applied CRD may take to be Established before the objects of its kind are validated. */
-const ESTABLISH_TIMEOUT_MS = 30_000;
+export const ESTABLISH_TIMEOUT_MS = 30_000;
 
 /**
  * Applies the render's CustomResourceDefinitions and Namespaces (the `crds` and `namespaces` apply stages) and waits

@@ -3,7 +3,8 @@ import type { KubeObject } from '../../../core/kube/object.js';
 import { refKey, refOf, splitApiVersion } from '../../../core/kube/object.js';
 import type { ClusterError } from '../../../core/ports/cluster-error.js';
 import type { Cluster } from '../../../core/ports/cluster.js';
-import { applyDefinitions } from './apply-definitions.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applyDefinitions, ESTABLISH_TIMEOUT_MS } from './apply-definitions.js';
 
 export interface ValidateOptions {
   readonly fieldManager: string;
@@ -31,6 +32,11 @@ export interface Validation {
  * those definitions are applied (and CRDs awaited until Established), then the waiting objects are dry-run again,
  * as Flux does. In `dry-run` mode they are left without a dry-run answer instead (the diff shows them created).
  *
+ * Established is read from storage, but the apiserver serves a new kind only once its own CRD informer and discovery
+ * have caught up, a moment later; until then it answers 404. So while the waiting objects are refused only because
+ * their kind or Namespace is not served yet, they are dry-run again, within the same time a CRD is given to be
+ * Established.
+ *
  * @throws DeployError (the rejection's reason, usually ValidationFailed; terminal) naming each rejected object and
  *   the server's message
  * @throws ClusterError (retryable) when the apiserver could not answer
@@ -48,18 +54,22 @@ export async function validateObjects(
   if (rejected.length > 0) throw validationError(rejected, objects.length, '');
   if (waiting.length === 0 || options.mode === 'dry-run') return { dryRun, appliedEarly: new Map() };
   const appliedEarly = await applyDefinitions(objects, cluster, { fieldManager, signal });
-  const second = await dryRunInto(
-    dryRun,
-    waiting.map(({ object }) => object),
-    cluster,
-    options,
-  );
-  if (second.length > 0)
-    throw validationError(
-      second,
-      objects.length,
-      ' (after the Namespaces and CustomResourceDefinitions it renders were applied)',
-    );
+  const deadline = Date.now() + ESTABLISH_TIMEOUT_MS;
+  let pending = waiting.map(({ object }) => object);
+  for (let delayMs = 50; ; delayMs = Math.min(1_000, delayMs * 2)) {
+    const again = await dryRunInto(dryRun, pending, cluster, options);
+    if (again.length === 0) break;
+    const unserved = again.filter(({ object, error }) => awaitsDefinition(error, object, objects));
+    const refused = again.filter((rejection) => !unserved.includes(rejection));
+    if (refused.length > 0 || Date.now() + delayMs > deadline)
+      throw validationError(
+        [...refused, ...unserved],
+        objects.length,
+        ' (after the Namespaces and CustomResourceDefinitions it renders were applied)',
+      );
+    pending = unserved.map(({ object }) => object);
+    await sleep(delayMs, undefined, { signal });
+  }
   return { dryRun, appliedEarly };
 }
 
