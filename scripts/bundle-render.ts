@@ -3,8 +3,9 @@
 // can reuse V8's compiled code from the previous run (cli/bundled-command.ts). Run by `npm run build` after tsc;
 // `gantry render` from the sources (tsx) does not use it.
 //   node --import tsx scripts/bundle-render.ts [--outfile FILE]   (default: dist/cli/render.cjs; gantry.cjs beside it)
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,34 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { outfile: { type: 'string' } } });
 const outfile = values.outfile === undefined ? join(root, 'dist', 'cli', 'render.cjs') : resolve(values.outfile);
+
+/**
+ * The `yaml` package, loaded at its first use instead of when the bundle loads. kustomize-ts reads the common subset
+ * of YAML itself (kustomize/yaml/common-yaml.ts) and hands the package only what falls outside it, so most renders
+ * never use the package; loading it anyway cost a render process about 1 ms, and its module code made the
+ * compiled-code cache larger. Every import of `yaml` in the bundle gets this stand-in: an object with one getter per
+ * export of the package, the first of which loads the package (bundled as before).
+ */
+const lazyYaml: Plugin = {
+  name: 'lazy-yaml',
+  setup(bundler) {
+    const exportNames = Object.keys(createRequire(join(root, 'package.json'))('yaml') as object);
+    bundler.onResolve({ filter: /^yaml$/ }, (args) =>
+      args.namespace === 'lazy-yaml' ? undefined : { path: 'yaml', namespace: 'lazy-yaml' },
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: [
+        'let yaml;',
+        `for (const name of ${JSON.stringify(exportNames)}) {`,
+        "  Object.defineProperty(exports, name, { enumerable: true, get: () => (yaml ??= require('yaml'))[name] });",
+        '}',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: [join(root, 'cli', 'render.ts')],
   outfile,
@@ -20,6 +49,7 @@ await build({
   // CommonJS, because Node 20 can reuse compiled code only for a script (vm.Script's cachedData), not an ES module.
   format: 'cjs',
   target: 'node20',
+  plugins: [lazyYaml],
   logLevel: 'warning',
 });
 // The `gantry` executable beside it (cli/launch.ts): CommonJS too, so a render process never starts Node's ES module

@@ -61,7 +61,8 @@ function lexerMethod(name: string): (this: LexerState) => Generator<string, stri
   return method as (this: LexerState) => Generator<string, string>;
 }
 
-const parseFlowCollection = lexerMethod('parseFlowCollection');
+/** The Lexer's own `parseFlowCollection`, which the lenient one wraps; read when the class is made. */
+let parseFlowCollection: ((this: LexerState) => Generator<string, string>) | undefined;
 
 /**
  * A line of a flow collection (`[...]`, `{...}`) read as go-yaml reads it: indentation does not matter inside one,
@@ -73,14 +74,27 @@ function* lenientFlowCollection(this: LexerState): Generator<string, string> {
   const indentNext = this.indentNext;
   this.indentNext = 0;
   try {
-    return yield* parseFlowCollection.call(this);
+    return yield* parseFlowCollection!.call(this);
   } finally {
     this.indentNext = indentNext;
   }
 }
 
-/** The `yaml` package's Lexer with go-yaml's reading of quoted scalars and flow collections. */
-export class LenientLexer extends Lexer {}
-lexerMethod('parseQuotedScalar');
-Object.defineProperty(LenientLexer.prototype, 'parseQuotedScalar', { value: lenientQuotedScalar });
-Object.defineProperty(LenientLexer.prototype, 'parseFlowCollection', { value: lenientFlowCollection });
+let lenientLexer: (new () => Lexer) | undefined;
+
+/**
+ * A new `yaml` package Lexer with go-yaml's reading of quoted scalars and flow collections. The class is made at the
+ * first call, not when this module loads: the render bundle loads the `yaml` package only when a text needs it
+ * (scripts/bundle-render.ts), and most texts never do.
+ */
+export function newLenientLexer(): Lexer {
+  if (lenientLexer === undefined) {
+    lexerMethod('parseQuotedScalar');
+    parseFlowCollection = lexerMethod('parseFlowCollection');
+    class LenientLexer extends Lexer {}
+    Object.defineProperty(LenientLexer.prototype, 'parseQuotedScalar', { value: lenientQuotedScalar });
+    Object.defineProperty(LenientLexer.prototype, 'parseFlowCollection', { value: lenientFlowCollection });
+    lenientLexer = LenientLexer;
+  }
+  return new lenientLexer();
+}

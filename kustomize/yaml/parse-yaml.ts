@@ -12,7 +12,7 @@ import {
 } from 'yaml';
 import { readCommonYaml, type CommonNode } from './common-yaml.js';
 import { foldedRoundTrip } from './folded-round-trip.js';
-import { LenientLexer } from './lenient-lexer.js';
+import { newLenientLexer } from './lenient-lexer.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-value.js';
 import { resolvePlainScalar, type YamlDialect } from './resolve-scalar.js';
 import { INT64_MAX, formatGoFloat, parseGoInteger } from './go-number.js';
@@ -183,10 +183,10 @@ function withPosition(text: string, error: YAMLError): string {
   return `${error.message} at line ${line}, column ${column}:\n\n${source}\n${' '.repeat(column - 1)}^\n`;
 }
 
-/** `parseAllDocuments` with go-yaml's lexing of quoted scalars ({@link LenientLexer}). */
+/** `parseAllDocuments` with go-yaml's lexing of quoted scalars ({@link newLenientLexer}). */
 function composeDocuments(text: string, uniqueKeys: boolean): Document.Parsed[] {
   const parser = new Parser();
-  const lexer = new LenientLexer();
+  const lexer = newLenientLexer();
   const composer = new Composer({ schema: 'failsafe', uniqueKeys });
   function* tokens(): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
     for (const lexeme of lexer.lex(text)) yield* parser.next(lexeme);
