@@ -19,11 +19,8 @@ function homeDir(env: NodeJS.ProcessEnv): string {
   return process.getBuiltinModule('node:os').homedir();
 }
 
-/** Node ≥ 22.1's on-disk compile cache for every module loaded after it is enabled; absent on Node 20. */
-const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
-
-/** How a bundle's compiled code was found: Node's own cache, ours reused, or ours (re)made after this run. */
-export type CodeCacheUse = 'node' | 'hit' | 'miss';
+/** How a bundle's compiled code was found: reused from the cache, or compiled and cached after this run. */
+export type CodeCacheUse = 'hit' | 'miss';
 
 /**
  * The command `exportName` of the bundle `file` (in dist/cli/, made by scripts/bundle-render.ts), or undefined when
@@ -35,21 +32,21 @@ export function loadBundledCommand(file: URL, exportName: string): Command | und
 }
 
 /**
- * Loads a CommonJS bundle and returns its export `exportName`, with the bundle's compiled code cached in `cacheDir`:
- * by Node itself where it can (≥ 22.1), else as a V8 code cache of the whole bundle, written after the command's
- * first run so that it holds every function the run compiled, and keyed by the bundle file's identity (inode, size,
- * modification time), Node's version and the architecture (V8 checks its own flags and rejects a cache made under others; it is then rewritten). A cache
- * that cannot be written only costs the next run its speed.
+ * Loads a CommonJS bundle and returns its export `exportName`, with the bundle's compiled code cached in `cacheDir`
+ * as a V8 code cache of the whole bundle, written after the command's first run so that it holds every function the
+ * run compiled, and keyed by the bundle file's identity (inode, size, modification time), Node's version and the
+ * architecture (V8 checks its own flags and rejects a cache made under others; it is then rewritten). A cache that
+ * cannot be written only costs the next run its speed.
+ *
+ * Node ≥ 22.1 has a compile cache of its own (`module.enableCompileCache`), but it is made when a module is compiled,
+ * before it runs, so it lacks every function compiled lazily during the run: on Node 24 a render with it took 72 ms
+ * against 57 ms with this one (BENCHMARKS.md).
  */
 export function loadBundle(
   path: string,
   exportName: string,
   cacheDir: string,
 ): { command: Command; cache: CodeCacheUse } {
-  if (enableCompileCache) {
-    enableCompileCache(cacheDir);
-    return { command: (createRequire(path)(path) as Record<string, Command>)[exportName]!, cache: 'node' };
-  }
   // Keyed by the file's identity (inode, size, modification time) rather than a hash of its 800 kB: hashing it
   // cost a render process more CPU than the rest of the key saves; a rebuilt bundle is a new file.
   const stat = statSync(path, { bigint: true });
