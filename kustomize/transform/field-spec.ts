@@ -27,14 +27,32 @@ export type CreateKind = 'scalar' | 'map';
 /** Whether a spec's group/version/kind filter admits an object. */
 export function fieldSpecMatches(spec: FieldSpec, resource: Resource): boolean {
   if (spec.kind && spec.kind !== resource.kind) return false;
+  if (!spec.group && !spec.version) return true;
   const { group, version } = parseGroupVersion(resource.apiVersion);
   if (spec.group && spec.group !== group) return false;
   if (spec.version && spec.version !== version) return false;
   return true;
 }
 
+/**
+ * Field-spec paths split before, by path. A render applies the same few dozen default specs to every object, and
+ * splitting them again each time was most of what the transformers allocated.
+ */
+const splitPaths = new Map<string, readonly string[]>();
+
 /** Splits a field-spec path on `/`, honouring `\/` escapes. */
-export function splitFieldPath(path: string): string[] {
+export function splitFieldPath(path: string): readonly string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) {
+    parts = path.includes('\\') ? splitEscaped(path) : path.split('/');
+    // Custom specs (`configurations:`) add paths; a long-running worker keeps at most this many.
+    if (splitPaths.size >= 4096) splitPaths.clear();
+    splitPaths.set(path, parts);
+  }
+  return parts;
+}
+
+function splitEscaped(path: string): string[] {
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < path.length; i++) {
@@ -73,7 +91,7 @@ export function applyFieldSpec(
     },
   };
   try {
-    walk(root, path, spec.create === true, createKind, setValue);
+    walk(root, path, 0, spec.create === true, createKind, setValue);
   } catch (error) {
     if (error instanceof KustomizeFailure) {
       throw new KustomizeFailure(
@@ -86,14 +104,16 @@ export function applyFieldSpec(
   }
 }
 
+/** Walks `path` from its segment `at` on. */
 function walk(
   slot: Slot,
   path: readonly string[],
+  at: number,
   create: boolean,
   createKind: CreateKind | undefined,
   setValue: (slot: Slot) => void,
 ): void {
-  if (path.length === 0) {
+  if (at === path.length) {
     setValue(slot);
     return;
   }
@@ -101,22 +121,24 @@ function walk(
   if (node === null || node === undefined) return;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      walk(elementSlot(node, i), path, create, createKind, setValue);
+      walk(elementSlot(node, i), path, at, create, createKind, setValue);
     }
     return;
   }
   if (!isJsonObject(node)) throw new KustomizeFailure('transform-failed', 'expected sequence or mapping node');
-  walkMap(node, path, create, createKind, setValue);
+  walkMap(node, path, at, create, createKind, setValue);
 }
 
 function walkMap(
   node: JsonObject,
   path: readonly string[],
+  at: number,
   create: boolean,
   createKind: CreateKind | undefined,
   setValue: (slot: Slot) => void,
 ): void {
-  const [head = '', ...rest] = path;
+  const head = path[at] ?? '';
+  const last = at + 1 === path.length;
   const isSeq = head.endsWith('[]');
   const field = isSeq ? head.slice(0, -2) : head;
   if (field === '') throw new KustomizeFailure('transform-failed', 'cannot set or create an empty field name');
@@ -126,13 +148,13 @@ function walkMap(
     if (isSeq) kind = 'seq';
     if (!Object.hasOwn(node, field)) return;
   } else {
-    kind = rest.length === 0 ? createKind : 'map';
+    kind = last ? createKind : 'map';
     if (!Object.hasOwn(node, field)) node[field] = kind === 'map' ? {} : '';
   }
   if (node[field] === null && kind !== undefined) {
     node[field] = kind === 'map' ? {} : kind === 'seq' ? [] : '';
   }
-  walk(mapSlot(node, field), rest, create, createKind, setValue);
+  walk(mapSlot(node, field), path, at + 1, create, createKind, setValue);
 }
 
 /** Go's strconv.Atoi: an optional sign and decimal digits, within int64. */

@@ -13,15 +13,23 @@ export interface ImageRule {
   readonly tagSuffix?: string | null;
 }
 
+/** The matcher of each rule name met before (null: not a valid expression), compiled once rather than per image. */
+const imagePatterns = new Map<string, RegExp | null>();
+
 /** kustomize's image matcher: the rule's name (used as a regular expression, as kustomize does) plus tag/digest. */
 export function imageMatches(image: string, name: string): boolean {
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`);
-  } catch {
-    return false;
+  let pattern = imagePatterns.get(name);
+  if (pattern === undefined) {
+    try {
+      pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`);
+    } catch {
+      pattern = null;
+    }
+    // Names come from the repositories a long-running worker renders; it keeps at most this many.
+    if (imagePatterns.size >= 4096) imagePatterns.clear();
+    imagePatterns.set(name, pattern);
   }
-  return pattern.test(image);
+  return pattern !== null && pattern.test(image);
 }
 
 /** Splits `registry:5000/app:1.2@sha256:...` into name, tag and digest the way kustomize does. */
@@ -103,7 +111,8 @@ function visitContainerLists(node: JsonValue | undefined, rule: ImageRule): void
     return;
   }
   if (!isJsonObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     visitContainerLists(value, rule);
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       for (const container of value) {
