@@ -51,9 +51,9 @@ export function loadBundle(
   // cost a render process more CPU than the rest of the key saves; a rebuilt bundle is a new file.
   const stat = statSync(path, { bigint: true });
   const source = readFileSync(path, 'utf8');
-  const key = `${process.version}-${process.arch}-${stat.ino}-${stat.size}-${stat.mtimeNs}`;
-  const prefix = `${basename(path)}-`;
-  const cacheFile = join(cacheDir, `${prefix}${key}.v8`);
+  // Caches of other Node releases are kept (someone who switches releases keeps each one's), earlier builds' are not.
+  const prefix = `${basename(path)}-${process.version}-${process.arch}-`;
+  const cacheFile = join(cacheDir, `${prefix}${stat.ino}-${stat.size}-${stat.mtimeNs}.v8`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -74,7 +74,7 @@ export function loadBundle(
   return { command, cache: 'miss' };
 }
 
-/** Writes the cache atomically and removes the caches of earlier builds of the same bundle. */
+/** Writes the cache atomically and removes the caches of earlier builds of the same bundle for this Node release. */
 function saveCodeCache(cacheDir: string, prefix: string, cacheFile: string, data: Buffer): void {
   try {
     mkdirSync(cacheDir, { recursive: true });

@@ -88,13 +88,17 @@ describe('the bundled render command and its code cache', () => {
     expect(io.out).toContain('name: dev-settings');
     expect(cacheFiles()).toEqual(written);
 
+    // Another Node release's cache of the same bundle stays: switching releases must not make every run a miss.
+    const otherRelease = 'render.cjs-v99.0.0-x64-1-2-3.v8';
+    writeFileSync(join(cacheDir, otherRelease), 'not V8 data of this release');
     appendFileSync(bundle, '\n// rebuilt\n');
     const rebuilt = loadBundle(bundle, 'runRender', cacheDir);
     expect(rebuilt.cache).toBe('miss');
     await rebuilt.command(['app'], capture(work));
-    const after = cacheFiles();
+    const after = cacheFiles().filter((name) => name !== otherRelease);
     expect(after).toHaveLength(1);
     expect(after).not.toEqual(written);
+    expect(cacheFiles()).toContain(otherRelease);
   });
 
   it('still renders when the cache cannot be written', async () => {
