@@ -11,11 +11,11 @@ import { pathToFileURL } from 'node:url';
 
 const [distIndex, root, outDir, ...dirs] = process.argv.slice(2);
 const { DiskFileSystem, renderKustomization } = await import(pathToFileURL(distIndex).href);
-const fs = new DiskFileSystem(root);
 const pass = (keep) =>
   dirs.map((dir, i) => {
     const t0 = performance.now();
-    const { yaml } = renderKustomization(fs, dir);
+    // A file system per render, as each `gantry render` has: one remembers the paths it resolved.
+    const { yaml } = renderKustomization(new DiskFileSystem(root), dir);
     const ms = performance.now() - t0;
     if (keep) writeFileSync(join(outDir, `${i}.yaml`), yaml);
     return ms;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES, FileSystemError, type EntryKind, type FileSystem } from './file-system.js';
 import { normalizeRelative } from './paths.js';
 
@@ -12,13 +12,23 @@ export interface DiskFileSystemOptions {
 /**
  * A {@link FileSystem} over a directory on disk. Every path, and every symlink it passes through, must stay inside
  * `root`: a repository may not make the renderer read `/etc/passwd` by a `../` or a link.
+ *
+ * Each path is resolved once per instance (a render asks about the same file several times: is it there, where does
+ * it really lie, its bytes), so an instance sees the tree's links and files as they were when it first looked; a
+ * render makes its own.
  */
 export class DiskFileSystem implements FileSystem {
   private readonly realRoot: string;
+  /** The root with a trailing separator: the start of every path inside it. */
+  private readonly prefix: string;
   private readonly maxFileBytes: number;
+  /** resolveInside's answers by path (undefined: missing). */
+  private readonly resolved = new Map<string, string | undefined>();
 
   constructor(root: string, options: DiskFileSystemOptions = {}) {
     this.realRoot = realpathSync(resolve(root));
+    // The root may be `/` itself (gantry render reads what kustomize build reads), which already ends in a separator.
+    this.prefix = this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   }
 
@@ -73,6 +83,13 @@ export class DiskFileSystem implements FileSystem {
    * leads outside the root.
    */
   private resolveInside(path: string): string | undefined {
+    if (this.resolved.has(path)) return this.resolved.get(path);
+    const real = this.resolveOnce(path);
+    this.resolved.set(path, real);
+    return real;
+  }
+
+  private resolveOnce(path: string): string | undefined {
     const rel = normalizeRelative(path);
     if (rel === undefined) {
       throw new FileSystemError('outside-root', path, `${path}: path leaves the repository root`);
@@ -86,9 +103,7 @@ export class DiskFileSystem implements FileSystem {
       // Missing (or a dangling link): callers decide whether that is an error.
       return undefined;
     }
-    // The root may be `/` itself (gantry render reads what kustomize build reads), which already ends in a separator.
-    const prefix = this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep;
-    if (real !== this.realRoot && !real.startsWith(prefix)) {
+    if (real !== this.realRoot && !real.startsWith(this.prefix)) {
       throw new FileSystemError(
         'outside-root',
         path,
@@ -98,7 +113,10 @@ export class DiskFileSystem implements FileSystem {
     return real;
   }
 
+  /** `real`, a path resolveInside returned, relative to the root, with `/` separators. */
   private toRelative(real: string): string {
-    return relative(this.realRoot, real).split(sep).join('/');
+    if (real === this.realRoot) return '';
+    const inside = real.slice(this.prefix.length);
+    return sep === '/' ? inside : inside.split(sep).join('/');
   }
 }
