@@ -17,35 +17,56 @@ const bool = z.nullish(z.boolean());
 const strList = z.nullish(z.array(z.string()));
 const strMap = z.nullish(z.record(z.string(), z.string()));
 
+/**
+ * A schema built at its first use. Building every schema of a kustomization when this module loads cost a render
+ * process about 1.5 ms, and a render meets a few of its fields: what it does not meet, it does not build.
+ */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+/** A field of the kustomization that is absent, null, or what `build` describes (built when first present). */
+function nullishLazy<T extends z.ZodMiniType>(build: () => T) {
+  return z.nullish(z.lazy(build));
+}
+
 const gvkFields = { group: str, version: str, kind: str };
 
 /** A field path with an optional group/version/kind filter (labels[].fields, transformer configs). */
-export const FieldSpecSchema = z.strictObject({ ...gvkFields, path: str, create: bool });
+export const fieldSpecSchema = once(() => z.strictObject({ ...gvkFields, path: str, create: bool }));
 
 /** A resource selector: regexes on group/version/kind/name/namespace plus label and annotation selectors. */
-export const SelectorSchema = z.strictObject({
-  ...gvkFields,
-  name: str,
-  namespace: str,
-  labelSelector: str,
-  annotationSelector: str,
-});
+export const selectorSchema = once(() =>
+  z.strictObject({
+    ...gvkFields,
+    name: str,
+    namespace: str,
+    labelSelector: str,
+    annotationSelector: str,
+  }),
+);
 
-export const PatchSchema = z.strictObject({
-  path: str,
-  patch: str,
-  target: z.nullish(SelectorSchema),
-  options: z.nullish(z.strictObject({ allowNameChange: bool, allowKindChange: bool })),
-});
+const patchSchema = once(() =>
+  z.strictObject({
+    path: str,
+    patch: str,
+    target: nullishLazy(selectorSchema),
+    options: nullishLazy(() => z.strictObject({ allowNameChange: bool, allowKindChange: bool })),
+  }),
+);
 
-const GeneratorOptionsSchema = z.strictObject({
-  labels: strMap,
-  annotations: strMap,
-  disableNameSuffixHash: bool,
-  immutable: bool,
-});
+const generatorOptionsSchema = once(() =>
+  z.strictObject({
+    labels: strMap,
+    annotations: strMap,
+    disableNameSuffixHash: bool,
+    immutable: bool,
+  }),
+);
 
-export const generatorFields = {
+/** The fields of a `configMapGenerator:` or `secretGenerator:` entry. */
+export const generatorFields = once(() => ({
   namespace: str,
   name: str,
   behavior: str,
@@ -53,96 +74,104 @@ export const generatorFields = {
   files: strList,
   envs: strList,
   env: str,
-  options: z.nullish(GeneratorOptionsSchema),
-};
+  options: nullishLazy(generatorOptionsSchema),
+}));
 
-const FieldOptionsSchema = z.strictObject({
-  delimiter: str,
-  index: z.nullish(z.number().check(z.int())),
-  encoding: str,
-  create: bool,
-});
+const fieldOptionsSchema = once(() =>
+  z.strictObject({
+    delimiter: str,
+    index: z.nullish(z.number().check(z.int())),
+    encoding: str,
+    create: bool,
+  }),
+);
 
-export const ReplacementSchema = z.strictObject({
-  path: str,
-  source: z.nullish(
-    z.strictObject({
-      ...gvkFields,
-      name: str,
-      namespace: str,
-      fieldPath: str,
-      options: z.nullish(FieldOptionsSchema),
-    }),
-  ),
-  sourceValue: str,
-  targets: z.nullish(
-    z.array(
+export const replacementSchema = once(() =>
+  z.strictObject({
+    path: str,
+    source: nullishLazy(() =>
       z.strictObject({
-        select: z.nullish(SelectorSchema),
-        reject: z.nullish(z.array(SelectorSchema)),
-        fieldPaths: strList,
-        options: z.nullish(FieldOptionsSchema),
+        ...gvkFields,
+        name: str,
+        namespace: str,
+        fieldPath: str,
+        options: nullishLazy(fieldOptionsSchema),
       }),
     ),
-  ),
-});
+    sourceValue: str,
+    targets: nullishLazy(() =>
+      z.array(
+        z.strictObject({
+          select: nullishLazy(selectorSchema),
+          reject: nullishLazy(() => z.array(selectorSchema())),
+          fieldPaths: strList,
+          options: nullishLazy(fieldOptionsSchema),
+        }),
+      ),
+    ),
+  }),
+);
 
-export const ImageSchema = z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str });
+export const imageSchema = once(() =>
+  z.strictObject({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str }),
+);
 
-const VarSchema = z.strictObject({
-  name: z.string(),
-  objref: z.strictObject({ ...gvkFields, apiVersion: str, name: z.string(), namespace: str }),
-  // kustomize decodes with Go's encoding/json, which matches field names case-insensitively; kubebuilder's scaffolds
-  // write `fieldpath`.
-  fieldref: z.nullish(z.strictObject({ fieldPath: str, fieldpath: str })),
-});
+const varSchema = once(() =>
+  z.strictObject({
+    name: z.string(),
+    objref: z.strictObject({ ...gvkFields, apiVersion: str, name: z.string(), namespace: str }),
+    // kustomize decodes with Go's encoding/json, which matches field names case-insensitively; kubebuilder's scaffolds
+    // write `fieldpath`.
+    fieldref: z.nullish(z.strictObject({ fieldPath: str, fieldpath: str })),
+  }),
+);
 
 /** The kustomization.yaml / Component document. */
 export const KustomizationSchema = z.strictObject({
   apiVersion: str,
   kind: str,
-  metadata: z.nullish(z.strictObject({ name: str, namespace: str, labels: strMap, annotations: strMap })),
+  metadata: nullishLazy(() => z.strictObject({ name: str, namespace: str, labels: strMap, annotations: strMap })),
   openapi: strMap,
   namePrefix: str,
   nameSuffix: str,
   namespace: str,
   commonLabels: strMap,
-  labels: z.nullish(
+  labels: nullishLazy(() =>
     z.array(
       z.strictObject({
         pairs: strMap,
         includeSelectors: bool,
         includeTemplates: bool,
         includeVolumeClaimTemplates: bool,
-        fields: z.nullish(z.array(FieldSpecSchema)),
+        fields: nullishLazy(() => z.array(fieldSpecSchema())),
       }),
     ),
   ),
   commonAnnotations: strMap,
   patchesStrategicMerge: strList,
-  patchesJson6902: z.nullish(z.array(PatchSchema)),
-  patches: z.nullish(z.array(PatchSchema)),
-  images: z.nullish(z.array(ImageSchema)),
-  imageTags: z.nullish(z.array(ImageSchema)),
-  replacements: z.nullish(z.array(ReplacementSchema)),
-  replicas: z.nullish(z.array(z.strictObject({ name: str, count: z.number().check(z.int()) }))),
-  vars: z.nullish(z.array(VarSchema)),
-  sortOptions: z.nullish(
+  patchesJson6902: nullishLazy(() => z.array(patchSchema())),
+  patches: nullishLazy(() => z.array(patchSchema())),
+  images: nullishLazy(() => z.array(imageSchema())),
+  imageTags: nullishLazy(() => z.array(imageSchema())),
+  replacements: nullishLazy(() => z.array(replacementSchema())),
+  replicas: nullishLazy(() => z.array(z.strictObject({ name: str, count: z.number().check(z.int()) }))),
+  vars: nullishLazy(() => z.array(varSchema())),
+  sortOptions: nullishLazy(() =>
     z.strictObject({
       order: str,
-      legacySortOptions: z.nullish(z.strictObject({ orderFirst: strList, orderLast: strList })),
+      legacySortOptions: nullishLazy(() => z.strictObject({ orderFirst: strList, orderLast: strList })),
     }),
   ),
   resources: strList,
   components: strList,
   crds: strList,
   bases: strList,
-  configMapGenerator: z.nullish(z.array(z.strictObject(generatorFields))),
-  secretGenerator: z.nullish(z.array(z.strictObject({ ...generatorFields, type: str }))),
+  configMapGenerator: nullishLazy(() => z.array(z.strictObject(generatorFields()))),
+  secretGenerator: nullishLazy(() => z.array(z.strictObject({ ...generatorFields(), type: str }))),
   helmGlobals: z.optional(z.unknown()),
   helmCharts: z.optional(z.unknown()),
   helmChartInflationGenerator: z.optional(z.unknown()),
-  generatorOptions: z.nullish(GeneratorOptionsSchema),
+  generatorOptions: nullishLazy(generatorOptionsSchema),
   configurations: strList,
   generators: strList,
   transformers: strList,
@@ -152,10 +181,10 @@ export const KustomizationSchema = z.strictObject({
 
 /** A kustomization file as decoded (fields absent or null when unset). */
 export type KustomizationFile = z.infer<typeof KustomizationSchema>;
-export type SelectorSpec = z.infer<typeof SelectorSchema>;
-export type PatchSpec = z.infer<typeof PatchSchema>;
-export type ReplacementSpec = z.infer<typeof ReplacementSchema>;
-export type ImageSpec = z.infer<typeof ImageSchema>;
-export type FieldSpecInput = z.infer<typeof FieldSpecSchema>;
-export type GeneratorOptionsSpec = z.infer<typeof GeneratorOptionsSchema>;
-export type VarSpec = z.infer<typeof VarSchema>;
+export type SelectorSpec = z.infer<ReturnType<typeof selectorSchema>>;
+export type PatchSpec = z.infer<ReturnType<typeof patchSchema>>;
+export type ReplacementSpec = z.infer<ReturnType<typeof replacementSchema>>;
+export type ImageSpec = z.infer<ReturnType<typeof imageSchema>>;
+export type FieldSpecInput = z.infer<ReturnType<typeof fieldSpecSchema>>;
+export type GeneratorOptionsSpec = z.infer<ReturnType<typeof generatorOptionsSchema>>;
+export type VarSpec = z.infer<ReturnType<typeof varSchema>>;

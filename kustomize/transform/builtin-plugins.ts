@@ -3,10 +3,10 @@ import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
 import type { FileLoader } from '../load/file-loader.js';
 import {
-  FieldSpecSchema,
-  ImageSchema,
-  ReplacementSchema,
-  SelectorSchema,
+  fieldSpecSchema,
+  imageSchema,
+  replacementSchema,
+  selectorSchema,
   generatorFields,
 } from '../load/kustomization-schema.js';
 import type { ResMap } from '../resource/res-map.js';
@@ -41,13 +41,13 @@ import { transformValueAdd } from './value-add.js';
 // most builds have none, and building them cost every cold `gantry render` process.
 function buildSchemas() {
   const valueAddTarget = z.object({
-    selector: z.nullish(SelectorSchema),
+    selector: z.nullish(selectorSchema()),
     fieldPath: z.nullish(z.string()),
     filePathPosition: z.nullish(z.number().check(z.int())),
   });
 
   // Unknown keys in a field spec are dropped too (a `name:` beside `kind:` in kubebuilder-era configs), not refused.
-  const fieldSpecs = z.nullish(z.array(z.object(FieldSpecSchema.shape)));
+  const fieldSpecs = z.nullish(z.array(z.object(fieldSpecSchema().shape)));
   const strMap = z.nullish(z.record(z.string(), z.string()));
   const str = z.nullish(z.string());
 
@@ -58,7 +58,7 @@ function buildSchemas() {
     PrefixSuffixTransformer: z.object({ prefix: str, suffix: str, fieldSpecs }),
     PrefixTransformer: z.object({ prefix: str, fieldSpecs }),
     SuffixTransformer: z.object({ suffix: str, fieldSpecs }),
-    ImageTagTransformer: z.object({ imageTag: z.nullish(ImageSchema), fieldSpecs }),
+    ImageTagTransformer: z.object({ imageTag: z.nullish(imageSchema()), fieldSpecs }),
     NamespaceTransformer: z.object({ metadata: z.nullish(z.object({ namespace: str })), fieldSpecs }),
     ReplicaCountTransformer: z.object({
       replica: z.object({ name: str, count: z.number().check(z.int()) }),
@@ -67,14 +67,14 @@ function buildSchemas() {
     PatchTransformer: z.object({
       path: str,
       patch: str,
-      target: z.nullish(SelectorSchema),
+      target: z.nullish(selectorSchema()),
       options: z.nullish(
         z.object({ allowNameChange: z.nullish(z.boolean()), allowKindChange: z.nullish(z.boolean()) }),
       ),
     }),
     PatchStrategicMergeTransformer: z.object({ paths: z.nullish(z.array(z.string())), patches: str }),
-    PatchJson6902Transformer: z.object({ target: z.nullish(SelectorSchema), path: str, jsonOp: str }),
-    ReplacementTransformer: z.object({ replacements: z.nullish(z.array(ReplacementSchema)) }),
+    PatchJson6902Transformer: z.object({ target: z.nullish(selectorSchema()), path: str, jsonOp: str }),
+    ReplacementTransformer: z.object({ replacements: z.nullish(z.array(replacementSchema())) }),
     HashTransformer: z.object({}),
     ValueAddTransformer: z.object({
       value: str,
@@ -84,9 +84,12 @@ function buildSchemas() {
   } as const;
 
   const GENERATORS = {
-    ConfigMapGenerator: z.object({ ...generatorFields, metadata: z.nullish(z.object({ name: str, namespace: str })) }),
+    ConfigMapGenerator: z.object({
+      ...generatorFields(),
+      metadata: z.nullish(z.object({ name: str, namespace: str })),
+    }),
     SecretGenerator: z.object({
-      ...generatorFields,
+      ...generatorFields(),
       type: str,
       metadata: z.nullish(z.object({ name: str, namespace: str })),
     }),

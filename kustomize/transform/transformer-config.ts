@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
-import { FieldSpecSchema } from '../load/kustomization-schema.js';
+import { fieldSpecSchema } from '../load/kustomization-schema.js';
 import { gvkSelected } from '../resource/res-id.js';
 import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
 import {
@@ -129,7 +129,7 @@ export const DEFAULT_TRANSFORMER_CONFIG: TransformerConfig = sortedConfig({
  * the first such file, not with the module: most builds have none, and building it cost every cold `gantry render`.
  */
 function buildConfigSchema() {
-  const fsList = z.nullish(z.array(FieldSpecSchema));
+  const fsList = z.nullish(z.array(fieldSpecSchema()));
 
   return z.strictObject({
     namePrefix: fsList,
