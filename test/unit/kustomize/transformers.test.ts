@@ -5,7 +5,11 @@ import { transformNamespace } from '../../../kustomize/transform/namespace.js';
 import { transformReplicas } from '../../../kustomize/transform/replicas.js';
 import { sortResources } from '../../../kustomize/transform/sort-resources.js';
 import { KustomizeFailure } from '../../../kustomize/errors.js';
-import { DEFAULT_TRANSFORMER_CONFIG } from '../../../kustomize/transform/transformer-config.js';
+import {
+  DEFAULT_TRANSFORMER_CONFIG,
+  EMPTY_TRANSFORMER_CONFIG,
+  mergeTransformerConfigs,
+} from '../../../kustomize/transform/transformer-config.js';
 import { at, resMap, resources } from './helpers.js';
 
 const deployment = `apiVersion: apps/v1
@@ -289,5 +293,21 @@ describe('field spec segments kyaml reads as list steps', () => {
     const path = 'data/99999999999999999999';
     const config = { ...DEFAULT_TRANSFORMER_CONFIG, commonLabels: [{ kind: 'ConfigMap', path }] };
     expect(() => transformLabels(map, [], { x: 'z' }, config)).not.toThrow();
+  });
+});
+
+describe('the default transformer configuration', () => {
+  it('merged into nothing gives its own lists back, which lets a render skip that merge', () => {
+    // A copy takes the general path: every list merged spec by spec (kustomize's MergeAll), then sorted.
+    const merged = mergeTransformerConfigs(EMPTY_TRANSFORMER_CONFIG, { ...DEFAULT_TRANSFORMER_CONFIG });
+
+    expect(Object.keys(merged)).toEqual(Object.keys(DEFAULT_TRANSFORMER_CONFIG));
+    for (const field of Object.keys(DEFAULT_TRANSFORMER_CONFIG) as (keyof typeof DEFAULT_TRANSFORMER_CONFIG)[]) {
+      expect(merged[field]).toEqual(DEFAULT_TRANSFORMER_CONFIG[field]);
+    }
+    expect(DEFAULT_TRANSFORMER_CONFIG.nameReference.length).toBeGreaterThan(10);
+    expect(mergeTransformerConfigs(EMPTY_TRANSFORMER_CONFIG, DEFAULT_TRANSFORMER_CONFIG)).toBe(
+      DEFAULT_TRANSFORMER_CONFIG,
+    );
   });
 });
