@@ -55,6 +55,7 @@ export function resolvePlainScalar(text: string, dialect: YamlDialect): Resolved
       : { tag: 'str', value: text };
   }
   if (hint === 'map') return { tag: 'str', value: text };
+  if (hint === 'digit' && isShortDecimal(text)) return { tag: 'int', value: Number(text) };
   const timestamp = parseYamlTimestamp(text);
   if (timestamp !== undefined) return { tag: 'timestamp', value: timestamp };
   const plain = text.replace(/_/g, '');
@@ -66,6 +67,20 @@ export function resolvePlainScalar(text: string, dialect: YamlDialect): Resolved
     if (Number.isFinite(float)) return { tag: 'float', value: float };
   }
   return { tag: 'str', value: text };
+}
+
+/**
+ * Digits only, without a leading zero (octal in YAML 1.1), short enough to be exact as a number: the common integer
+ * (ports, replica counts), resolved here without the timestamp pattern and the BigInt parse, which a cold render
+ * process paid for each.
+ */
+function isShortDecimal(text: string): boolean {
+  if (text.length > 15 || (text.length > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Whether go-yaml v2 would read `text`, written plain, as anything but that same string (so it must be quoted). */

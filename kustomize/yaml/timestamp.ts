@@ -15,6 +15,8 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** The RFC 3339 text of a YAML timestamp, or undefined when `text` is not one go-yaml accepts. */
 export function parseYamlTimestamp(text: string): string | undefined {
+  // Every timestamp starts `YYYY-`: most texts are refused here, without running the pattern.
+  if (text.length < 8 || text.charCodeAt(4) !== 45) return undefined;
   const m = PATTERN.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
