@@ -39,8 +39,8 @@ export function loadBundledCommand(file: URL, exportName: string): Command | und
  * cannot be written only costs the next run its speed.
  *
  * Node ≥ 22.1 has a compile cache of its own (`module.enableCompileCache`), but it is made when a module is compiled,
- * before it runs, so it lacks every function compiled lazily during the run: on Node 24 a render with it took 72 ms
- * against 57 ms with this one (BENCHMARKS.md).
+ * before it runs, so it lacks every function compiled lazily during the run: on Node 24 a render of a generated
+ * overlay took 77–78 ms with it against 58 ms with this one (BENCHMARKS.md).
  */
 export function loadBundle(
   path: string,
