@@ -1,8 +1,9 @@
 import type { KubeObject } from '../../../core/kube/object.js';
-import type { ApplyOptions, ApplyResult, Cluster, DryRunOptions, DryRunResult } from '../../../core/ports/cluster.js';
+import type { ApplyOptions, ApplyResult, DryRunOptions, DryRunResult } from '../../../core/ports/cluster.js';
 import { Reason } from '../../../core/reasons.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import {
+  ForwardingCluster,
   createTestRepo,
   liveByName,
   openWorkerKit,
@@ -23,26 +24,18 @@ const STALLED_TAG = '0.2.0-stalled';
  * aborted signal as it would mid-request. A real apiserver cannot be made to hang on one object on demand.
  * Without a signal the call hangs for good, so a deploy that ignored apply.timeout would fail the test by timing out.
  */
-class StallingCluster implements Cluster {
+class StallingCluster extends ForwardingCluster {
   stallDryRuns = false;
   stalled = 0;
 
-  constructor(private readonly inner: Cluster) {}
-
-  async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
+  override async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
     if (objects.some(carriesStalledImage)) await this.stall(options.signal);
     return this.inner.apply(objects, options);
   }
-  async dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
+  override async dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
     if (this.stallDryRuns) await this.stall(options.signal);
     return this.inner.dryRunApply(objects, options);
   }
-  get: Cluster['get'] = (...args) => this.inner.get(...args);
-  getMany: Cluster['getMany'] = (...args) => this.inner.getMany(...args);
-  delete: Cluster['delete'] = (...args) => this.inner.delete(...args);
-  list: Cluster['list'] = (...args) => this.inner.list(...args);
-  ensureNamespace: Cluster['ensureNamespace'] = (...args) => this.inner.ensureNamespace(...args);
-  readRollout: Cluster['readRollout'] = (...args) => this.inner.readRollout(...args);
 
   private stall(signal: AbortSignal | undefined): Promise<void> {
     this.stalled += 1;

@@ -7,6 +7,7 @@ import { deployEnvironment } from '../../../worker/stages/deploy-environment.js'
 import { uniqueName } from '../../platform/connect.js';
 import { createGitFixture, type GitFixture } from '../../platform/git-fixtures.js';
 import {
+  ForwardingCluster,
   ENV,
   liveByName,
   openWorkerKit,
@@ -61,15 +62,17 @@ async function definitionsRepo(size: string): Promise<TestRepo & { group: string
  * informer and discovery catch up (a few milliseconds, now and then). This cluster answers the first `lag` dry-runs
  * of Widgets after the CRD exists the way the apiserver does in that moment; everything else goes to the real one.
  */
-class LaggingCluster implements Cluster {
+class LaggingCluster extends ForwardingCluster {
   refusedWhileLagging = 0;
 
   constructor(
-    private readonly inner: Cluster,
+    inner: Cluster,
     private lag: number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
+  override async dryRunApply(objects: readonly KubeObject[], options: DryRunOptions): Promise<readonly DryRunResult[]> {
     const results = await this.inner.dryRunApply(objects, options);
     return results.map((result, index) => {
       const object = objects[index];
@@ -84,13 +87,6 @@ class LaggingCluster implements Cluster {
       };
     });
   }
-  apply: Cluster['apply'] = (...args) => this.inner.apply(...args);
-  get: Cluster['get'] = (...args) => this.inner.get(...args);
-  getMany: Cluster['getMany'] = (...args) => this.inner.getMany(...args);
-  delete: Cluster['delete'] = (...args) => this.inner.delete(...args);
-  list: Cluster['list'] = (...args) => this.inner.list(...args);
-  ensureNamespace: Cluster['ensureNamespace'] = (...args) => this.inner.ensureNamespace(...args);
-  readRollout: Cluster['readRollout'] = (...args) => this.inner.readRollout(...args);
 }
 
 describe('deployEnvironment: Namespaces and CRDs first', () => {

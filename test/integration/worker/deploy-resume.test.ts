@@ -1,10 +1,11 @@
 import type { KubeObject } from '../../../core/kube/object.js';
-import type { ApplyOptions, ApplyResult, Cluster } from '../../../core/ports/cluster.js';
+import type { ApplyOptions, ApplyResult } from '../../../core/ports/cluster.js';
 import { deployEnvironment } from '../../../worker/stages/deploy-environment.js';
 import type { DeployProgress } from '../../../worker/stages/deploy/deploy-progress.js';
 import type { DeployStep } from '../../../worker/stages/deploy/deploy-types.js';
 import { memoryProgress } from '../../../worker/stages/stage-context.js';
 import {
+  ForwardingCluster,
   createTestRepo,
   liveByName,
   openWorkerKit,
@@ -18,25 +19,16 @@ import {
  * The real cluster, with every apply call's kinds written down and a hook after each call: how the test cuts a run
  * short at a chosen point, as a killed worker would be.
  */
-class WatchedCluster implements Cluster {
+class WatchedCluster extends ForwardingCluster {
   readonly applied: string[][] = [];
   afterApply: (objects: readonly KubeObject[]) => void = () => undefined;
 
-  constructor(private readonly inner: Cluster) {}
-
-  async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
+  override async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
     const results = await this.inner.apply(objects, options);
     this.applied.push(objects.map((obj) => obj.kind));
     this.afterApply(objects);
     return results;
   }
-  dryRunApply: Cluster['dryRunApply'] = (...args) => this.inner.dryRunApply(...args);
-  get: Cluster['get'] = (...args) => this.inner.get(...args);
-  getMany: Cluster['getMany'] = (...args) => this.inner.getMany(...args);
-  delete: Cluster['delete'] = (...args) => this.inner.delete(...args);
-  list: Cluster['list'] = (...args) => this.inner.list(...args);
-  ensureNamespace: Cluster['ensureNamespace'] = (...args) => this.inner.ensureNamespace(...args);
-  readRollout: Cluster['readRollout'] = (...args) => this.inner.readRollout(...args);
 }
 
 describe('deployEnvironment: a run cut short resumes from its recorded progress', () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../../core/kube/object.js';
 import { ClusterError } from '../../../core/ports/cluster-error.js';
-import type { ApplyOptions, ApplyResult, Cluster } from '../../../core/ports/cluster.js';
+import type { ApplyOptions, ApplyResult } from '../../../core/ports/cluster.js';
 import { Reason } from '../../../core/reasons.js';
 import { commitStatus } from '../../../core/report/commit-status.js';
 import { MAX_ROLLBACK_TRIES } from '../../../core/rollback/decide-rollback.js';
@@ -11,6 +11,7 @@ import type { DeployStep } from '../../../worker/stages/deploy/deploy-types.js';
 import { deployReportOf } from '../../../worker/report-jobs.js';
 import { memoryProgress } from '../../../worker/stages/stage-context.js';
 import {
+  ForwardingCluster,
   createTestRepo,
   openWorkerKit,
   pushRequest,
@@ -25,13 +26,11 @@ import {
  * 503, as an apiserver in trouble would. Nothing real fails on demand with a transient error, and the rollback's
  * bound on transient retries is what is under test. Everything else goes to the real cluster.
  */
-class FlakyApplyCluster implements Cluster {
+class FlakyApplyCluster extends ForwardingCluster {
   failRollbackApplies = false;
   failedApplies = 0;
 
-  constructor(private readonly inner: Cluster) {}
-
-  async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
+  override async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<readonly ApplyResult[]> {
     if (!this.failRollbackApplies || !objects.some((obj) => obj.kind === 'Deployment'))
       return this.inner.apply(objects, options);
     this.failedApplies += 1;
@@ -47,13 +46,6 @@ class FlakyApplyCluster implements Cluster {
       return { outcome: 'failed' as const, ref: objectRef, error };
     });
   }
-  dryRunApply: Cluster['dryRunApply'] = (...args) => this.inner.dryRunApply(...args);
-  get: Cluster['get'] = (...args) => this.inner.get(...args);
-  getMany: Cluster['getMany'] = (...args) => this.inner.getMany(...args);
-  delete: Cluster['delete'] = (...args) => this.inner.delete(...args);
-  list: Cluster['list'] = (...args) => this.inner.list(...args);
-  ensureNamespace: Cluster['ensureNamespace'] = (...args) => this.inner.ensureNamespace(...args);
-  readRollout: Cluster['readRollout'] = (...args) => this.inner.readRollout(...args);
 }
 
 type Pod = KubeObject & {

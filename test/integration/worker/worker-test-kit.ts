@@ -238,3 +238,36 @@ export async function liveByName(
 }
 
 export const randomSha = () => randomBytes(20).toString('hex');
+
+/**
+ * A cluster that hands every call to `inner`: the base of the tests' fault-injecting clusters, which override the
+ * calls they intercept.
+ */
+export class ForwardingCluster implements Cluster {
+  constructor(protected readonly inner: Cluster) {}
+
+  dryRunApply(...args: Parameters<Cluster['dryRunApply']>): ReturnType<Cluster['dryRunApply']> {
+    return this.inner.dryRunApply(...args);
+  }
+  apply(...args: Parameters<Cluster['apply']>): ReturnType<Cluster['apply']> {
+    return this.inner.apply(...args);
+  }
+  get(...args: Parameters<Cluster['get']>): ReturnType<Cluster['get']> {
+    return this.inner.get(...args);
+  }
+  getMany(...args: Parameters<Cluster['getMany']>): ReturnType<Cluster['getMany']> {
+    return this.inner.getMany(...args);
+  }
+  delete(...args: Parameters<Cluster['delete']>): ReturnType<Cluster['delete']> {
+    return this.inner.delete(...args);
+  }
+  list(...args: Parameters<Cluster['list']>): ReturnType<Cluster['list']> {
+    return this.inner.list(...args);
+  }
+  ensureNamespace(...args: Parameters<Cluster['ensureNamespace']>): ReturnType<Cluster['ensureNamespace']> {
+    return this.inner.ensureNamespace(...args);
+  }
+  readRollout(...args: Parameters<Cluster['readRollout']>): ReturnType<Cluster['readRollout']> {
+    return this.inner.readRollout(...args);
+  }
+}
