@@ -53,30 +53,6 @@ export interface MergeKeyTable {
   readonly kinds: Readonly<Record<string, Readonly<Record<string, KindInfo>>>>;
 }
 
-/**
- * The `kinds` of a table whose apiVersions are built at their first lookup. A generated table is large (about 4,700
- * lines for Kubernetes v1.21), and a render reads a few of its apiVersions: building all of them cost a `gantry render`
- * process about 1 ms, and their literals made its code cache larger. Each apiVersion is an enumerable property, so
- * the table reads and enumerates like a plain one.
- */
-export function lazyKinds(
-  builders: Readonly<Record<string, () => Readonly<Record<string, KindInfo>>>>,
-): Readonly<Record<string, Readonly<Record<string, KindInfo>>>> {
-  const kinds: Record<string, Readonly<Record<string, KindInfo>>> = {};
-  for (const [apiVersion, build] of Object.entries(builders)) {
-    Object.defineProperty(kinds, apiVersion, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = build();
-        Object.defineProperty(kinds, apiVersion, { value, enumerable: true, configurable: false, writable: false });
-        return value;
-      },
-    });
-  }
-  return kinds;
-}
-
 /** A group/version/kind as kustomize spells it (`group` is empty for the core group). */
 export interface Gvk {
   readonly group: string;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { KustomizeFailure } from '../errors.js';
+import { lazyRecord } from '../lazy-record.js';
 import { fieldSpecSchema } from '../load/kustomization-schema.js';
 import { gvkSelected } from '../resource/res-id.js';
 import { YamlError, parseYamlDocument } from '../yaml/parse-yaml.js';
@@ -86,20 +87,6 @@ function sortedSpecs(specs: readonly FieldSpec[]): FieldSpec[] {
   return result;
 }
 
-/** The fields of a {@link TransformerConfig} that list field specs: all but nameReference, in kustomize's order. */
-const SPEC_FIELDS = [
-  'namePrefix',
-  'nameSuffix',
-  'namespace',
-  'commonLabels',
-  'labels',
-  'templateLabels',
-  'commonAnnotations',
-  'images',
-  'replicas',
-  'varReference',
-] as const satisfies readonly Exclude<keyof TransformerConfig, 'nameReference'>[];
-
 /**
  * kustomize's TransformerConfig.sortFields: every list ordered by group/version/kind with Go's (unstable) sort, name
  * references by their target. The order matters: a later merge keeps the first of two specs with the same path where
@@ -109,24 +96,23 @@ const SPEC_FIELDS = [
  * when the module loaded cost a render process about 0.3 ms.
  */
 function sortedConfig(c: TransformerConfig): TransformerConfig {
-  const sorted: Partial<Record<keyof TransformerConfig, unknown>> = {};
-  const sortOnce = <K extends keyof TransformerConfig>(field: K, sort: () => TransformerConfig[K]) =>
-    Object.defineProperty(sorted, field, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = sort();
-        Object.defineProperty(sorted, field, { value, enumerable: true });
-        return value;
-      },
-    });
-  for (const field of SPEC_FIELDS) sortOnce(field, () => sortedSpecs(c[field]));
-  sortOnce('nameReference', () => {
-    const nameReference = [...c.nameReference];
-    goSort(nameReference, (a, b) => gvkLess(a.target, b.target));
-    return nameReference;
+  return lazyRecord<TransformerConfig>({
+    namePrefix: () => sortedSpecs(c.namePrefix),
+    nameSuffix: () => sortedSpecs(c.nameSuffix),
+    namespace: () => sortedSpecs(c.namespace),
+    commonLabels: () => sortedSpecs(c.commonLabels),
+    labels: () => sortedSpecs(c.labels),
+    templateLabels: () => sortedSpecs(c.templateLabels),
+    commonAnnotations: () => sortedSpecs(c.commonAnnotations),
+    images: () => sortedSpecs(c.images),
+    replicas: () => sortedSpecs(c.replicas),
+    varReference: () => sortedSpecs(c.varReference),
+    nameReference: () => {
+      const nameReference = [...c.nameReference];
+      goSort(nameReference, (a, b) => gvkLess(a.target, b.target));
+      return nameReference;
+    },
   });
-  return sorted as TransformerConfig;
 }
 
 /** kustomize's default configuration, its lists sorted as kustomize sorts a configuration it reads. */

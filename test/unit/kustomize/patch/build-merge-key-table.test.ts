@@ -1,6 +1,5 @@
 import { buildMergeKeyTable, compareTables } from '../../../../kustomize/patch/build-merge-key-table.js';
 import { BUILTIN_MERGE_KEYS, listMergeBehaviour } from '../../../../kustomize/patch/index.js';
-import { lazyKinds } from '../../../../kustomize/patch/merge-key-table.js';
 
 /** A miniature OpenAPI v2 document with the shapes the builder must handle. */
 const document = {
@@ -117,28 +116,5 @@ describe('the checked-in table (kustomize v5.8.2 embedded schema, Kubernetes v1.
   it('does not know autoscaling/v2, which kustomize v5.8.2 therefore merges without keys', () => {
     expect(BUILTIN_MERGE_KEYS.kinds['autoscaling/v2']).toBeUndefined();
     expect(BUILTIN_MERGE_KEYS.source.kubernetesVersion).toBe('v1.21.2');
-  });
-});
-
-describe('lazyKinds', () => {
-  it('builds an apiVersion at its first lookup, once, and enumerates like a plain table', () => {
-    const built: string[] = [];
-    const kinds = lazyKinds({
-      v1: () => (built.push('v1'), { Service: { scope: 'Namespaced', lists: {} } }),
-      'apps/v1': () => (built.push('apps/v1'), { Deployment: { scope: 'Namespaced', lists: {} } }),
-    });
-    expect(built).toEqual([]);
-
-    expect(kinds['apps/v1']?.['Deployment']?.scope).toBe('Namespaced');
-    expect(kinds['apps/v1']).toBe(kinds['apps/v1']);
-    expect(built).toEqual(['apps/v1']);
-    expect(kinds['batch/v1']).toBeUndefined();
-
-    expect(Object.keys(kinds)).toEqual(['v1', 'apps/v1']);
-    expect(JSON.parse(JSON.stringify(kinds))).toEqual({
-      v1: { Service: { scope: 'Namespaced', lists: {} } },
-      'apps/v1': { Deployment: { scope: 'Namespaced', lists: {} } },
-    });
-    expect(built).toEqual(['apps/v1', 'v1']);
   });
 });
