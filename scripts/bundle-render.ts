@@ -57,6 +57,20 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+/**
+ * The first two lines of the `gantry` executable: a POSIX shell script that starts Node on itself, which Node reads as
+ * JavaScript (a directive string and a comment). For `gantry render` the shell first unsets NODE_EXTRA_CA_CERTS: Node
+ * 20 reads every certificate of that file before running any code (nodejs/node#40524; Node 22.23 and 24 only when TLS
+ * is first used), 38 ms for the 144 of a Debian CA bundle, more than a whole render, and a render opens no connection
+ * (kustomize-ts refuses remote bases).
+ * Every other command keeps the variable: they talk to clusters, GitHub and AWS. `exec node` is the Node on PATH, as
+ * `#!/usr/bin/env node` was, and `node dist/cli/gantry.cjs ...` skips the shell altogether.
+ */
+const LAUNCHER_PROLOGUE = [
+  '#!/bin/sh',
+  `':' //; case "$1" in render) unset NODE_EXTRA_CA_CERTS;; esac; exec node "$0" "$@"`,
+].join('\n');
+
 // The `gantry` executable beside it (cli/launch.ts): CommonJS too, so a render process never starts Node's ES module
 // loader; the other commands' ES modules (main.js and what it imports) stay as tsc wrote them.
 const launcher = join(dirname(outfile), 'gantry.cjs');
@@ -68,7 +82,7 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['./main.js'],
-  banner: { js: '#!/usr/bin/env node' },
+  banner: { js: LAUNCHER_PROLOGUE },
   logLevel: 'warning',
 });
 chmodSync(launcher, 0o755);

@@ -99,4 +99,29 @@ describe('the gantry launcher', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(['status', '--env', 'dev']);
   });
+
+  it('starts Node without NODE_EXTRA_CA_CERTS for a render only, and on Node from PATH', () => {
+    // A `node` first on PATH that records the variable it was started with, then runs this Node.
+    const bin = join(work, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'node'),
+      `#!/bin/sh\nprintf '%s' "\${NODE_EXTRA_CA_CERTS-unset}" > "${join(work, 'seen')}"\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(work, 'main.js'), 'process.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
+    writeFileSync(join(work, 'package.json'), '{"type": "module"}\n');
+    const certificates = join(work, 'no-such-bundle.pem');
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_EXTRA_CA_CERTS: certificates };
+    const seen = () => readFileSync(join(work, 'seen'), 'utf8');
+
+    // Node 20 would warn on stderr that it cannot load the missing bundle, before running any code.
+    const render = spawnSync(launcher, ['render', 'app'], { cwd: work, encoding: 'utf8', env });
+    expect({ code: render.status, out: render.stdout, err: render.stderr }).toEqual(fromSources(['app']));
+    expect(seen()).toBe('unset');
+
+    const status = spawnSync(launcher, ['status', '--env', 'dev'], { cwd: work, encoding: 'utf8', env });
+    expect(JSON.parse(status.stdout)).toEqual(['status', '--env', 'dev']);
+    expect(seen()).toBe(certificates);
+  });
 });
