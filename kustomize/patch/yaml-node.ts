@@ -53,7 +53,7 @@ export function fromJson(value: JsonValue): YNode {
   if (typeof value === 'number') return scalarNode(numberText(value), Number.isInteger(value) ? '!!int' : '!!float');
   if (Array.isArray(value)) return seqNode(value.map(fromJson));
   const node = mapNode();
-  for (const [key, item] of Object.entries(value)) node.content.push(scalarNode(key, TAG_STR), fromJson(item));
+  for (const key in value) node.content.push(scalarNode(key, TAG_STR), fromJson(value[key]!));
   return node;
 }
 

@@ -224,7 +224,7 @@ export class Resource {
     const value = this.metadata()?.[field];
     const result: Record<string, string> = {};
     if (!isJsonObject(value)) return result;
-    for (const [k, v] of Object.entries(value)) result[k] = scalarText(v);
+    for (const k in value) result[k] = scalarText(value[k]!);
     return result;
   }
 

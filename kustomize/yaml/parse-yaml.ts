@@ -386,7 +386,12 @@ class CommonConverter {
         return node.items.map((item) => this.convert(item));
       case 'map': {
         const out: JsonObject = {};
-        for (const [key, value] of node.entries) {
+        // An index loop and the entry's parts read by index: in a render process this runs cold, in V8's
+        // interpreter, where destructuring each entry costs an iterator and its results (about 0.1 µs an entry).
+        const entries = node.entries;
+        for (let i = 0; i < entries.length; i++) {
+          const key = entries[i]![0];
+          const value = entries[i]![1];
           this.keys.push(key);
           const inAnnotations =
             this.annotationsAsText &&
