@@ -1,9 +1,10 @@
 // Child process of bench/kustomize-render.ts: renders each overlay given on the command line with kustomize-ts
 // in this one process, importing the built library from dist/ (plain JavaScript, so no TypeScript loader is in the
-// measurement). It renders all overlays in passes until at least 60 renders and 5 passes are done (so a set of 3
-// overlays is not measured with a cold JIT): the first pass is cold; the second half of the passes is what a
-// long-running worker sees, and each overlay's warm time is its median over them (one pass of a few renders is
-// swayed by a single garbage collection or preemption). Writes each last-pass output to <outDir>/<n>.yaml and prints
+// measurement). It renders all overlays in passes until at least 300 renders and 5 passes are done (so a set of 3
+// overlays is not measured with a cold JIT, nor in a fraction of a second that a busy moment of this shared machine
+// covers whole): the first pass is cold; the second half of the passes is what a long-running worker sees, and each
+// overlay's warm time is its median over them (one pass of a few renders is swayed by a single garbage collection or
+// preemption). Writes each last-pass output to <outDir>/<n>.yaml and prints
 // {"cold": [ms...], "warm": [ms...], "passes": n, "warmFrom": k} as JSON.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const pass = (keep) =>
     if (keep) writeFileSync(join(outDir, `${i}.yaml`), yaml);
     return ms;
   });
-const passes = Math.max(5, Math.ceil(60 / dirs.length));
+const passes = Math.max(5, Math.ceil(300 / dirs.length));
 const warmFrom = Math.floor(passes / 2) + 1;
 const cold = pass(false);
 const warmPasses = [];
