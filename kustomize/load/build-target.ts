@@ -33,7 +33,7 @@ import { OpenApiDocumentError, buildMergeKeyTable, scopesOfDocument } from '../p
 import type { MergeKeyTable } from '../patch/merge-key-table.js';
 import { setSchemaScopes, type Scope } from '../resource/res-id.js';
 import type { FileLoader } from './file-loader.js';
-import { locate, readKustomization, type Kustomization } from './read-kustomization.js';
+import { locate, readKustomization, refuseUnsupported, type Kustomization } from './read-kustomization.js';
 import { readResources } from './read-resources.js';
 
 /** What building a kustomization carries upwards besides resources (the rest of kustomize's ResAccumulator). */
@@ -231,6 +231,7 @@ export class BuildTarget {
       }),
     );
     this.runTransformers(map, acc.config);
+    refuseUnsupported(this.kustomization, 'validators');
     return { ...acc, vars: this.at('vars', () => mergeVars(map, acc.vars, spec.vars ?? [])) };
   }
 
@@ -349,6 +350,7 @@ export class BuildTarget {
   }
 
   private runGenerators(map: ResMap): void {
+    refuseUnsupported(this.kustomization, 'generators');
     const spec = this.kustomization.spec;
     const run = (kind: GeneratedKind, field: string, list: readonly Parameters<typeof generate>[1][]): void => {
       list.forEach((args, i) =>

@@ -90,7 +90,7 @@ export function parseKustomization(text: string, file: string): Kustomization {
       `apiVersion for ${kind} should be ${requiredVersion}`,
     );
   }
-  refuseUnsupported(spec, file);
+  refuseUnsupportedOptions(spec, file);
   return {
     file,
     kind,
@@ -104,29 +104,58 @@ function onlyTypeMeta(spec: KustomizationFile): boolean {
   return Object.entries(spec).every(([k, v]) => k === 'apiVersion' || k === 'kind' || v === undefined || v === null);
 }
 
-/** Fields kustomize supports that kustomize-ts refuses: loudly, never by silently skipping them. */
-const UNSUPPORTED: readonly (readonly [keyof KustomizationFile, string, string])[] = [
-  ['helmCharts', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
+/**
+ * Fields kustomize supports that kustomize-ts refuses: loudly, never by silently skipping them. Each is refused at the
+ * step of the build where kustomize acts on it (helm when the generators are configured, validators after the
+ * transformers), so a kustomization that fails earlier for another cause, such as a resource outside its root, fails
+ * for that cause, as with kustomize.
+ */
+const UNSUPPORTED: readonly (readonly [BuildStep, keyof KustomizationFile, string, string])[] = [
   [
+    'generators',
+    'helmCharts',
+    'helm chart inflation',
+    'render the chart with `helm template` and list its output under resources',
+  ],
+  [
+    'generators',
     'helmChartInflationGenerator',
     'helm chart inflation',
     'render the chart with `helm template` and list its output under resources',
   ],
-  ['helmGlobals', 'helm chart inflation', 'render the chart with `helm template` and list its output under resources'],
   [
+    'generators',
+    'helmGlobals',
+    'helm chart inflation',
+    'render the chart with `helm template` and list its output under resources',
+  ],
+  [
+    'validators',
     'validators',
     'validator plugins (KRM functions, exec and Go plugins)',
     'run the validator in CI on the rendered output',
   ],
 ];
 
-function refuseUnsupported(spec: KustomizationFile, file: string): void {
-  for (const [field, what, instead] of UNSUPPORTED) {
-    const value = spec[field];
-    if (value === undefined || value === null) continue;
+/** The steps of a build at which kustomize-ts refuses a field it does not support. */
+export type BuildStep = 'generators' | 'validators';
+
+/** Refuses the unsupported fields of `kustomization` that kustomize acts on at `step`. */
+export function refuseUnsupported(kustomization: Kustomization, step: BuildStep): void {
+  for (const [at, field, what, instead] of UNSUPPORTED) {
+    const value = kustomization.spec[field];
+    if (at !== step || value === undefined || value === null) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    throw new KustomizeError('not-supported', { file, field }, `${what}: not supported by kustomize-ts; ${instead}`);
+    throw new KustomizeError(
+      'not-supported',
+      { file: kustomization.file, field },
+      `${what}: not supported by kustomize-ts; ${instead}`,
+    );
   }
+}
+
+/** What kustomize-ts refuses as soon as it reads a kustomization. */
+function refuseUnsupportedOptions(spec: KustomizationFile, file: string): void {
   for (const option of spec.buildMetadata ?? []) {
     if (option !== 'managedByLabel' && option !== 'originAnnotations' && option !== 'transformerAnnotations') {
       throw new KustomizeError(

@@ -1,10 +1,12 @@
 // Pass rate of kustomize-ts on the krusty conformance cases (extract-cases.ts), per feature (krusty's test file),
-// as a Markdown table: a case passes with the same bytes as the CLI, or failing where the CLI fails.
+// as a Markdown table: a case passes with the same bytes as the CLI, or failing where the CLI fails, for the same
+// cause (test/kustomize/same-cause.ts).
 //   node --import tsx test/kustomize/krusty/report.ts
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskFileSystem, KustomizeError, renderKustomization } from '../../../kustomize/index.js';
 import { readVersions } from '../../platform/versions.js';
+import { sameCause } from '../same-cause.js';
 import { krustyCasesDir, readKrustyManifest } from './krusty-cases.js';
 
 const { KUSTOMIZE_VERSION } = readVersions();
@@ -18,8 +20,8 @@ function passes(name: string, dir: string, cliFailed: boolean): boolean {
     const { yaml } = renderKustomization(new DiskFileSystem(join(root, name, 'files')), dir);
     return !cliFailed && yaml === readFileSync(join(root, name, 'expected.yaml'), 'utf8');
   } catch (error) {
-    if (cliFailed && error instanceof KustomizeError) return true;
-    if (error instanceof KustomizeError) return false;
+    if (error instanceof KustomizeError)
+      return cliFailed && sameCause(error, readFileSync(join(root, name, 'expected-error.txt'), 'utf8'));
     throw error;
   }
 }

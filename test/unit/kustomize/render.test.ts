@@ -166,6 +166,27 @@ describe('renderKustomization', () => {
       file: overlay,
       field: 'resources[0]',
     },
+    {
+      // kustomize reads the resources before it configures helm, so their error comes first (cluster-api's
+      // observability overlays fail so with the CLI); helm alone is refused below.
+      what: 'a missing resource beside helm charts',
+      files: { [overlay]: 'resources:\n- missing.yaml\nhelmCharts:\n- name: x\n' },
+      reason: 'missing-file',
+      file: overlay,
+      field: 'resources[0]',
+    },
+    {
+      // Validators run after the transformers: a transformer's error comes first.
+      what: 'a failing patch beside validators',
+      files: {
+        [overlay]: 'resources:\n- cm.yaml\npatches:\n- path: p.yaml\nvalidators:\n- v.yaml\n',
+        'overlay/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+        'overlay/p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+      },
+      reason: 'patch-target-not-found',
+      file: overlay,
+      field: 'patches[0]',
+    },
   ])('fails on $what with reason $reason at $file $field, and returns nothing', ({ files, reason, file, field }) => {
     const error = thrownBy(() => render(files));
     expect(error).toBeInstanceOf(KustomizeError);
