@@ -5,14 +5,12 @@ import { KustomizeError, type KustomizeErrorReason } from '../../kustomize/index
 /**
  * How kustomize words the causes that kustomize-ts words otherwise: its go-yaml and file-system messages, messages
  * naming objects by their full resource ids, and its refusal of what it does only when asked (helm without
- * `--enable-helm`), which kustomize-ts refuses at the same step. `outside-root` also takes the CLI's "no such file or
- * directory": a krusty case's files are all that exist, and kustomize-ts is rooted there, where the CLI looks above them and
- * finds nothing.
+ * `--enable-helm`), which kustomize-ts refuses at the same step.
  */
 const CLI_WORDING: Partial<Record<KustomizeErrorReason, RegExp>> = {
   'missing-kustomization': /unable to find one of 'kustomization\.yaml', 'kustomization\.yml' or 'Kustomization'/,
   'missing-file': /no such file or directory/,
-  'outside-root': /is not in or below|no such file or directory/,
+  'outside-root': /is not in or below/,
   'invalid-yaml': /\byaml: /,
   'generator-failed': /behavior must be merge or replace/,
   'name-reference': /found multiple possible referrals/,
