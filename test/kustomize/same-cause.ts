@@ -19,9 +19,10 @@ const CLI_WORDING: Partial<Record<KustomizeErrorReason, RegExp>> = {
 };
 
 /**
- * Whether kustomize-ts's `error` has the cause of the CLI's failure, `cliStderr` (a failing case's expected-error.txt): the
- * CLI says what {@link CLI_WORDING} has for the error's reason, or else the error's own text, which then is
- * kustomize's (less a remark of kustomize-ts's in parentheses at its end, such as the OpenAPI version it has).
+ * Whether kustomize-ts's `error` has the cause of the CLI's failure, `cliStderr` (a failing case's
+ * expected-error.txt): the CLI says what {@link CLI_WORDING} has for the error's reason, or else the error's own text,
+ * which then is kustomize's (less a remark of kustomize-ts's in parentheses at its end, such as the OpenAPI version it
+ * has).
  */
 export function sameCause(error: KustomizeError, cliStderr: string): boolean {
   const wording = CLI_WORDING[error.reason];

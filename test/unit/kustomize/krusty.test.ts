@@ -7,8 +7,8 @@ import { readVersions } from '../../platform/versions.js';
 
 // kustomize's own krusty tests that use builtin features only, as directories with the real CLI's output
 // (test/kustomize/krusty/extract-cases.ts; setup makes them). Each passes when kustomize-ts renders the same bytes,
-// or fails where the CLI fails, for the same cause (test/kustomize/same-cause.ts). The ones listed in KNOWN_DIFFERENCES are expected to differ (test.failing: a fixed
-// one fails until it is taken off the list).
+// or fails where the CLI fails, for the same cause (test/kustomize/same-cause.ts). The ones listed in
+// KNOWN_DIFFERENCES are expected to differ (test.failing: a fixed one fails until it is taken off the list).
 const { KUSTOMIZE_VERSION } = readVersions();
 const manifest = readKrustyManifest(KUSTOMIZE_VERSION);
 const root = krustyCasesDir(KUSTOMIZE_VERSION);

@@ -7,8 +7,8 @@ import { readVersions } from '../../platform/versions.js';
 
 // Build roots of public repositories (test/kustomize/public-roots/; setup fetches them from the Go module proxy and
 // records the real CLI's output). Each passes with the CLI's bytes, or failing where the CLI fails, for the same cause
-// (test/kustomize/same-cause.ts). The ones listed in
-// KNOWN_DIFFERENCES are expected to differ (test.failing: a fixed one fails until it is taken off the list).
+// (test/kustomize/same-cause.ts). The ones listed in KNOWN_DIFFERENCES are expected to differ (test.failing: a fixed
+// one fails until it is taken off the list).
 const { KUSTOMIZE_VERSION } = readVersions();
 const roots = readPublicRoots(KUSTOMIZE_VERSION);
 const dir = publicRootsDir(KUSTOMIZE_VERSION);
